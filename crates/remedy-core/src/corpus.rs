@@ -1,0 +1,108 @@
+//! Finding guide files under the content root and the paths a user names.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+use walkdir::WalkDir;
+
+use crate::source::describe_io;
+
+/// A path the user named that does not exist: a usage error, not a finding.
+#[derive(Debug, Error)]
+#[error("{}: no such file or folder; check the path (the content root is set by `content` in remedy.toml)", .path.display())]
+pub struct MissingPath {
+    /// The path as given.
+    pub path: PathBuf,
+}
+
+/// Something under a folder that could not be walked: an unreadable folder, a broken link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkProblem {
+    /// The path at fault.
+    pub path: PathBuf,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+/// The guide files found, and what could not be walked.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// Guide files, sorted, each once.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be walked.
+    pub problems: Vec<WalkProblem>,
+}
+
+/// Whether a path names a guide file by its extension.
+pub fn is_guide_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
+}
+
+/// Finds guide files. A named file is taken whatever its extension (the user asked for it); a
+/// folder is walked for `*.yaml` and `*.yml`, skipping hidden folders and files, following
+/// symbolic links but never around a loop.
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
+    let mut discovery = Discovery::default();
+    let mut seen = HashSet::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path).map_err(|_| MissingPath { path: path.clone() })?;
+        if !metadata.is_dir() {
+            if seen.insert(identity(path)) {
+                discovery.files.push(path.clone());
+            }
+            continue;
+        }
+        let walker = WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_file()
+                        && is_guide_file(entry.path())
+                        && seen.insert(identity(entry.path()))
+                    {
+                        discovery.files.push(entry.into_path());
+                    }
+                }
+                Err(error) => {
+                    // A loop is walked once and then left: nothing is missing, nothing to say.
+                    if error.loop_ancestor().is_some() {
+                        continue;
+                    }
+                    let Some(at) = error.path().map(Path::to_path_buf) else {
+                        continue;
+                    };
+                    let message = match error.io_error() {
+                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                            "a symbolic link that points nowhere; fix or remove the link".to_owned()
+                        }
+                        Some(io) => format!("cannot read: {}", describe_io(io)),
+                        None => "cannot be walked".to_owned(),
+                    };
+                    if is_guide_file(&at) || at.is_dir() || std::fs::symlink_metadata(&at).is_ok() {
+                        discovery.problems.push(WalkProblem { path: at, message });
+                    }
+                }
+            }
+        }
+    }
+    discovery.files.sort();
+    Ok(discovery)
+}
+
+/// The same file reached twice (by a link, or named and also under a named folder) is read once.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,27 @@
+//! The remedy guide model, YAML loading with exact source positions, schema validation and
+//! reference resolution. Knows nothing of reporters or exporters.
+//!
+//! The pipeline for one file: [`source::SourceText`] (bytes → text) → [`yaml::parse`] (text →
+//! JSON value + [`SourceMap`]) → [`schema::validate_guide`] → [`model::Guide`]. [`load::load_file`]
+//! runs all of it. [`corpus::discover`] finds the files; [`references::IdIndex`] resolves
+//! references across guides.
+
+pub mod corpus;
+pub mod id;
+pub mod load;
+pub mod model;
+pub mod position;
+pub mod references;
+pub mod schema;
+pub mod source;
+pub mod yaml;
+
+pub use id::{Date, Id, Reference, Slug};
+pub use load::{GuideFile, LoadError, LoadOptions, load_file, load_source};
+pub use model::{
+    Cause, ComparisonRow, ExternalLink, Faq, Guide, Method, Related, Risk, Scenario, Step,
+    StepVisit, TimeRange,
+};
+pub use position::{NodeSpan, Position, SourceMap, Span};
+pub use references::{Declaration, Expected, GuideIds, IdIndex, IdKind, ReferenceSite, Resolution};
+pub use source::SourceText;

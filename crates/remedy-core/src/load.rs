@@ -1,0 +1,106 @@
+//! Loading one guide file: text → YAML with positions → schema check → typed guide.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::model::Guide;
+use crate::position::Position;
+use crate::schema::{SchemaBuildError, SchemaViolation, validate_guide};
+use crate::source::{DEFAULT_MAX_FILE_BYTES, ReadError, SourceText};
+use crate::yaml::{self, Document, Limits, YamlError};
+
+/// Limits on what one file may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Depth and alias limits for the YAML.
+    pub yaml: Limits,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            yaml: Limits::default(),
+        }
+    }
+}
+
+/// Why a file is not a loadable guide at all (as opposed to a guide with findings).
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The bytes could not be read or are not UTF-8 text.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The text is not one YAML document within the limits.
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    /// The built-in schema is broken (a bug in remedy).
+    #[error(transparent)]
+    Schema(#[from] SchemaBuildError),
+}
+
+impl LoadError {
+    /// Where in the file the problem is, when it is in the file.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            LoadError::Read(error) => error.position(),
+            LoadError::Yaml(error) => Some(error.position()),
+            LoadError::Schema(_) => None,
+        }
+    }
+}
+
+/// A guide file, parsed and checked against the schema.
+#[derive(Debug)]
+pub struct GuideFile {
+    /// The path as given or found.
+    pub path: PathBuf,
+    /// The text, for showing source lines and reading suppression comments.
+    pub source: SourceText,
+    /// The YAML as JSON with its source map.
+    pub document: Document,
+    /// Schema violations, in the validator's order.
+    pub violations: Vec<SchemaViolation>,
+    /// The typed guide, when the document has the guide's shape. Unknown keys do not prevent it,
+    /// so one typo does not hide every other finding; a wrong type or a missing field does.
+    pub guide: Option<Guide>,
+}
+
+impl GuideFile {
+    /// The file's stem: what the guide's id must equal.
+    pub fn stem(&self) -> Option<&str> {
+        file_stem(&self.path)
+    }
+}
+
+/// The stem of a guide file's name, when it is valid Unicode.
+pub fn file_stem(path: &Path) -> Option<&str> {
+    path.file_stem().and_then(|stem| stem.to_str())
+}
+
+/// Reads and loads one file.
+pub fn load_file(path: &Path, options: &LoadOptions) -> Result<GuideFile, LoadError> {
+    let source = SourceText::read(path, options.max_file_bytes)?;
+    load_source(path.to_path_buf(), source, options)
+}
+
+/// Loads text already read (standard input, tests).
+pub fn load_source(
+    path: PathBuf,
+    source: SourceText,
+    options: &LoadOptions,
+) -> Result<GuideFile, LoadError> {
+    let document = yaml::parse(&source, options.yaml)?;
+    let violations = validate_guide(&document.value)?;
+    let guide = serde_json::from_value::<Guide>(document.value.clone()).ok();
+    Ok(GuideFile {
+        path,
+        source,
+        document,
+        violations,
+        guide,
+    })
+}

@@ -1,0 +1,73 @@
+//! `cargo xtask …`: project chores in Rust (matklad's convention).
+//!
+//! - `cargo xtask schema`: regenerate `schemas/*.schema.json` from the Rust types.
+//! - `cargo xtask schema --check`: fail when a checked-in schema differs from the types.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A generated file: where it lives and what it should hold.
+struct Generated {
+    path: &'static str,
+    contents: fn() -> String,
+}
+
+const GENERATED: &[Generated] = &[Generated {
+    path: "schemas/guide.schema.json",
+    contents: remedy_core::schema::guide_schema_text,
+}];
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn schema(check: bool) -> Result<(), String> {
+    let root = project_root();
+    let mut stale = Vec::new();
+    for file in GENERATED {
+        let path = root.join(file.path);
+        let wanted = (file.contents)();
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == wanted {
+            continue;
+        }
+        if check {
+            stale.push(file.path);
+        } else {
+            std::fs::write(&path, wanted)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("wrote {}", file.path);
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            println!("schemas are up to date");
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "{} differ from the Rust types; run `cargo xtask schema` and commit the result",
+            stale.join(", ")
+        ))
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["schema"] => schema(false),
+        ["schema", "--check"] => schema(true),
+        _ => Err("usage: cargo xtask schema [--check]".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
