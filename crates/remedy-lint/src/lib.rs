@@ -1,0 +1,5 @@
+//! The remedy linter: rules, configuration, inline suppression and reporters.
+
+pub mod finding;
+
+pub use finding::{Finding, RuleInfo, Severity};
