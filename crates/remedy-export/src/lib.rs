@@ -1,7 +1,10 @@
 //! remedy exporters. Each reads guides that have passed the linter and writes files atomically
 //! and deterministically; none knows of the others or of the linter.
 
+pub mod csv;
+pub mod json;
 pub mod output;
+pub mod pdf;
 
 use remedy_core::Guide;
 

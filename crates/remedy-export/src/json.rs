@@ -1,0 +1,1 @@
+//! JSON and JSONL export for programs (SPEC §4).

@@ -1,0 +1,1 @@
+//! Printable PDF handouts: our own layout on printpdf as the object writer (SPEC §4).

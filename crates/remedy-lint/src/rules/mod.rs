@@ -1,0 +1,1 @@
+//! The rules of SPEC §3, one per file.
