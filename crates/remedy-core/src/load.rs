@@ -6,7 +6,7 @@ use thiserror::Error;
 
 use crate::model::Guide;
 use crate::position::Position;
-use crate::schema::{SchemaBuildError, SchemaViolation, validate_guide};
+use crate::schema::{Anchor, SchemaBuildError, SchemaViolation, validate_guide};
 use crate::source::{DEFAULT_MAX_FILE_BYTES, ReadError, SourceText};
 use crate::yaml::{self, Document, Limits, YamlError};
 
@@ -62,7 +62,7 @@ pub struct GuideFile {
     pub source: SourceText,
     /// The YAML as JSON with its source map.
     pub document: Document,
-    /// Schema violations, in the validator's order.
+    /// Schema violations, in document order.
     pub violations: Vec<SchemaViolation>,
     /// The typed guide, when the document has the guide's shape. Unknown keys do not prevent it,
     /// so one typo does not hide every other finding; a wrong type or a missing field does.
@@ -94,7 +94,14 @@ pub fn load_source(
     options: &LoadOptions,
 ) -> Result<GuideFile, LoadError> {
     let document = yaml::parse(&source, options.yaml)?;
-    let violations = validate_guide(&document.value)?;
+    let mut violations = validate_guide(&document.value)?;
+    violations.sort_by_key(|violation| {
+        let node = document.source_map.nearest(&violation.pointer);
+        match violation.anchor {
+            Anchor::Key => node.key.unwrap_or(node.value).start,
+            Anchor::Value => node.value.start,
+        }
+    });
     let guide = serde_json::from_value::<Guide>(document.value.clone()).ok();
     Ok(GuideFile {
         path,

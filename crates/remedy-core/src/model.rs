@@ -136,9 +136,7 @@ impl fmt::Display for TimeRange {
 }
 
 /// The risk a method carries for the reader's data, from lowest to highest.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Risk {
     /// Nothing can be lost.
@@ -194,6 +192,22 @@ impl Risk {
             Risk::High => 4,
             Risk::VeryHigh => 5,
         }
+    }
+}
+
+/// A plain `enum` (not `oneOf` constants): validators then say "must be one of …", and editors
+/// offer the five values.
+impl JsonSchema for Risk {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Risk".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The risk a method carries for the reader's data, lowest first: very-low (nothing can be lost), low (settings or a little unsynced data), moderate (some data without a backup), high (data will be lost without a backup), very-high (everything on the device is erased).",
+            "type": "string",
+            "enum": Risk::ALL.map(Risk::as_str),
+        })
     }
 }
 

@@ -128,7 +128,7 @@ fn validator() -> Result<&'static Validator, SchemaBuildError> {
         .map_err(|error| SchemaBuildError(error.clone()))
 }
 
-/// Every way in which `value` breaks the guide schema, in document order of their pointers.
+/// Every way in which `value` breaks the guide schema, in the validator's order.
 pub fn validate_guide(value: &Value) -> Result<Vec<SchemaViolation>, SchemaBuildError> {
     let validator = validator()?;
     let mut violations: Vec<SchemaViolation> = Vec::new();
