@@ -2,6 +2,13 @@
 //!
 //! - `cargo xtask schema`: regenerate `schemas/*.schema.json` from the Rust types.
 //! - `cargo xtask schema --check`: fail when a checked-in schema differs from the types.
+//! - `cargo xtask check-pdf DIR CONTENT`: qpdf, pdffonts and pdftotext on exported handouts.
+//! - `cargo xtask check-csv DIR`: load a CSV export into SQLite, checking keys, types and foreign
+//!   keys from its `datapackage.json` (`--print-sql` prints the script instead).
+
+mod check_csv;
+
+mod check_pdf;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,10 +19,16 @@ struct Generated {
     contents: fn() -> String,
 }
 
-const GENERATED: &[Generated] = &[Generated {
-    path: "schemas/guide.schema.json",
-    contents: remedy_core::schema::guide_schema_text,
-}];
+const GENERATED: &[Generated] = &[
+    Generated {
+        path: "schemas/guide.schema.json",
+        contents: remedy_core::schema::guide_schema_text,
+    },
+    Generated {
+        path: "schemas/export.schema.json",
+        contents: remedy_export::json::export_schema_text,
+    },
+];
 
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -61,7 +74,15 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["schema"] => schema(false),
         ["schema", "--check"] => schema(true),
-        _ => Err("usage: cargo xtask schema [--check]".to_owned()),
+        ["check-pdf", dir, content] => check_pdf::check_pdf(Path::new(dir), Path::new(content)),
+        ["check-csv", dir] => check_csv::check_csv(Path::new(dir), false),
+        ["check-csv", dir, "--print-sql"] | ["check-csv", "--print-sql", dir] => {
+            check_csv::check_csv(Path::new(dir), true)
+        }
+        _ => Err(
+            "usage: cargo xtask schema [--check] | cargo xtask check-csv DIR [--print-sql]"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

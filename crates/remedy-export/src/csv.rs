@@ -1,1 +1,723 @@
 //! CSV tables and their Frictionless data package, for data teams (SPEC §4).
+//!
+//! Six tables, `guides.csv`, `causes.csv`, `methods.csv`, `steps.csv`, `pros_cons.csv` and
+//! `faq.csv`, and `datapackage.json` describing them. The columns, their types and keys are
+//! declared once, in [`TABLES`]: the header rows and the data package both come from there.
+//!
+//! The format: RFC 4180 (fields quoted only when they hold a comma, a quote, CR or LF; quotes
+//! doubled; records end in CRLF), UTF-8, one header row, rows in content order (guides as given,
+//! then the order of the YAML). An absent value is an empty cell; booleans are `true`/`false`;
+//! lists are joined with `;` (ids and slugs never hold one). Text is written as it is, line breaks
+//! included (inside quotes); with [`CsvOptions::excel_safe`] a cell that a spreadsheet would run
+//! as a formula gets a leading `'`.
+
+mod datapackage;
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use remedy_core::{Guide, Method, Step};
+
+use crate::ExportGuide;
+use crate::output::{ExportError, ensure_dir};
+
+pub use datapackage::{DATAPACKAGE_FILE, datapackage, datapackage_text};
+
+/// How the CSV files are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Start every file with a UTF-8 byte order mark, so that Excel reads it as UTF-8.
+    pub bom: bool,
+    /// Prefix a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return with `'`,
+    /// so that a spreadsheet shows it as text instead of running it as a formula (OWASP "CSV
+    /// injection"). Off by default: databases get the text as written.
+    pub excel_safe: bool,
+}
+
+/// The type of a column, as the data package declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+}
+
+impl FieldType {
+    /// The Table Schema name of the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Boolean => "boolean",
+            FieldType::Date => "date",
+        }
+    }
+}
+
+/// What a column's values may be, beyond their type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// Nothing more.
+    None,
+    /// An integer from `.0` to `.1`.
+    Range(i64, i64),
+    /// An integer of at least `.0`.
+    Minimum(i64),
+    /// One of these strings.
+    Enum(&'static [&'static str]),
+    /// Text matching this regular expression.
+    Pattern(&'static str),
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The column name, as in the header row.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: FieldType,
+    /// Whether every row has a value.
+    pub required: bool,
+    /// Further constraints.
+    pub constraint: Constraint,
+    /// What the column holds.
+    pub description: &'static str,
+}
+
+/// A foreign key: `fields` of this table refer to `reference` of `resource`.
+#[derive(Debug, Clone, Copy)]
+pub struct ForeignKey {
+    /// Columns of this table.
+    pub fields: &'static [&'static str],
+    /// The table referred to.
+    pub resource: &'static str,
+    /// Its columns, in the same order.
+    pub reference: &'static [&'static str],
+}
+
+/// One CSV table.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// The resource name, `steps`.
+    pub name: &'static str,
+    /// The file name, `steps.csv`.
+    pub file: &'static str,
+    /// A title for the resource.
+    pub title: &'static str,
+    /// What one row is.
+    pub description: &'static str,
+    /// The columns, in order.
+    pub fields: &'static [Field],
+    /// The columns that identify a row.
+    pub primary_key: &'static [&'static str],
+    /// References to other tables.
+    pub foreign_keys: &'static [ForeignKey],
+}
+
+impl Table {
+    /// The header row.
+    pub fn header(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|field| field.name).collect()
+    }
+}
+
+const ID: &str = remedy_core::id::ID_PATTERN;
+const REFERENCE: &str = remedy_core::id::REFERENCE_PATTERN;
+const NUMBER: &str = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$";
+const RISKS: &[&str] = &["very-low", "low", "moderate", "high", "very-high"];
+
+const fn key(name: &'static str, constraint: Constraint, description: &'static str) -> Field {
+    Field {
+        name,
+        kind: FieldType::String,
+        required: true,
+        constraint,
+        description,
+    }
+}
+
+const fn text(name: &'static str, required: bool, description: &'static str) -> Field {
+    Field {
+        name,
+        kind: FieldType::String,
+        required,
+        constraint: Constraint::None,
+        description,
+    }
+}
+
+const fn integer(
+    name: &'static str,
+    required: bool,
+    constraint: Constraint,
+    description: &'static str,
+) -> Field {
+    Field {
+        name,
+        kind: FieldType::Integer,
+        required,
+        constraint,
+        description,
+    }
+}
+
+const fn boolean(name: &'static str, description: &'static str) -> Field {
+    Field {
+        name,
+        kind: FieldType::Boolean,
+        required: false,
+        constraint: Constraint::None,
+        description,
+    }
+}
+
+const GUIDE_ID: Field = key(
+    "guide_id",
+    Constraint::Pattern(ID),
+    "The guide's id (guides.csv).",
+);
+const METHOD_ID: Field = key(
+    "method_id",
+    Constraint::Pattern(ID),
+    "The method's id, unique within its guide (methods.csv).",
+);
+const POSITION: Field = integer(
+    "position",
+    true,
+    Constraint::Minimum(1),
+    "The row's place in its list, from 1.",
+);
+
+const TO_GUIDES: ForeignKey = ForeignKey {
+    fields: &["guide_id"],
+    resource: "guides",
+    reference: &["guide_id"],
+};
+const TO_METHODS: ForeignKey = ForeignKey {
+    fields: &["guide_id", "method_id"],
+    resource: "methods",
+    reference: &["guide_id", "method_id"],
+};
+
+/// The six tables, in the order they are written and described.
+pub const TABLES: [Table; 6] = [
+    Table {
+        name: "guides",
+        file: "guides.csv",
+        title: "Guides",
+        description: "One row per troubleshooting guide.",
+        fields: &[
+            key(
+                "guide_id",
+                Constraint::Pattern(ID),
+                "The guide's id; equals its file name without the extension.",
+            ),
+            text("title", true, "The title a reader sees."),
+            text(
+                "summary",
+                true,
+                "One paragraph: what problem the guide solves.",
+            ),
+            Field {
+                name: "updated",
+                kind: FieldType::Date,
+                required: true,
+                constraint: Constraint::None,
+                description: "The date of the last review.",
+            },
+            text(
+                "platforms",
+                false,
+                "The platforms the guide applies to, separated by `;`.",
+            ),
+            text("tags", false, "Keywords, separated by `;`."),
+            integer(
+                "causes",
+                true,
+                Constraint::Minimum(0),
+                "The number of causes (rows in causes.csv).",
+            ),
+            integer(
+                "methods",
+                true,
+                Constraint::Minimum(0),
+                "The number of methods (rows in methods.csv).",
+            ),
+            integer(
+                "steps",
+                true,
+                Constraint::Minimum(0),
+                "The number of steps and sub-steps of all methods (rows in steps.csv).",
+            ),
+            text(
+                "source",
+                true,
+                "The guide's file, relative to the content root, with `/` separators.",
+            ),
+        ],
+        primary_key: &["guide_id"],
+        foreign_keys: &[],
+    },
+    Table {
+        name: "causes",
+        file: "causes.csv",
+        title: "Causes",
+        description: "One row per cause of a guide's problem, in the guide's order.",
+        fields: &[
+            GUIDE_ID,
+            key(
+                "cause_id",
+                Constraint::Pattern(ID),
+                "The cause's id, unique within its guide.",
+            ),
+            POSITION,
+            text("title", true, "A short name for the cause."),
+            text(
+                "description",
+                false,
+                "How the cause shows itself and why it breaks things.",
+            ),
+        ],
+        primary_key: &["guide_id", "cause_id"],
+        foreign_keys: &[TO_GUIDES],
+    },
+    Table {
+        name: "methods",
+        file: "methods.csv",
+        title: "Methods",
+        description: "One row per method (way to fix the problem), in the order a reader should try them.",
+        fields: &[
+            GUIDE_ID,
+            key(
+                "method_id",
+                Constraint::Pattern(ID),
+                "The method's id, unique within its guide.",
+            ),
+            POSITION,
+            text("title", true, "The method's name."),
+            text("summary", false, "What the method does and when it helps."),
+            text(
+                "best_for",
+                false,
+                "Who or which situation the method suits best.",
+            ),
+            integer(
+                "ease",
+                false,
+                Constraint::Range(1, 5),
+                "How easy the method is, from 1 (hard) to 5 (very easy).",
+            ),
+            integer(
+                "effectiveness",
+                false,
+                Constraint::Range(1, 5),
+                "How often the method fixes the problem, from 1 (rarely) to 5 (excellent).",
+            ),
+            integer(
+                "time_min",
+                false,
+                Constraint::Minimum(0),
+                "The shortest time the method takes, in minutes.",
+            ),
+            integer(
+                "time_max",
+                false,
+                Constraint::Minimum(0),
+                "The longest time the method takes, in minutes; empty when open-ended or unknown.",
+            ),
+            Field {
+                name: "risk",
+                kind: FieldType::String,
+                required: true,
+                constraint: Constraint::Enum(RISKS),
+                description: "The risk to the reader's data.",
+            },
+            integer(
+                "risk_rank",
+                true,
+                Constraint::Range(1, 5),
+                "The risk as a number for sorting: 1 (very-low) to 5 (very-high).",
+            ),
+            text(
+                "addresses",
+                false,
+                "The ids of the causes the method fixes, separated by `;` (`GUIDE#ID` for a cause of another guide).",
+            ),
+            integer(
+                "steps",
+                true,
+                Constraint::Minimum(0),
+                "The number of steps and sub-steps (rows in steps.csv).",
+            ),
+            integer(
+                "destructive_steps",
+                true,
+                Constraint::Minimum(0),
+                "The number of steps marked destructive.",
+            ),
+            integer(
+                "backup_steps",
+                true,
+                Constraint::Minimum(0),
+                "The number of steps that make or confirm a backup.",
+            ),
+        ],
+        primary_key: &["guide_id", "method_id"],
+        foreign_keys: &[TO_GUIDES],
+    },
+    Table {
+        name: "steps",
+        file: "steps.csv",
+        title: "Steps",
+        description: "One row per step or sub-step of a method, in document order (a step before its sub-steps).",
+        fields: &[
+            GUIDE_ID,
+            METHOD_ID,
+            key(
+                "number",
+                Constraint::Pattern(NUMBER),
+                "The step's number within its method: 1, 2, 2.1, 2.1.3.",
+            ),
+            Field {
+                name: "step_id",
+                kind: FieldType::String,
+                required: false,
+                constraint: Constraint::Pattern(ID),
+                description: "The step's id, when something refers to it.",
+            },
+            Field {
+                name: "parent_number",
+                kind: FieldType::String,
+                required: false,
+                constraint: Constraint::Pattern(NUMBER),
+                description: "The number of the step this one is a sub-step of; empty for a top-level step.",
+            },
+            integer(
+                "depth",
+                true,
+                Constraint::Minimum(1),
+                "1 for a top-level step, 2 for its sub-steps, and so on.",
+            ),
+            integer(
+                "position",
+                true,
+                Constraint::Minimum(1),
+                "The step's place among its siblings, from 1.",
+            ),
+            text("text", true, "The instruction."),
+            text("note", false, "Extra information for the reader."),
+            text("warning", false, "A caution shown in a warning box."),
+            text(
+                "result",
+                false,
+                "What the reader should see once the step is done.",
+            ),
+            boolean(
+                "destructive",
+                "`true` when the step can lose data or settings, `false` when the writer said it cannot; empty when not stated.",
+            ),
+            boolean(
+                "backup",
+                "`true` when the step makes or confirms a backup; empty when not stated.",
+            ),
+            Field {
+                name: "see",
+                kind: FieldType::String,
+                required: false,
+                constraint: Constraint::Pattern(REFERENCE),
+                description: "A related method or step: `ID`, or `GUIDE#ID` in another guide.",
+            },
+        ],
+        primary_key: &["guide_id", "method_id", "number"],
+        foreign_keys: &[TO_METHODS],
+    },
+    Table {
+        name: "pros_cons",
+        file: "pros_cons.csv",
+        title: "Pros and cons",
+        description: "One row per pro or con of a method: a method's pros, then its cons.",
+        fields: &[
+            GUIDE_ID,
+            METHOD_ID,
+            key("kind", Constraint::Enum(&["pro", "con"]), "`pro` or `con`."),
+            integer(
+                "position",
+                true,
+                Constraint::Minimum(1),
+                "The place among the method's pros, or among its cons, from 1.",
+            ),
+            text("text", true, "What speaks for or against the method."),
+        ],
+        primary_key: &["guide_id", "method_id", "kind", "position"],
+        foreign_keys: &[TO_METHODS],
+    },
+    Table {
+        name: "faq",
+        file: "faq.csv",
+        title: "FAQ",
+        description: "One row per question and answer of a guide.",
+        fields: &[
+            GUIDE_ID,
+            POSITION,
+            text("question", true, "The question, as a reader would ask it."),
+            text("answer", true, "The answer."),
+            text(
+                "see",
+                false,
+                "Methods or steps the answer points to, separated by `;` (`GUIDE#ID` in another guide).",
+            ),
+        ],
+        primary_key: &["guide_id", "position"],
+        foreign_keys: &[TO_GUIDES],
+    },
+];
+
+/// The rows of the six tables, in [`TABLES`] order; every cell already text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Rows {
+    /// `rows[i]` holds the data rows of `TABLES[i]`.
+    pub tables: [Vec<Vec<String>>; 6],
+}
+
+fn cell(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_owned()
+}
+
+fn number<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn flag(value: Option<bool>) -> String {
+    number(value)
+}
+
+fn joined<T: AsRef<str>>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join(";")
+}
+
+fn count_steps(method: &Method, keep: impl Fn(&Step) -> bool) -> usize {
+    method.walk_steps().iter().filter(|v| keep(v.step)).count()
+}
+
+impl Rows {
+    /// The rows for these guides, in content order.
+    pub fn new(guides: &[ExportGuide]) -> Self {
+        let mut rows = Rows::default();
+        for export in guides {
+            rows.add(export.guide, export.source);
+        }
+        rows
+    }
+
+    fn add(&mut self, guide: &Guide, source: &str) {
+        let [guides, causes, methods, steps, pros_cons, faq] = &mut self.tables;
+        let gid = guide.id.as_str();
+        let total_steps: usize = guide.methods.iter().map(|m| count_steps(m, |_| true)).sum();
+        guides.push(vec![
+            gid.to_owned(),
+            guide.title.clone(),
+            guide.summary.clone(),
+            guide.updated.to_string(),
+            joined(&guide.platforms),
+            joined(&guide.tags),
+            guide.causes.len().to_string(),
+            guide.methods.len().to_string(),
+            total_steps.to_string(),
+            source.to_owned(),
+        ]);
+        for (i, cause) in guide.causes.iter().enumerate() {
+            causes.push(vec![
+                gid.to_owned(),
+                cause.id.to_string(),
+                (i + 1).to_string(),
+                cause.title.clone(),
+                cell(cause.description.as_deref()),
+            ]);
+        }
+        for (i, method) in guide.methods.iter().enumerate() {
+            let mid = method.id.as_str();
+            let walk = method.walk_steps();
+            methods.push(vec![
+                gid.to_owned(),
+                mid.to_owned(),
+                (i + 1).to_string(),
+                method.title.clone(),
+                cell(method.summary.as_deref()),
+                cell(method.best_for.as_deref()),
+                number(method.ease),
+                number(method.effectiveness),
+                number(method.time.map(|t| t.min)),
+                number(method.time.and_then(|t| t.max)),
+                method.risk.as_str().to_owned(),
+                method.risk.rank().to_string(),
+                joined(&method.addresses),
+                walk.len().to_string(),
+                count_steps(method, Step::is_destructive).to_string(),
+                count_steps(method, Step::is_backup).to_string(),
+            ]);
+            for visit in &walk {
+                let step = visit.step;
+                steps.push(vec![
+                    gid.to_owned(),
+                    mid.to_owned(),
+                    visit.number(),
+                    number(step.id.as_ref()),
+                    cell(visit.parent_number().as_deref()),
+                    visit.depth().to_string(),
+                    visit.position().to_string(),
+                    step.text.clone(),
+                    cell(step.note.as_deref()),
+                    cell(step.warning.as_deref()),
+                    cell(step.result.as_deref()),
+                    flag(step.destructive),
+                    flag(step.backup),
+                    number(step.see.as_ref()),
+                ]);
+            }
+            for (kind, items) in [("pro", &method.pros), ("con", &method.cons)] {
+                for (j, item) in items.iter().enumerate() {
+                    pros_cons.push(vec![
+                        gid.to_owned(),
+                        mid.to_owned(),
+                        kind.to_owned(),
+                        (j + 1).to_string(),
+                        item.clone(),
+                    ]);
+                }
+            }
+        }
+        for (i, entry) in guide.faq.iter().enumerate() {
+            faq.push(vec![
+                gid.to_owned(),
+                (i + 1).to_string(),
+                entry.question.clone(),
+                entry.answer.clone(),
+                joined(&entry.see),
+            ]);
+        }
+    }
+}
+
+/// The cell as a spreadsheet should get it: `'` before a leading `=`, `+`, `-`, `@`, tab or CR.
+pub fn excel_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// One table as CSV bytes: header, then the rows; CRLF after every record.
+pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if options.bom {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(&mut bytes);
+    writer.write_record(table.header())?;
+    for row in rows {
+        if options.excel_safe {
+            writer.write_record(row.iter().map(|value| excel_safe(value).into_owned()))?;
+        } else {
+            writer.write_record(row)?;
+        }
+    }
+    writer.flush()?;
+    drop(writer);
+    Ok(bytes)
+}
+
+/// Every file of a CSV export, by file name, in the order written: the six tables, then
+/// `datapackage.json`.
+pub fn render_csv(
+    guides: &[ExportGuide],
+    options: &CsvOptions,
+) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
+    let rows = Rows::new(guides);
+    let mut files = Vec::with_capacity(TABLES.len() + 1);
+    for (table, rows) in TABLES.iter().zip(&rows.tables) {
+        files.push((table.file, table_csv(table, rows, options)?));
+    }
+    files.push((DATAPACKAGE_FILE, datapackage_text(options).into_bytes()));
+    Ok(files)
+}
+
+/// Writes the six tables and `datapackage.json` into `dir` (created if missing) and returns their
+/// paths. Other files in `dir` are left alone. All seven files are first written to temporary
+/// files beside them and renamed into place only when every one was written, so a failure leaves
+/// the previous export complete and no temporary file behind.
+pub fn export_csv(
+    guides: &[ExportGuide],
+    dir: &Path,
+    options: &CsvOptions,
+) -> Result<Vec<PathBuf>, ExportError> {
+    ensure_dir(dir)?;
+    let files = render_csv(guides, options).map_err(|e| ExportError::io("write", dir, e))?;
+    let files: Vec<(PathBuf, Vec<u8>)> = files
+        .into_iter()
+        .map(|(name, bytes)| (dir.join(name), bytes))
+        .collect();
+    write_all_atomic(&files)?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes several files as one: every file to a temporary beside it, then every rename. On a
+/// failure before the renames, the temporaries are removed and no target changes.
+fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), ExportError> {
+    for (path, _) in files {
+        if path.is_dir() {
+            return Err(ExportError::BadOutput {
+                path: path.clone(),
+                reason: "is a folder; move it away or choose another output folder".into(),
+            });
+        }
+    }
+    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let staged = (|| {
+        for (path, bytes) in files {
+            let temp = temp_path(path);
+            let mut file = File::create(&temp).map_err(|e| ExportError::io("create", path, e))?;
+            temps.push(temp);
+            file.write_all(bytes)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| ExportError::io("write", path, e))?;
+        }
+        Ok(())
+    })();
+    if let Err(error) = staged {
+        for temp in &temps {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(error);
+    }
+    for (i, ((path, _), temp)) in files.iter().zip(&temps).enumerate() {
+        if let Err(e) = fs::rename(temp, path) {
+            for temp in &temps[i..] {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(ExportError::io("rename into place", path, e));
+        }
+    }
+    Ok(())
+}
