@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use thiserror::Error;
 
 use crate::model::Guide;
@@ -102,7 +103,8 @@ pub fn load_source(
             Anchor::Value => node.value.start,
         }
     });
-    let guide = serde_json::from_value::<Guide>(document.value.clone()).ok();
+    // Deserializing from a borrowed value: no copy of the document.
+    let guide = Guide::deserialize(&document.value).ok();
     Ok(GuideFile {
         path,
         source,
