@@ -201,15 +201,26 @@ pub fn parse(source: &SourceText, limits: Limits) -> Result<Document, YamlError>
         let (event, event_span) = item.map_err(|error| {
             let at = position(error.marker());
             if error.info().contains("recursion limit") {
-                YamlError::TooDeep {
+                return YamlError::TooDeep {
                     limit: limits.max_depth,
                     at,
-                }
-            } else {
-                YamlError::Syntax {
+                };
+            }
+            // A bracket never closed is noticed at the end of the file; the writer needs the
+            // line of the bracket.
+            let unclosed = builder.stack.iter().rev().find(|frame| frame.flow);
+            match unclosed {
+                Some(frame) if error.info().contains("flow") => YamlError::Syntax {
+                    message: format!(
+                        "invalid YAML: this `[` or `{{` is never closed (the parser said: {})",
+                        error.info()
+                    ),
+                    at: frame.start,
+                },
+                _ => YamlError::Syntax {
                     message: syntax_message(error.info()),
                     at,
-                }
+                },
             }
         })?;
         let event_span = span(&event_span);
