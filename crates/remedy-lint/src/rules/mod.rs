@@ -1,1 +1,317 @@
-//! The rules of SPEC §3, one per file.
+//! The rules of SPEC §3, one per file, plus two extensions (`io-error`, `unused-suppression`).
+//!
+//! Each rule is a unit struct declared with [`declare_rule!`]: its doc comment (what it finds, why
+//! it matters, a bad and a fixed example) is both the rustdoc and, through [`registry`], the text of
+//! `remedy explain RULE` and of the SARIF rule help.
+//!
+//! Rules that look at one file at a time implement a `check` function over a [`FileContext`]; the
+//! two cross-file checks (a guide id used by two files, references into other guides) are run by the
+//! engine after every file is loaded, with the message builders their rule files export.
+
+use std::sync::OnceLock;
+
+use remedy_core::{GuideFile, NodeSpan, Span};
+
+use crate::finding::RuleInfo;
+
+/// Declares a rule: a unit struct carrying its doc comment, and its [`RuleInfo`] with the same doc
+/// text (collected with `concat!`, so no proc macro is needed).
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $rule:ident {
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $rule;
+
+        impl $rule {
+            /// The rule's name, as in configuration and suppressions.
+            pub const NAME: &'static str = $name;
+            /// The rule's description with its doc text as written (indented as rustdoc gives
+            /// it); [`registry`](crate::rules::registry) holds the dedented text.
+            pub(crate) const RAW: $crate::finding::RuleInfo = $crate::finding::RuleInfo {
+                name: $name,
+                default_severity: $crate::finding::Severity::$severity,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+pub mod dangling_reference;
+pub mod dangling_step;
+pub mod duplicate_id;
+pub mod id_mismatch;
+pub mod io_error;
+pub mod method_without_cause;
+pub mod missing_backup_warning;
+pub mod missing_pros_cons;
+pub mod orphan_cause;
+pub mod risk_understated;
+pub mod schema;
+pub mod undeclared_destructive;
+pub mod unused_suppression;
+pub mod yaml_syntax;
+
+pub use dangling_reference::DanglingReference;
+pub use dangling_step::DanglingStep;
+pub use duplicate_id::DuplicateId;
+pub use id_mismatch::IdMismatch;
+pub use io_error::IoError;
+pub use method_without_cause::MethodWithoutCause;
+pub use missing_backup_warning::MissingBackupWarning;
+pub use missing_pros_cons::MissingProsCons;
+pub use orphan_cause::OrphanCause;
+pub use risk_understated::RiskUnderstated;
+pub use schema::Schema;
+pub use undeclared_destructive::{PhraseMatcher, UndeclaredDestructive};
+pub use unused_suppression::UnusedSuppression;
+pub use yaml_syntax::YamlSyntax;
+
+/// Every rule as declared, in SPEC order, extensions last.
+const RAW: [RuleInfo; 14] = [
+    YamlSyntax::RAW,
+    Schema::RAW,
+    IdMismatch::RAW,
+    DuplicateId::RAW,
+    DanglingReference::RAW,
+    DanglingStep::RAW,
+    MissingBackupWarning::RAW,
+    UndeclaredDestructive::RAW,
+    RiskUnderstated::RAW,
+    MissingProsCons::RAW,
+    OrphanCause::RAW,
+    MethodWithoutCause::RAW,
+    IoError::RAW,
+    UnusedSuppression::RAW,
+];
+
+/// Every rule: the twelve of SPEC §3 in its order, then `io-error` and `unused-suppression`.
+pub fn registry() -> &'static [RuleInfo] {
+    static DOCS: OnceLock<Vec<String>> = OnceLock::new();
+    static REGISTRY: OnceLock<Vec<RuleInfo>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let docs = DOCS.get_or_init(|| RAW.iter().map(|rule| dedent(rule.doc)).collect());
+        RAW.iter()
+            .zip(docs)
+            .map(|(rule, doc)| RuleInfo {
+                doc: doc.as_str(),
+                ..*rule
+            })
+            .collect()
+    })
+}
+
+/// The rule with this name.
+pub fn find(name: &str) -> Option<&'static RuleInfo> {
+    registry().iter().find(|rule| rule.name == name)
+}
+
+/// The names of every rule, in registry order, comma-separated: for messages.
+pub fn names() -> String {
+    registry()
+        .iter()
+        .map(|rule| rule.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Removes the indentation every non-blank line shares (rustdoc's one space after `///`) and
+/// trailing blank lines.
+fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(line.get(indent..).unwrap_or("").trim_end());
+        out.push('\n');
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+/// Whether a schema finding says the same as a `dangling-step` finding among `findings` (an
+/// empty method `steps` list), so that only the clearer one is reported.
+pub fn overlaps_dangling_step(finding: &RuleFinding, findings: &[RuleFinding]) -> bool {
+    finding.rule == Schema::NAME
+        && findings
+            .iter()
+            .any(|other| other.rule == DanglingStep::NAME && other.pointer == finding.pointer)
+}
+
+/// Options of the rules, from `remedy.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// `[lint.undeclared-destructive] extra-phrases`, compiled.
+    pub destructive_phrases: PhraseMatcher,
+}
+
+/// A finding as a rule produces it: the engine adds the file, the severity and the source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFinding {
+    /// The rule's name.
+    pub rule: &'static str,
+    /// Where the node is.
+    pub span: Span,
+    /// The node's JSON Pointer.
+    pub pointer: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// What a per-file rule sees: one loaded file and the options.
+#[derive(Debug)]
+pub struct FileContext<'a> {
+    /// The file: text, YAML with positions, schema violations and, when it has the guide's shape,
+    /// the typed guide.
+    pub file: &'a GuideFile,
+    /// The file stem the guide id must equal (for standard input, the `--stdin-filename` stem).
+    pub stem: Option<&'a str>,
+    /// Rule options.
+    pub options: &'a RuleOptions,
+}
+
+impl FileContext<'_> {
+    /// The node at `pointer` (or its nearest ancestor in the source).
+    pub fn node(&self, pointer: &str) -> NodeSpan {
+        self.file.document.source_map.nearest(pointer)
+    }
+
+    /// The span of the value at `pointer`.
+    pub fn value_span(&self, pointer: &str) -> Span {
+        self.node(pointer).value
+    }
+
+    /// A finding at the value of `pointer`.
+    pub fn at_value(&self, rule: &'static str, pointer: String, message: String) -> RuleFinding {
+        RuleFinding {
+            rule,
+            span: self.value_span(&pointer),
+            pointer,
+            message,
+        }
+    }
+
+    /// Whether the document has a node at exactly this pointer (a key that is written).
+    pub fn has(&self, pointer: &str) -> bool {
+        self.file.document.source_map.get(pointer).is_some()
+    }
+}
+
+/// Runs every per-file rule that works on a loaded document. Rules that need the typed guide do
+/// nothing when the guide has the wrong shape (the schema findings say why).
+///
+/// A `steps: []` under a method is also below the schema's minimum; when `dangling-step` reports
+/// it, the engine drops the schema finding at the same pointer (see [`overlaps_dangling_step`]).
+pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
+    let mut out = Vec::new();
+    schema::check(cx, &mut out);
+    id_mismatch::check(cx, &mut out);
+    duplicate_id::check(cx, &mut out);
+    if let Some(guide) = &cx.file.guide {
+        dangling_step::check(cx, guide, &mut out);
+        missing_backup_warning::check(cx, guide, &mut out);
+        undeclared_destructive::check(cx, guide, &mut out);
+        risk_understated::check(cx, guide, &mut out);
+        missing_pros_cons::check(cx, guide, &mut out);
+        orphan_cause::check(cx, guide, &mut out);
+        method_without_cause::check(cx, guide, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    #[test]
+    fn the_registry_lists_every_rule_once_in_spec_order() {
+        let names: Vec<&str> = registry().iter().map(|r| r.name).collect();
+        assert_eq!(
+            names,
+            [
+                "yaml-syntax",
+                "schema",
+                "id-mismatch",
+                "duplicate-id",
+                "dangling-reference",
+                "dangling-step",
+                "missing-backup-warning",
+                "undeclared-destructive",
+                "risk-understated",
+                "missing-pros-cons",
+                "orphan-cause",
+                "method-without-cause",
+                "io-error",
+                "unused-suppression",
+            ]
+        );
+        let warnings: Vec<&str> = registry()
+            .iter()
+            .filter(|r| r.default_severity == Severity::Warning)
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "undeclared-destructive",
+                "orphan-cause",
+                "method-without-cause",
+                "unused-suppression"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_doc_has_the_three_parts_and_a_bad_and_fixed_example() {
+        for rule in registry() {
+            let doc = rule.doc;
+            let find = |s: &str| {
+                doc.find(s)
+                    .unwrap_or_else(|| panic!("{}: no {s}", rule.name))
+            };
+            let what = find("## What it finds\n");
+            let why = find("## Why it matters\n");
+            let example = find("## Example\n");
+            assert!(what < why && why < example, "{}", rule.name);
+            assert!(
+                doc.starts_with("## What it finds"),
+                "{}: not dedented",
+                rule.name
+            );
+            assert!(
+                doc.matches("```yaml\n").count() >= 2,
+                "{}: bad and fixed",
+                rule.name
+            );
+            assert!(!rule.summary.is_empty() && !rule.summary.ends_with('.'));
+        }
+    }
+
+    #[test]
+    fn find_knows_every_name() {
+        assert_eq!(find("orphan-cause").map(|r| r.name), Some("orphan-cause"));
+        assert!(find("orphan_cause").is_none());
+    }
+
+    #[test]
+    fn dedent_keeps_relative_indentation() {
+        assert_eq!(
+            dedent(" a\n\n ```yaml\n   b: 1\n ```\n\n"),
+            "a\n\n```yaml\n  b: 1\n```\n"
+        );
+    }
+}

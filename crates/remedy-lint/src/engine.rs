@@ -1,0 +1,713 @@
+//! The lint run: find the files, load them in parallel, run the per-file rules, then the
+//! cross-file ones (a guide id used twice, references into other guides) from a compact index,
+//! then suppressions and severities.
+//!
+//! Every guide under the content root is loaded for the index, even when only some paths are
+//! linted, so that a reference to a removed id is caught when CI lints only the changed files.
+//! Findings are reported only for the named paths. Files only needed for the index are parsed but
+//! not schema-checked, and each file's document is dropped as soon as its findings, ids and
+//! reference sites are taken (unless the caller asks to keep the guides).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use remedy_core::corpus::{MissingPath, discover};
+use remedy_core::load::file_stem;
+use remedy_core::source::{ReadError, describe_io};
+use remedy_core::yaml::{self, YamlError};
+use remedy_core::{
+    Guide, GuideFile, GuideIds, IdIndex, LoadError, LoadOptions, Position, Reference,
+    ReferenceSite, Resolution, SourceText, Span,
+};
+use serde::Deserialize;
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::config::{Config, ConfigError, FailOn};
+use crate::finding::{Finding, Severity};
+use crate::rules::{
+    self, DanglingReference, DuplicateId, FileContext, RuleFinding, RuleOptions,
+    dangling_reference, duplicate_id, io_error, yaml_syntax,
+};
+use crate::suppression::{self, Directive};
+
+/// Standard input to lint as if it were a file (`remedy lint - --stdin-filename NAME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StdinInput {
+    /// The name it is linted under: findings carry it, the id must equal its stem, and when it
+    /// names a file of the content root, the input replaces that file in the index.
+    pub name: PathBuf,
+    /// The bytes read.
+    pub bytes: Vec<u8>,
+}
+
+/// What to lint, and how.
+#[derive(Debug, Clone)]
+pub struct LintRequest {
+    /// Files and folders to lint, relative to `cwd` when relative; empty = the content root
+    /// (unless `stdin` is given, then only standard input).
+    pub paths: Vec<PathBuf>,
+    /// Standard input, linted as a file.
+    pub stdin: Option<StdinInput>,
+    /// The configuration.
+    pub config: Config,
+    /// The working directory: relative paths are joined to it, and findings name files relative
+    /// to it when they are below it.
+    pub cwd: PathBuf,
+    /// Whether to return the typed guides (for exports that lint first).
+    pub keep_guides: bool,
+    /// Worker threads; `None` = rayon's default (one per core).
+    pub jobs: Option<usize>,
+}
+
+/// A guide that was linted, kept for the caller.
+#[derive(Debug, Clone)]
+pub struct LintedGuide {
+    /// The file as findings name it.
+    pub path: PathBuf,
+    /// The path relative to the content root, with `/` separators; the file name when the file
+    /// is outside the content root.
+    pub source: String,
+    /// The guide.
+    pub guide: Guide,
+}
+
+/// The outcome of a lint run.
+#[derive(Debug, Clone, Default)]
+pub struct LintReport {
+    /// Every finding, sorted by [`Finding::sort_key`].
+    pub findings: Vec<Finding>,
+    /// Every file linted (display paths, sorted), with or without findings.
+    pub files: Vec<PathBuf>,
+    /// When asked for: the files that hold a typed guide, sorted by path.
+    pub guides: Vec<LintedGuide>,
+}
+
+impl LintReport {
+    /// How many findings are errors.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// How many findings are warnings.
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// Whether the run fails at this threshold (exit 1).
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        self.findings.iter().any(|f| fail_on.fails(f.severity))
+    }
+}
+
+/// Why a lint run could not happen at all (exit 2): never a problem in a guide.
+#[derive(Debug, Error)]
+pub enum LintError {
+    /// A named path, or the content root, does not exist.
+    #[error(transparent)]
+    MissingPath(#[from] MissingPath),
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The worker threads could not be started.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Threads {
+        /// How many were asked for.
+        jobs: usize,
+        /// What went wrong.
+        message: String,
+    },
+    /// A bug in remedy (the built-in schema does not compile).
+    #[error("internal error: {0}; please report this as a bug")]
+    Internal(String),
+}
+
+/// Lints the requested paths.
+pub fn lint(request: &LintRequest) -> Result<LintReport, LintError> {
+    match request.jobs {
+        Some(jobs) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs.max(1))
+                .build()
+                .map_err(|error| LintError::Threads {
+                    jobs,
+                    message: error.to_string(),
+                })?;
+            pool.install(|| run(request))
+        }
+        None => run(request),
+    }
+}
+
+/// One file to load.
+#[derive(Debug)]
+struct Job {
+    /// Where to read it (absolute when `cwd` is).
+    path: PathBuf,
+    /// How findings name it.
+    display: PathBuf,
+    /// Whether its findings are reported (it was named), or it only feeds the index.
+    reported: bool,
+    /// The bytes, for standard input.
+    stdin: Option<Vec<u8>>,
+}
+
+/// A reference to resolve after every file is loaded.
+#[derive(Debug)]
+struct PendingReference {
+    site: ReferenceSite,
+    span: Span,
+    line: Option<String>,
+}
+
+/// What one file leaves behind once its document is dropped.
+#[derive(Debug, Default)]
+struct FileResult {
+    display: PathBuf,
+    path: PathBuf,
+    reported: bool,
+    /// Per-file findings, positioned, before suppression.
+    findings: Vec<Finding>,
+    directives: Vec<Directive>,
+    /// The text of each line that holds a suppression comment.
+    directive_lines: HashMap<u32, String>,
+    /// The ids, for the index.
+    ids: Option<GuideIds>,
+    /// Where the guide's `id` value is, and its line's text.
+    id_site: Option<(Span, Option<String>)>,
+    references: Vec<PendingReference>,
+    /// The file's stem when its ids are unknown (it does not load): references into it are not
+    /// checked, so that one broken file does not turn every link to it into a finding.
+    unknown: Option<String>,
+    guide: Option<Guide>,
+    internal: Option<String>,
+}
+
+/// What every file job shares.
+struct Shared<'a> {
+    config: &'a Config,
+    options: RuleOptions,
+    load: LoadOptions,
+    keep_guides: bool,
+}
+
+fn run(request: &LintRequest) -> Result<LintReport, LintError> {
+    let cwd = &request.cwd;
+    let config = &request.config;
+    let content_root = normalize(&cwd.join(&config.content));
+
+    // The named paths, as given and resolved.
+    let mut named: Vec<(PathBuf, PathBuf)> = request
+        .paths
+        .iter()
+        .map(|given| (given.clone(), normalize(&cwd.join(given))))
+        .collect();
+    if named.is_empty() && request.stdin.is_none() {
+        named.push((display_of(&content_root, cwd, &[]), content_root.clone()));
+    }
+    let displayer = |path: &Path| display_of(path, cwd, &named);
+
+    let resolved: Vec<PathBuf> = named.iter().map(|(_, path)| path.clone()).collect();
+    let found = discover(&resolved).map_err(|missing| MissingPath {
+        path: displayer(&missing.path),
+    })?;
+    let root = if content_root.is_dir() {
+        discover(std::slice::from_ref(&content_root)).unwrap_or_default()
+    } else {
+        Default::default()
+    };
+
+    // Every file once: named files first, then the rest of the content root for the index.
+    let stdin_key = request
+        .stdin
+        .as_ref()
+        .map(|stdin| identity(&normalize(&cwd.join(&stdin.name))));
+    let mut seen: HashSet<PathBuf> = stdin_key.iter().cloned().collect();
+    let mut jobs: Vec<Job> = Vec::new();
+    if let Some(stdin) = &request.stdin {
+        let path = normalize(&cwd.join(&stdin.name));
+        jobs.push(Job {
+            display: displayer(&path),
+            path,
+            reported: true,
+            stdin: Some(stdin.bytes.clone()),
+        });
+    }
+    for (files, reported) in [(&found.files, true), (&root.files, false)] {
+        for path in files {
+            if seen.insert(identity(path)) {
+                jobs.push(Job {
+                    display: displayer(path),
+                    path: path.clone(),
+                    reported,
+                    stdin: None,
+                });
+            }
+        }
+    }
+
+    let shared = Shared {
+        config,
+        options: config.rule_options(),
+        load: LoadOptions::default(),
+        keep_guides: request.keep_guides,
+    };
+    let mut results: Vec<FileResult> = jobs.par_iter().map(|job| analyse(job, &shared)).collect();
+    if let Some(internal) = results.iter().find_map(|r| r.internal.clone()) {
+        return Err(LintError::Internal(internal));
+    }
+    results.sort_by(|a, b| a.display.cmp(&b.display));
+
+    // The index of every guide's ids; guide ids used by several files.
+    let mut index = IdIndex::default();
+    let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, result) in results.iter().enumerate() {
+        if let Some(ids) = &result.ids {
+            holders.entry(ids.guide.clone()).or_default().push(i);
+            // A second file with the same guide id is reported below, not here.
+            let _ = index.insert(ids.clone());
+        }
+    }
+    let unknown: HashSet<&str> = results
+        .iter()
+        .filter_map(|r| r.unknown.as_deref())
+        .filter(|stem| index.guide(stem).is_none())
+        .collect();
+
+    let mut cross: Vec<Vec<Finding>> = vec![Vec::new(); results.len()];
+    for (i, result) in results.iter().enumerate() {
+        if !result.reported {
+            continue;
+        }
+        let Some(ids) = &result.ids else {
+            continue;
+        };
+        // duplicate-id across files: the later file names the first; the first names the next
+        // one only when that one is not reported itself (only some files are linted).
+        if let (Some(others), Some((span, line))) = (holders.get(&ids.guide), &result.id_site) {
+            let first = others[0];
+            let other = if first != i {
+                Some(first)
+            } else {
+                others
+                    .iter()
+                    .skip(1)
+                    .copied()
+                    .find(|&o| !results[o].reported)
+            };
+            if let Some(other) = other
+                && let Some(severity) = config.severity(DuplicateId::NAME)
+            {
+                cross[i].push(Finding {
+                    file: result.display.clone(),
+                    span: *span,
+                    pointer: "/id".into(),
+                    rule: DuplicateId::NAME,
+                    severity,
+                    message: duplicate_id::guide_message(&ids.guide, &results[other].display),
+                    source_line: line.clone(),
+                });
+            }
+        }
+        let Some(severity) = config.severity(DanglingReference::NAME) else {
+            continue;
+        };
+        for pending in &result.references {
+            if let Some(message) = resolve(&index, ids, &pending.site, &unknown) {
+                cross[i].push(Finding {
+                    file: result.display.clone(),
+                    span: pending.span,
+                    pointer: pending.site.pointer.clone(),
+                    rule: DanglingReference::NAME,
+                    severity,
+                    message,
+                    source_line: pending.line.clone(),
+                });
+            }
+        }
+    }
+
+    // Suppressions, then everything together.
+    let mut report = LintReport::default();
+    let enabled = |rule: &str| config.severity(rule).is_some();
+    let unused_severity = config.severity(rules::UnusedSuppression::NAME);
+    for (result, extra) in results.into_iter().zip(cross) {
+        if !result.reported {
+            continue;
+        }
+        let mut findings = result.findings;
+        findings.extend(extra);
+        let (kept, unused) = suppression::apply(findings, &result.directives, enabled);
+        report.findings.extend(kept);
+        if let Some(severity) = unused_severity {
+            for unused in unused {
+                let line = result.directive_lines.get(&unused.span.start.line).cloned();
+                report
+                    .findings
+                    .push(finding(&result.display, unused, severity, line));
+            }
+        }
+        if let Some(guide) = result.guide {
+            report.guides.push(LintedGuide {
+                source: source_name(&result.path, &content_root),
+                path: result.display.clone(),
+                guide,
+            });
+        }
+        report.files.push(result.display);
+    }
+    if let Some(severity) = config.severity(io_error::IoError::NAME) {
+        for problem in &found.problems {
+            let display = displayer(&problem.path);
+            report.findings.push(finding(
+                &display,
+                io_error::finding(problem.message.clone()),
+                severity,
+                None,
+            ));
+            report.files.push(display);
+        }
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.dedup();
+    report.files.sort();
+    report.files.dedup();
+    report.guides.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}
+
+/// The message for a reference that does not resolve, or `None`.
+fn resolve(
+    index: &IdIndex,
+    ids: &GuideIds,
+    site: &ReferenceSite,
+    unknown: &HashSet<&str>,
+) -> Option<String> {
+    let target_guide = match site.reference.guide() {
+        None if site.expected == remedy_core::Expected::Guide => Some(site.reference.as_str()),
+        other => other,
+    };
+    if target_guide.is_some_and(|guide| unknown.contains(guide)) {
+        return None;
+    }
+    // `this-guide#id` inside this guide resolves against this guide's own ids.
+    let local;
+    let site = match site.reference.guide() {
+        Some(guide) if guide == ids.guide && site.expected != remedy_core::Expected::Guide => {
+            local = ReferenceSite {
+                reference: Reference(site.reference.target().to_owned()),
+                ..site.clone()
+            };
+            &local
+        }
+        _ => site,
+    };
+    let resolution = index.resolve(&ids.ids, site);
+    if resolution == Resolution::Found {
+        return None;
+    }
+    dangling_reference::message(site, &resolution)
+}
+
+fn finding(
+    file: &Path,
+    rule: RuleFinding,
+    severity: Severity,
+    source_line: Option<String>,
+) -> Finding {
+    Finding {
+        file: file.to_path_buf(),
+        span: rule.span,
+        pointer: rule.pointer,
+        rule: rule.rule,
+        severity,
+        message: rule.message,
+        source_line,
+    }
+}
+
+/// Loads one file and runs the per-file rules on it.
+fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
+    let mut result = FileResult {
+        display: job.display.clone(),
+        path: job.path.clone(),
+        reported: job.reported,
+        ..FileResult::default()
+    };
+    let stem = file_stem(&job.path).map(str::to_owned);
+    let config = shared.config;
+    let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
+        if let Some(severity) = config.severity(rule.rule) {
+            let line = source
+                .and_then(|s| s.line(rule.span.start.line))
+                .map(str::to_owned);
+            let finding = finding(&job.display, rule, severity, line);
+            result.findings.push(finding);
+        }
+    };
+
+    let read = match &job.stdin {
+        Some(bytes) if bytes.len() as u64 > shared.load.max_file_bytes => {
+            Err(ReadError::TooLarge {
+                limit: shared.load.max_file_bytes,
+            })
+        }
+        Some(bytes) => SourceText::from_bytes(bytes.clone()),
+        None => SourceText::read(&job.path, shared.load.max_file_bytes),
+    };
+    let source = match read {
+        Ok(source) => source,
+        Err(error) => {
+            result.unknown = stem;
+            if job.reported {
+                let rule = match &error {
+                    ReadError::Io { source, .. } => io_error::finding(format!(
+                        "cannot read this file: {}; check that it exists and that you may read it",
+                        describe_io(source)
+                    )),
+                    _ => match yaml_syntax::finding(&LoadError::Read(error)) {
+                        Some(rule) => rule,
+                        None => return result,
+                    },
+                };
+                push(&mut result, rule, None);
+            }
+            return result;
+        }
+    };
+
+    let document = match yaml::parse(&source, shared.load.yaml) {
+        Ok(document) => document,
+        Err(error) => {
+            result.unknown = stem;
+            if job.reported {
+                if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
+                    let rule = widen(rule, &error, &source);
+                    push(&mut result, rule, Some(&source));
+                }
+                take_directives(&mut result, &source, |_| false);
+            }
+            return result;
+        }
+    };
+
+    // The ids, from the YAML itself: a type error elsewhere does not empty the index.
+    let guide_id = document.value.get("id").and_then(Value::as_str);
+    match guide_id {
+        Some(id) => {
+            let mut ids = HashMap::new();
+            let mut declarations = duplicate_id::raw_declarations(&document.value);
+            declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
+            for declaration in declarations {
+                ids.entry(declaration.id.into_boxed_str())
+                    .or_insert(declaration.kind);
+            }
+            result.ids = Some(GuideIds {
+                guide: id.to_owned(),
+                file: job.display.clone(),
+                ids,
+            });
+            let span = document.source_map.nearest("/id").value;
+            result.id_site = Some((span, source.line(span.start.line).map(str::to_owned)));
+        }
+        None => result.unknown = stem.clone(),
+    }
+    if !job.reported {
+        return result;
+    }
+
+    let violations = match remedy_core::schema::validate_guide(&document.value) {
+        Ok(violations) => violations,
+        Err(error) => {
+            result.internal = Some(error.to_string());
+            return result;
+        }
+    };
+    // From the borrowed value, as the core's loader does: no copy of the document.
+    let guide = Guide::deserialize(&document.value).ok();
+    let file = GuideFile {
+        path: job.path.clone(),
+        source,
+        document,
+        violations,
+        guide,
+    };
+    let cx = FileContext {
+        file: &file,
+        stem: stem.as_deref(),
+        options: &shared.options,
+    };
+    let found = rules::check_file(&cx);
+    let dangling_step_on = config.severity(rules::DanglingStep::NAME).is_some();
+    for rule in &found {
+        if dangling_step_on && rules::overlaps_dangling_step(rule, &found) {
+            continue;
+        }
+        push(&mut result, rule.clone(), Some(&file.source));
+    }
+    let value = &file.document.value;
+    let map = &file.document.source_map;
+    take_directives(&mut result, &file.source, |at| {
+        map.iter().any(|(pointer, node)| {
+            node.value.start < at
+                && at < node.value.end
+                && matches!(value.pointer(pointer), Some(Value::String(_)))
+        })
+    });
+    if let Some(guide) = &file.guide {
+        result.references = guide
+            .references()
+            .into_iter()
+            .map(|site| {
+                let span = map.nearest(&site.pointer).value;
+                let line = file.source.line(span.start.line).map(str::to_owned);
+                PendingReference { site, span, line }
+            })
+            .collect();
+    }
+    if shared.keep_guides {
+        result.guide = file.guide;
+    }
+    result
+}
+
+/// Reads the suppression comments of a file.
+fn take_directives(
+    result: &mut FileResult,
+    source: &SourceText,
+    inside_scalar: impl Fn(Position) -> bool,
+) {
+    result.directives = suppression::directives(source.as_str(), inside_scalar);
+    for directive in &result.directives {
+        if let Some(line) = source.line(directive.line) {
+            result
+                .directive_lines
+                .insert(directive.line, line.to_owned());
+        }
+    }
+}
+
+/// A YAML error is a position; a duplicate key is better shown under the whole key.
+fn widen(mut rule: RuleFinding, error: &YamlError, source: &SourceText) -> RuleFinding {
+    if let YamlError::DuplicateKey { key, at, .. } = error
+        && let Some(line) = source.line(at.line)
+    {
+        let from = at.column as usize - 1;
+        let rest: String = line.chars().skip(from).collect();
+        let key_chars = key.chars().count();
+        if rest.starts_with(key.as_str()) {
+            rule.span.end = Position::new(
+                at.line,
+                u32::try_from(from + key_chars + 1).unwrap_or(u32::MAX),
+            );
+        }
+    }
+    rule
+}
+
+/// How findings name a file: relative to `cwd` when below it, else under the named path it was
+/// found through, as the user wrote that path; else as it is.
+fn display_of(path: &Path, cwd: &Path, named: &[(PathBuf, PathBuf)]) -> PathBuf {
+    let cwd = normalize(cwd);
+    if let Ok(relative) = path.strip_prefix(&cwd) {
+        if relative.as_os_str().is_empty() {
+            return PathBuf::from(".");
+        }
+        return relative.to_path_buf();
+    }
+    for (given, resolved) in named {
+        if let Ok(rest) = path.strip_prefix(resolved) {
+            return if rest.as_os_str().is_empty() {
+                given.clone()
+            } else {
+                given.join(rest)
+            };
+        }
+    }
+    path.to_path_buf()
+}
+
+/// `source` of an exported guide: the path below the content root with `/`, or the file name.
+fn source_name(path: &Path, content_root: &Path) -> String {
+    match path.strip_prefix(content_root) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// The same file reached twice (by a link, or named and under the content root) is read once.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalized_lexically() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(normalize(Path::new("./content")), PathBuf::from("content"));
+    }
+
+    #[test]
+    fn display_paths_are_relative_to_the_working_directory() {
+        let named = vec![(PathBuf::from("../x"), PathBuf::from("/w/x"))];
+        assert_eq!(
+            display_of(
+                Path::new("/w/main/content/a.yaml"),
+                Path::new("/w/main"),
+                &named
+            ),
+            PathBuf::from("content/a.yaml")
+        );
+        assert_eq!(
+            display_of(Path::new("/w/x/b/a.yaml"), Path::new("/w/main"), &named),
+            PathBuf::from("../x/b/a.yaml")
+        );
+        assert_eq!(
+            source_name(Path::new("/w/c/icloud/a.yaml"), Path::new("/w/c")),
+            "icloud/a.yaml"
+        );
+        assert_eq!(
+            source_name(Path::new("/elsewhere/a.yaml"), Path::new("/w/c")),
+            "a.yaml"
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! `duplicate-id`: an id declared twice in one guide, or a guide id used by two files.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use remedy_core::IdKind;
+use serde_json::Value;
+
+use super::{FileContext, RuleFinding};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// - An id declared twice in one guide. Causes, methods and steps share one namespace, so a
+    ///   cause `storage-full` and a method `storage-full` clash too. The second declaration (in
+    ///   document order) is reported, and the message names the line of the first.
+    /// - A guide id used by two files of the content root (say `wifi/reset.yaml` and
+    ///   `network/reset.yaml`). The later file in path order is reported, naming the other.
+    ///
+    /// ## Why it matters
+    ///
+    /// A reference such as `see: reset-network` or `other-guide#reset-network` must name exactly
+    /// one thing. With two candidates, the reader may be sent to the wrong method or step, and the
+    /// exports hold two guides that links cannot tell apart.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml
+    /// causes:
+    ///   - id: storage-full
+    ///     title: iCloud storage is full
+    /// methods:
+    ///   - id: storage-full
+    ///     title: Free up iCloud storage
+    /// ```
+    ///
+    /// Fixed:
+    ///
+    /// ```yaml
+    /// causes:
+    ///   - id: storage-full
+    ///     title: iCloud storage is full
+    /// methods:
+    ///   - id: free-up-storage
+    ///     title: Free up iCloud storage
+    /// ```
+    pub struct DuplicateId {
+        name: "duplicate-id",
+        severity: Error,
+        summary: "an id used twice in one guide, or a guide id used by two files",
+    }
+}
+
+/// One id declared in the YAML, found without the typed guide (so that a type error elsewhere
+/// neither hides a duplicate nor empties the index other guides are resolved against).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDeclaration {
+    /// The id as written.
+    pub id: String,
+    /// What it names.
+    pub kind: IdKind,
+    /// The JSON Pointer of the id's value.
+    pub pointer: String,
+}
+
+/// Every string id of causes, methods and (nested) steps, in document order of the value.
+pub fn raw_declarations(value: &Value) -> Vec<RawDeclaration> {
+    let mut out = Vec::new();
+    let id_of = |item: &Value| item.get("id").and_then(Value::as_str).map(str::to_owned);
+    if let Some(causes) = value.get("causes").and_then(Value::as_array) {
+        for (i, cause) in causes.iter().enumerate() {
+            if let Some(id) = id_of(cause) {
+                out.push(RawDeclaration {
+                    id,
+                    kind: IdKind::Cause,
+                    pointer: format!("/causes/{i}/id"),
+                });
+            }
+        }
+    }
+    let Some(methods) = value.get("methods").and_then(Value::as_array) else {
+        return out;
+    };
+    for (i, method) in methods.iter().enumerate() {
+        if let Some(id) = id_of(method) {
+            out.push(RawDeclaration {
+                id,
+                kind: IdKind::Method,
+                pointer: format!("/methods/{i}/id"),
+            });
+        }
+        // Steps in document order, without recursion.
+        let mut stack = children(method, &format!("/methods/{i}"));
+        while let Some((step, at)) = stack.pop() {
+            if let Some(id) = id_of(step) {
+                out.push(RawDeclaration {
+                    id,
+                    kind: IdKind::Step,
+                    pointer: format!("{at}/id"),
+                });
+            }
+            stack.extend(children(step, &at));
+        }
+    }
+    out
+}
+
+/// The sub-steps of a method or step with their pointers, last first (for a stack).
+fn children<'v>(parent: &'v Value, at: &str) -> Vec<(&'v Value, String)> {
+    parent
+        .get("steps")
+        .and_then(Value::as_array)
+        .map(|steps| {
+            steps
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(j, step)| (step, format!("{at}/steps/{j}")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Ids declared twice in this guide: the second (by position in the file) is reported.
+pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
+    let mut declarations = raw_declarations(&cx.file.document.value);
+    declarations.sort_by_key(|d| cx.value_span(&d.pointer).start);
+    let mut first: HashMap<&str, &RawDeclaration> = HashMap::new();
+    for declaration in &declarations {
+        match first.get(declaration.id.as_str()) {
+            None => {
+                first.insert(&declaration.id, declaration);
+            }
+            Some(earlier) => {
+                let line = cx.value_span(&earlier.pointer).start.line;
+                out.push(cx.at_value(
+                    DuplicateId::NAME,
+                    declaration.pointer.clone(),
+                    format!(
+                        "the id `{}` is already used by the {} at line {line}; causes, methods and steps of a guide share one namespace, so rename this {}",
+                        declaration.id, earlier.kind, declaration.kind
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The message for a guide id that another file already uses.
+pub fn guide_message(id: &str, other: &Path) -> String {
+    format!(
+        "the guide id `{id}` is also used by {}; guide ids must be unique across the content root, so rename one of the guides (its file and its id)",
+        other.display()
+    )
+}

@@ -1,0 +1,67 @@
+//! `id-mismatch`: the guide's id differs from its file name.
+
+use remedy_core::id::is_valid_id;
+use serde_json::Value;
+
+use super::{FileContext, RuleFinding};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A guide whose `id` is not its file name without the extension: `id: reset-wifi` in
+    /// `reset-network.yaml`. It works from the YAML itself, so it fires even when other schema
+    /// errors keep the guide from being read.
+    ///
+    /// ## Why it matters
+    ///
+    /// Other guides refer to this one by its id, and readers and tools find it by its file name
+    /// (`reset-wifi.pdf`, `source` in the JSON export). When the two differ, a reference that
+    /// looks right points nowhere, or a renamed file silently breaks links.
+    ///
+    /// ## Example
+    ///
+    /// In `content/wifi/reset-network.yaml`:
+    ///
+    /// ```yaml
+    /// id: reset-wifi
+    /// title: Reset the network settings
+    /// ```
+    ///
+    /// Fixed (or rename the file to `reset-wifi.yaml`):
+    ///
+    /// ```yaml
+    /// id: reset-network
+    /// title: Reset the network settings
+    /// ```
+    pub struct IdMismatch {
+        name: "id-mismatch",
+        severity: Error,
+        summary: "the guide's id differs from its file stem",
+    }
+}
+
+/// Compares `/id` with the file stem.
+pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
+    let (Some(Value::String(id)), Some(stem)) = (cx.file.document.value.get("id"), cx.stem) else {
+        return;
+    };
+    if id == stem {
+        return;
+    }
+    let extension = cx
+        .file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("yaml");
+    let message = if is_valid_id(stem) {
+        format!(
+            "the guide id `{id}` differs from the file name `{stem}.{extension}`; change the id to `{stem}` or rename the file to `{id}.{extension}`"
+        )
+    } else {
+        format!(
+            "the guide id `{id}` differs from the file name `{stem}.{extension}`, which is not a valid id; rename the file to `{id}.{extension}`"
+        )
+    };
+    out.push(cx.at_value(IdMismatch::NAME, "/id".into(), message));
+}

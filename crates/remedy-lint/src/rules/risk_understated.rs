@@ -1,0 +1,77 @@
+//! `risk-understated`: a low-risk method with a destructive step.
+
+use remedy_core::{Guide, Risk};
+
+use super::{FileContext, RuleFinding};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A method rated `risk: very-low` or `risk: low` that has a step marked
+    /// `destructive: true` (at any depth). The finding points at `risk` and names the first
+    /// destructive step.
+    ///
+    /// ## Why it matters
+    ///
+    /// Readers pick a method from the comparison table, often by its risk. A method that erases
+    /// data while the table says "Low" invites exactly the reader who has no backup.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml
+    /// - id: reset-network
+    ///   title: Reset the network settings
+    ///   risk: low
+    ///   steps:
+    ///     - text: Write down your Wi‑Fi passwords.
+    ///       backup: true
+    ///     - text: Tap Reset Network Settings.
+    ///       destructive: true
+    /// ```
+    ///
+    /// Fixed:
+    ///
+    /// ```yaml
+    /// - id: reset-network
+    ///   title: Reset the network settings
+    ///   risk: moderate
+    ///   steps:
+    ///     - text: Write down your Wi‑Fi passwords.
+    ///       backup: true
+    ///     - text: Tap Reset Network Settings.
+    ///       destructive: true
+    /// ```
+    pub struct RiskUnderstated {
+        name: "risk-understated",
+        severity: Error,
+        summary: "a method of risk very-low or low that has a destructive step",
+    }
+}
+
+/// One finding per low-risk method with a destructive step.
+pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
+    for (i, method) in guide.methods.iter().enumerate() {
+        if method.risk > Risk::Low {
+            continue;
+        }
+        let visits = method.walk_steps();
+        let mut destructive = visits.iter().filter(|v| v.step.is_destructive());
+        let Some(first) = destructive.next() else {
+            continue;
+        };
+        let others = destructive.count();
+        let also = match others {
+            0 => String::new(),
+            n => format!(" (and {} more)", n),
+        };
+        out.push(cx.at_value(
+            RiskUnderstated::NAME,
+            format!("/methods/{i}/risk"),
+            format!(
+                "the method is rated `{}` risk but step {}{also} is destructive; raise `risk` to `moderate` or higher",
+                method.risk,
+                first.number()
+            ),
+        ));
+    }
+}

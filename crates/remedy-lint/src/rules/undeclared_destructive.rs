@@ -1,0 +1,344 @@
+//! `undeclared-destructive`: a step that reads as destructive but does not say whether it is.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use remedy_core::Guide;
+
+use super::{FileContext, RuleFinding};
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A step whose `text` reads as destructive while the step has no `destructive` field at all.
+    /// Words and phrases are matched whole and case-insensitively (a hyphen counts as a space, so
+    /// "sign-out" is "sign out"):
+    ///
+    /// - erase, erases, erasing; wipe, wipes, wiping; delete, deletes, deleting
+    /// - remove … from (up to four words between: "remove the photos from this iPhone")
+    /// - reset all ("Reset All Settings"), factory reset, factory settings, factory defaults
+    /// - reset … network settings ("reset the iPhone's network settings")
+    /// - sign out, log out, logout (and signs/signing, logs/logging)
+    /// - format or reformat … disk, drive, card, volume, partition
+    /// - uninstall, discard, overwrite (and their -s and -ing forms)
+    /// - turn off, switch off or disable iCloud Photos or iCloud Drive (either word order:
+    ///   "turn iCloud Drive off")
+    /// - empty the trash, bin or wastebasket
+    /// - the phrases in `remedy.toml`: `[lint.undeclared-destructive] extra-phrases`
+    ///
+    /// Deliberately not matched: past participles such as "deleted" or "erased", which describe a
+    /// state rather than ask for an action ("check the Recently Deleted album", "items deleted
+    /// from iCloud are gone"); longer words that contain a match ("undelete"); "remove" without
+    /// "from" ("tap Remove Download"), and "remove … from the Home Screen", which only hides an
+    /// icon; "reset", "restore", "clear" and "forget" on their own, which in troubleshooting
+    /// steps mostly restart a router, restore from a backup, clear a cache or forget a network.
+    /// Add such phrases with `extra-phrases` where your guides need them. Only `text` is read:
+    /// a `warning` or `note` that mentions deleting explains, it does not instruct.
+    ///
+    /// `destructive: false` is the writer's answer that the step only mentions the action
+    /// ("Before you delete anything, …") and silences the rule; `destructive: true` marks it.
+    ///
+    /// ## Why it matters
+    ///
+    /// `destructive: true` is what puts the warning marker on a step in the handout, what
+    /// `missing-backup-warning` and `risk-understated` check, and what the data exports count. A
+    /// step that deletes data without the flag reaches the reader unmarked and unguarded.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml
+    /// - text: Tap Sign Out at the very end of the page.
+    /// ```
+    ///
+    /// Fixed:
+    ///
+    /// ```yaml
+    /// - text: Tap Sign Out at the very end of the page.
+    ///   destructive: true
+    /// ```
+    ///
+    /// A step that only mentions the action:
+    ///
+    /// ```yaml
+    /// - text: Before you delete anything, copy it to a computer.
+    ///   backup: true
+    ///   destructive: false
+    /// ```
+    pub struct UndeclaredDestructive {
+        name: "undeclared-destructive",
+        severity: Warning,
+        summary: "a step whose text reads as destructive (erase, wipe, delete, \"remove … from\", sign out, …) without `destructive` set",
+    }
+}
+
+/// The built-in phrases. Words separated by spaces; `a|b` is either word; `~N` skips up to N words.
+const BUILT_IN: &[&str] = &[
+    "erase|erases|erasing",
+    "wipe|wipes|wiping",
+    "delete|deletes|deleting",
+    "remove|removes|removing ~4 from",
+    "reset|resets|resetting all",
+    "factory reset|resets|resetting|settings|defaults|default",
+    "reset|resets|resetting ~3 network settings",
+    "sign|signs|signing out",
+    "log|logs|logging out",
+    "logout|signout",
+    "format|formats|formatting|reformat|reformats|reformatting ~2 disk|disks|drive|drives|card|volume|partition",
+    "uninstall|uninstalls|uninstalling",
+    "discard|discards|discarding",
+    "overwrite|overwrites|overwriting",
+    "turn|turns|turning|switch|switches|switching|disable|disables|disabling off icloud photos|drive",
+    "turn|turns|turning|switch|switches|switching icloud photos|drive off",
+    "disable|disables|disabling icloud photos|drive",
+    "empty|empties|emptying ~2 trash|bin|wastebasket",
+];
+
+/// Matches that start where one of these does are not destructive.
+const EXCEPTIONS: &[&str] = &["remove|removes|removing ~4 from ~1 home screen"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Element {
+    /// One word, any of these.
+    Word(Vec<String>),
+    /// Up to this many words of anything.
+    Gap(usize),
+}
+
+type Pattern = Vec<Element>;
+
+fn compile(phrase: &str) -> Pattern {
+    phrase
+        .split_whitespace()
+        .map(
+            |part| match part.strip_prefix('~').and_then(|n| n.parse().ok()) {
+                Some(n) => Element::Gap(n),
+                None => Element::Word(part.split('|').map(str::to_owned).collect()),
+            },
+        )
+        .collect()
+}
+
+/// A word of the text: lowercase, with its byte range in the original.
+#[derive(Debug)]
+struct Token {
+    word: String,
+    range: Range<usize>,
+}
+
+/// Words are letters and digits, with apostrophes inside them ("iPhone’s"); everything else,
+/// hyphens included, separates words.
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let apostrophe = matches!(c, '\'' | '\u{2019}')
+            && current.is_some()
+            && chars
+                .get(k + 1)
+                .is_some_and(|(_, next)| next.is_alphanumeric());
+        if c.is_alphanumeric() || apostrophe {
+            let start = current.map_or(at, |(start, _)| start);
+            current = Some((start, at + c.len_utf8()));
+        } else if let Some((start, end)) = current.take() {
+            tokens.push(Token {
+                word: text[start..end].to_lowercase(),
+                range: start..end,
+            });
+        }
+    }
+    if let Some((start, end)) = current {
+        tokens.push(Token {
+            word: text[start..end].to_lowercase(),
+            range: start..end,
+        });
+    }
+    tokens
+}
+
+/// The index one past the last token of a match of `pattern` starting at `tokens[0]`.
+fn match_at(pattern: &[Element], tokens: &[Token], at: usize) -> Option<usize> {
+    let Some((first, rest)) = pattern.split_first() else {
+        return Some(at);
+    };
+    match first {
+        Element::Word(words) => {
+            let token = tokens.get(at)?;
+            if words.contains(&token.word) {
+                match_at(rest, tokens, at + 1)
+            } else {
+                None
+            }
+        }
+        Element::Gap(max) => (0..=*max).find_map(|skip| {
+            (at + skip <= tokens.len())
+                .then(|| match_at(rest, tokens, at + skip))
+                .flatten()
+        }),
+    }
+}
+
+/// The destructive phrases: the built-in ones plus the configured extras.
+#[derive(Debug, Clone)]
+pub struct PhraseMatcher {
+    patterns: Vec<Pattern>,
+}
+
+impl Default for PhraseMatcher {
+    fn default() -> Self {
+        Self::new(&[])
+    }
+}
+
+impl PhraseMatcher {
+    /// The built-in phrases plus `extra` (each matched as its words, in order, case-insensitively).
+    pub fn new(extra: &[String]) -> Self {
+        let mut patterns: Vec<Pattern> = BUILT_IN.iter().map(|p| compile(p)).collect();
+        for phrase in extra {
+            let words: Pattern = tokenize(phrase)
+                .into_iter()
+                .map(|token| Element::Word(vec![token.word]))
+                .collect();
+            if !words.is_empty() {
+                patterns.push(words);
+            }
+        }
+        Self { patterns }
+    }
+
+    /// The first destructive phrase in `text`, as written there.
+    pub fn find<'t>(&self, text: &'t str) -> Option<&'t str> {
+        static EXCEPT: OnceLock<Vec<Pattern>> = OnceLock::new();
+        let exceptions = EXCEPT.get_or_init(|| EXCEPTIONS.iter().map(|p| compile(p)).collect());
+        let tokens = tokenize(text);
+        for start in 0..tokens.len() {
+            if exceptions
+                .iter()
+                .any(|p| match_at(p, &tokens, start).is_some())
+            {
+                continue;
+            }
+            for pattern in &self.patterns {
+                if let Some(end) = match_at(pattern, &tokens, start) {
+                    let range = tokens[start].range.start..tokens[end - 1].range.end;
+                    return Some(&text[range]);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// One finding per step that reads as destructive and has no `destructive` field.
+pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
+    let matcher = &cx.options.destructive_phrases;
+    for (i, method) in guide.methods.iter().enumerate() {
+        for visit in method.walk_steps() {
+            if visit.step.destructive.is_some() {
+                continue;
+            }
+            let Some(phrase) = matcher.find(&visit.step.text) else {
+                continue;
+            };
+            out.push(cx.at_value(
+                UndeclaredDestructive::NAME,
+                visit.pointer(i),
+                format!(
+                    "step {} reads as destructive (“{phrase}”) but does not say so; add `destructive: true` (with a backup step before it), or `destructive: false` if it only mentions the action",
+                    visit.number()
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Option<String> {
+        PhraseMatcher::default().find(text).map(str::to_owned)
+    }
+
+    #[test]
+    fn destructive_phrases_match_whole_words_in_any_case() {
+        let cases = [
+            ("Erase All Content and Settings.", "Erase"),
+            ("Wipe the Mac with Disk Utility.", "Wipe"),
+            ("Tap Delete App.", "Delete"),
+            ("Deleting old backups frees space.", "Deleting"),
+            (
+                "Remove the photos from this iPhone.",
+                "Remove the photos from",
+            ),
+            ("Tap Remove from iPhone.", "Remove from"),
+            ("Tap Reset All Settings.", "Reset All"),
+            ("Do a factory reset.", "factory reset"),
+            ("Factory-reset the router.", "Factory-reset"),
+            (
+                "Restore the router to factory settings.",
+                "factory settings",
+            ),
+            ("Tap Sign Out.", "Sign Out"),
+            ("Use the sign-out button.", "sign-out"),
+            ("Log out of the app.", "Log out"),
+            (
+                "Reset the iPhone’s network settings.",
+                "Reset the iPhone’s network settings",
+            ),
+            ("Format the SD card as exFAT.", "Format the SD card"),
+            ("Uninstall the VPN app.", "Uninstall"),
+            ("Discard the changes.", "Discard"),
+            ("Overwrite the older copy.", "Overwrite"),
+            ("Turn off iCloud Photos.", "Turn off iCloud Photos"),
+            ("Switch iCloud Drive off.", "Switch iCloud Drive off"),
+            ("Empty the Trash.", "Empty the Trash"),
+        ];
+        for (text, phrase) in cases {
+            assert_eq!(found(text).as_deref(), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn near_misses_do_not_match() {
+        for text in [
+            "Check the Recently Deleted album.",
+            "Items deleted from iCloud are gone.",
+            "Use the undelete tool.",
+            "Tap Remove Download.",
+            "Remove the app from the Home Screen.",
+            "Remove from Home Screen.",
+            "Reset the router by unplugging it.",
+            "Turn iCloud Photos on again.",
+            "Turn off Low Power Mode.",
+            "Check that Airplane Mode is switched off.",
+            "Sign in to iCloud again.",
+            "Write the date in the format YYYY-MM-DD.",
+            "Clear the app’s cached data:",
+            "Back up the iPhone to a computer.",
+            "Signed out devices stop syncing.",
+            "Pick the erasers.",
+        ] {
+            assert_eq!(found(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn remove_needs_from_within_four_words() {
+        assert!(found("Remove a b c d from it.").is_some());
+        assert!(found("Remove a b c d e from it.").is_none());
+    }
+
+    #[test]
+    fn extra_phrases_extend_the_list() {
+        let matcher = PhraseMatcher::new(&["forget this network".into()]);
+        assert_eq!(
+            matcher.find("Tap Forget This Network."),
+            Some("Forget This Network")
+        );
+        assert_eq!(
+            PhraseMatcher::default().find("Tap Forget This Network."),
+            None
+        );
+    }
+}

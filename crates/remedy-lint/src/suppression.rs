@@ -1,0 +1,248 @@
+//! Inline suppression: `# remedy: ignore[rule-a, rule-b]`, a YAML comment on the node's first line
+//! or on the line above it. A suppression that silences nothing is reported as
+//! `unused-suppression`.
+
+use remedy_core::{Position, Span};
+
+use crate::finding::Finding;
+use crate::rules::{self, RuleFinding, UnusedSuppression, unused_suppression};
+
+/// One rule name inside a suppression comment, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppressedRule {
+    /// The name as written.
+    pub name: String,
+    /// Where the name is in the comment.
+    pub span: Span,
+}
+
+/// One `# remedy: ignore[…]` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// The line the comment is on; it covers findings that start on this line or the next.
+    pub line: u32,
+    /// The comment, from `#` to its end.
+    pub span: Span,
+    /// The rule names, in order; empty for a malformed comment (`# remedy: ignore`).
+    pub rules: Vec<SuppressedRule>,
+}
+
+fn column(chars_before: usize) -> u32 {
+    u32::try_from(chars_before + 1).unwrap_or(u32::MAX)
+}
+
+/// Where a YAML comment starts on a line (as a char index), as far as one line tells: a `#` at
+/// the start of the line or after whitespace, outside single- and double-quoted scalars that start
+/// on this line.
+pub fn comment_start(line: &str) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut quote: Option<char> = None;
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        match quote {
+            Some('"') => match c {
+                '\\' => k += 1,
+                '"' => quote = None,
+                _ => {}
+            },
+            Some(_) => {
+                if c == '\'' {
+                    if chars.get(k + 1) == Some(&'\'') {
+                        k += 1;
+                    } else {
+                        quote = None;
+                    }
+                }
+            }
+            None => {
+                if c == '#' && (k == 0 || chars[k - 1].is_whitespace()) {
+                    return Some(k);
+                }
+                if c == '"' || c == '\'' {
+                    // A quote opens a scalar only where a scalar can start.
+                    let before = chars[..k].iter().rev().find(|c| !c.is_whitespace());
+                    if before.is_none_or(|b| matches!(b, ':' | '-' | '[' | '{' | ',' | '?')) {
+                        quote = Some(c);
+                    }
+                }
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Parses a comment (starting with `#`) as a suppression; `None` when it is not one.
+fn parse_comment(comment: &[char], line: u32, offset: usize) -> Option<Directive> {
+    let text: String = comment.iter().collect();
+    let rest = text.strip_prefix('#')?.trim_start();
+    let rest = rest.strip_prefix("remedy:")?.trim_start();
+    if !rest.starts_with("ignore") {
+        return None;
+    }
+    let span = Span::new(
+        Position::new(line, column(offset)),
+        Position::new(line, column(offset + comment.len())),
+    );
+    let mut directive = Directive {
+        line,
+        span,
+        rules: Vec::new(),
+    };
+    let after_ignore = rest["ignore".len()..].trim_start();
+    let Some(inside) = after_ignore.strip_prefix('[') else {
+        return Some(directive);
+    };
+    let Some(close) = inside.find(']') else {
+        return Some(directive);
+    };
+    let inside = &inside[..close];
+    // Char offset of `inside` within the comment.
+    let inside_byte = text.len() - after_ignore.len() + 1;
+    let mut byte = inside_byte;
+    for part in inside.split(',') {
+        let leading = part.len() - part.trim_start().len();
+        let name = part.trim();
+        if !name.is_empty() {
+            let start_chars = text[..byte + leading].chars().count();
+            let len = name.chars().count();
+            directive.rules.push(SuppressedRule {
+                name: name.to_owned(),
+                span: Span::new(
+                    Position::new(line, column(offset + start_chars)),
+                    Position::new(line, column(offset + start_chars + len)),
+                ),
+            });
+        }
+        byte += part.len() + 1;
+    }
+    Some(directive)
+}
+
+/// Every suppression comment of a text. `inside_scalar` says whether a position is inside a
+/// multi-line scalar (a block scalar's text), where `#` is text, not a comment.
+pub fn directives(text: &str, inside_scalar: impl Fn(Position) -> bool) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if !line.contains("remedy:") {
+            continue;
+        }
+        let Some(start) = comment_start(line) else {
+            continue;
+        };
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if inside_scalar(Position::new(number, column(start))) {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        if let Some(directive) = parse_comment(&chars[start..], number, start) {
+            out.push(directive);
+        }
+    }
+    out
+}
+
+/// Applies a file's suppressions to its findings: returns the findings left, and one
+/// `unused-suppression` finding (before severity and file are filled in) per rule name that
+/// silenced nothing or is not a rule. `enabled` says whether a rule is on; names of rules that are
+/// off are not reported as unused.
+pub fn apply(
+    findings: Vec<Finding>,
+    directives: &[Directive],
+    enabled: impl Fn(&str) -> bool,
+) -> (Vec<Finding>, Vec<RuleFinding>) {
+    let mut used: Vec<Vec<bool>> = directives
+        .iter()
+        .map(|d| vec![false; d.rules.len()])
+        .collect();
+    let mut kept = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let line = finding.span.start.line;
+        let mut silenced = false;
+        for (d, directive) in directives.iter().enumerate() {
+            if directive.line != line && directive.line + 1 != line {
+                continue;
+            }
+            for (r, rule) in directive.rules.iter().enumerate() {
+                if rule.name == finding.rule {
+                    used[d][r] = true;
+                    silenced = true;
+                }
+            }
+        }
+        if !silenced {
+            kept.push(finding);
+        }
+    }
+    let mut unused = Vec::new();
+    for (d, directive) in directives.iter().enumerate() {
+        if directive.rules.is_empty() {
+            unused.push(RuleFinding {
+                rule: UnusedSuppression::NAME,
+                span: directive.span,
+                pointer: String::new(),
+                message: unused_suppression::malformed_message(),
+            });
+        }
+        for (r, rule) in directive.rules.iter().enumerate() {
+            if used[d][r] {
+                continue;
+            }
+            let message = if rules::find(&rule.name).is_none() {
+                unused_suppression::unknown_message(&rule.name)
+            } else if enabled(&rule.name) {
+                unused_suppression::unused_message(&rule.name)
+            } else {
+                continue;
+            };
+            unused.push(RuleFinding {
+                rule: UnusedSuppression::NAME,
+                span: rule.span,
+                pointer: String::new(),
+                message,
+            });
+        }
+    }
+    (kept, unused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_found_outside_quotes_only() {
+        assert_eq!(comment_start("# remedy: ignore[x]"), Some(0));
+        assert_eq!(comment_start("  - text: Hi  # c"), Some(14));
+        assert_eq!(comment_start("  - text: \"a # b\""), None);
+        assert_eq!(comment_start("  - text: 'it''s # x'"), None);
+        assert_eq!(comment_start("  - text: don't # c"), Some(16));
+        assert_eq!(comment_start("  - text: C#"), None);
+        assert_eq!(comment_start("url: http://x/#frag"), None);
+    }
+
+    #[test]
+    fn directives_carry_each_rule_name_with_its_position() {
+        let found = directives("a: 1\n  # remedy: ignore[orphan-cause,  schema]\n", |_| {
+            false
+        });
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, 2);
+        let names: Vec<(&str, u32, u32)> = found[0]
+            .rules
+            .iter()
+            .map(|r| (r.name.as_str(), r.span.start.column, r.span.end.column))
+            .collect();
+        assert_eq!(names, [("orphan-cause", 20, 32), ("schema", 35, 41)]);
+    }
+
+    #[test]
+    fn other_comments_and_block_text_are_not_directives() {
+        assert!(directives("# remedy: a tool\n# just a note\n", |_| false).is_empty());
+        assert!(directives("x: |\n  # remedy: ignore[schema]\n", |_| true).is_empty());
+        let malformed = directives("# remedy: ignore\n", |_| false);
+        assert_eq!(malformed.len(), 1);
+        assert!(malformed[0].rules.is_empty());
+    }
+}
