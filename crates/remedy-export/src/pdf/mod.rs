@@ -1,1 +1,308 @@
 //! Printable PDF handouts: our own layout on printpdf as the object writer (SPEC §4).
+//!
+//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
+//! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
+//!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages.
+//! - [`render`]: a guide as blocks: the handout's typography.
+//! - [`book`]: the title page and table of contents of a book.
+//! - [`document`]: pages → PDF through printpdf (subset CID fonts with ToUnicode maps), finished
+//!   on the lopdf document (nested outline, metadata, trailer `/ID`), deterministic.
+
+mod book;
+mod document;
+mod font;
+mod layout;
+mod render;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use remedy_core::Guide;
+
+use crate::output::ensure_dir;
+use crate::{ExportError, ExportGuide, write_bytes_atomic};
+
+use document::Meta;
+use font::{Face, Fonts};
+use layout::{Block, Frame, paginate};
+use render::{Chapter, Ctx, OutlineItem, add_footers, guide_anchor, guide_chapter};
+
+/// The paper a handout is set for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageSize {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl PageSize {
+    /// Width and height in points (1/72 in).
+    pub fn dimensions(self) -> (f32, f32) {
+        match self {
+            PageSize::A4 => (210.0 * 72.0 / 25.4, 297.0 * 72.0 / 25.4),
+            PageSize::Letter => (612.0, 792.0),
+        }
+    }
+
+    /// The name accepted on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageSize::A4 => "a4",
+            PageSize::Letter => "letter",
+        }
+    }
+}
+
+impl fmt::Display for PageSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PageSize {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.to_ascii_lowercase().as_str() {
+            "a4" => Ok(PageSize::A4),
+            "letter" => Ok(PageSize::Letter),
+            _ => Err(format!("unknown page size \"{text}\"; use a4 or letter")),
+        }
+    }
+}
+
+/// How handouts are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PdfOptions {
+    /// The paper.
+    pub page_size: PageSize,
+}
+
+/// Millimetres to points.
+fn mm(value: f32) -> f32 {
+    value * 72.0 / 25.4
+}
+
+/// Margins fit for printing on either paper: 20 mm at the sides, 18 mm at the top, 20 mm below
+/// the body with the footer in it.
+fn frame(options: &PdfOptions) -> Frame {
+    let (page_width, page_height) = options.page_size.dimensions();
+    Frame {
+        page_width,
+        page_height,
+        left: mm(20.0),
+        right: mm(20.0),
+        top: mm(18.0),
+        bottom: page_height - mm(22.0),
+    }
+}
+
+type Library<'g> = BTreeMap<&'g str, &'g Guide>;
+
+fn library<'g>(guides: &[ExportGuide<'g>]) -> Library<'g> {
+    guides
+        .iter()
+        .map(|export| (export.guide.id.as_str(), export.guide))
+        .collect()
+}
+
+/// Lays one guide out as a chapter, refusing characters the font cannot draw.
+fn chapter(
+    fonts: &'static Fonts,
+    frame: Frame,
+    export: &ExportGuide<'_>,
+    library: &Library<'_>,
+) -> Result<Chapter, ExportError> {
+    let mut ctx = Ctx {
+        fonts,
+        frame,
+        guide: export.guide,
+        source: export.source,
+        library,
+        problem: None,
+        first_column: 19.0,
+    };
+    let chapter = guide_chapter(&mut ctx);
+    match ctx.problem {
+        Some(problem) => Err(ExportError::Content(problem)),
+        None => Ok(chapter),
+    }
+}
+
+fn guide_meta(guide: &Guide) -> Meta {
+    Meta {
+        title: guide.title.clone(),
+        subject: guide
+            .summary
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        keywords: guide
+            .tags
+            .iter()
+            .map(|tag| tag.as_str().to_owned())
+            .collect(),
+        date: guide.updated.parts(),
+    }
+}
+
+fn render_handout(
+    export: &ExportGuide<'_>,
+    library: &Library<'_>,
+    options: &PdfOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let fonts = Fonts::get()?;
+    let frame = frame(options);
+    let chapter = chapter(fonts, frame, export, library)?;
+    let mut paginated = paginate(&frame, &[&chapter.blocks]);
+    add_footers(
+        fonts,
+        &frame,
+        &mut paginated.pages,
+        std::slice::from_ref(&chapter.footer),
+    );
+    document::write_pdf(
+        fonts,
+        &frame,
+        &paginated,
+        &chapter.outline,
+        &guide_meta(export.guide),
+    )
+}
+
+/// One guide's printable handout.
+pub fn render_guide(guide: &ExportGuide<'_>, options: &PdfOptions) -> Result<Vec<u8>, ExportError> {
+    let library = library(std::slice::from_ref(guide));
+    render_handout(guide, &library, options)
+}
+
+/// Every guide in one PDF: a title page, a table of contents (titles with page numbers, each a
+/// link), then each guide's handout, every guide starting on a new page.
+pub fn render_book(
+    guides: &[ExportGuide<'_>],
+    title: &str,
+    options: &PdfOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let fonts = Fonts::get()?;
+    if let Some(c) = title
+        .chars()
+        .find(|c| !c.is_whitespace() && !fonts.covers(Face::Bold, *c))
+    {
+        return Err(ExportError::Content(format!(
+            "the book title \"{title}\" uses '{c}' (U+{:04X}), which the embedded font ({}) cannot draw",
+            u32::from(c),
+            Face::Bold.label()
+        )));
+    }
+    let frame = frame(options);
+    let library = library(guides);
+    let chapters = guides
+        .par_iter()
+        .map(|export| chapter(fonts, frame, export, &library))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plain: Vec<&Guide> = guides.iter().map(|export| export.guide).collect();
+
+    let title_blocks = book::title_page(fonts, &frame, title, &plain);
+    // The contents' length does not depend on the numbers in it: count its pages first.
+    let draft = book::contents(fonts, &frame, &plain, &vec![0; plain.len()]);
+    let contents_pages = paginate(&frame, &[&draft]).pages.len();
+    let guide_blocks: Vec<&[Block]> = chapters
+        .iter()
+        .map(|chapter| chapter.blocks.as_slice())
+        .collect();
+    let guide_pages = paginate(&frame, &guide_blocks);
+    let mut first_pages = vec![0usize; chapters.len()];
+    for (index, page) in guide_pages.pages.iter().enumerate().rev() {
+        first_pages[page.chapter] = 1 + contents_pages + index + 1;
+    }
+    let contents = book::contents(fonts, &frame, &plain, &first_pages);
+
+    let mut all: Vec<&[Block]> = vec![&title_blocks, &contents];
+    all.extend(guide_blocks);
+    let mut paginated = paginate(&frame, &all);
+    let mut footers = vec![title.to_owned(), title.to_owned()];
+    footers.extend(chapters.iter().map(|chapter| chapter.footer.clone()));
+    add_footers(fonts, &frame, &mut paginated.pages, &footers);
+
+    let mut outline = vec![OutlineItem {
+        title: "Contents".to_owned(),
+        anchor: book::CONTENTS_ANCHOR.to_owned(),
+        children: Vec::new(),
+    }];
+    for (export, chapter) in guides.iter().zip(&chapters) {
+        outline.push(OutlineItem {
+            title: export.guide.title.clone(),
+            anchor: guide_anchor(export.guide.id.as_str()),
+            children: chapter.outline.clone(),
+        });
+    }
+    let mut keywords = BTreeSet::new();
+    for guide in &plain {
+        keywords.extend(guide.tags.iter().map(|tag| tag.as_str().to_owned()));
+    }
+    let meta = Meta {
+        title: title.to_owned(),
+        subject: format!(
+            "{} troubleshooting guides: {}",
+            plain.len(),
+            plain
+                .iter()
+                .map(|guide| guide.title.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        keywords: keywords.into_iter().collect(),
+        date: plain.iter().filter_map(|guide| guide.updated.parts()).max(),
+    };
+    document::write_pdf(fonts, &frame, &paginated, &outline, &meta)
+}
+
+/// Writes `<id>.pdf` for every guide into `dir` (atomically, in parallel, with identical bytes
+/// on every run) and, when `book` is given, the book there. `progress(done, total)` is called as
+/// files are finished. Returns the files written, guides first, in input order.
+pub fn export_pdf(
+    guides: &[ExportGuide<'_>],
+    dir: &Path,
+    book: Option<&Path>,
+    options: &PdfOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut seen = BTreeSet::new();
+    for export in guides {
+        if !seen.insert(export.guide.id.as_str()) {
+            return Err(ExportError::Content(format!(
+                "{}: two guides have the id \"{}\"; each handout is named after its guide's id",
+                export.source, export.guide.id
+            )));
+        }
+    }
+    ensure_dir(dir)?;
+    let library = library(guides);
+    let total = guides.len() + usize::from(book.is_some());
+    let done = AtomicUsize::new(0);
+    let results: Vec<Result<PathBuf, ExportError>> = guides
+        .par_iter()
+        .map(|export| {
+            let bytes = render_handout(export, &library, options)?;
+            let path = dir.join(format!("{}.pdf", export.guide.id));
+            write_bytes_atomic(&path, &bytes)?;
+            progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+            Ok(path)
+        })
+        .collect();
+    let mut written = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    if let Some(book) = book {
+        let title = "Troubleshooting handbook";
+        let bytes = render_book(guides, title, options)?;
+        write_bytes_atomic(book, &bytes)?;
+        progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+        written.push(book.to_path_buf());
+    }
+    Ok(written)
+}

@@ -1,0 +1,158 @@
+//! The book: a title page, a table of contents with page numbers (each entry a link), then
+//! every guide's handout.
+
+use remedy_core::Guide;
+
+use super::font::{Face, Fonts};
+use super::layout::{
+    Block, Draw, Frame, Span, Target, Unit, baseline, break_lines, draw_line, paragraph_units,
+};
+use super::render::{ACCENT, INK, MUTED, RULE, guide_anchor, long_date, style};
+
+pub(crate) const CONTENTS_ANCHOR: &str = "book/contents";
+
+/// The title page.
+pub(crate) fn title_page(
+    fonts: &Fonts,
+    frame: &Frame,
+    title: &str,
+    guides: &[&Guide],
+) -> Vec<Block> {
+    let width = frame.width();
+    let body = frame.bottom - frame.top;
+    let mut blocks = Vec::new();
+    blocks.push(Block::new(vec![Unit::new(body * 0.26)], 0.0));
+    let kicker = [Span::new(
+        "TROUBLESHOOTING HANDBOOK",
+        style(Face::Bold, 9.0, ACCENT),
+    )];
+    blocks.push(Block::new(
+        paragraph_units(fonts, &kicker, 0.0, width, 14.0),
+        0.0,
+    ));
+    let heading = [Span::new(title, style(Face::Bold, 30.0, INK))];
+    blocks.push(Block::new(
+        paragraph_units(fonts, &heading, 0.0, width, 36.0),
+        8.0,
+    ));
+    let latest = guides
+        .iter()
+        .map(|guide| &guide.updated)
+        .max_by(|a, b| a.as_str().cmp(b.as_str()));
+    let count = match guides.len() {
+        1 => "1 guide".to_owned(),
+        n => format!("{n} guides"),
+    };
+    let subtitle = match latest {
+        Some(date) => format!("{count} · reviewed up to {}", long_date(date)),
+        None => count,
+    };
+    let sub = [Span::new(subtitle, style(Face::Regular, 11.0, MUTED))];
+    let mut units = paragraph_units(fonts, &sub, 0.0, width, 16.0);
+    let mut rule = Unit::new(16.0);
+    rule.draws.push(Draw::Rect {
+        x: 0.0,
+        y: 12.0,
+        w: width.min(140.0),
+        h: 2.2,
+        fill: ACCENT,
+    });
+    units.push(rule);
+    blocks.push(Block::new(units, 10.0));
+    blocks
+}
+
+/// The contents: each guide's title (a link) with its first page, and its summary.
+pub(crate) fn contents(
+    fonts: &Fonts,
+    frame: &Frame,
+    guides: &[&Guide],
+    pages: &[usize],
+) -> Vec<Block> {
+    let width = frame.width();
+    let mut blocks = Vec::new();
+    let size = 13.0;
+    let spans = [Span::new("Contents", style(Face::Bold, size, ACCENT))];
+    let mut heading = Unit::new(0.0);
+    for line in break_lines(fonts, &spans, width) {
+        let top = heading.height;
+        draw_line(&mut heading, &line, 0.0, top, size, 17.0);
+        heading.height += 17.0;
+    }
+    heading.height += 3.0;
+    heading.draws.push(Draw::Rect {
+        x: 0.0,
+        y: heading.height,
+        w: width,
+        h: 0.6,
+        fill: RULE,
+    });
+    heading.height += 8.0;
+    heading.anchors.push(CONTENTS_ANCHOR.to_owned());
+    blocks.push(Block::new(vec![heading], 0.0).with_next());
+
+    let number_column = 36.0;
+    let title_size = 10.5;
+    let leading = 14.5;
+    for (index, guide) in guides.iter().enumerate() {
+        let page = pages.get(index).copied().unwrap_or(0);
+        let target = Some(Target::Anchor(guide_anchor(guide.id.as_str())));
+        let title = [
+            Span::new(guide.title.clone(), style(Face::Bold, title_size, INK)).link(target.clone()),
+        ];
+        let lines = break_lines(fonts, &title, width - number_column - 12.0);
+        let mut units = Vec::new();
+        for (k, line) in lines.iter().enumerate() {
+            let mut unit = Unit::new(leading);
+            draw_line(&mut unit, line, 0.0, 0.0, title_size, leading);
+            if k + 1 == lines.len() {
+                // Leader dots and the page number, right-aligned.
+                let number = page.to_string();
+                let number_style = style(Face::Bold, title_size, INK);
+                let number_width = fonts.width(Face::Bold, title_size, &number);
+                let dots_style = style(Face::Regular, title_size, RULE);
+                let dot = fonts.width(Face::Regular, title_size, " .");
+                let start = line.width + 6.0;
+                let end = width - number_width - 6.0;
+                let count = ((end - start) / dot).floor().max(0.0) as usize;
+                if count > 0 {
+                    unit.draws.push(Draw::Text {
+                        x: end - count as f32 * dot,
+                        y: baseline(title_size, leading),
+                        style: dots_style,
+                        text: " .".repeat(count),
+                    });
+                }
+                unit.draws.push(Draw::Text {
+                    x: width - number_width,
+                    y: baseline(title_size, leading),
+                    style: number_style,
+                    text: number,
+                });
+                if let Some(target) = &target {
+                    unit.draws.push(Draw::Link {
+                        x: start,
+                        y: 0.0,
+                        w: width - start,
+                        h: leading,
+                        target: target.clone(),
+                    });
+                }
+            }
+            units.push(unit);
+        }
+        let summary = [Span::new(
+            guide.summary.clone(),
+            style(Face::Regular, 8.6, MUTED),
+        )];
+        units.extend(paragraph_units(
+            fonts,
+            &summary,
+            0.0,
+            width - number_column - 12.0,
+            12.0,
+        ));
+        blocks.push(Block::new(units, if index == 0 { 4.0 } else { 12.0 }).together());
+    }
+    blocks
+}

@@ -1,0 +1,795 @@
+//! The layout model: styled spans broken into lines with real advance widths, lines gathered into
+//! unsplittable units, units into blocks with keep rules, blocks paginated onto pages.
+//!
+//! Coordinates here run from the top-left of the content area downwards, in points; the PDF
+//! writer turns them into PDF space (origin bottom-left).
+
+use std::collections::BTreeMap;
+
+use super::font::{Face, Fonts};
+
+/// An RGB colour, each channel 0–1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Color(pub f32, pub f32, pub f32);
+
+/// How a run of text looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Style {
+    pub face: Face,
+    pub size: f32,
+    pub color: Color,
+}
+
+impl Style {
+    pub(crate) const fn new(face: Face, size: f32, color: Color) -> Self {
+        Style { face, size, color }
+    }
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Target {
+    /// A named place in this document.
+    Anchor(String),
+    /// A web address.
+    Uri(String),
+}
+
+/// A run of text in one style; a tag is set as a small label on a coloured ground.
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    pub text: String,
+    pub style: Style,
+    pub link: Option<Target>,
+    pub tag: Option<Color>,
+    /// A blank of this width instead of text: a break opportunity that vanishes at a line's
+    /// ends (between the items of a facts line).
+    pub gap: f32,
+}
+
+impl Span {
+    pub(crate) fn new(text: impl Into<String>, style: Style) -> Self {
+        Span {
+            text: text.into(),
+            style,
+            link: None,
+            tag: None,
+            gap: 0.0,
+        }
+    }
+
+    pub(crate) fn gap(width: f32, style: Style) -> Self {
+        Span {
+            text: String::new(),
+            style,
+            link: None,
+            tag: None,
+            gap: width,
+        }
+    }
+
+    pub(crate) fn link(mut self, target: Option<Target>) -> Self {
+        self.link = target;
+        self
+    }
+
+    pub(crate) fn tag(text: impl Into<String>, style: Style, ground: Color) -> Self {
+        Span {
+            text: text.into(),
+            style,
+            link: None,
+            tag: Some(ground),
+            gap: 0.0,
+        }
+    }
+}
+
+/// Something drawn, positioned relative to its unit's top-left (or, once paginated, the page's
+/// top-left).
+#[derive(Debug, Clone)]
+pub(crate) enum Draw {
+    /// Text on a baseline `y` below the top.
+    Text {
+        x: f32,
+        y: f32,
+        style: Style,
+        text: String,
+    },
+    /// A filled rectangle whose top edge is `y` below the top.
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Color,
+    },
+    /// A clickable area.
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        target: Target,
+    },
+}
+
+impl Draw {
+    fn shifted(&self, dx: f32, dy: f32) -> Draw {
+        match self {
+            Draw::Text { x, y, style, text } => Draw::Text {
+                x: x + dx,
+                y: y + dy,
+                style: *style,
+                text: text.clone(),
+            },
+            Draw::Rect { x, y, w, h, fill } => Draw::Rect {
+                x: x + dx,
+                y: y + dy,
+                w: *w,
+                h: *h,
+                fill: *fill,
+            },
+            Draw::Link { x, y, w, h, target } => Draw::Link {
+                x: x + dx,
+                y: y + dy,
+                w: *w,
+                h: *h,
+                target: target.clone(),
+            },
+        }
+    }
+}
+
+/// Content that is never split across pages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Unit {
+    pub height: f32,
+    pub draws: Vec<Draw>,
+    /// Names of places at the unit's top (headings), for the outline and links.
+    pub anchors: Vec<String>,
+}
+
+impl Unit {
+    pub(crate) fn new(height: f32) -> Self {
+        Unit {
+            height,
+            draws: Vec::new(),
+            anchors: Vec::new(),
+        }
+    }
+
+    /// Adds another unit's drawing, moved by `dx`, `dy`.
+    pub(crate) fn absorb(&mut self, other: &Unit, dx: f32, dy: f32) {
+        self.draws
+            .extend(other.draws.iter().map(|draw| draw.shifted(dx, dy)));
+        self.anchors.extend(other.anchors.iter().cloned());
+    }
+
+    /// Stacks units into one.
+    pub(crate) fn stack(units: &[Unit]) -> Unit {
+        let mut out = Unit::new(0.0);
+        for unit in units {
+            out.absorb(unit, 0.0, out.height);
+            out.height += unit.height;
+        }
+        out
+    }
+}
+
+/// A run of units with rules for breaking.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Block {
+    pub units: Vec<Unit>,
+    /// Space above the block, dropped at the top of a page.
+    pub space_before: f32,
+    /// Move the whole block to the next page rather than split it (unless it is taller than a
+    /// page).
+    pub keep_together: bool,
+    /// Never end a page with this block: it goes with the start of the next one (headings).
+    pub keep_with_next: bool,
+    /// Drawn again at the top of each page the block continues on (table header rows).
+    pub repeat_header: Option<Unit>,
+}
+
+impl Block {
+    pub(crate) fn new(units: Vec<Unit>, space_before: f32) -> Self {
+        Block {
+            units,
+            space_before,
+            ..Block::default()
+        }
+    }
+
+    pub(crate) fn together(mut self) -> Self {
+        self.keep_together = true;
+        self
+    }
+
+    pub(crate) fn with_next(mut self) -> Self {
+        self.keep_with_next = true;
+        self
+    }
+
+    fn height(&self) -> f32 {
+        self.units.iter().map(|unit| unit.height).sum()
+    }
+
+    /// The height that must fit for the block to start on a page: all of it when kept
+    /// together, else its first two units (no single orphaned line).
+    fn lead(&self) -> f32 {
+        if self.keep_together {
+            self.height()
+        } else {
+            self.units.iter().take(2).map(|unit| unit.height).sum()
+        }
+    }
+}
+
+/// One line of a broken paragraph: fragments placed from the line's left edge.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Line {
+    pub width: f32,
+    pub frags: Vec<Frag>,
+}
+
+/// A piece of a line in one style.
+#[derive(Debug, Clone)]
+pub(crate) struct Frag {
+    pub x: f32,
+    pub width: f32,
+    pub text: String,
+    pub style: Style,
+    pub link: Option<Target>,
+    pub tag: Option<Color>,
+}
+
+/// Horizontal padding inside a tag.
+pub(crate) const TAG_PAD: f32 = 3.0;
+
+#[derive(Debug)]
+enum Token {
+    /// Text that must not be split unless it is wider than the line.
+    Piece {
+        span: usize,
+        text: String,
+        width: f32,
+    },
+    /// A space: a break opportunity that vanishes at the end of a line.
+    Glue { span: usize, width: f32 },
+    /// A break opportunity without space (after a hyphen).
+    Soft,
+}
+
+fn is_break_space(c: char) -> bool {
+    c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' && c != '\u{2007}'
+}
+
+fn tokenize(fonts: &Fonts, spans: &[Span]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for (index, span) in spans.iter().enumerate() {
+        let style = span.style;
+        if span.gap > 0.0 {
+            if let Some(Token::Glue {
+                span: glue_span,
+                width,
+            }) = tokens.last_mut()
+            {
+                *glue_span = index;
+                *width = width.max(span.gap);
+            } else {
+                tokens.push(Token::Glue {
+                    span: index,
+                    width: span.gap,
+                });
+            }
+            continue;
+        }
+        if span.tag.is_some() {
+            let width = fonts.width(style.face, style.size, &span.text) + 2.0 * TAG_PAD;
+            tokens.push(Token::Piece {
+                span: index,
+                text: span.text.clone(),
+                width,
+            });
+            continue;
+        }
+        let mut word = String::new();
+        let mut previous: Option<char> = None;
+        let mut chars = span.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if is_break_space(c) {
+                if !word.is_empty() {
+                    let width = fonts.width(style.face, style.size, &word);
+                    tokens.push(Token::Piece {
+                        span: index,
+                        text: std::mem::take(&mut word),
+                        width,
+                    });
+                }
+                if !matches!(tokens.last(), Some(Token::Glue { .. })) {
+                    tokens.push(Token::Glue {
+                        span: index,
+                        width: fonts.char_width(style.face, style.size, ' '),
+                    });
+                }
+                previous = None;
+                continue;
+            }
+            if matches!(c, '\u{ad}' | '\u{200b}') {
+                // Soft hyphens and zero-width spaces: break opportunities, never drawn.
+                if !word.is_empty() {
+                    let width = fonts.width(style.face, style.size, &word);
+                    tokens.push(Token::Piece {
+                        span: index,
+                        text: std::mem::take(&mut word),
+                        width,
+                    });
+                }
+                tokens.push(Token::Soft);
+                continue;
+            }
+            word.push(c);
+            let hyphen = matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '/');
+            let letter_before = previous.is_some_and(char::is_alphanumeric);
+            let letter_after = chars.peek().is_some_and(|next| next.is_alphanumeric());
+            if hyphen && letter_before && letter_after {
+                let width = fonts.width(style.face, style.size, &word);
+                tokens.push(Token::Piece {
+                    span: index,
+                    text: std::mem::take(&mut word),
+                    width,
+                });
+                tokens.push(Token::Soft);
+            }
+            previous = Some(c);
+        }
+        if !word.is_empty() {
+            let width = fonts.width(style.face, style.size, &word);
+            tokens.push(Token::Piece {
+                span: index,
+                text: word,
+                width,
+            });
+        }
+    }
+    tokens
+}
+
+/// A word: pieces between two break opportunities, with the glue before it.
+#[derive(Debug)]
+struct Word {
+    glue: Option<(usize, f32)>,
+    pieces: Vec<(usize, String, f32)>,
+}
+
+impl Word {
+    fn width(&self) -> f32 {
+        self.pieces.iter().map(|(_, _, width)| width).sum()
+    }
+}
+
+fn words(tokens: Vec<Token>) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut current = Word {
+        glue: None,
+        pieces: Vec::new(),
+    };
+    for token in tokens {
+        match token {
+            Token::Piece { span, text, width } => current.pieces.push((span, text, width)),
+            Token::Glue { span, width } => {
+                if !current.pieces.is_empty() {
+                    words.push(std::mem::replace(
+                        &mut current,
+                        Word {
+                            glue: Some((span, width)),
+                            pieces: Vec::new(),
+                        },
+                    ));
+                } else if !words.is_empty() {
+                    current.glue = Some((span, width));
+                }
+            }
+            Token::Soft => {
+                if !current.pieces.is_empty() {
+                    words.push(std::mem::replace(
+                        &mut current,
+                        Word {
+                            glue: None,
+                            pieces: Vec::new(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    if !current.pieces.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Characters after which a word too long for a line is preferably broken.
+fn good_break_after(c: char) -> bool {
+    matches!(
+        c,
+        '/' | '.' | '?' | '&' | '=' | '-' | '_' | '#' | ':' | ',' | ';'
+    )
+}
+
+/// Splits a piece wider than `room` into a head that fits and the rest.
+fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, String) {
+    let mut used = 0.0;
+    let mut fit = 0; // byte index after the last character that fits
+    let mut last_good = None;
+    for (index, c) in text.char_indices() {
+        let w = fonts.char_width(style.face, style.size, c);
+        if used + w > room && fit > 0 {
+            break;
+        }
+        used += w;
+        fit = index + c.len_utf8();
+        if good_break_after(c) {
+            last_good = Some(fit);
+        }
+    }
+    // Prefer a natural break if it keeps at least two thirds of the line.
+    let cut = match last_good {
+        Some(good)
+            if good < fit && fonts.width(style.face, style.size, &text[..good]) >= room * 0.66 =>
+        {
+            good
+        }
+        _ => fit,
+    };
+    (text[..cut].to_owned(), text[cut..].to_owned())
+}
+
+/// Breaks spans into lines no wider than `width` (greedy, first fit). Words wider than a line
+/// are broken between characters, preferably after `/`, `.`, `-` and the like.
+pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line> {
+    let width = width.max(1.0);
+    let mut lines: Vec<Vec<(usize, String, f32)>> = Vec::new();
+    let mut current: Vec<(usize, String, f32)> = Vec::new();
+    let mut current_width = 0.0f32;
+    for word in words(tokenize(fonts, spans)) {
+        let glue_width = if current.is_empty() {
+            0.0
+        } else {
+            word.glue.map_or(0.0, |(_, w)| w)
+        };
+        let word_width = word.width();
+        if !current.is_empty() && current_width + glue_width + word_width > width + 0.001 {
+            lines.push(std::mem::take(&mut current));
+            current_width = 0.0;
+        }
+        if !current.is_empty()
+            && let Some((span, w)) = word.glue
+        {
+            let blank = if spans[span].gap > 0.0 { "" } else { " " };
+            current.push((span, blank.to_owned(), w));
+            current_width += w;
+        }
+        for (span, text, piece_width) in word.pieces {
+            if current_width + piece_width <= width + 0.001
+                || spans[span].tag.is_some() && current.is_empty()
+            {
+                current_width += piece_width;
+                current.push((span, text, piece_width));
+                continue;
+            }
+            // Too wide: break the piece itself.
+            let style = spans[span].style;
+            let mut rest = text;
+            while !rest.is_empty() {
+                let rest_width = fonts.width(style.face, style.size, &rest);
+                if current_width + rest_width <= width + 0.001 {
+                    current_width += rest_width;
+                    current.push((span, rest, rest_width));
+                    break;
+                }
+                let room = width - current_width;
+                let (head, tail) = split_piece(fonts, style, &rest, room);
+                let head_width = fonts.width(style.face, style.size, &head);
+                if head_width > room + 0.001 && !current.is_empty() {
+                    // Not even one character fits after what is on the line: new line.
+                    lines.push(std::mem::take(&mut current));
+                    current_width = 0.0;
+                    continue;
+                }
+                current.push((span, head, head_width));
+                lines.push(std::mem::take(&mut current));
+                current_width = 0.0;
+                rest = tail;
+            }
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+        .into_iter()
+        .map(|pieces| {
+            // Trailing glue never ends a line.
+            let mut pieces = pieces;
+            while pieces
+                .last()
+                .is_some_and(|(_, text, _)| text == " " || text.is_empty())
+            {
+                pieces.pop();
+            }
+            let mut line = Line::default();
+            for (span, text, piece_width) in pieces {
+                let source = &spans[span];
+                let merge = source.tag.is_none()
+                    && !text.is_empty()
+                    && line.frags.last().is_some_and(|frag: &Frag| {
+                        frag.tag.is_none()
+                            && !frag.text.is_empty()
+                            && frag.style == source.style
+                            && frag.link == source.link
+                    });
+                if merge {
+                    if let Some(frag) = line.frags.last_mut() {
+                        frag.text.push_str(&text);
+                        frag.width += piece_width;
+                    }
+                } else {
+                    line.frags.push(Frag {
+                        x: line.width,
+                        width: piece_width,
+                        text,
+                        style: source.style,
+                        link: source.link.clone(),
+                        tag: source.tag,
+                    });
+                }
+                line.width += piece_width;
+            }
+            line
+        })
+        .collect()
+}
+
+/// Cap height of DejaVu Sans, in em.
+pub(crate) const CAP_HEIGHT: f32 = 0.729;
+
+/// The baseline of text of `size` in a line box `leading` tall: the capitals centred.
+pub(crate) fn baseline(size: f32, leading: f32) -> f32 {
+    (leading + CAP_HEIGHT * size) / 2.0
+}
+
+/// Draws a broken line into `unit` at (`x`, `top`), with every fragment on one baseline set for
+/// `size` in a box `leading` tall.
+pub(crate) fn draw_line(unit: &mut Unit, line: &Line, x: f32, top: f32, size: f32, leading: f32) {
+    let base = top + baseline(size, leading);
+    let cap_centre = base - CAP_HEIGHT * size / 2.0;
+    for frag in &line.frags {
+        let fx = x + frag.x;
+        if let Some(ground) = frag.tag {
+            let h = frag.style.size + 4.2;
+            unit.draws.push(Draw::Rect {
+                x: fx,
+                y: cap_centre - h / 2.0,
+                w: frag.width,
+                h,
+                fill: ground,
+            });
+            unit.draws.push(Draw::Text {
+                x: fx + TAG_PAD,
+                y: cap_centre + CAP_HEIGHT * frag.style.size / 2.0,
+                style: frag.style,
+                text: frag.text.clone(),
+            });
+        } else {
+            unit.draws.push(Draw::Text {
+                x: fx,
+                y: base,
+                style: frag.style,
+                text: frag.text.clone(),
+            });
+        }
+        if let Some(target) = &frag.link {
+            unit.draws.push(Draw::Link {
+                x: fx,
+                y: top,
+                w: frag.width,
+                h: leading,
+                target: target.clone(),
+            });
+        }
+    }
+}
+
+/// A paragraph as one unit per line: splittable between lines.
+pub(crate) fn paragraph_units(
+    fonts: &Fonts,
+    spans: &[Span],
+    x: f32,
+    width: f32,
+    leading: f32,
+) -> Vec<Unit> {
+    let size = spans
+        .iter()
+        .find(|span| span.tag.is_none())
+        .map_or(9.5, |span| span.style.size);
+    break_lines(fonts, spans, width)
+        .iter()
+        .map(|line| {
+            let mut unit = Unit::new(leading);
+            draw_line(&mut unit, line, x, 0.0, size, leading);
+            unit
+        })
+        .collect()
+}
+
+/// The page's frame, in points.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    pub page_width: f32,
+    pub page_height: f32,
+    pub left: f32,
+    pub right: f32,
+    pub top: f32,
+    /// Distance of the body's bottom edge from the page top.
+    pub bottom: f32,
+}
+
+impl Frame {
+    pub(crate) fn width(&self) -> f32 {
+        self.page_width - self.left - self.right
+    }
+
+    fn body_height(&self) -> f32 {
+        self.bottom - self.top
+    }
+}
+
+/// A laid-out page: draws positioned from the page's top-left corner.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Page {
+    pub draws: Vec<Draw>,
+    /// Which chapter the page belongs to (its footer title).
+    pub chapter: usize,
+}
+
+/// Pages and where each anchor landed: page index and distance from the page top.
+#[derive(Debug, Default)]
+pub(crate) struct Paginated {
+    pub pages: Vec<Page>,
+    pub anchors: BTreeMap<String, (usize, f32)>,
+}
+
+struct Paginator<'a> {
+    frame: &'a Frame,
+    out: Paginated,
+    y: f32,
+    empty: bool,
+    chapter: usize,
+}
+
+impl Paginator<'_> {
+    fn new_page(&mut self) {
+        self.out.pages.push(Page {
+            draws: Vec::new(),
+            chapter: self.chapter,
+        });
+        self.y = self.frame.top;
+        self.empty = true;
+    }
+
+    fn room(&self) -> f32 {
+        self.frame.bottom - self.y
+    }
+
+    fn place(&mut self, unit: &Unit) {
+        let page_index = self.out.pages.len() - 1;
+        for anchor in &unit.anchors {
+            self.out
+                .anchors
+                .entry(anchor.clone())
+                .or_insert((page_index, self.y));
+        }
+        let (x, y) = (self.frame.left, self.y);
+        if let Some(page) = self.out.pages.last_mut() {
+            page.draws
+                .extend(unit.draws.iter().map(|draw| draw.shifted(x, y)));
+        }
+        self.y += unit.height;
+        self.empty = false;
+    }
+}
+
+/// Lays chapters out on pages; each chapter starts on a new page.
+pub(crate) fn paginate(frame: &Frame, chapters: &[&[Block]]) -> Paginated {
+    let mut p = Paginator {
+        frame,
+        out: Paginated::default(),
+        y: frame.top,
+        empty: true,
+        chapter: 0,
+    };
+    let body = frame.body_height();
+    for (chapter, blocks) in chapters.iter().enumerate() {
+        p.chapter = chapter;
+        p.new_page();
+        for (index, block) in blocks.iter().enumerate() {
+            if block.units.is_empty() {
+                continue;
+            }
+            // What must fit here: this block's lead, and for a heading the lead of what follows.
+            let mut need = block.lead();
+            let mut next = index;
+            while blocks[next].keep_with_next && next + 1 < blocks.len() {
+                next += 1;
+                need += blocks[next].space_before + blocks[next].lead();
+            }
+            if !p.empty && block.space_before + need > p.room() && need <= body {
+                p.new_page();
+            }
+            if !p.empty {
+                p.y += block.space_before;
+            }
+            for (k, unit) in block.units.iter().enumerate() {
+                if !p.empty && unit.height > p.room() + 0.01 {
+                    p.new_page();
+                    if k > 0
+                        && let Some(header) = &block.repeat_header
+                    {
+                        p.place(header);
+                    }
+                }
+                p.place(unit);
+            }
+        }
+    }
+    p.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ExportError;
+
+    const INK: Color = Color(0.0, 0.0, 0.0);
+
+    fn body() -> Style {
+        Style::new(Face::Regular, 10.0, INK)
+    }
+
+    #[test]
+    fn lines_fit_and_long_words_are_broken() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        let url = format!("https://example.com/{}", "abcdefghij/".repeat(20));
+        let text = format!("Open {url} and then read the rest of this sentence carefully.");
+        let lines = break_lines(fonts, &[Span::new(text.clone(), body())], 200.0);
+        assert!(lines.len() > 5);
+        for line in &lines {
+            assert!(line.width <= 200.001, "{line:?}");
+            let measured: f32 = line
+                .frags
+                .iter()
+                .map(|frag| fonts.width(frag.style.face, frag.style.size, &frag.text))
+                .sum();
+            assert!((measured - line.width).abs() < 0.01);
+        }
+        let joined: String = lines
+            .iter()
+            .flat_map(|line| line.frags.iter().map(|frag| frag.text.clone()))
+            .collect::<Vec<_>>()
+            .join("");
+        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        Ok(())
+    }
+
+    #[test]
+    fn hyphenated_words_may_break_after_the_hyphen() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        let spans = [Span::new("aaaa full-resolution", body())];
+        let narrow = fonts.width(Face::Regular, 10.0, "aaaa full-") + 20.0;
+        let lines = break_lines(fonts, &spans, narrow);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].frags[0].text, "aaaa full-");
+        Ok(())
+    }
+}

@@ -1,0 +1,1256 @@
+//! A guide as blocks: the handout's typography lives here.
+
+use std::collections::BTreeMap;
+
+use remedy_core::model::{Guide, Method, Related, Risk, Step, StepVisit};
+use remedy_core::{Date, Reference};
+
+use super::font::{Face, Fonts};
+use super::layout::{
+    Block, Color, Draw, Frame, Line, Page, Span, Style, Target, Unit, baseline, break_lines,
+    draw_line, paragraph_units,
+};
+
+/// Colours.
+pub(crate) mod theme {
+    use super::Color;
+
+    pub const INK: Color = Color(0.11, 0.12, 0.14);
+    pub const MUTED: Color = Color(0.36, 0.38, 0.42);
+    pub const ACCENT: Color = Color(0.06, 0.31, 0.55);
+    pub const RULE: Color = Color(0.80, 0.82, 0.85);
+    pub const WHITE: Color = Color(1.0, 1.0, 1.0);
+    pub const DANGER: Color = Color(0.74, 0.12, 0.10);
+    pub const SAFE: Color = Color(0.08, 0.44, 0.24);
+    pub const CAUTION: Color = Color(0.72, 0.42, 0.0);
+    pub const WARN_EDGE: Color = Color(0.89, 0.55, 0.0);
+    pub const WARN_GROUND: Color = Color(1.0, 0.957, 0.87);
+    pub const WARN_INK: Color = Color(0.52, 0.29, 0.0);
+    pub const HEADER_GROUND: Color = Color(0.14, 0.23, 0.34);
+    pub const PANEL: Color = Color(0.953, 0.961, 0.972);
+    pub const STAR_OFF: Color = Color(0.76, 0.78, 0.81);
+}
+
+pub(crate) use theme::*;
+
+/// Body text.
+pub(crate) const BODY: f32 = 9.5;
+pub(crate) const LEAD: f32 = 13.8;
+/// Secondary text: notes, captions, table cells.
+pub(crate) const SMALL: f32 = 8.4;
+pub(crate) const SMALL_LEAD: f32 = 11.8;
+
+pub(crate) fn style(face: Face, size: f32, color: Color) -> Style {
+    Style::new(face, size, color)
+}
+
+fn body() -> Style {
+    style(Face::Regular, BODY, INK)
+}
+
+/// An entry of the PDF outline.
+#[derive(Debug, Clone)]
+pub(crate) struct OutlineItem {
+    pub title: String,
+    pub anchor: String,
+    pub children: Vec<OutlineItem>,
+}
+
+/// A run of pages with one footer title.
+#[derive(Debug)]
+pub(crate) struct Chapter {
+    pub footer: String,
+    pub blocks: Vec<Block>,
+    pub outline: Vec<OutlineItem>,
+}
+
+/// Anchor names, unique across a book.
+pub(crate) fn guide_anchor(guide: &str) -> String {
+    format!("g/{guide}")
+}
+
+fn section_anchor(guide: &str, section: &str) -> String {
+    format!("g/{guide}/{section}")
+}
+
+fn method_anchor(guide: &str, method: &str) -> String {
+    format!("g/{guide}/m/{method}")
+}
+
+fn step_anchor(guide: &str, step: &str) -> String {
+    format!("g/{guide}/s/{step}")
+}
+
+/// "21 November 2026".
+pub(crate) fn long_date(date: &Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match date.parts() {
+        Some((year, month, day)) => {
+            let name = MONTHS
+                .get(usize::from(month).saturating_sub(1))
+                .copied()
+                .unwrap_or("");
+            format!("{day} {name} {year}")
+        }
+        None => date.as_str().to_owned(),
+    }
+}
+
+/// A platform slug as readers write it.
+fn platform_name(slug: &str) -> String {
+    let known = [
+        ("ios", "iOS"),
+        ("ipados", "iPadOS"),
+        ("macos", "macOS"),
+        ("watchos", "watchOS"),
+        ("tvos", "tvOS"),
+        ("visionos", "visionOS"),
+        ("icloud", "iCloud"),
+        ("windows", "Windows"),
+        ("android", "Android"),
+        ("linux", "Linux"),
+        ("chromeos", "ChromeOS"),
+        ("web", "Web"),
+    ];
+    if let Some((_, name)) = known.iter().find(|(key, _)| *key == slug) {
+        return (*name).to_owned();
+    }
+    let mut chars = slug.chars();
+    match chars.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars)
+            .collect::<String>()
+            .replace('-', " "),
+        None => String::new(),
+    }
+}
+
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+    }
+    out.iter().rev().collect()
+}
+
+fn roman(mut n: usize) -> String {
+    const TABLE: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in TABLE {
+        while n >= value {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// `1.`, `a.`, `i.` by depth, repeating below the third level.
+pub(crate) fn step_marker(depth: usize, position: usize) -> String {
+    match depth % 3 {
+        1 => format!("{position}."),
+        2 => format!("{}.", letters(position)),
+        _ => format!("{}.", roman(position)),
+    }
+}
+
+/// Splits text into paragraphs at blank lines.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.trim().is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line.trim());
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Everything a guide's renderer needs.
+pub(crate) struct Ctx<'a> {
+    pub fonts: &'static Fonts,
+    pub frame: Frame,
+    pub guide: &'a Guide,
+    pub source: &'a str,
+    /// Every guide being exported, by id (the guide itself included), to name related guides
+    /// and references into them.
+    pub library: &'a BTreeMap<&'a str, &'a Guide>,
+    /// The first character no face can draw, as an error message.
+    pub problem: Option<String>,
+    /// The width of the current method's first-level step numbers.
+    pub first_column: f32,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("guide", &self.guide.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn width(&self) -> f32 {
+        self.frame.width()
+    }
+
+    fn id(&self) -> &str {
+        self.guide.id.as_str()
+    }
+
+    /// Checks that the face can draw every character of `text`.
+    pub(crate) fn check(&mut self, text: &str, face: Face) {
+        if self.problem.is_some() {
+            return;
+        }
+        for c in text.chars() {
+            if c.is_whitespace() || matches!(c, '\u{ad}' | '\u{200b}') || self.fonts.covers(face, c)
+            {
+                continue;
+            }
+            let mut excerpt: String = text.chars().take(100).collect();
+            if text.chars().count() > 100 {
+                excerpt.push('…');
+            }
+            let what = if c.is_control() {
+                "a control character".to_owned()
+            } else {
+                format!("'{c}'")
+            };
+            self.problem = Some(format!(
+                "{}: guide \"{}\": {what} (U+{:04X}) cannot be printed: the embedded font ({}) has no \
+                 glyph for it, in \"{}\"; replace or remove the character",
+                self.source,
+                self.id(),
+                u32::from(c),
+                face.label(),
+                excerpt.replace('\n', " "),
+            ));
+            return;
+        }
+    }
+
+    /// A checked span.
+    pub(crate) fn span(&mut self, text: &str, style: Style) -> Span {
+        self.check(text, style.face);
+        Span::new(text, style)
+    }
+
+    fn linked(&mut self, text: &str, style: Style, target: Option<Target>) -> Span {
+        self.span(text, style).link(target)
+    }
+
+    fn paragraph(&mut self, spans: &[Span], x: f32, leading: f32) -> Vec<Unit> {
+        let width = self.width() - x;
+        paragraph_units(self.fonts, spans, x, width, leading)
+    }
+
+    /// The text and link for a reference to a method or step, here or in another guide.
+    fn describe(&self, reference: &Reference) -> (String, Option<Target>) {
+        let guide_id = reference.guide().unwrap_or(self.id());
+        let target = reference.target();
+        let Some(guide) = self.library.get(guide_id) else {
+            let text = match reference.guide() {
+                Some(other) => format!("“{target}” in the guide “{other}”"),
+                None => reference.as_str().to_owned(),
+            };
+            return (text, None);
+        };
+        let here = guide_id == self.id();
+        let suffix = if here {
+            String::new()
+        } else {
+            format!(" (in “{}”)", guide.title)
+        };
+        if let Some(method) = guide.method(target) {
+            return (
+                format!("{}{suffix}", method.title),
+                Some(Target::Anchor(method_anchor(guide_id, target))),
+            );
+        }
+        for method in &guide.methods {
+            if let Some(visit) = method.walk_steps().into_iter().find(|visit| {
+                visit
+                    .step
+                    .id
+                    .as_ref()
+                    .is_some_and(|id| id.as_str() == target)
+            }) {
+                return (
+                    format!("step {} of {}{suffix}", visit.number(), method.title),
+                    Some(Target::Anchor(step_anchor(guide_id, target))),
+                );
+            }
+        }
+        if here {
+            (reference.as_str().to_owned(), None)
+        } else {
+            (
+                guide.title.clone(),
+                Some(Target::Anchor(guide_anchor(guide_id))),
+            )
+        }
+    }
+
+    /// "See: A, B" as spans.
+    fn see_spans(&mut self, label: &str, references: &[Reference]) -> Vec<Span> {
+        let mut spans = vec![self.span(label, style(Face::Bold, SMALL, MUTED))];
+        for (i, reference) in references.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::new(", ", style(Face::Regular, SMALL, MUTED)));
+            }
+            let (text, target) = self.describe(reference);
+            let color = if target.is_some() { ACCENT } else { MUTED };
+            spans.push(self.linked(&text, style(Face::Regular, SMALL, color), target));
+        }
+        spans
+    }
+}
+
+/// A section heading: large, with a hairline under it.
+fn section_heading(ctx: &mut Ctx<'_>, title: &str, anchor: String) -> Block {
+    let size = 13.0;
+    let leading = 17.0;
+    let spans = [ctx.span(title, style(Face::Bold, size, ACCENT))];
+    let lines = break_lines(ctx.fonts, &spans, ctx.width());
+    let mut unit = Unit::new(0.0);
+    for line in &lines {
+        let top = unit.height;
+        draw_line(&mut unit, line, 0.0, top, size, leading);
+        unit.height += leading;
+    }
+    unit.height += 3.0;
+    unit.draws.push(Draw::Rect {
+        x: 0.0,
+        y: unit.height,
+        w: ctx.width(),
+        h: 0.6,
+        fill: RULE,
+    });
+    unit.height += 6.0;
+    unit.anchors.push(anchor);
+    Block::new(vec![unit], 20.0).with_next()
+}
+
+fn paragraph_blocks(ctx: &mut Ctx<'_>, text: &str, space_before: f32) -> Vec<Block> {
+    paragraphs(text)
+        .iter()
+        .enumerate()
+        .map(|(i, paragraph)| {
+            let spans = [ctx.span(paragraph, body())];
+            Block::new(
+                ctx.paragraph(&spans, 0.0, LEAD),
+                if i == 0 { space_before } else { 6.0 },
+            )
+        })
+        .collect()
+}
+
+fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
+    let guide = ctx.guide;
+    let width = ctx.width();
+    let mut blocks = Vec::new();
+
+    let kicker = [Span::new(
+        "TROUBLESHOOTING GUIDE",
+        style(Face::Bold, 7.5, ACCENT),
+    )];
+    let mut kicker_units = ctx.paragraph(&kicker, 0.0, 11.0);
+    if let Some(first) = kicker_units.first_mut() {
+        first.anchors.push(guide_anchor(ctx.id()));
+    }
+    blocks.push(Block::new(kicker_units, 0.0).with_next());
+
+    let title = [ctx.span(&guide.title, style(Face::Bold, 21.0, INK))];
+    blocks.push(
+        Block::new(ctx.paragraph(&title, 0.0, 25.5), 3.0)
+            .together()
+            .with_next(),
+    );
+
+    let summary = [ctx.span(&guide.summary, style(Face::Regular, 10.5, MUTED))];
+    blocks.push(Block::new(ctx.paragraph(&summary, 0.0, 15.0), 6.0).with_next());
+
+    let label = style(Face::Bold, 7.8, MUTED);
+    let value = style(Face::Regular, 7.8, INK);
+    let mut meta = Vec::new();
+    if !guide.platforms.is_empty() {
+        let names: Vec<String> = guide
+            .platforms
+            .iter()
+            .map(|p| platform_name(p.as_str()))
+            .collect();
+        meta.push(Span::new("PLATFORMS ", label));
+        meta.push(ctx.span(&names.join(", "), value));
+        meta.push(Span::gap(16.0, value));
+    }
+    meta.push(Span::new("REVIEWED ", label));
+    let date = long_date(&guide.updated);
+    meta.push(ctx.span(&date, value));
+    let mut units = ctx.paragraph(&meta, 0.0, 11.5);
+    let mut rule = Unit::new(10.0);
+    rule.draws.push(Draw::Rect {
+        x: 0.0,
+        y: 6.0,
+        w: width,
+        h: 1.6,
+        fill: ACCENT,
+    });
+    units.push(rule);
+    blocks.push(Block::new(units, 9.0).together());
+    blocks
+}
+
+/// Filled and empty stars for a 1–5 rating, or a dash.
+fn stars(rating: Option<u8>, size: f32) -> Vec<Span> {
+    match rating {
+        Some(n) => {
+            let n = usize::from(n.min(5));
+            vec![
+                Span::new("★".repeat(n), style(Face::Regular, size, ACCENT)),
+                Span::new("☆".repeat(5 - n), style(Face::Regular, size, STAR_OFF)),
+            ]
+        }
+        None => vec![Span::new("—", style(Face::Regular, size, MUTED))],
+    }
+}
+
+fn risk_color(risk: Risk) -> Color {
+    match risk {
+        Risk::VeryLow | Risk::Low => SAFE,
+        Risk::Moderate => CAUTION,
+        Risk::High | Risk::VeryHigh => DANGER,
+    }
+}
+
+fn risk_spans(risk: Risk, size: f32) -> Vec<Span> {
+    vec![
+        Span::new("● ", style(Face::Regular, size * 0.8, risk_color(risk))),
+        Span::new(risk.label(), style(Face::Regular, size, INK)),
+    ]
+}
+
+/// The "at a glance" table: a header row repeated on each page it spans, wrapping cells.
+fn glance_table(ctx: &mut Ctx<'_>) -> Block {
+    let fonts = ctx.fonts;
+    let size = 8.3;
+    let leading = 11.2;
+    let head_size = 7.4;
+    let pad_x = 5.0;
+    let pad_y = 4.5;
+    let width = ctx.width();
+    let head = style(Face::Bold, head_size, WHITE);
+    let headers = [
+        "Method",
+        "Best for",
+        "Ease",
+        "Effectiveness",
+        "Time",
+        "Data risk",
+    ];
+    let rows = ctx.guide.comparison();
+
+    let star_width = fonts.width(Face::Regular, size, "★★★★★");
+    let head_width = |text: &str| fonts.width(Face::Bold, head_size, text);
+    let times: Vec<String> = rows
+        .iter()
+        .map(|row| row.time.map_or("—".to_owned(), |t| t.to_string()))
+        .collect();
+    let time_width = times
+        .iter()
+        .map(|t| fonts.width(Face::Regular, size, t))
+        .fold(head_width("Time"), f32::max);
+    let risk_width = rows
+        .iter()
+        .map(|row| {
+            fonts.width(Face::Regular, size, row.risk.label())
+                + fonts.width(Face::Regular, size * 0.8, "● ")
+        })
+        .fold(head_width("Data risk"), f32::max);
+    let mut widths = [
+        0.0,
+        0.0,
+        head_width("Ease").max(star_width) + 2.0 * pad_x,
+        head_width("Effectiveness").max(star_width) + 2.0 * pad_x,
+        time_width + 2.0 * pad_x + 1.0,
+        risk_width + 2.0 * pad_x + 1.0,
+    ];
+    let rest = (width - widths[2..].iter().sum::<f32>()).max(120.0);
+    widths[0] = (rest * 0.46).floor();
+    widths[1] = rest - widths[0];
+    let xs: Vec<f32> = widths
+        .iter()
+        .scan(0.0, |x, w| {
+            let start = *x;
+            *x += w;
+            Some(start)
+        })
+        .collect();
+
+    let cell_unit = |cells: &[Vec<Span>], text_leading: f32, text_size: f32| -> (Unit, f32) {
+        let broken: Vec<Vec<Line>> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, spans)| break_lines(fonts, spans, widths[i] - 2.0 * pad_x))
+            .collect();
+        let lines = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let height = lines as f32 * text_leading + 2.0 * pad_y;
+        let mut unit = Unit::new(height);
+        for (i, cell) in broken.iter().enumerate() {
+            for (k, line) in cell.iter().enumerate() {
+                draw_line(
+                    &mut unit,
+                    line,
+                    xs[i] + pad_x,
+                    pad_y + k as f32 * text_leading,
+                    text_size,
+                    text_leading,
+                );
+            }
+        }
+        (unit, height)
+    };
+
+    let header_cells: Vec<Vec<Span>> = headers.iter().map(|h| vec![Span::new(*h, head)]).collect();
+    let (header_content, header_height) = cell_unit(&header_cells, 10.0, head_size);
+    let mut header = Unit::new(header_height);
+    header.draws.push(Draw::Rect {
+        x: 0.0,
+        y: 0.0,
+        w: width,
+        h: header_height,
+        fill: HEADER_GROUND,
+    });
+    header.absorb(&header_content, 0.0, 0.0);
+
+    let mut units = vec![header.clone()];
+    units[0]
+        .anchors
+        .push(section_anchor(ctx.id(), "at-a-glance"));
+    for (index, row) in rows.iter().enumerate() {
+        let target = Some(Target::Anchor(method_anchor(ctx.id(), row.method.as_str())));
+        let method = vec![
+            Span::new(format!("{}. ", index + 1), style(Face::Bold, size, MUTED)),
+            ctx.linked(&row.title, style(Face::Bold, size, ACCENT), target),
+        ];
+        let best = match &row.best_for {
+            Some(text) => vec![ctx.span(text, style(Face::Regular, size, INK))],
+            None => vec![Span::new("—", style(Face::Regular, size, MUTED))],
+        };
+        let cells = vec![
+            method,
+            best,
+            stars(row.ease, size),
+            stars(row.effectiveness, size),
+            vec![Span::new(
+                times[index].clone(),
+                style(Face::Regular, size, INK),
+            )],
+            risk_spans(row.risk, size),
+        ];
+        let (content, height) = cell_unit(&cells, leading, size);
+        let mut unit = Unit::new(height);
+        if index % 2 == 1 {
+            unit.draws.push(Draw::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: width,
+                h: height,
+                fill: PANEL,
+            });
+        }
+        unit.draws.push(Draw::Rect {
+            x: 0.0,
+            y: height - 0.4,
+            w: width,
+            h: 0.4,
+            fill: RULE,
+        });
+        unit.absorb(&content, 0.0, 0.0);
+        units.push(unit);
+    }
+    Block {
+        units,
+        space_before: 4.0,
+        keep_together: false,
+        keep_with_next: false,
+        repeat_header: Some(header),
+    }
+}
+
+fn causes_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
+    let guide = ctx.guide;
+    let mut blocks = Vec::new();
+    for cause in &guide.causes {
+        let title = [ctx.span(&cause.title, style(Face::Bold, BODY, INK))];
+        let mut units = ctx.paragraph(&title, 0.0, LEAD);
+        if let Some(description) = &cause.description {
+            for paragraph in paragraphs(description) {
+                let spans = [ctx.span(&paragraph, body())];
+                units.extend(ctx.paragraph(&spans, 0.0, LEAD));
+            }
+        }
+        let fixes: Vec<&Method> = guide.methods_addressing(cause.id.as_str()).collect();
+        if !fixes.is_empty() {
+            let mut spans = vec![Span::new("Fixed by: ", style(Face::Bold, SMALL, MUTED))];
+            for (i, method) in fixes.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::new(" · ", style(Face::Regular, SMALL, MUTED)));
+                }
+                let target = Some(Target::Anchor(method_anchor(ctx.id(), method.id.as_str())));
+                spans.push(ctx.linked(&method.title, style(Face::Regular, SMALL, ACCENT), target));
+            }
+            let mut gap = Unit::new(2.0);
+            gap.draws.clear();
+            units.push(gap);
+            units.extend(ctx.paragraph(&spans, 0.0, SMALL_LEAD));
+        }
+        let mut block = Block::new(units, 9.0);
+        if block.units.len() <= 8 {
+            block = block.together();
+        }
+        blocks.push(block);
+    }
+    blocks
+}
+
+/// The widths of the marker columns by depth; the first level's fits the method's widest number.
+fn marker_column(depth: usize, first: f32) -> f32 {
+    match depth % 3 {
+        1 => first,
+        2 => 16.0,
+        _ => 21.0,
+    }
+}
+
+fn indent_for(depth: usize, width: f32, first: f32) -> f32 {
+    let mut x = 0.0;
+    for level in 1..=depth {
+        x += marker_column(level, first);
+    }
+    // Deep nesting never squeezes the text below a third of the line.
+    x.min(width * 0.66)
+}
+
+/// A warning box: tinted ground, strong left border, a label; never split (unless taller than a
+/// page, when each part still reads as a box).
+fn warning_block(ctx: &mut Ctx<'_>, text: &str, x: f32) -> Block {
+    let width = ctx.width() - x;
+    let border = 3.2;
+    let pad = 8.0;
+    let inner_x = x + border + pad;
+    let inner_width = width - border - 2.0 * pad;
+    let mut units = Vec::new();
+    let label = [Span::new("⚠  WARNING", style(Face::Bold, 7.6, WARN_INK))];
+    let mut label_units = paragraph_units(ctx.fonts, &label, inner_x, inner_width, 11.0);
+    if let Some(first) = label_units.first_mut() {
+        let mut top = Unit::new(5.0);
+        top.absorb(first, 0.0, 5.0);
+        top.height += first.height;
+        *first = top;
+    }
+    units.extend(label_units);
+    for (i, paragraph) in paragraphs(text).iter().enumerate() {
+        if i > 0 {
+            units.push(Unit::new(4.0));
+        }
+        let spans = [ctx.span(paragraph, style(Face::Regular, 9.0, INK))];
+        units.extend(paragraph_units(
+            ctx.fonts,
+            &spans,
+            inner_x,
+            inner_width,
+            12.8,
+        ));
+    }
+    units.push(Unit::new(6.0));
+    for unit in &mut units {
+        let mut ground = vec![
+            Draw::Rect {
+                x,
+                y: 0.0,
+                w: width,
+                h: unit.height,
+                fill: WARN_GROUND,
+            },
+            Draw::Rect {
+                x,
+                y: 0.0,
+                w: border,
+                h: unit.height,
+                fill: WARN_EDGE,
+            },
+        ];
+        ground.append(&mut unit.draws);
+        unit.draws = ground;
+    }
+    Block::new(units, 5.0).together()
+}
+
+/// Margin marks for destructive and backup steps.
+fn margin_bar(unit: &mut Unit, color: Color) {
+    unit.draws.push(Draw::Rect {
+        x: -11.0,
+        y: 0.0,
+        w: 2.8,
+        h: unit.height,
+        fill: color,
+    });
+}
+
+fn tag_style() -> Style {
+    style(Face::Bold, 6.6, WHITE)
+}
+
+fn step_blocks(
+    ctx: &mut Ctx<'_>,
+    visit: &StepVisit<'_>,
+    pending: &mut Vec<(usize, Vec<Block>)>,
+) -> Vec<Block> {
+    let step: &Step = visit.step;
+    let depth = visit.depth();
+    let width = ctx.width();
+    let x = indent_for(depth, width, ctx.first_column);
+    let mut blocks = Vec::new();
+
+    let mut spans = Vec::new();
+    if step.is_destructive() {
+        spans.push(Span::tag("DATA LOSS RISK", tag_style(), DANGER));
+        spans.push(Span::new(" ", body()));
+    }
+    if step.is_backup() {
+        spans.push(Span::tag("BACKUP", tag_style(), SAFE));
+        spans.push(Span::new(" ", body()));
+    }
+    for (i, paragraph) in paragraphs(&step.text).iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::new(" ", body()));
+        }
+        spans.push(ctx.span(paragraph, body()));
+    }
+    let mut units = ctx.paragraph(&spans, x, LEAD);
+    let marker = step_marker(depth, visit.position());
+    let marker_style = if depth == 1 {
+        style(Face::Bold, BODY, INK)
+    } else {
+        style(Face::Regular, BODY, MUTED)
+    };
+    let marker_width = ctx
+        .fonts
+        .width(marker_style.face, marker_style.size, &marker);
+    if let Some(first) = units.first_mut() {
+        first.draws.insert(
+            0,
+            Draw::Text {
+                x: x - 5.0 - marker_width,
+                y: baseline(BODY, LEAD),
+                style: marker_style,
+                text: marker,
+            },
+        );
+        if let Some(id) = &step.id {
+            first.anchors.push(step_anchor(ctx.id(), id.as_str()));
+        }
+    }
+    let bar = if step.is_destructive() {
+        Some(DANGER)
+    } else if step.is_backup() {
+        Some(SAFE)
+    } else {
+        None
+    };
+    if let Some(color) = bar {
+        for unit in &mut units {
+            margin_bar(unit, color);
+        }
+    }
+    blocks.push(Block::new(units, if depth == 1 { 7.0 } else { 3.5 }));
+
+    if let Some(warning) = &step.warning {
+        blocks.push(warning_block(ctx, warning, x));
+    }
+    if let Some(note) = &step.note {
+        let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];
+        for paragraph in paragraphs(note) {
+            spans.push(ctx.span(
+                &format!("{paragraph} "),
+                style(Face::Oblique, SMALL + 0.2, MUTED),
+            ));
+        }
+        blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
+    }
+    if let Some(see) = &step.see {
+        let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
+        spans.extend(ctx.see_spans("See: ", std::slice::from_ref(see)));
+        blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
+    }
+    if let Some(result) = &step.result {
+        let mut spans = vec![Span::new(
+            "✓ Result: ",
+            style(Face::Bold, SMALL + 0.3, SAFE),
+        )];
+        for paragraph in paragraphs(result) {
+            spans.push(ctx.span(
+                &format!("{paragraph} "),
+                style(Face::Regular, SMALL + 0.3, INK),
+            ));
+        }
+        let result_block = Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 3.0);
+        if step.children().is_empty() {
+            blocks.push(result_block);
+        } else {
+            // A parent's result reads after its sub-steps.
+            pending.push((depth, vec![result_block]));
+        }
+    }
+    blocks
+}
+
+/// Pros and cons side by side on a light panel; stacked when too long for that.
+fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
+    if method.pros.is_empty() && method.cons.is_empty() {
+        return Vec::new();
+    }
+    let width = ctx.width();
+    let pad = 9.0;
+    let gap = 18.0;
+    let column = (width - 2.0 * pad - gap) / 2.0;
+    let size = 8.8;
+    let leading = 12.4;
+    let list = |ctx: &mut Ctx<'_>,
+                title: &str,
+                items: &[String],
+                marker: &str,
+                color: Color,
+                col_width: f32| {
+        let mut units = ctx.paragraph(
+            &[Span::new(title, style(Face::Bold, 8.0, color))],
+            0.0,
+            12.0,
+        );
+        units.push(Unit::new(1.5));
+        for item in items {
+            let spans = [ctx.span(item, style(Face::Regular, size, INK))];
+            let lines = break_lines(ctx.fonts, &spans, col_width - 12.0);
+            for (k, line) in lines.iter().enumerate() {
+                let mut unit = Unit::new(leading);
+                if k == 0 {
+                    unit.draws.push(Draw::Text {
+                        x: 0.0,
+                        y: baseline(size, leading),
+                        style: style(Face::Bold, size, color),
+                        text: marker.to_owned(),
+                    });
+                }
+                draw_line(&mut unit, line, 12.0, 0.0, size, leading);
+                units.push(unit);
+            }
+        }
+        units
+    };
+    let pros = if method.pros.is_empty() {
+        Vec::new()
+    } else {
+        list(ctx, "PROS", &method.pros, "+", SAFE, column)
+    };
+    let cons = if method.cons.is_empty() {
+        Vec::new()
+    } else {
+        list(ctx, "CONS", &method.cons, "–", DANGER, column)
+    };
+    let left = Unit::stack(&pros);
+    let right = Unit::stack(&cons);
+    let inner = left.height.max(right.height);
+    let body_height = ctx.frame.bottom - ctx.frame.top;
+    if inner + 2.0 * pad > body_height * 0.5 {
+        // Too long to keep side by side: two labelled lists, each may break across pages.
+        let mut blocks = Vec::new();
+        for units in [pros, cons] {
+            if !units.is_empty() {
+                blocks.push(Block::new(units, 8.0));
+            }
+        }
+        return blocks;
+    }
+    let mut unit = Unit::new(inner + 2.0 * pad - 2.0);
+    unit.draws.push(Draw::Rect {
+        x: 0.0,
+        y: 0.0,
+        w: width,
+        h: unit.height,
+        fill: PANEL,
+    });
+    unit.absorb(&left, pad, pad - 1.0);
+    unit.absorb(&right, pad + column + gap, pad - 1.0);
+    vec![Block::new(vec![unit], 10.0)]
+}
+
+fn method_facts(method: &Method) -> Vec<Span> {
+    let label = style(Face::Bold, 7.4, MUTED);
+    let value = style(Face::Regular, SMALL, INK);
+    let gap = || Span::gap(14.0, value);
+    let mut spans = vec![Span::new("EASE ", label)];
+    spans.extend(stars(method.ease, SMALL));
+    spans.push(gap());
+    spans.push(Span::new("EFFECTIVENESS ", label));
+    spans.extend(stars(method.effectiveness, SMALL));
+    if let Some(time) = method.time {
+        spans.push(gap());
+        spans.push(Span::new("TIME ", label));
+        spans.push(Span::new(time.to_string(), value));
+    }
+    spans.push(gap());
+    spans.push(Span::new("DATA RISK ", label));
+    spans.extend(risk_spans(method.risk, SMALL));
+    spans
+}
+
+fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block> {
+    let width = ctx.width();
+    let mut blocks = Vec::new();
+    // Heading: a numbered badge and the title.
+    let size = 12.5;
+    let leading = 16.0;
+    let badge = 17.0;
+    let text_x = badge + 8.0;
+    let spans = [ctx.span(&method.title, style(Face::Bold, size, INK))];
+    let lines = break_lines(ctx.fonts, &spans, width - text_x);
+    let mut heading = Unit::new(0.0);
+    for line in &lines {
+        let top = heading.height;
+        draw_line(&mut heading, line, text_x, top, size, leading);
+        heading.height += leading;
+    }
+    let badge_top = (leading - badge) / 2.0;
+    let number = (index + 1).to_string();
+    let number_style = style(Face::Bold, 9.0, WHITE);
+    let number_width = ctx.fonts.width(Face::Bold, 9.0, &number);
+    heading.draws.insert(
+        0,
+        Draw::Rect {
+            x: 0.0,
+            y: badge_top,
+            w: badge,
+            h: badge,
+            fill: ACCENT,
+        },
+    );
+    heading.draws.push(Draw::Text {
+        x: (badge - number_width) / 2.0,
+        y: badge_top + badge / 2.0 + 9.0 * 0.729 / 2.0,
+        style: number_style,
+        text: number,
+    });
+    heading
+        .anchors
+        .push(method_anchor(ctx.id(), method.id.as_str()));
+    heading.height += 2.0;
+    blocks.push(Block::new(vec![heading], 22.0).with_next().together());
+
+    let facts = method_facts(method);
+    blocks.push(Block::new(ctx.paragraph(&facts, text_x, 12.0), 1.0).with_next());
+
+    if let Some(summary) = &method.summary {
+        for (i, paragraph) in paragraphs(summary).iter().enumerate() {
+            let spans = [ctx.span(paragraph, body())];
+            blocks.push(
+                Block::new(
+                    ctx.paragraph(&spans, 0.0, LEAD),
+                    if i == 0 { 7.0 } else { 5.0 },
+                )
+                .with_next(),
+            );
+        }
+    }
+    if let Some(best) = &method.best_for {
+        let spans = [
+            Span::new("Best for: ", style(Face::Bold, SMALL, MUTED)),
+            ctx.span(best, style(Face::Regular, SMALL, MUTED)),
+        ];
+        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
+    }
+
+    let widest = format!("{}.", method.steps.len());
+    ctx.first_column = (ctx.fonts.width(Face::Bold, BODY, &widest) + 6.0).max(19.0);
+    let mut pending: Vec<(usize, Vec<Block>)> = Vec::new();
+    for visit in method.walk_steps() {
+        while pending
+            .last()
+            .is_some_and(|(depth, _)| *depth >= visit.depth())
+        {
+            if let Some((_, done)) = pending.pop() {
+                blocks.extend(done);
+            }
+        }
+        let step = step_blocks(ctx, &visit, &mut pending);
+        blocks.extend(step);
+    }
+    while let Some((_, done)) = pending.pop() {
+        blocks.extend(done);
+    }
+    // The first step goes with the heading.
+    blocks.extend(pros_cons_blocks(ctx, method));
+    blocks
+}
+
+fn faq_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
+    let guide = ctx.guide;
+    let mut blocks = Vec::new();
+    for faq in &guide.faq {
+        let question = [ctx.span(&faq.question, style(Face::Bold, BODY + 0.3, INK))];
+        blocks.push(Block::new(ctx.paragraph(&question, 0.0, LEAD), 10.0).with_next());
+        blocks.extend(paragraph_blocks(ctx, &faq.answer, 1.0));
+        if !faq.see.is_empty() {
+            let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
+            spans.extend(ctx.see_spans("See: ", &faq.see));
+            blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 2.0));
+        }
+    }
+    blocks
+}
+
+fn scenario_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
+    let guide = ctx.guide;
+    let mut blocks = Vec::new();
+    for scenario in &guide.scenarios {
+        let mut spans = vec![
+            Span::new("If ", style(Face::Bold, BODY, ACCENT)),
+            ctx.span(&scenario.when, style(Face::Bold, BODY, INK)),
+        ];
+        spans.push(Span::new(" — try: ", style(Face::Regular, BODY, MUTED)));
+        for (i, reference) in scenario.try_methods.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::new(", then ", style(Face::Regular, BODY, MUTED)));
+            }
+            let (text, target) = ctx.describe(reference);
+            let color = if target.is_some() { ACCENT } else { INK };
+            spans.push(ctx.linked(&text, style(Face::Regular, BODY, color), target));
+        }
+        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, LEAD), 6.0));
+    }
+    blocks
+}
+
+fn related_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
+    let guide = ctx.guide;
+    let mut blocks = Vec::new();
+    for related in &guide.related {
+        let mut spans = vec![Span::new("•  ", style(Face::Regular, BODY, MUTED))];
+        match related {
+            Related::Guide(id) => match ctx.library.get(id.as_str()) {
+                Some(other) => {
+                    let target = Some(Target::Anchor(guide_anchor(id.as_str())));
+                    spans.push(ctx.linked(
+                        &other.title,
+                        style(Face::Regular, BODY, ACCENT),
+                        target,
+                    ));
+                    spans.push(Span::new("  ", body()));
+                    spans.push(ctx.span(&format!("({id})"), style(Face::Regular, SMALL, MUTED)));
+                }
+                None => {
+                    spans.push(Span::new("Guide ", body()));
+                    spans.push(ctx.span(id.as_str(), style(Face::Bold, BODY, INK)));
+                }
+            },
+            Related::External(link) => {
+                let target = Some(Target::Uri(link.url.clone()));
+                spans.push(ctx.linked(
+                    &link.title,
+                    style(Face::Regular, BODY, ACCENT),
+                    target.clone(),
+                ));
+                spans.push(Span::new(" — ", style(Face::Regular, SMALL, MUTED)));
+                spans.push(ctx.linked(&link.url, style(Face::Regular, SMALL, MUTED), target));
+            }
+        }
+        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, LEAD), 4.0));
+    }
+    blocks
+}
+
+/// The whole handout of one guide.
+pub(crate) fn guide_chapter(ctx: &mut Ctx<'_>) -> Chapter {
+    let guide = ctx.guide;
+    let id = ctx.id().to_owned();
+    let mut blocks = title_block(ctx);
+    let mut outline = Vec::new();
+    let mut section = |ctx: &mut Ctx<'_>, blocks: &mut Vec<Block>, title: &str, key: &str| {
+        let anchor = section_anchor(&id, key);
+        blocks.push(section_heading(ctx, title, anchor.clone()));
+        outline.push(OutlineItem {
+            title: title.to_owned(),
+            anchor,
+            children: Vec::new(),
+        });
+    };
+
+    if let Some(overview) = &guide.overview {
+        section(ctx, &mut blocks, "Overview", "overview");
+        blocks.extend(paragraph_blocks(ctx, overview, 0.0));
+    }
+    section(ctx, &mut blocks, "At a glance", "glance");
+    blocks.push(glance_table(ctx));
+
+    section(ctx, &mut blocks, "Causes", "causes");
+    blocks.extend(causes_blocks(ctx));
+
+    section(ctx, &mut blocks, "Methods", "methods");
+    let mut methods = Vec::new();
+    for (index, method) in guide.methods.iter().enumerate() {
+        let mut method_blocks = method_blocks(ctx, index, method);
+        if index == 0
+            && let Some(first) = method_blocks.first_mut()
+        {
+            first.space_before = 4.0;
+        }
+        blocks.extend(method_blocks);
+        methods.push(OutlineItem {
+            title: format!("{}. {}", index + 1, method.title),
+            anchor: method_anchor(&id, method.id.as_str()),
+            children: Vec::new(),
+        });
+    }
+    if !guide.faq.is_empty() {
+        section(ctx, &mut blocks, "Questions and answers", "faq");
+        blocks.extend(faq_blocks(ctx));
+    }
+    if !guide.scenarios.is_empty() {
+        section(ctx, &mut blocks, "Where to start", "scenarios");
+        blocks.extend(scenario_blocks(ctx));
+    }
+    if !guide.related.is_empty() {
+        section(ctx, &mut blocks, "Related", "related");
+        blocks.extend(related_blocks(ctx));
+    }
+    if let Some(item) = outline.iter_mut().find(|item| item.title == "Methods") {
+        item.children = methods;
+    }
+    Chapter {
+        footer: guide.title.clone(),
+        blocks,
+        outline,
+    }
+}
+
+/// Adds the footer to every page: a hairline, the chapter's title, "Page N of M".
+pub(crate) fn add_footers(fonts: &Fonts, frame: &Frame, pages: &mut [Page], titles: &[String]) {
+    let total = pages.len();
+    let size = 7.4;
+    let y_rule = frame.page_height - 44.0;
+    let y_text = frame.page_height - 32.0;
+    let width = frame.width();
+    for (index, page) in pages.iter_mut().enumerate() {
+        let label = format!("Page {} of {total}", index + 1);
+        let label_width = fonts.width(Face::Regular, size, &label);
+        let title = titles.get(page.chapter).cloned().unwrap_or_default();
+        let room = width - label_width - 24.0;
+        let title = truncate(fonts, &title, Face::Regular, size, room);
+        page.draws.push(Draw::Rect {
+            x: frame.left,
+            y: y_rule,
+            w: width,
+            h: 0.5,
+            fill: RULE,
+        });
+        page.draws.push(Draw::Text {
+            x: frame.left,
+            y: y_text,
+            style: style(Face::Regular, size, MUTED),
+            text: title,
+        });
+        page.draws.push(Draw::Text {
+            x: frame.left + width - label_width,
+            y: y_text,
+            style: style(Face::Regular, size, MUTED),
+            text: label,
+        });
+    }
+}
+
+/// Shortens text with an ellipsis to fit `room`.
+pub(crate) fn truncate(fonts: &Fonts, text: &str, face: Face, size: f32, room: f32) -> String {
+    if fonts.width(face, size, text) <= room {
+        return text.to_owned();
+    }
+    let ellipsis = fonts.width(face, size, "…");
+    let mut out = String::new();
+    let mut used = 0.0;
+    for c in text.chars() {
+        let w = fonts.char_width(face, size, c);
+        if used + w + ellipsis > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_by_depth() {
+        assert_eq!(step_marker(1, 12), "12.");
+        assert_eq!(step_marker(2, 1), "a.");
+        assert_eq!(step_marker(2, 27), "aa.");
+        assert_eq!(step_marker(3, 4), "iv.");
+        assert_eq!(step_marker(3, 9), "ix.");
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        assert_eq!(
+            paragraphs("a\nb\n\n  \nc\n"),
+            vec!["a b".to_owned(), "c".to_owned()]
+        );
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(long_date(&Date::from("2026-11-21")), "21 November 2026");
+    }
+}

@@ -1,0 +1,160 @@
+//! The project's own guides render as handouts and as a book. Set `REMEDY_PDF_OUT=/some/dir` to
+//! keep the files for a look (qpdf, pdffonts, pdftotext, pdftoppm).
+
+mod pdf_support;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use remedy_export::ExportGuide;
+use remedy_export::pdf::{PageSize, PdfOptions, export_pdf, render_book, render_guide};
+
+use pdf_support::{Pdf, TestResult, load_guide, root};
+
+fn content_files() -> Vec<PathBuf> {
+    let dir = root().join("content/icloud");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_project_guides_render_with_every_step() -> TestResult {
+    let files = content_files();
+    assert_eq!(files.len(), 3, "content/icloud holds three guides");
+    let loaded = files
+        .iter()
+        .map(|path| load_guide(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sources: Vec<String> = files
+        .iter()
+        .map(|path| {
+            format!(
+                "icloud/{}",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let exports: Vec<ExportGuide<'_>> = loaded
+        .iter()
+        .zip(&sources)
+        .map(|(guide, source)| ExportGuide { guide, source })
+        .collect();
+    let keep = std::env::var_os("REMEDY_PDF_OUT").map(PathBuf::from);
+    for size in [PageSize::A4, PageSize::Letter] {
+        let options = PdfOptions { page_size: size };
+        for export in &exports {
+            let started = Instant::now();
+            let bytes = render_guide(export, &options)?;
+            let elapsed = started.elapsed();
+            let pdf = Pdf::parse(&bytes)?;
+            let pages = pdf.page_count();
+            eprintln!(
+                "{} ({size}): {pages} pages, {} bytes ({:.1} KB/page), {:.1} ms",
+                export.guide.id,
+                bytes.len(),
+                bytes.len() as f64 / 1024.0 / pages as f64,
+                elapsed.as_secs_f64() * 1000.0
+            );
+            if let Some(dir) = &keep {
+                std::fs::create_dir_all(dir)?;
+                std::fs::write(dir.join(format!("{}-{size}.pdf", export.guide.id)), &bytes)?;
+            }
+            pdf.assert_steps_in_order(export.guide)?;
+            pdf.assert_within_margins(20.0 * 72.0 / 25.4 - 0.01)?;
+        }
+        let started = Instant::now();
+        let book = render_book(&exports, "iCloud troubleshooting", &options)?;
+        let elapsed = started.elapsed();
+        let pdf = Pdf::parse(&book)?;
+        eprintln!(
+            "book ({size}): {} pages, {} bytes, {:.1} ms",
+            pdf.page_count(),
+            book.len(),
+            elapsed.as_secs_f64() * 1000.0
+        );
+        if let Some(dir) = &keep {
+            std::fs::write(dir.join(format!("book-{size}.pdf")), &book)?;
+        }
+        for export in &exports {
+            pdf.assert_steps_in_order(export.guide)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn export_writes_one_file_per_guide_and_the_book() -> TestResult {
+    let files = content_files();
+    let loaded = files
+        .iter()
+        .map(|path| load_guide(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let exports: Vec<ExportGuide<'_>> = loaded
+        .iter()
+        .map(|guide| ExportGuide {
+            guide,
+            source: "icloud/x.yaml",
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("remedy-pdf-export-{}", std::process::id()));
+    let book = dir.join("books/handbook.pdf");
+    let calls = std::sync::Mutex::new(Vec::new());
+    let progress = |done: usize, total: usize| {
+        if let Ok(mut calls) = calls.lock() {
+            calls.push((done, total));
+        }
+    };
+    let written = export_pdf(
+        &exports,
+        &dir,
+        Some(&book),
+        &PdfOptions::default(),
+        &progress,
+    )?;
+    let mut expected: Vec<PathBuf> = loaded
+        .iter()
+        .map(|guide| dir.join(format!("{}.pdf", guide.id)))
+        .collect();
+    expected.push(book.clone());
+    assert_eq!(written, expected);
+    for path in &written {
+        let bytes = std::fs::read(path)?;
+        assert!(bytes.starts_with(b"%PDF-"), "{}", path.display());
+    }
+    let mut calls = calls.into_inner().map_err(|e| e.to_string())?;
+    calls.sort();
+    assert_eq!(calls, vec![(1, 4), (2, 4), (3, 4), (4, 4)]);
+    // A second run gives the same bytes.
+    let first: Vec<Vec<u8>> = written
+        .iter()
+        .map(std::fs::read)
+        .collect::<Result<_, _>>()?;
+    let again = export_pdf(
+        &exports,
+        &dir,
+        Some(&book),
+        &PdfOptions::default(),
+        &|_, _| {},
+    )?;
+    let second: Vec<Vec<u8>> = again.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    assert!(first == second, "a second export differs");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    std::fs::remove_dir_all(&dir)?;
+    let _ = Path::new("");
+    Ok(())
+}
