@@ -1,101 +1,209 @@
-//! Command-line arguments and dispatch.
+//! Command-line arguments. The help texts are for writers and CI maintainers, not programmers.
 
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
-use rayon::prelude::*;
-use remedy_core::corpus::discover;
-use remedy_core::{LoadOptions, load_file};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Troubleshooting guides as code: check YAML guides, export handouts, tables and JSON.
 #[derive(Debug, Parser)]
 #[command(name = "remedy", version, about, max_term_width = 100)]
+#[command(after_help = "Start with `remedy lint` to check the guides, `remedy build` to check and \
+export everything into out/. `remedy explain RULE` tells what a finding means.")]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Read settings from this file instead of ./remedy.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print only findings and errors: no summary, no progress.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// How many files to work on at once (default: one per CPU core).
+    #[arg(short, long, global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, never in pipes, files or when NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
-    /// Check every guide of the content root, then write the exports.
-    Build {
-        /// The folder that holds the guides.
-        #[arg(long, default_value = "content", value_name = "DIR")]
-        content: PathBuf,
+pub enum Command {
+    /// Check guides for mistakes: broken YAML, schema errors, dangling references, destructive
+    /// steps without a backup, and more (`remedy rules` lists them).
+    Lint(LintArgs),
+    /// Export guides as JSON, CSV tables or PDF handouts (guides with lint errors are refused).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Check every guide of the content root, then write JSON, CSV and PDF into one folder.
+    Build(BuildArgs),
+    /// List every rule with its default severity.
+    Rules,
+    /// Explain a rule: what it finds, why it matters, a bad and a fixed example.
+    Explain {
+        /// The rule's name, as printed in a finding: `missing-backup-warning`.
+        rule: String,
     },
     /// Print the JSON Schema that guides follow (for editors and other validators).
     Schema,
+    /// Write a new guide skeleton into the content root, with every section to fill in.
+    New(NewArgs),
 }
 
-/// How a run ended, as an exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Nothing at or above the failure threshold.
-    Clean = 0,
-    /// Findings at or above it.
-    Findings = 1,
-    /// Usage, configuration or I/O error.
-    Usage = 2,
+/// Which findings make `remedy lint` fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Never fail because of findings (usage errors still exit 2).
+    Never,
 }
 
-impl From<Outcome> for ExitCode {
-    fn from(outcome: Outcome) -> Self {
-        ExitCode::from(outcome as u8)
-    }
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Guide files or folders to check (default: the content root). `-` reads one guide from
+    /// standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Which findings make the command exit with 1 (overrides remedy.toml).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOnArg>,
+    /// The file name to report for a guide read from standard input (its stem must be the id).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
-impl Cli {
-    pub fn run(self) -> Result<Outcome, String> {
-        match self.command {
-            Command::Schema => {
-                print!("{}", remedy_core::schema::guide_schema_text());
-                Ok(Outcome::Clean)
-            }
-            Command::Build { content } => build(&content),
-        }
-    }
+/// Output formats of `remedy lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// For people: each finding with its source line and a summary.
+    Human,
+    /// For programs: one JSON document.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other viewers.
+    Sarif,
+    /// GitHub Actions annotations on the pull request.
+    Github,
+    /// JUnit XML, one test case per file, for CI test reports.
+    Junit,
 }
 
-fn display(path: &Path) -> String {
-    path.display().to_string()
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One JSON document with every guide (or JSON Lines with --jsonl), for programs.
+    Json(JsonArgs),
+    /// Six CSV tables and a Frictionless data package, for spreadsheets and databases.
+    Csv(CsvArgs),
+    /// Printable PDF handouts, one per guide, and optionally one book with all of them.
+    Pdf(PdfArgs),
 }
 
-fn build(content: &Path) -> Result<Outcome, String> {
-    let discovery = discover(&[content.to_path_buf()]).map_err(|e| e.to_string())?;
-    let options = LoadOptions::default();
-    let mut messages: Vec<String> = discovery
-        .files
-        .par_iter()
-        .flat_map_iter(|path| match load_file(path, &options) {
-            Err(error) => {
-                let at = error.position().unwrap_or(remedy_core::Position::START);
-                vec![format!("{}:{at}: {error}", display(path))]
-            }
-            Ok(file) => file
-                .violations
-                .iter()
-                .map(|violation| {
-                    let node = file.document.source_map.nearest(&violation.pointer);
-                    let span = match violation.anchor {
-                        remedy_core::schema::Anchor::Key => node.key.unwrap_or(node.value),
-                        remedy_core::schema::Anchor::Value => node.value,
-                    };
-                    format!("{}:{}: {}", display(path), span.start, violation.message)
-                })
-                .collect(),
-        })
-        .collect();
-    for problem in &discovery.problems {
-        messages.push(format!("{}: {}", display(&problem.path), problem.message));
-    }
-    messages.sort();
-    for message in &messages {
-        println!("{message}");
-    }
-    Ok(if messages.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+/// What every export takes.
+#[derive(Debug, Args)]
+pub struct ExportCommon {
+    /// Guide files or folders to export (default: the content root).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Export even when the guides have lint errors.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    #[command(flatten)]
+    pub common: ExportCommon,
+    /// The file to write, or `-` for standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Write JSON Lines: one guide per line.
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    #[command(flatten)]
+    pub common: ExportCommon,
+    /// The folder to write the tables into (created if missing; other files in it are kept).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Start each file with a byte-order mark so Excel reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+    /// Prefix cells that start with = + - @ with an apostrophe, so spreadsheets do not run them
+    /// as formulas.
+    #[arg(long)]
+    pub excel_safe: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PdfArgs {
+    #[command(flatten)]
+    pub common: ExportCommon,
+    /// The folder to write one `<id>.pdf` per guide into.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The paper size.
+    #[arg(long, value_enum, default_value_t = PageSizeArg::A4)]
+    pub page_size: PageSizeArg,
+    /// Also write one book with a title page, a table of contents and every guide.
+    #[arg(long, value_name = "FILE")]
+    pub book: Option<PathBuf>,
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PageSizeArg {
+    /// 210 × 297 mm.
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The folder to write into: json/, csv/ and pdf/ are created inside it.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The paper size of the handouts.
+    #[arg(long, value_enum, default_value_t = PageSizeArg::A4)]
+    pub page_size: PageSizeArg,
+    /// Export even when the guides have lint errors.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new guide's id, which is also its file name: lowercase letters, digits and hyphens.
+    pub id: String,
+    /// The guide's title (default: made from the id).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A folder inside the content root to put the guide in, e.g. `icloud`.
+    #[arg(long, value_name = "DIR")]
+    pub folder: Option<PathBuf>,
 }

@@ -2,6 +2,8 @@
 //! into messages and exit codes (SPEC §3: 0 clean, 1 findings, 2 usage, configuration or I/O).
 
 mod cli;
+mod commands;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -9,11 +11,11 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match cli.run() {
-        Ok(code) => code.into(),
+    match commands::run(cli) {
+        Ok(outcome) => outcome.into(),
         Err(error) => {
             eprintln!("remedy: error: {error}");
-            cli::Outcome::Usage.into()
+            commands::Outcome::Usage.into()
         }
     }
 }

@@ -1,0 +1,37 @@
+//! `remedy rules` and `remedy explain RULE`: the rules' own documentation.
+
+use remedy_lint::rules;
+
+use super::Outcome;
+
+pub fn rules() -> Result<Outcome, String> {
+    let registry = rules::registry();
+    let width = registry.iter().map(|rule| rule.name.len()).max().unwrap_or(0);
+    for rule in registry {
+        println!(
+            "{:width$}  {:7}  {}",
+            rule.name,
+            rule.default_severity.as_str(),
+            rule.summary
+        );
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn explain(name: &str) -> Result<Outcome, String> {
+    match rules::find(name) {
+        Some(rule) => {
+            println!("# {} ({} by default)\n", rule.name, rule.default_severity);
+            println!("{}", rule.doc.trim_end());
+            Ok(Outcome::Clean)
+        }
+        None => Err(format!(
+            "there is no rule `{name}`; `remedy rules` lists them: {}",
+            rules::registry()
+                .iter()
+                .map(|rule| rule.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}

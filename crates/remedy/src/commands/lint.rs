@@ -1,0 +1,126 @@
+//! `remedy lint`, and the lint every export runs first.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use remedy_core::source::describe_io;
+use remedy_lint::report::{Format, ReportInput, write_report};
+use remedy_lint::{LintReport, LintRequest, LintedGuide, StdinInput, lint, rules};
+
+use super::{Outcome, Session};
+use crate::cli::{FormatArg, LintArgs};
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+            FormatArg::Junit => Format::Junit,
+        }
+    }
+}
+
+pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
+    let mut config = session.config.clone();
+    if let Some(fail_on) = args.fail_on {
+        config.fail_on = fail_on.into();
+    }
+    let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    let stdin = if reads_stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {}", describe_io(&e)))?;
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("stdin.yaml"));
+        Some(StdinInput { name, bytes })
+    } else {
+        if args.stdin_filename.is_some() {
+            return Err("--stdin-filename goes with `-` as the path (read from standard input)".into());
+        }
+        None
+    };
+    let paths: Vec<PathBuf> = args
+        .paths
+        .into_iter()
+        .filter(|path| path.as_os_str() != "-")
+        .collect();
+    let request = LintRequest {
+        paths,
+        stdin,
+        config: config.clone(),
+        cwd: session.cwd.clone(),
+        keep_guides: false,
+        jobs: session.jobs,
+    };
+    let report = lint(&request).map_err(|e| e.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    print_report(session, &report, args.format.into(), &mut stdout)?;
+    Ok(if report.fails(config.fail_on) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+pub(super) fn print_report(
+    session: &Session,
+    report: &LintReport,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    if session.quiet && format == Format::Human && report.findings.is_empty() {
+        return Ok(());
+    }
+    let input = ReportInput {
+        findings: &report.findings,
+        files: &report.files,
+        rules: rules::registry(),
+        color: session.color && format == Format::Human,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    write_report(format, &input, out)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {}", describe_io(&e)))
+}
+
+/// Lints `paths` (the content root when empty) for an export. Prints the findings on standard
+/// error; returns the guides, or the outcome to exit with when errors remain and `force` is off.
+pub(super) fn lint_for_export(
+    session: &Session,
+    paths: &[PathBuf],
+    force: bool,
+) -> Result<Result<Vec<LintedGuide>, Outcome>, String> {
+    let request = LintRequest {
+        paths: paths.to_vec(),
+        stdin: None,
+        config: session.config.clone(),
+        cwd: session.cwd.clone(),
+        keep_guides: true,
+        jobs: session.jobs,
+    };
+    let report = lint(&request).map_err(|e| e.to_string())?;
+    if !report.findings.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        print_report(session, &report, Format::Human, &mut stderr)?;
+    }
+    if report.errors() > 0 && !force {
+        eprintln!(
+            "remedy: nothing exported: fix the errors above, or pass --force to export anyway"
+        );
+        return Ok(Err(Outcome::Findings));
+    }
+    Ok(Ok(report.guides))
+}
+
+/// A path for messages: relative to the working directory when below it.
+pub(super) fn shown(session: &Session, path: &Path) -> String {
+    path.strip_prefix(&session.cwd)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

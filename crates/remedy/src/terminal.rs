@@ -1,0 +1,66 @@
+//! What the terminal can show: colour and a progress bar, only for a person watching.
+
+use std::io::{IsTerminal, Write};
+
+use crate::cli::ColorChoice;
+
+/// Whether CI is running us: its logs are files, whatever they pretend to be.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|value| !value.is_empty() && value != "false")
+}
+
+/// Whether to colour what goes to standard output.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stdout().is_terminal()
+                && std::env::var("TERM").map_or(true, |term| term != "dumb")
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only on a terminal outside CI and only for
+/// runs long enough to need one. Pipes and CI logs never see it.
+#[derive(Debug)]
+pub struct Progress {
+    enabled: bool,
+    label: &'static str,
+}
+
+impl Progress {
+    /// A bar for `total` items, shown when a person is watching and there are at least `min`.
+    pub fn new(label: &'static str, total: usize, min: usize, quiet: bool) -> Self {
+        let enabled = !quiet && total >= min && std::io::stderr().is_terminal() && !in_ci();
+        Self { enabled, label }
+    }
+
+    /// Redraws the bar.
+    pub fn update(&self, done: usize, total: usize) {
+        if !self.enabled || total == 0 {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let filled = done * WIDTH / total;
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(
+            stderr,
+            "\r{} [{}{}] {done}/{total}",
+            self.label,
+            "#".repeat(filled),
+            " ".repeat(WIDTH - filled)
+        );
+        let _ = stderr.flush();
+    }
+
+    /// Clears the bar's line.
+    pub fn finish(&self) {
+        if self.enabled {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[2K");
+            let _ = stderr.flush();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `remedy build` and the exports: refusal on lint errors, `--force`, what lands where.
+
+use crate::support::{Scratch, clean_guide};
+
+#[test]
+fn build_writes_every_export_of_the_project_content() {
+    let scratch = Scratch::new("build");
+    scratch.copy_from_repo("content", "content");
+    let run = scratch.remedy(&["build"]);
+    run.assert_code(0);
+    for file in [
+        "out/json/guides.json",
+        "out/csv/guides.csv",
+        "out/csv/causes.csv",
+        "out/csv/methods.csv",
+        "out/csv/steps.csv",
+        "out/csv/pros_cons.csv",
+        "out/csv/faq.csv",
+        "out/csv/datapackage.json",
+        "out/pdf/icloud-sync-errors-ios.pdf",
+        "out/pdf/resume-icloud-syncing.pdf",
+        "out/pdf/icloud-photos-sync-iphone.pdf",
+        "out/pdf/handbook.pdf",
+    ] {
+        let path = scratch.root.join(file);
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 0, "{file} missing or empty");
+    }
+    let json: serde_json::Value = serde_json::from_str(&scratch.read("out/json/guides.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["guides"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn exports_refuse_while_lint_errors_remain_unless_forced() {
+    let scratch = Scratch::new("export-refuse");
+    scratch.write("content/good.yaml", &clean_guide("good"));
+    scratch.write("content/bad.yaml", &clean_guide("not-bad"));
+    let run = scratch.remedy(&["export", "json", "-o", "out.json"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("id-mismatch"), "{}", run.stderr);
+    assert!(!scratch.root.join("out.json").exists());
+    let run = scratch.remedy(&["build"]);
+    run.assert_code(1);
+    assert!(!scratch.root.join("out").exists());
+    let run = scratch.remedy(&["export", "json", "-o", "out.json", "--force"]);
+    run.assert_code(0);
+    assert!(scratch.root.join("out.json").exists());
+}
+
+#[test]
+fn json_to_standard_output_and_jsonl() {
+    let scratch = Scratch::new("export-stdout");
+    scratch.write("content/one.yaml", &clean_guide("one"));
+    scratch.write("content/two.yaml", &clean_guide("two"));
+    let run = scratch.remedy(&["export", "json", "-o", "-", "--jsonl"]);
+    run.assert_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    for line in lines {
+        let guide: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        assert!(guide["id"].is_string());
+    }
+}
+
+#[test]
+fn exports_are_byte_identical_across_runs() {
+    let scratch = Scratch::new("build-determinism");
+    scratch.copy_from_repo("content", "content");
+    scratch.remedy(&["build", "--out", "first"]).assert_code(0);
+    scratch.remedy(&["build", "--out", "second"]).assert_code(0);
+    for file in ["json/guides.json", "csv/steps.csv", "csv/datapackage.json", "pdf/resume-icloud-syncing.pdf", "pdf/handbook.pdf"] {
+        let first = std::fs::read(scratch.root.join("first").join(file)).unwrap_or_default();
+        let second = std::fs::read(scratch.root.join("second").join(file)).unwrap_or_default();
+        assert!(!first.is_empty(), "{file}");
+        assert!(first == second, "{file} differs between two runs");
+    }
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_an_error_naming_it() {
+    let scratch = Scratch::new("export-badout");
+    scratch.write("content/one.yaml", &clean_guide("one"));
+    scratch.write("taken", "a file");
+    let run = scratch.remedy(&["export", "csv", "-o", "taken"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("taken"), "{}", run.stderr);
+    assert_eq!(scratch.read("taken"), "a file");
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the `remedy` binary on real files, as a user or CI runs it.
+
+mod support;
+
+mod build;
+mod cli;
+mod lint;
+mod new;
