@@ -69,7 +69,13 @@ fn exports_are_byte_identical_across_runs() {
     scratch.copy_from_repo("content", "content");
     scratch.remedy(&["build", "--out", "first"]).assert_code(0);
     scratch.remedy(&["build", "--out", "second"]).assert_code(0);
-    for file in ["json/guides.json", "csv/steps.csv", "csv/datapackage.json", "pdf/resume-icloud-syncing.pdf", "pdf/handbook.pdf"] {
+    for file in [
+        "json/guides.json",
+        "csv/steps.csv",
+        "csv/datapackage.json",
+        "pdf/resume-icloud-syncing.pdf",
+        "pdf/handbook.pdf",
+    ] {
         let first = std::fs::read(scratch.root.join("first").join(file)).unwrap_or_default();
         let second = std::fs::read(scratch.root.join("second").join(file)).unwrap_or_default();
         assert!(!first.is_empty(), "{file}");

@@ -51,7 +51,11 @@ fn explain_prints_the_three_parts_of_a_rule() {
     }
     let run = scratch.remedy(&["explain", "no-such-rule"]);
     run.assert_code(2);
-    assert!(run.stderr.contains("missing-backup-warning"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("missing-backup-warning"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -77,11 +77,17 @@ fn fail_on_decides_the_exit_code() {
     );
     scratch.write("content/a/first.yaml", &guide);
     scratch.remedy(&["lint"]).assert_code(0);
-    scratch.remedy(&["lint", "--fail-on", "warning"]).assert_code(1);
-    scratch.remedy(&["lint", "--fail-on", "never"]).assert_code(0);
+    scratch
+        .remedy(&["lint", "--fail-on", "warning"])
+        .assert_code(1);
+    scratch
+        .remedy(&["lint", "--fail-on", "never"])
+        .assert_code(0);
     scratch.write("remedy.toml", "[lint]\nfail-on = \"warning\"\n");
     scratch.remedy(&["lint"]).assert_code(1);
-    scratch.remedy(&["lint", "--fail-on", "error"]).assert_code(0);
+    scratch
+        .remedy(&["lint", "--fail-on", "error"])
+        .assert_code(0);
 }
 
 #[test]
@@ -108,7 +114,11 @@ fn stdin_is_linted_under_the_given_name() {
         Some(guide.as_bytes()),
     );
     run.assert_code(1);
-    assert!(run.stdout.contains("content/c/other.yaml:1:5"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/c/other.yaml:1:5"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("id-mismatch"), "{}", run.stdout);
 }
 
@@ -122,7 +132,11 @@ fn a_reference_to_a_removed_id_is_caught_when_only_the_referring_file_is_linted(
     scratch.write("content/a/first.yaml", &referring);
     let run = scratch.remedy(&["lint", "content/a/first.yaml"]);
     run.assert_code(1);
-    assert!(run.stdout.contains("content/a/first.yaml:15:14"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/a/first.yaml:15:14"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("dangling-reference"), "{}", run.stdout);
 }
 
@@ -133,7 +147,15 @@ fn every_format_reports_the_same_finding() {
     for format in ["human", "json", "sarif", "github", "junit"] {
         let run = scratch.remedy(&["lint", "--format", format]);
         run.assert_code(1);
-        assert!(run.stdout.contains("id-mismatch"), "{format}: {}", run.stdout);
-        assert!(run.stdout.contains("first.yaml"), "{format}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("id-mismatch"),
+            "{format}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("first.yaml"),
+            "{format}: {}",
+            run.stdout
+        );
     }
 }

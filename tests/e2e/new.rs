@@ -5,11 +5,20 @@ use crate::support::Scratch;
 #[test]
 fn a_new_guide_lints_clean_as_written() {
     let scratch = Scratch::new("new");
-    let run = scratch.remedy(&["new", "icloud-backup-stuck", "--title", "iCloud backup is stuck", "--folder", "icloud"]);
+    let run = scratch.remedy(&[
+        "new",
+        "icloud-backup-stuck",
+        "--title",
+        "iCloud backup is stuck",
+        "--folder",
+        "icloud",
+    ]);
     run.assert_code(0);
     let text = scratch.read("content/icloud/icloud-backup-stuck.yaml");
     assert!(text.contains("title: \"iCloud backup is stuck\""), "{text}");
-    scratch.remedy(&["lint", "--fail-on", "warning"]).assert_code(0);
+    scratch
+        .remedy(&["lint", "--fail-on", "warning"])
+        .assert_code(0);
 }
 
 #[test]
@@ -20,7 +29,13 @@ fn an_invalid_id_is_refused() {
         run.assert_code(2);
         assert!(run.stderr.contains("not a valid id"), "{}", run.stderr);
     }
-    assert!(!scratch.root.join("content").exists() || std::fs::read_dir(scratch.root.join("content")).map(|d| d.count()).unwrap_or(0) == 0);
+    assert!(
+        !scratch.root.join("content").exists()
+            || std::fs::read_dir(scratch.root.join("content"))
+                .map(|d| d.count())
+                .unwrap_or(0)
+                == 0
+    );
 }
 
 #[test]

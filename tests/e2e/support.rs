@@ -13,10 +13,8 @@ impl Scratch {
     pub fn new(name: &str) -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let root = std::env::temp_dir().join(format!(
-            "remedy-e2e-{}-{name}-{n}",
-            std::process::id()
-        ));
+        let root =
+            std::env::temp_dir().join(format!("remedy-e2e-{}-{name}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         if let Err(error) = std::fs::create_dir_all(&root) {
             panic!("cannot create {}: {error}", root.display());
@@ -58,7 +56,11 @@ impl Scratch {
             .current_dir(&self.root)
             .env_remove("NO_COLOR")
             .env("CI", "true")
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command
@@ -97,7 +99,11 @@ impl From<Output> for Run {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         };
         assert_ne!(run.code, 101, "remedy panicked:\n{}", run.stderr);
-        assert!(!run.stderr.contains("panicked"), "remedy panicked:\n{}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "remedy panicked:\n{}",
+            run.stderr
+        );
         run
     }
 }

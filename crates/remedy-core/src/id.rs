@@ -105,7 +105,8 @@ impl Date {
         let year: u16 = text.get(0..4)?.parse().ok()?;
         let month: u8 = text.get(5..7)?.parse().ok()?;
         let day: u8 = text.get(8..10)?.parse().ok()?;
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -182,7 +183,17 @@ mod tests {
         for good in ["a", "reset-network-settings", "step-2", "0"] {
             assert!(is_valid_id(good), "{good}");
         }
-        for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", "é", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "A",
+            "a_b",
+            "a b",
+            "é",
+            &"a".repeat(65),
+        ] {
             assert!(!is_valid_id(bad), "{bad}");
         }
     }
@@ -192,7 +203,10 @@ mod tests {
         let local = Reference::from("sign-out");
         assert_eq!((local.guide(), local.target()), (None, "sign-out"));
         let remote = Reference::from("icloud-photos#pause");
-        assert_eq!((remote.guide(), remote.target()), (Some("icloud-photos"), "pause"));
+        assert_eq!(
+            (remote.guide(), remote.target()),
+            (Some("icloud-photos"), "pause")
+        );
     }
 
     #[test]

@@ -491,7 +491,14 @@ mod tests {
         let walked: Vec<(String, String, Option<String>, usize)> = method
             .walk_steps()
             .iter()
-            .map(|v| (v.step.text.clone(), v.number(), v.parent_number(), v.depth()))
+            .map(|v| {
+                (
+                    v.step.text.clone(),
+                    v.number(),
+                    v.parent_number(),
+                    v.depth(),
+                )
+            })
             .collect();
         assert_eq!(
             walked,
@@ -504,7 +511,10 @@ mod tests {
                 ("c".into(), "3".into(), None, 1),
             ]
         );
-        assert_eq!(method.walk_steps()[4].pointer(1), "/methods/1/steps/1/steps/1/steps/0");
+        assert_eq!(
+            method.walk_steps()[4].pointer(1),
+            "/methods/1/steps/1/steps/1/steps/0"
+        );
     }
 
     #[test]

@@ -157,7 +157,10 @@ mod tests {
             key: None,
         };
         map.insert("/methods/0".into(), span);
-        assert_eq!(map.nearest("/methods/0/steps/4").value.start, Position::new(3, 5));
+        assert_eq!(
+            map.nearest("/methods/0/steps/4").value.start,
+            Position::new(3, 5)
+        );
         assert_eq!(map.nearest("/other").value.start, Position::START);
     }
 }

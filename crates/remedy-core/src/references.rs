@@ -131,11 +131,19 @@ impl Guide {
         };
         for (i, method) in self.methods.iter().enumerate() {
             for (j, cause) in method.addresses.iter().enumerate() {
-                site(cause, format!("/methods/{i}/addresses/{j}"), Expected::Cause);
+                site(
+                    cause,
+                    format!("/methods/{i}/addresses/{j}"),
+                    Expected::Cause,
+                );
             }
             for visit in method.walk_steps() {
                 if let Some(see) = &visit.step.see {
-                    site(see, child_pointer(&visit.pointer(i), "see"), Expected::MethodOrStep);
+                    site(
+                        see,
+                        child_pointer(&visit.pointer(i), "see"),
+                        Expected::MethodOrStep,
+                    );
                 }
             }
         }
@@ -151,7 +159,11 @@ impl Guide {
         }
         for (i, related) in self.related.iter().enumerate() {
             if let Related::Guide(id) = related {
-                site(&Reference(id.0.clone()), format!("/related/{i}"), Expected::Guide);
+                site(
+                    &Reference(id.0.clone()),
+                    format!("/related/{i}"),
+                    Expected::Guide,
+                );
             }
         }
         sites
@@ -248,11 +260,7 @@ impl IdIndex {
 
     /// Resolves a reference written in guide `from`. `local` holds the ids of `from` itself, so
     /// that a guide resolves its own references even when its id is not (yet) in the index.
-    pub fn resolve(
-        &self,
-        local: &HashMap<Box<str>, IdKind>,
-        site: &ReferenceSite,
-    ) -> Resolution {
+    pub fn resolve(&self, local: &HashMap<Box<str>, IdKind>, site: &ReferenceSite) -> Resolution {
         let reference = &site.reference;
         if site.expected == Expected::Guide {
             let guide = reference.as_str();

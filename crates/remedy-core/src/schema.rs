@@ -149,10 +149,9 @@ pub fn validate_guide(value: &Value) -> Result<Vec<SchemaViolation>, SchemaBuild
             kind => {
                 let message = describe(kind, &pointer, instance);
                 // A date can break both its pattern and its format: one finding is enough.
-                if violations
-                    .iter()
-                    .any(|v| v.pointer == pointer && v.anchor == Anchor::Value && !is_required(kind))
-                {
+                if violations.iter().any(|v| {
+                    v.pointer == pointer && v.anchor == Anchor::Value && !is_required(kind)
+                }) {
                     continue;
                 }
                 violations.push(SchemaViolation {
@@ -264,7 +263,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }
@@ -324,7 +327,11 @@ fn type_name(kind: &TypeKind) -> String {
     };
     match kind {
         TypeKind::Single(t) => name(t).into(),
-        TypeKind::Multiple(types) => types.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
+        TypeKind::Multiple(types) => types
+            .iter()
+            .map(|t| name(&t))
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
 
@@ -374,7 +381,10 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
             let is_reference = matches!(last, "see" | "addresses" | "try")
                 || matches!(parent_last, "see" | "addresses" | "try");
             if last == "updated" {
-                format!("{field} is `{}`; write the date as YYYY-MM-DD", short(instance))
+                format!(
+                    "{field} is `{}`; write the date as YYYY-MM-DD",
+                    short(instance)
+                )
             } else if is_reference {
                 format!(
                     "`{}` is not a valid reference; write `id` or `guide-id#id` (lowercase letters, digits, hyphens)",
@@ -395,18 +405,20 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
             if matches!(last, "ease" | "effectiveness") =>
         {
             let _ = limit;
-            format!(
-                "{field} is {}; rate it from 1 to 5",
-                short(instance)
-            )
+            format!("{field} is {}; rate it from 1 to 5", short(instance))
         }
         ValidationErrorKind::Minimum { limit } => {
-            format!("{field} is {}; it must be at least {limit}", short(instance))
+            format!(
+                "{field} is {}; it must be at least {limit}",
+                short(instance)
+            )
         }
         ValidationErrorKind::Maximum { limit } => {
             format!("{field} is {}; it must be at most {limit}", short(instance))
         }
-        ValidationErrorKind::MinLength { .. } => format!("{field} is empty; write the text or remove the key"),
+        ValidationErrorKind::MinLength { .. } => {
+            format!("{field} is empty; write the text or remove the key")
+        }
         ValidationErrorKind::MaxLength { limit } => {
             format!("{field} is longer than {limit} characters; shorten it")
         }

@@ -40,12 +40,28 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
     ("/methods/0/steps/0/text", "25:15-25:25", Some("25:9-25:13")),
     ("/methods/0/steps/1", "26:9-30:35", None),
     ("/methods/0/steps/1/text", "26:15-26:23", Some("26:9-26:13")),
-    ("/methods/0/steps/1/steps", "28:11-30:35", Some("27:9-27:14")),
+    (
+        "/methods/0/steps/1/steps",
+        "28:11-30:35",
+        Some("27:9-27:14"),
+    ),
     ("/methods/0/steps/1/steps/0", "28:13-30:35", None),
-    ("/methods/0/steps/1/steps/0/text", "28:19-28:30", Some("28:13-28:17")),
-    ("/methods/0/steps/1/steps/0/steps", "30:15-30:35", Some("29:13-29:18")),
+    (
+        "/methods/0/steps/1/steps/0/text",
+        "28:19-28:30",
+        Some("28:13-28:17"),
+    ),
+    (
+        "/methods/0/steps/1/steps/0/steps",
+        "30:15-30:35",
+        Some("29:13-29:18"),
+    ),
     ("/methods/0/steps/1/steps/0/steps/0", "30:17-30:35", None),
-    ("/methods/0/steps/1/steps/0/steps/0/text", "30:23-30:35", Some("30:17-30:21")),
+    (
+        "/methods/0/steps/1/steps/0/steps/0/text",
+        "30:23-30:35",
+        Some("30:17-30:21"),
+    ),
     ("/methods/0/pros", "31:11-31:18", Some("31:5-31:9")),
     ("/methods/0/pros/0", "31:12-31:17", None),
     ("/methods/0/cons", "32:11-32:26", Some("32:5-32:9")),
@@ -80,8 +96,16 @@ fn assert_positions(map: &SourceMap, variant: &str) {
             mismatches.push(format!("{pointer}: expected {wanted:?}, found {found:?}"));
         }
     }
-    assert_eq!(map.len(), EXPECTED.len(), "{variant}: every node is mapped, no more");
-    assert!(mismatches.is_empty(), "{variant}:\n{}", mismatches.join("\n"));
+    assert_eq!(
+        map.len(),
+        EXPECTED.len(),
+        "{variant}: every node is mapped, no more"
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{variant}:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[test]

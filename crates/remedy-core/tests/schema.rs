@@ -24,7 +24,15 @@ fn the_schema_is_valid_draft_2020_12() {
     assert!(jsonschema::meta::is_valid(schema));
     assert_eq!(schema["additionalProperties"], false);
     let defs = &schema["$defs"];
-    for name in ["Cause", "Method", "Step", "Faq", "Scenario", "TimeRange", "ExternalLink"] {
+    for name in [
+        "Cause",
+        "Method",
+        "Step",
+        "Faq",
+        "Scenario",
+        "TimeRange",
+        "ExternalLink",
+    ] {
         assert_eq!(defs[name]["additionalProperties"], false, "{name}");
     }
     assert_eq!(defs["Id"]["pattern"], "^[a-z0-9]+(-[a-z0-9]+)*$");
@@ -76,31 +84,60 @@ fn each_violation_is_reported_once_at_its_line() -> Result<(), remedy_core::Load
 #[test]
 fn typos_in_keys_get_a_suggestion() -> Result<(), remedy_core::LoadError> {
     let text = "id: g\ntitle: T\nsummary: S\nupdated: 2026-01-01\ncauses: [{id: c, title: C}]\nmethods:\n  - id: m\n    title: M\n    risk: low\n    steps:\n      - text: Do it\n        warnign: careful\n";
-    let file = load_source("g.yaml".into(), SourceText::new(text.into()), &LoadOptions::default())?;
+    let file = load_source(
+        "g.yaml".into(),
+        SourceText::new(text.into()),
+        &LoadOptions::default(),
+    )?;
     let messages: Vec<&str> = file.violations.iter().map(|v| v.message.as_str()).collect();
-    assert_eq!(messages, ["unknown key `warnign` in a step; did you mean `warning`?"]);
+    assert_eq!(
+        messages,
+        ["unknown key `warnign` in a step; did you mean `warning`?"]
+    );
     Ok(())
 }
 
 #[test]
 fn bad_ids_dates_and_related_entries_say_what_to_write() -> Result<(), remedy_core::LoadError> {
     let text = "id: Bad_Id\ntitle: T\nsummary: S\nupdated: 2026-02-30\ncauses: [{id: c, title: C}]\nmethods:\n  - id: m\n    title: M\n    risk: low\n    addresses: [Not A Ref]\n    steps: [{text: x}]\nrelated:\n  - {title: Apple}\n";
-    let file = load_source("g.yaml".into(), SourceText::new(text.into()), &LoadOptions::default())?;
+    let file = load_source(
+        "g.yaml".into(),
+        SourceText::new(text.into()),
+        &LoadOptions::default(),
+    )?;
     let found: Vec<(String, &str)> = file
         .violations
         .iter()
         .map(|v| {
-            let line = file.document.source_map.nearest(&v.pointer).value.start.line;
+            let line = file
+                .document
+                .source_map
+                .nearest(&v.pointer)
+                .value
+                .start
+                .line;
             (format!("{line}"), v.message.as_str())
         })
         .collect();
     assert_eq!(
         found,
         [
-            ("1".into(), "`Bad_Id` is not a valid id; use lowercase letters, digits and single hyphens, like `reset-network-settings`"),
-            ("4".into(), "`updated` is `2026-02-30`, which is not a calendar date; write YYYY-MM-DD"),
-            ("10".into(), "`Not A Ref` is not a valid reference; write `id` or `guide-id#id` (lowercase letters, digits, hyphens)"),
-            ("13".into(), "entry 1 of `related` must be a guide id (`other-guide`) or a link with exactly `title` and `url`"),
+            (
+                "1".into(),
+                "`Bad_Id` is not a valid id; use lowercase letters, digits and single hyphens, like `reset-network-settings`"
+            ),
+            (
+                "4".into(),
+                "`updated` is `2026-02-30`, which is not a calendar date; write YYYY-MM-DD"
+            ),
+            (
+                "10".into(),
+                "`Not A Ref` is not a valid reference; write `id` or `guide-id#id` (lowercase letters, digits, hyphens)"
+            ),
+            (
+                "13".into(),
+                "entry 1 of `related` must be a guide id (`other-guide`) or a link with exactly `title` and `url`"
+            ),
         ]
     );
     Ok(())

@@ -7,8 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Troubleshooting guides as code: check YAML guides, export handouts, tables and JSON.
 #[derive(Debug, Parser)]
 #[command(name = "remedy", version, about, max_term_width = 100)]
-#[command(after_help = "Start with `remedy lint` to check the guides, `remedy build` to check and \
-export everything into out/. `remedy explain RULE` tells what a finding means.")]
+#[command(
+    after_help = "Start with `remedy lint` to check the guides, `remedy build` to check and \
+export everything into out/. `remedy explain RULE` tells what a finding means."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

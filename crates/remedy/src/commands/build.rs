@@ -25,7 +25,9 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     print_report(session, &report, Format::Human, &mut stdout)?;
     drop(stdout);
     if report.errors() > 0 && !args.force {
-        eprintln!("remedy: nothing exported: fix the errors above, or pass --force to export anyway");
+        eprintln!(
+            "remedy: nothing exported: fix the errors above, or pass --force to export anyway"
+        );
         return Ok(Outcome::Findings);
     }
     let export = export_guides(&report.guides);
@@ -40,11 +42,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
     if !session.quiet {
-        eprintln!(
-            "built {} guides into {}",
-            export.len(),
-            shown(session, out)
-        );
+        eprintln!("built {} guides into {}", export.len(), shown(session, out));
     }
     Ok(if report.fails(session.config.fail_on) {
         Outcome::Findings

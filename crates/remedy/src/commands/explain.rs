@@ -6,7 +6,11 @@ use super::Outcome;
 
 pub fn rules() -> Result<Outcome, String> {
     let registry = rules::registry();
-    let width = registry.iter().map(|rule| rule.name.len()).max().unwrap_or(0);
+    let width = registry
+        .iter()
+        .map(|rule| rule.name.len())
+        .max()
+        .unwrap_or(0);
     for rule in registry {
         println!(
             "{:width$}  {:7}  {}",

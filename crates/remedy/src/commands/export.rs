@@ -3,12 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use remedy_export::csv::{CsvOptions, export_csv};
-use remedy_export::json::{export_json, write_json, write_jsonl};
-use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
 use remedy_core::id::is_valid_id;
 use remedy_core::source::describe_io;
 use remedy_export::ExportGuide;
+use remedy_export::csv::{CsvOptions, export_csv};
+use remedy_export::json::{export_json, write_json, write_jsonl};
+use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
 use remedy_lint::LintedGuide;
 
 use super::lint::{lint_for_export, shown};
@@ -96,7 +96,13 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
             let options = PdfOptions {
                 page_size: args.page_size.into(),
             };
-            write_pdfs(session, &export, &args.output, args.book.as_deref(), &options)?;
+            write_pdfs(
+                session,
+                &export,
+                &args.output,
+                args.book.as_deref(),
+                &options,
+            )?;
         }
     }
     Ok(Outcome::Clean)

@@ -40,7 +40,9 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
         Some(StdinInput { name, bytes })
     } else {
         if args.stdin_filename.is_some() {
-            return Err("--stdin-filename goes with `-` as the path (read from standard input)".into());
+            return Err(
+                "--stdin-filename goes with `-` as the path (read from standard input)".into(),
+            );
         }
         None
     };

@@ -42,13 +42,12 @@ pub struct Session {
 
 impl Session {
     fn start(global: &Global) -> Result<Self, String> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| {
-                format!(
-                    "cannot read the working directory: {}",
-                    remedy_core::source::describe_io(&e)
-                )
-            })?;
+        let cwd = std::env::current_dir().map_err(|e| {
+            format!(
+                "cannot read the working directory: {}",
+                remedy_core::source::describe_io(&e)
+            )
+        })?;
         let config = Config::load(global.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
         if let Some(jobs) = global.jobs {
             if jobs == 0 {

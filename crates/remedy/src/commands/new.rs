@@ -143,8 +143,13 @@ pub fn run(session: &Session, args: NewArgs) -> Result<Outcome, String> {
             shown(session, &existing)
         ));
     }
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| format!("cannot create the folder {}: {}", shown(session, &dir), describe_io(&e)))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        format!(
+            "cannot create the folder {}: {}",
+            shown(session, &dir),
+            describe_io(&e)
+        )
+    })?;
     let path = dir.join(format!("{}.yaml", args.id));
     let title = args.title.unwrap_or_else(|| title_from_id(&args.id));
     let text = skeleton(&args.id, &title, &today());
@@ -158,13 +163,24 @@ pub fn run(session: &Session, args: NewArgs) -> Result<Outcome, String> {
                 "{} already exists; choose another id",
                 shown(session, &path)
             ),
-            _ => format!("cannot create {}: {}", shown(session, &path), describe_io(&e)),
+            _ => format!(
+                "cannot create {}: {}",
+                shown(session, &path),
+                describe_io(&e)
+            ),
         })?;
-    if let Err(e) = file.write_all(text.as_bytes()).and_then(|()| file.sync_all()) {
+    if let Err(e) = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+    {
         // Never leave half a skeleton behind (a full disk): the file did not exist before.
         drop(file);
         let _ = std::fs::remove_file(&path);
-        return Err(format!("cannot write {}: {}", shown(session, &path), describe_io(&e)));
+        return Err(format!(
+            "cannot write {}: {}",
+            shown(session, &path),
+            describe_io(&e)
+        ));
     }
     if !session.quiet {
         eprintln!(
