@@ -5,9 +5,11 @@
 //! - `cargo xtask check-pdf DIR CONTENT`: qpdf, pdffonts and pdftotext on exported handouts.
 //! - `cargo xtask check-csv DIR`: load a CSV export into SQLite, checking keys, types and foreign
 //!   keys from its `datapackage.json` (`--print-sql` prints the script instead).
+//! - `cargo xtask bench [--guides N] [--runs R] [--quick]`: time the parse-only floor, `remedy lint`
+//!   and the exports on a generated corpus; writes `target/bench/report.md` (see `bench/mod.rs`).
 
+mod bench;
 mod check_csv;
-
 mod check_pdf;
 
 use std::path::{Path, PathBuf};
@@ -75,12 +77,13 @@ fn main() -> ExitCode {
         ["schema"] => schema(false),
         ["schema", "--check"] => schema(true),
         ["check-pdf", dir, content] => check_pdf::check_pdf(Path::new(dir), Path::new(content)),
+        ["bench", rest @ ..] => bench::run(rest),
         ["check-csv", dir] => check_csv::check_csv(Path::new(dir), false),
         ["check-csv", dir, "--print-sql"] | ["check-csv", "--print-sql", dir] => {
             check_csv::check_csv(Path::new(dir), true)
         }
         _ => Err(
-            "usage: cargo xtask schema [--check] | cargo xtask check-csv DIR [--print-sql]"
+            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick]"
                 .to_owned(),
         ),
     };

@@ -1,0 +1,473 @@
+//! `cargo xtask bench [--guides N] [--runs R] [--quick]`: generate a synthetic corpus, then time
+//! the parse-only floor, `remedy lint` and the three exports as whole processes, with one thread
+//! and with every core, and write `target/bench/report.md`.
+//!
+//! - `--guides N`: one corpus of N guides (default: 1,000 and 10,000).
+//! - `--runs R`: timed runs per measurement, median reported (default 5).
+//! - `--quick`: 200 guides, 3 runs: a smoke test of the harness.
+//!
+//! The PDF export is measured on corpora of at most 1,000 guides. Timings are reported, never
+//! asserted: the report marks each target of issue 8 met or missed.
+
+mod corpus;
+mod measure;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use report::{CorpusFacts, Machine, Measurement, Report, Task};
+
+/// The largest corpus the PDF export is timed on.
+const PDF_MAX_GUIDES: usize = 1_000;
+
+#[derive(Debug)]
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+}
+
+fn parse_args(args: &[&str]) -> Result<Options, String> {
+    let usage = "usage: cargo xtask bench [--guides N] [--runs R] [--quick]";
+    let mut options = Options {
+        sizes: vec![1_000, 10_000],
+        runs: 5,
+    };
+    let mut quick = false;
+    let mut guides = None;
+    let mut runs = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut number = |name: &str| {
+            args.next()
+                .and_then(|n| n.replace('_', "").parse::<usize>().ok())
+                .filter(|&n| n > 0)
+                .ok_or(format!("{name} needs a positive number; {usage}"))
+        };
+        match *arg {
+            "--guides" => guides = Some(number("--guides")?),
+            "--runs" => runs = Some(number("--runs")?),
+            "--quick" => quick = true,
+            other => return Err(format!("unknown argument `{other}`; {usage}")),
+        }
+    }
+    if quick {
+        options.sizes = vec![200];
+        options.runs = 3;
+    }
+    if let Some(n) = guides {
+        options.sizes = vec![n];
+    }
+    if let Some(r) = runs {
+        options.runs = r;
+    }
+    Ok(options)
+}
+
+/// Runs the benchmark.
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let options = parse_args(args)?;
+    let root = super::project_root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let bench = target.join("bench");
+    std::fs::create_dir_all(&bench)
+        .map_err(|e| format!("cannot create {}: {e}", bench.display()))?;
+
+    eprintln!("bench: building release binaries (cargo build --release -p remedy -p xtask)");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "remedy",
+            "-p",
+            "xtask",
+        ])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the release build failed".into());
+    }
+    let remedy = target.join("release").join("remedy");
+    let floor = target.join("release").join("parse_floor");
+    let mut corpora = Vec::new();
+    for &size in &options.sizes {
+        let dir = bench.join(format!("corpus-{size}"));
+        let facts = ensure_corpus(&dir, size)?;
+        corpora.push((size, dir, facts));
+    }
+    check_remedy(&remedy)?;
+
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut threads = vec![1];
+    if cpus > 1 {
+        threads.push(cpus);
+    }
+
+    let load_before = load_average();
+    let mut measurements = Vec::new();
+    let mut pdf_skipped = Vec::new();
+    for (size, dir, facts) in corpora {
+        verify_lint_clean(&remedy, &dir)?;
+        let out = bench.join(format!("out-{size}"));
+        for task in Task::ALL {
+            if task == Task::Pdf && size > PDF_MAX_GUIDES {
+                pdf_skipped.push(size);
+                continue;
+            }
+            for &t in &threads {
+                let m = measure_task(task, &remedy, &floor, &dir, &out, facts, t, options.runs)?;
+                eprintln!(
+                    "bench: {:>16} {size:>6} guides, -j {t}: median {:.3} s, peak {:.0} MiB",
+                    task.label(),
+                    m.seconds(),
+                    m.max_rss as f64 / (1024.0 * 1024.0)
+                );
+                measurements.push(m);
+            }
+        }
+    }
+
+    let mut command = String::from("cargo xtask bench");
+    for arg in args {
+        command.push(' ');
+        command.push_str(arg);
+    }
+    let mut machine = machine(cpus);
+    machine.load = (load_before, load_average());
+    let report = Report {
+        machine,
+        runs: options.runs,
+        generator: format!("v{} (seed {:#x})", corpus::GENERATOR_VERSION, corpus::SEED),
+        measurements,
+        command,
+        pdf_skipped,
+    };
+    let text = report.markdown();
+    let path = bench.join("report.md");
+    std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("{text}");
+    eprintln!("bench: wrote {}", path.display());
+    Ok(())
+}
+
+/// The binary must have `lint` and `export`; otherwise there is nothing to measure yet.
+fn check_remedy(remedy: &Path) -> Result<(), String> {
+    let output = Command::new(remedy)
+        .arg("--help")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", remedy.display()))?;
+    let help = String::from_utf8_lossy(&output.stdout);
+    let has = |command: &str| {
+        help.lines()
+            .any(|line| line.trim_start().starts_with(command))
+    };
+    if !output.status.success() || !has("lint") || !has("export") {
+        return Err(format!(
+            "{} --help does not list `lint` and `export`; the binary is not wired yet",
+            remedy.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `target/bench/corpus-N/`: `remedy.toml` (`content = "guides"`), the guides under `guides/`,
+/// and `stamp.txt` naming the generator version, seed and size. Reused when the stamp matches.
+fn ensure_corpus(dir: &Path, size: usize) -> Result<CorpusFacts, String> {
+    let stamp = format!(
+        "remedy bench corpus: generator v{}, seed {:#x}, {size} guides\n",
+        corpus::GENERATOR_VERSION,
+        corpus::SEED
+    );
+    let stamp_path = dir.join("stamp.txt");
+    let guides = dir.join("guides");
+    let io = |what: &str, path: &Path, e: std::io::Error| {
+        format!("cannot {what} {}: {e}", path.display())
+    };
+    if std::fs::read_to_string(&stamp_path).ok().as_deref() != Some(stamp.as_str()) {
+        eprintln!("bench: generating {size} guides into {}", guides.display());
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| io("remove", dir, e))?;
+        }
+        std::fs::create_dir_all(&guides).map_err(|e| io("create", &guides, e))?;
+        std::fs::write(dir.join("remedy.toml"), "content = \"guides\"\n")
+            .map_err(|e| io("write", dir, e))?;
+        for index in 0..size {
+            let path = guides.join(corpus::file_path(corpus::SEED, index));
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+            }
+            let text = corpus::guide(corpus::SEED, index, size);
+            std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
+        }
+        // Written last: a half-generated corpus has no stamp and is generated again.
+        std::fs::write(&stamp_path, &stamp).map_err(|e| io("write", &stamp_path, e))?;
+    }
+    let mut bytes = 0;
+    let mut files = 0;
+    for entry in walk(&guides)? {
+        bytes += std::fs::metadata(&entry)
+            .map_err(|e| io("read", &entry, e))?
+            .len();
+        files += 1;
+    }
+    if files != size {
+        return Err(format!(
+            "{} holds {files} guides, not {size}; remove {} and run again",
+            guides.display(),
+            dir.display()
+        ));
+    }
+    Ok(CorpusFacts {
+        guides: size,
+        bytes,
+    })
+}
+
+fn walk(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let found = remedy_core::corpus::discover(&[dir.to_path_buf()]).map_err(|e| e.to_string())?;
+    Ok(found.files)
+}
+
+/// The corpus must be lint-clean, warnings included: otherwise the exports refuse it, and the
+/// numbers would not be those of a real, clean corpus.
+fn verify_lint_clean(remedy: &Path, dir: &Path) -> Result<(), String> {
+    let output = Command::new(remedy)
+        .args(["--color", "never", "lint", "guides", "--fail-on", "warning"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", remedy.display()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let head: Vec<&str> = stdout.lines().take(40).collect();
+    Err(format!(
+        "the generated corpus in {} is not lint-clean (remedy lint exit {}); this is a bug in the generator (xtask/src/bench/corpus.rs):\n{}\n{}",
+        dir.display(),
+        output.status,
+        head.join("\n"),
+        String::from_utf8_lossy(&output.stderr)
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn measure_task(
+    task: Task,
+    remedy: &Path,
+    floor: &Path,
+    dir: &Path,
+    out: &Path,
+    facts: CorpusFacts,
+    threads: usize,
+    runs: usize,
+) -> Result<Measurement, String> {
+    let jobs = threads.to_string();
+    let target = match task {
+        Task::Json => out.join("guides.json"),
+        Task::Csv => out.join("csv"),
+        Task::Pdf => out.join("pdf"),
+        Task::Floor | Task::Lint => out.to_path_buf(),
+    };
+    let command = || {
+        let mut command = match task {
+            Task::Floor => {
+                let mut c = Command::new(floor);
+                c.args(["-j", &jobs, "guides"]);
+                c
+            }
+            _ => {
+                let mut c = Command::new(remedy);
+                c.args(["--color", "never", "-j", &jobs]);
+                match task {
+                    Task::Lint => c.args(["lint", "guides"]),
+                    Task::Json => c.args(["export", "json", "guides", "-o"]).arg(&target),
+                    Task::Csv => c.args(["export", "csv", "guides", "-o"]).arg(&target),
+                    _ => c.args(["export", "pdf", "guides", "-o"]).arg(&target),
+                };
+                c
+            }
+        };
+        command.current_dir(dir);
+        command
+    };
+    let log = out.join(format!("{}-j{threads}", task.label().replace(' ', "-")));
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    let mut max_rss = 0;
+    // One warm-up run, not counted: the page cache then holds the corpus for every timed run.
+    for run in 0..=runs {
+        prepare(out, &target, task)?;
+        let sample = measure::run_once(&mut command(), &log)?;
+        if run > 0 {
+            walls.push(sample.wall);
+            cpus.push(sample.cpu);
+            max_rss = max_rss.max(sample.max_rss);
+        }
+    }
+    let pages = if task == Task::Pdf {
+        Some(count_pages(&target, facts.guides)?)
+    } else {
+        None
+    };
+    Ok(Measurement {
+        task,
+        corpus: facts,
+        threads,
+        walls,
+        cpus,
+        max_rss,
+        pages,
+    })
+}
+
+/// Every run writes into an empty place, so no run is cheaper for finding its files there.
+fn prepare(out: &Path, target: &Path, task: Task) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    match task {
+        Task::Floor | Task::Lint => Ok(()),
+        Task::Json => match std::fs::remove_file(target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(format!("cannot remove {}: {e}", target.display()))
+            }
+            _ => Ok(()),
+        },
+        Task::Csv | Task::Pdf => match std::fs::remove_dir_all(target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(format!("cannot remove {}: {e}", target.display()))
+            }
+            _ => Ok(()),
+        },
+    }
+}
+
+/// Pages and bytes of the handouts in `dir`: one PDF per guide expected.
+fn count_pages(dir: &Path, guides: usize) -> Result<(u64, u64), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut pages = 0;
+    let mut bytes = 0;
+    let mut files = 0;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("pdf") {
+            continue;
+        }
+        let data =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut n = scan_pages(&data);
+        if n == 0 {
+            // Page objects inside compressed object streams: ask a PDF reader.
+            n = lopdf::Document::load_mem(&data)
+                .map(|doc| doc.get_pages().len() as u64)
+                .map_err(|e| format!("{}: not a readable PDF: {e}", path.display()))?;
+        }
+        pages += n;
+        bytes += data.len() as u64;
+        files += 1;
+    }
+    if files != guides {
+        return Err(format!(
+            "{} holds {files} PDF files, not one per guide ({guides})",
+            dir.display()
+        ));
+    }
+    Ok((pages, bytes))
+}
+
+/// Counts `/Type /Page` and `/Type/Page` not followed by `s` (that is `/Pages`).
+fn scan_pages(data: &[u8]) -> u64 {
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = find(&data[i..], b"/Type") {
+        let mut j = i + at + 5;
+        while data.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if data[j..].starts_with(b"/Page") {
+            let next = data.get(j + 5).copied();
+            if !next.is_some_and(|b| b.is_ascii_alphanumeric()) {
+                count += 1;
+            }
+        }
+        i = j;
+    }
+    count
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn capture(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn machine(cpus: usize) -> Machine {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu_model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .and_then(|rest| rest.split(':').nth(1))
+        .map_or("unknown CPU".into(), |name| name.trim().to_owned());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or("unknown".into(), |kb| {
+            format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0)
+        });
+    Machine {
+        date: capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        cpus,
+        cpu_model,
+        memory,
+        rustc: capture("rustc", &["--version"]),
+        kernel: capture("uname", &["-sr"]),
+        load: (0.0, 0.0),
+    }
+}
+
+/// The 1-minute load average: how busy the machine was with other work.
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_counted_but_not_the_page_tree() {
+        let pdf = b"<< /Type /Pages /Count 2 >> << /Type /Page >> <</Type/Page/Parent 1 0 R>> /Type /PageLabel";
+        assert_eq!(scan_pages(pdf), 2);
+    }
+
+    #[test]
+    fn arguments() -> Result<(), String> {
+        let o = parse_args(&[])?;
+        assert_eq!((o.sizes, o.runs), (vec![1_000, 10_000], 5));
+        let o = parse_args(&["--quick"])?;
+        assert_eq!((o.sizes, o.runs), (vec![200], 3));
+        let o = parse_args(&["--guides", "10_000", "--runs", "7"])?;
+        assert_eq!((o.sizes, o.runs), (vec![10_000], 7));
+        assert!(parse_args(&["--guides"]).is_err());
+        assert!(parse_args(&["--frobnicate"]).is_err());
+        Ok(())
+    }
+}
