@@ -1,5 +1,6 @@
 //! `undeclared-destructive`: a step that reads as destructive but does not say whether it is.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -178,10 +179,18 @@ fn match_at(pattern: &[Element], tokens: &[Token], at: usize) -> Option<usize> {
     }
 }
 
+fn exceptions() -> &'static [Pattern] {
+    static EXCEPT: OnceLock<Vec<Pattern>> = OnceLock::new();
+    EXCEPT.get_or_init(|| EXCEPTIONS.iter().map(|p| compile(p)).collect())
+}
+
 /// The destructive phrases: the built-in ones plus the configured extras.
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher {
     patterns: Vec<Pattern>,
+    /// Every word a pattern or an exception can start with: most words of a step start none,
+    /// and are skipped with one lookup instead of trying every pattern there.
+    first_words: HashSet<String>,
 }
 
 impl Default for PhraseMatcher {
@@ -203,15 +212,26 @@ impl PhraseMatcher {
                 patterns.push(words);
             }
         }
-        Self { patterns }
+        let mut first_words = HashSet::new();
+        for pattern in patterns.iter().chain(exceptions()) {
+            if let Some(Element::Word(words)) = pattern.first() {
+                first_words.extend(words.iter().cloned());
+            }
+        }
+        Self {
+            patterns,
+            first_words,
+        }
     }
 
     /// The first destructive phrase in `text`, as written there.
     pub fn find<'t>(&self, text: &'t str) -> Option<&'t str> {
-        static EXCEPT: OnceLock<Vec<Pattern>> = OnceLock::new();
-        let exceptions = EXCEPT.get_or_init(|| EXCEPTIONS.iter().map(|p| compile(p)).collect());
+        let exceptions = exceptions();
         let tokens = tokenize(text);
         for start in 0..tokens.len() {
+            if !self.first_words.contains(&tokens[start].word) {
+                continue;
+            }
             if exceptions
                 .iter()
                 .any(|p| match_at(p, &tokens, start).is_some())
