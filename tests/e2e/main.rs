@@ -4,5 +4,7 @@ mod support;
 
 mod build;
 mod cli;
+mod hostile;
 mod lint;
 mod new;
+mod output_safety;

@@ -1,6 +1,7 @@
 //! Finding guide files under the content root and the paths a user names.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -52,13 +53,26 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// symbolic links but never around a loop.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
     let mut discovery = Discovery::default();
-    let mut seen = HashSet::new();
+    // Identity → index in `files`. A file reached by several paths (a link, a loop through a
+    // link that leaves the folder) is named by its shortest path, not by whichever the walk met
+    // first: `content/a.yaml`, never `content/up/content/a.yaml`.
+    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
+    let mut add = |files: &mut Vec<PathBuf>, path: PathBuf| match seen.entry(identity(&path)) {
+        Entry::Vacant(slot) => {
+            slot.insert(files.len());
+            files.push(path);
+        }
+        Entry::Occupied(slot) => {
+            let kept = &mut files[*slot.get()];
+            if path.components().count() < kept.components().count() {
+                *kept = path;
+            }
+        }
+    };
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|_| MissingPath { path: path.clone() })?;
         if !metadata.is_dir() {
-            if seen.insert(identity(path)) {
-                discovery.files.push(path.clone());
-            }
+            add(&mut discovery.files, path.clone());
             continue;
         }
         let walker = WalkDir::new(path)
@@ -69,11 +83,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
         for entry in walker {
             match entry {
                 Ok(entry) => {
-                    if entry.file_type().is_file()
-                        && is_guide_file(entry.path())
-                        && seen.insert(identity(entry.path()))
-                    {
-                        discovery.files.push(entry.into_path());
+                    if entry.file_type().is_file() && is_guide_file(entry.path()) {
+                        add(&mut discovery.files, entry.into_path());
                     }
                 }
                 Err(error) => {
@@ -99,7 +110,34 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
         }
     }
     discovery.files.sort();
+    // The same broken link met through a loop is one problem, named by its shortest path.
+    let mut problems: HashMap<PathBuf, WalkProblem> = HashMap::new();
+    for problem in std::mem::take(&mut discovery.problems) {
+        match problems.entry(link_identity(&problem.path)) {
+            Entry::Vacant(slot) => {
+                slot.insert(problem);
+            }
+            Entry::Occupied(mut slot) => {
+                if problem.path.components().count() < slot.get().path.components().count() {
+                    slot.insert(problem);
+                }
+            }
+        }
+    }
+    discovery.problems = problems.into_values().collect();
+    discovery
+        .problems
+        .sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     Ok(discovery)
+}
+
+/// A link's own identity (its folder resolved, its name kept), since the link itself may not
+/// resolve.
+fn link_identity(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => identity(parent).join(name),
+        _ => identity(path),
+    }
 }
 
 /// The same file reached twice (by a link, or named and also under a named folder) is read once.

@@ -60,6 +60,9 @@ pub fn describe_io(error: &io::Error) -> String {
         io::ErrorKind::NotFound => "no such file or folder",
         io::ErrorKind::PermissionDenied => "permission denied",
         io::ErrorKind::IsADirectory => "it is a folder, not a file",
+        io::ErrorKind::NotADirectory => "part of the path is a file, not a folder",
+        io::ErrorKind::FileTooLarge => "the file would be larger than the system allows",
+        io::ErrorKind::QuotaExceeded => "the disk quota is used up",
         io::ErrorKind::StorageFull => "the disk is full",
         io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only",
         io::ErrorKind::AlreadyExists => "it already exists",
@@ -84,6 +87,12 @@ impl SourceText {
             path: path.to_path_buf(),
             source,
         };
+        // A pipe, socket or device named as a guide would block `open` or `read` forever (a
+        // FIFO waits for a writer): only regular files are read.
+        let metadata = std::fs::metadata(path).map_err(io_error)?;
+        if !metadata.is_file() {
+            return Err(io_error(not_a_regular_file(&metadata)));
+        }
         let file = File::open(path).map_err(io_error)?;
         let mut bytes = Vec::new();
         file.take(limit.saturating_add(1))
@@ -165,6 +174,17 @@ impl SourceText {
     }
 }
 
+/// The error for a path that exists but is not a regular file.
+fn not_a_regular_file(metadata: &std::fs::Metadata) -> io::Error {
+    if metadata.is_dir() {
+        return io::Error::from(io::ErrorKind::IsADirectory);
+    }
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "it is not a regular file (a pipe, socket or device); name a guide file instead",
+    )
+}
+
 pub(crate) fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -191,9 +211,41 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_refused_instead_of_blocking() {
+        let dir = std::env::temp_dir().join(format!("remedy-fifo-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let fifo = dir.join("pipe.yaml");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+        // Before the fix, this blocked forever waiting for a writer.
+        let error = SourceText::read(&fifo, DEFAULT_MAX_FILE_BYTES);
+        let _ = std::fs::remove_dir_all(&dir);
+        match error {
+            Err(error @ ReadError::Io { .. }) => {
+                let text = error.to_string();
+                assert!(text.contains("pipe.yaml"), "{text}");
+                assert!(text.contains("not a regular file"), "{text}");
+            }
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+    }
+
     #[test]
     fn io_errors_read_as_words() {
         let error = io::Error::from_raw_os_error(2);
         assert_eq!(describe_io(&error), "no such file or folder");
+        let error = io::Error::from_raw_os_error(20);
+        assert_eq!(
+            describe_io(&error),
+            "part of the path is a file, not a folder"
+        );
+        let error = io::Error::from_raw_os_error(27);
+        assert_eq!(
+            describe_io(&error),
+            "the file would be larger than the system allows"
+        );
     }
 }

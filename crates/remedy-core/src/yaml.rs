@@ -20,6 +20,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// The most nodes that aliases may copy in, all aliases together.
     pub max_alias_nodes: usize,
+    /// The most bytes of text (keys and scalars) that aliases may copy in, all aliases together:
+    /// a few nodes can still hold megabytes each.
+    pub max_alias_bytes: usize,
 }
 
 impl Default for Limits {
@@ -27,6 +30,7 @@ impl Default for Limits {
         Self {
             max_depth: 64,
             max_alias_nodes: 10_000,
+            max_alias_bytes: 1024 * 1024,
         }
     }
 }
@@ -103,7 +107,9 @@ pub enum YamlError {
         at: Position,
     },
     /// Nesting past [`Limits::max_depth`].
-    #[error("nesting deeper than {limit} levels; a guide never needs this much — flatten the structure")]
+    #[error(
+        "nesting deeper than {limit} levels; a guide never needs this much — flatten the structure"
+    )]
     TooDeep {
         /// The limit.
         limit: usize,
@@ -111,9 +117,19 @@ pub enum YamlError {
         at: Position,
     },
     /// Aliases that would copy in more than [`Limits::max_alias_nodes`] nodes.
-    #[error("aliases here would expand to more than {limit} nodes; write the content out instead of aliasing it")]
+    #[error(
+        "aliases here would expand to more than {limit} nodes; write the content out instead of aliasing it"
+    )]
     AliasBudget {
         /// The limit.
+        limit: usize,
+        /// The alias that went past it.
+        at: Position,
+    },
+    /// Aliases that would copy in more than [`Limits::max_alias_bytes`] of text.
+    #[error("aliases here would copy in more than {} KiB of text; write the content out instead of aliasing it", .limit / 1024)]
+    AliasTextBudget {
+        /// The limit, in bytes.
         limit: usize,
         /// The alias that went past it.
         at: Position,
@@ -133,7 +149,8 @@ impl YamlError {
             | YamlError::ComplexKey { at }
             | YamlError::NonFinite { at, .. }
             | YamlError::TooDeep { at, .. }
-            | YamlError::AliasBudget { at, .. } => *at,
+            | YamlError::AliasBudget { at, .. }
+            | YamlError::AliasTextBudget { at, .. } => *at,
         }
     }
 }
@@ -163,6 +180,7 @@ struct Frame {
     last_end: Option<Position>,
     anchor: usize,
     nodes_at_start: usize,
+    bytes_at_start: usize,
 }
 
 /// Where the next value goes.
@@ -177,9 +195,13 @@ struct Builder<'s> {
     stack: Vec<Frame>,
     root: Option<Value>,
     source_map: SourceMap,
-    anchors: HashMap<usize, (Value, usize)>,
+    /// Anchor → (value, nodes in it, bytes of text in it).
+    anchors: HashMap<usize, (Value, usize, usize)>,
     nodes: usize,
     alias_nodes: usize,
+    /// Bytes of text (keys and scalars) in the document so far, aliases included.
+    bytes: usize,
+    alias_bytes: usize,
     previous_end: Position,
 }
 
@@ -194,6 +216,8 @@ pub fn parse(source: &SourceText, limits: Limits) -> Result<Document, YamlError>
         anchors: HashMap::new(),
         nodes: 0,
         alias_nodes: 0,
+        bytes: 0,
+        alias_bytes: 0,
         previous_end: Position::START,
     };
     let mut documents = 0usize;
@@ -383,6 +407,7 @@ impl Builder<'_> {
         tag: Option<&Tag>,
         event_span: Span,
     ) -> Result<(), YamlError> {
+        self.bytes = self.bytes.saturating_add(text.len());
         let mut value_span = event_span;
         match style {
             ScalarStyle::Literal | ScalarStyle::Folded => {
@@ -410,7 +435,8 @@ impl Builder<'_> {
             };
             self.take_key(&key, value_span)?;
             if anchor != 0 {
-                self.anchors.insert(anchor, (Value::String(key), 1));
+                let bytes = key.len();
+                self.anchors.insert(anchor, (Value::String(key), 1, bytes));
             }
             return Ok(());
         }
@@ -424,7 +450,7 @@ impl Builder<'_> {
             },
         );
         if anchor != 0 {
-            self.anchors.insert(anchor, (value.clone(), 1));
+            self.anchors.insert(anchor, (value.clone(), 1, text.len()));
         }
         self.place(value, value_span.end);
         Ok(())
@@ -458,6 +484,7 @@ impl Builder<'_> {
             last_end: None,
             anchor,
             nodes_at_start: self.nodes,
+            bytes_at_start: self.bytes,
         });
         Ok(())
     }
@@ -486,14 +513,16 @@ impl Builder<'_> {
         );
         if frame.anchor != 0 {
             let count = self.nodes - frame.nodes_at_start + 1;
-            self.anchors.insert(frame.anchor, (value.clone(), count));
+            let bytes = self.bytes - frame.bytes_at_start;
+            self.anchors
+                .insert(frame.anchor, (value.clone(), count, bytes));
         }
         self.place(value, end);
         Ok(())
     }
 
     fn alias(&mut self, anchor: usize, at: Span) -> Result<(), YamlError> {
-        let Some((value, count)) = self.anchors.get(&anchor) else {
+        let Some((value, count, bytes)) = self.anchors.get(&anchor) else {
             return Err(YamlError::Syntax {
                 message: "invalid YAML: this alias refers to an unknown anchor".into(),
                 at: at.start,
@@ -506,6 +535,14 @@ impl Builder<'_> {
                 at: at.start,
             });
         }
+        self.alias_bytes = self.alias_bytes.saturating_add(*bytes);
+        if self.alias_bytes > self.limits.max_alias_bytes {
+            return Err(YamlError::AliasTextBudget {
+                limit: self.limits.max_alias_bytes,
+                at: at.start,
+            });
+        }
+        self.bytes = self.bytes.saturating_add(*bytes);
         let value = value.clone();
         let count = *count;
         if self.is_key_position() {

@@ -36,7 +36,10 @@ fn tags_outside_the_core_schema_are_refused() {
         "{error:?}"
     );
     let error = error_of("a: !custom x\n");
-    assert!(matches!(error, YamlError::UnsupportedTag { .. }), "{error:?}");
+    assert!(
+        matches!(error, YamlError::UnsupportedTag { .. }),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -78,9 +81,8 @@ fn infinity_and_nan_have_no_json_form() {
 
 #[test]
 fn plain_scalars_resolve_by_the_yaml_1_2_core_schema() -> Result<(), YamlError> {
-    let document = parse(
-        "a: yes\nb: no\nc: true\nd: ~\ne: 0x1f\nf: 1.5e3\ng: 2026-11-21\nh: 012\ni: on\n",
-    )?;
+    let document =
+        parse("a: yes\nb: no\nc: true\nd: ~\ne: 0x1f\nf: 1.5e3\ng: 2026-11-21\nh: 012\ni: on\n")?;
     let value = &document.value;
     // YAML 1.1 booleans (yes/no/on) are text in 1.2: a writer's "no" stays "no".
     assert_eq!(value["a"], "yes");
@@ -101,7 +103,13 @@ fn nesting_past_the_limit_is_an_error_at_the_level_that_breaks_it() {
     let text = format!("{}x\n", "- ".repeat(limit + 1));
     let error = error_of(&text);
     let column = u32::try_from(2 * limit + 1).unwrap_or(u32::MAX);
-    assert_eq!(error, YamlError::TooDeep { limit, at: at(1, column) });
+    assert_eq!(
+        error,
+        YamlError::TooDeep {
+            limit,
+            at: at(1, column)
+        }
+    );
 }
 
 #[test]
@@ -112,7 +120,9 @@ fn a_hundred_thousand_levels_fail_fast_in_flow_and_block_style() {
         format!("{}{}", "{a: ".repeat(depth), "}".repeat(depth)),
         format!("{}x\n", "- ".repeat(depth)),
         // Indented block mappings cost O(depth²) bytes; 3,000 levels is 4.5 MB.
-        (0..3_000).map(|i| format!("{}a:\n", " ".repeat(i))).collect::<String>(),
+        (0..3_000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect::<String>(),
     ];
     for text in inputs {
         let started = Instant::now();
@@ -138,6 +148,27 @@ fn an_alias_bomb_is_stopped() {
     assert!(
         matches!(error, YamlError::AliasBudget { at: pos, .. } if pos.line == 5),
         "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn aliases_of_a_large_text_are_stopped_by_their_size_not_only_their_count() {
+    // Few nodes, but each alias copies a megabyte: 2,000 of them held 2 GB before the limit.
+    let text = format!(
+        "id: big\nx: &a \"{}\"\nsteps: [{}]\n",
+        "a".repeat(300_000),
+        vec!["*a"; 2000].join(", ")
+    );
+    let started = Instant::now();
+    let error = error_of(&text);
+    assert!(
+        matches!(error, YamlError::AliasTextBudget { at: pos, .. } if pos.line == 3),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("write the content out"),
+        "{error}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -189,7 +220,8 @@ fn invalid_utf8_is_a_read_error_at_the_byte() {
 }
 
 #[test]
-fn a_file_past_the_size_limit_is_refused_before_it_is_read_whole() -> Result<(), Box<dyn std::error::Error>> {
+fn a_file_past_the_size_limit_is_refused_before_it_is_read_whole()
+-> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("remedy-size-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("big.yaml");
@@ -200,7 +232,10 @@ fn a_file_past_the_size_limit_is_refused_before_it_is_read_whole() -> Result<(),
     };
     let result = remedy_core::load_file(&path, &options);
     assert!(
-        matches!(result, Err(LoadError::Read(ReadError::TooLarge { limit: 1024 }))),
+        matches!(
+            result,
+            Err(LoadError::Read(ReadError::TooLarge { limit: 1024 }))
+        ),
         "{result:?}"
     );
     std::fs::remove_dir_all(&dir)?;
@@ -213,7 +248,10 @@ fn a_missing_file_is_an_io_error_naming_the_path() {
     match result {
         Err(error) => {
             let message = error.to_string();
-            assert_eq!(message, "cannot read no/such/guide.yaml: no such file or folder");
+            assert_eq!(
+                message,
+                "cannot read no/such/guide.yaml: no such file or folder"
+            );
         }
         Ok(_) => panic!("a missing file must not load"),
     }
@@ -222,9 +260,16 @@ fn a_missing_file_is_an_io_error_naming_the_path() {
 #[test]
 fn a_guide_with_a_typo_still_yields_the_typed_guide() -> Result<(), LoadError> {
     let text = "id: g\ntitle: T\nsummary: S\nupdated: 2026-01-01\ncauses: [{id: c, title: C}]\nmethods:\n  - id: m\n    title: M\n    risk: low\n    stpes: []\n    steps: [{text: Do it, notes: typo}]\n";
-    let file = load_source("g.yaml".into(), SourceText::new(text.into()), &LoadOptions::default())?;
+    let file = load_source(
+        "g.yaml".into(),
+        SourceText::new(text.into()),
+        &LoadOptions::default(),
+    )?;
     let pointers: Vec<&str> = file.violations.iter().map(|v| v.pointer.as_str()).collect();
     assert_eq!(pointers, ["/methods/0/stpes", "/methods/0/steps/0/notes"]);
-    assert!(file.guide.is_some(), "unknown keys must not hide the guide from the rules");
+    assert!(
+        file.guide.is_some(),
+        "unknown keys must not hide the guide from the rules"
+    );
     Ok(())
 }

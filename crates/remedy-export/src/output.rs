@@ -1,9 +1,10 @@
 //! Writing output files atomically: a temporary file in the target folder, renamed into place,
 //! so that a failed run leaves the old file or the new one, never half of one.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use remedy_core::source::describe_io;
 use thiserror::Error;
@@ -81,21 +82,40 @@ where
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let (temp, file) = create_temporary(&dir, &name, path)?;
     let result = (|| {
-        let file = File::create(&temp).map_err(|e| ExportError::io("create", &temp, e))?;
         let mut writer = BufWriter::new(file);
         write(&mut writer).map_err(|e| ExportError::io("write", path, e))?;
         let file = writer
             .into_inner()
             .map_err(|e| ExportError::io("write", path, e.into_error()))?;
-        file.sync_all().map_err(|e| ExportError::io("write", path, e))?;
+        file.sync_all()
+            .map_err(|e| ExportError::io("write", path, e))?;
         fs::rename(&temp, path).map_err(|e| ExportError::io("rename into place", path, e))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// Creates a new temporary file in `dir` for `name`. Its name is unique to this process and this
+/// call, and it is created only if it does not exist: two threads writing the same output (two
+/// guides with one id, exported with `--force`) or two runs into one folder never share one
+/// temporary file, which would interleave their bytes.
+fn create_temporary(dir: &Path, name: &str, path: &Path) -> Result<(PathBuf, File), ExportError> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            // Left behind by a killed run that had the same process id: take the next name.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < u64::MAX => continue,
+            // Named by the output the user asked for, not the temporary name.
+            Err(e) => return Err(ExportError::io("create", path, e)),
+        }
+    }
 }
 
 /// Writes bytes atomically.
@@ -108,7 +128,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary() -> Result<(), Box<dyn std::error::Error>> {
+    fn concurrent_writes_of_one_path_never_mix_their_bytes()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("remedy-atomic-race-{}", std::process::id()));
+        fs::create_dir_all(&dir)?;
+        let target = dir.join("same.pdf");
+        // Before the fix both threads wrote into one `.same.pdf.PID.tmp`: one rename failed
+        // ("rename into place") or the file held both contents interleaved.
+        let contents: Vec<Vec<u8>> = (0..8u8).map(|i| vec![b'a' + i; 256 * 1024]).collect();
+        let results: Vec<Result<(), ExportError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = contents
+                .iter()
+                .map(|bytes| scope.spawn(|| write_bytes_atomic(&target, bytes)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|_| Err(ExportError::Content("panicked".into())))
+                })
+                .collect()
+        });
+        for result in &results {
+            assert!(result.is_ok(), "{result:?}");
+        }
+        let written = fs::read(&target)?;
+        assert!(contents.contains(&written), "the file mixes several writes");
+        let leftovers = fs::read_dir(&dir)?.count();
+        fs::remove_dir_all(&dir)?;
+        assert_eq!(leftovers, 1, "temporary files left behind");
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary()
+    -> Result<(), Box<dyn std::error::Error>> {
         let dir = std::env::temp_dir().join(format!("remedy-atomic-{}", std::process::id()));
         fs::create_dir_all(&dir)?;
         let target = dir.join("out.json");

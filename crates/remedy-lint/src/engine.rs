@@ -447,9 +447,7 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
     let config = shared.config;
     let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
         if let Some(severity) = config.severity(rule.rule) {
-            let line = source
-                .and_then(|s| s.line(rule.span.start.line))
-                .map(str::to_owned);
+            let line = source.and_then(|s| shown_line(s, rule.span.start.line));
             let finding = finding(&job.display, rule, severity, line);
             result.findings.push(finding);
         }
@@ -517,7 +515,7 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
                 ids,
             });
             let span = document.source_map.nearest("/id").value;
-            result.id_site = Some((span, source.line(span.start.line).map(str::to_owned)));
+            result.id_site = Some((span, shown_line(&source, span.start.line)));
         }
         None => result.unknown = stem.clone(),
     }
@@ -569,7 +567,7 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
             .into_iter()
             .map(|site| {
                 let span = map.nearest(&site.pointer).value;
-                let line = file.source.line(span.start.line).map(str::to_owned);
+                let line = shown_line(&file.source, span.start.line);
                 PendingReference { site, span, line }
             })
             .collect();
@@ -588,12 +586,23 @@ fn take_directives(
 ) {
     result.directives = suppression::directives(source.as_str(), inside_scalar);
     for directive in &result.directives {
-        if let Some(line) = source.line(directive.line) {
-            result
-                .directive_lines
-                .insert(directive.line, line.to_owned());
+        if let Some(line) = shown_line(source, directive.line) {
+            result.directive_lines.insert(directive.line, line);
         }
     }
+}
+
+/// The longest source line a finding carries, in bytes.
+const MAX_SOURCE_LINE: usize = 4096;
+
+/// The text of a line for a finding to show, or `None` past [`MAX_SOURCE_LINE`]: every finding
+/// holds its own copy, so a one-line 10 MB guide with thousands of findings would otherwise hold
+/// gigabytes. The finding keeps its position; only the excerpt is left out.
+fn shown_line(source: &SourceText, line: u32) -> Option<String> {
+    source
+        .line(line)
+        .filter(|text| text.len() <= MAX_SOURCE_LINE)
+        .map(str::to_owned)
 }
 
 /// A YAML error is a position; a duplicate key is better shown under the whole key.

@@ -114,10 +114,22 @@ fn snippet(line: &str, finding: &Finding) -> (String, usize, usize) {
         from
     };
 
-    let mut source = String::with_capacity(line.len());
+    // A very long line (minified YAML, a pasted blob) is shown as a window around the node, so
+    // one finding cannot print megabytes: `…` marks what is cut.
+    let (first, last) = if length > MAX_SHOWN {
+        let first = from.saturating_sub(CONTEXT_BEFORE).max(1);
+        (first, (first + MAX_SHOWN - 1).min(length))
+    } else {
+        (1, length)
+    };
+    let mut source = String::with_capacity(line.len().min(4 * MAX_SHOWN));
     let mut padding = 0;
     let mut carets = 0;
-    for (index, &c) in chars.iter().enumerate() {
+    if first > 1 {
+        source.push('…');
+        padding += 1;
+    }
+    for (index, &c) in chars.iter().enumerate().take(last).skip(first - 1) {
         let column = index + 1;
         let width = push_shown(&mut source, c);
         if column < from {
@@ -126,8 +138,16 @@ fn snippet(line: &str, finding: &Finding) -> (String, usize, usize) {
             carets += width;
         }
     }
+    if last < length {
+        source.push('…');
+    }
     (source, padding, carets.max(1))
 }
+
+/// The most characters of one source line shown under a finding.
+const MAX_SHOWN: usize = 160;
+/// How many characters before the node a cut line keeps.
+const CONTEXT_BEFORE: usize = 40;
 
 /// Text with control characters other than line breaks and tabs replaced by U+FFFD, so a message
 /// quoting a guide cannot move the cursor or recolour the terminal.
@@ -375,6 +395,20 @@ mod tests {
     fn messages_cannot_send_escape_sequences() {
         assert_eq!(printable("a\u{1b}[2Jb\nc\td"), "a\u{FFFD}[2Jb\nc\td");
         assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_as_a_window_around_the_node() {
+        let line = format!("title: {}", "a".repeat(10_000_000));
+        let (source, padding, carets) =
+            snippet(&line, &finding((1, 5_000_000), (1, 5_000_003), &line));
+        assert!(source.chars().count() <= MAX_SHOWN + 2, "{}", source.len());
+        assert!(source.starts_with('…') && source.ends_with('…'));
+        assert_eq!((padding, carets), (CONTEXT_BEFORE + 1, 3));
+        // At the start of the line: no leading cut.
+        let (source, padding, carets) = snippet(&line, &finding((1, 8), (2, 1), &line));
+        assert!(source.starts_with("title: a") && source.ends_with('…'));
+        assert_eq!((padding, carets), (7, MAX_SHOWN - 7));
     }
 
     #[test]

@@ -42,7 +42,24 @@ declare_rule! {
 
 /// Compares `/id` with the file stem.
 pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
-    let (Some(Value::String(id)), Some(stem)) = (cx.file.document.value.get("id"), cx.stem) else {
+    let Some(Value::String(id)) = cx.file.document.value.get("id") else {
+        return;
+    };
+    let Some(stem) = cx.stem else {
+        // A file name that is not UTF-8 can never equal an id: say so, rather than nothing.
+        if let Some(name) = cx.file.path.file_name() {
+            let extension = cx
+                .file
+                .path
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "yaml".into());
+            let message = format!(
+                "the file name `{}` is not valid UTF-8, so it cannot match the guide id `{id}`; rename the file to `{id}.{extension}`",
+                name.to_string_lossy()
+            );
+            out.push(cx.at_value(IdMismatch::NAME, "/id".into(), message));
+        }
         return;
     };
     if id == stem {
