@@ -415,3 +415,27 @@ fn the_book_has_contents_with_page_numbers_and_links() -> TestResult {
     pdf.assert_within_margins(MARGIN - 0.01)?;
     Ok(())
 }
+
+#[test]
+fn an_id_that_is_a_path_is_refused_before_anything_is_written()
+-> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("remedy-pdf-escape-{}", std::process::id()));
+    let out = dir.join("out");
+    std::fs::create_dir_all(&dir)?;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/pdf/pdf-basic.yaml");
+    let file = remedy_core::load_file(&path, &remedy_core::LoadOptions::default())?;
+    let mut guide = file.guide.ok_or("the fixture must load")?;
+    guide.id = remedy_core::Id::from("../escape");
+    let export = [remedy_export::ExportGuide {
+        guide: &guide,
+        source: "escape.yaml",
+    }];
+    let options = remedy_export::pdf::PdfOptions::default();
+    let result = remedy_export::pdf::export_pdf(&export, &out, None, &options, &|_, _| {});
+    let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("not a valid id"), "{message}");
+    assert!(!dir.join("escape.pdf").exists());
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

@@ -563,21 +563,23 @@ pub(crate) fn baseline(size: f32, leading: f32) -> f32 {
 /// `size` in a box `leading` tall.
 pub(crate) fn draw_line(unit: &mut Unit, line: &Line, x: f32, top: f32, size: f32, leading: f32) {
     let base = top + baseline(size, leading);
-    let cap_centre = base - CAP_HEIGHT * size / 2.0;
     for frag in &line.frags {
         let fx = x + frag.x;
         if let Some(ground) = frag.tag {
-            let h = frag.style.size + 4.2;
+            // The label shares the line's baseline: text extractors (pdftotext) then read it as
+            // part of the line, before the text it marks, not as a line of its own.
+            let h = frag.style.size + 3.0;
+            let label_centre = base - CAP_HEIGHT * frag.style.size / 2.0;
             unit.draws.push(Draw::Rect {
                 x: fx,
-                y: cap_centre - h / 2.0,
+                y: label_centre - h / 2.0,
                 w: frag.width,
                 h,
                 fill: ground,
             });
             unit.draws.push(Draw::Text {
                 x: fx + TAG_PAD,
-                y: cap_centre + CAP_HEIGHT * frag.style.size / 2.0,
+                y: base,
                 style: frag.style,
                 text: frag.text.clone(),
             });

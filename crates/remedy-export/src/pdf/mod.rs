@@ -275,6 +275,14 @@ pub fn export_pdf(
 ) -> Result<Vec<PathBuf>, ExportError> {
     let mut seen = BTreeSet::new();
     for export in guides {
+        // The file is named after the id: only an id of the id pattern can never name a path
+        // outside `dir` (`../x`, `/x`).
+        if !remedy_core::id::is_valid_id(export.guide.id.as_str()) {
+            return Err(ExportError::Content(format!(
+                "{}: the id \"{}\" is not a valid id, so no handout can be named after it; fix the id (lowercase letters, digits and hyphens)",
+                export.source, export.guide.id
+            )));
+        }
         if !seen.insert(export.guide.id.as_str()) {
             return Err(ExportError::Content(format!(
                 "{}: two guides have the id \"{}\"; each handout is named after its guide's id",

@@ -739,8 +739,10 @@ fn margin_bar(unit: &mut Unit, color: Color) {
     });
 }
 
+/// The labels are set at the body size: text extractors (pdftotext) join words into a line only
+/// when their sizes match, and a smaller label split each marked step from its own text.
 fn tag_style() -> Style {
-    style(Face::Bold, 6.6, WHITE)
+    style(Face::Bold, BODY, WHITE)
 }
 
 fn step_blocks(
