@@ -62,11 +62,11 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
         ExportCommand::Csv(args) => &args.common,
         ExportCommand::Pdf(args) => &args.common,
     };
-    let guides = match lint_for_export(session, &common.paths, common.force)? {
-        Ok(guides) => guides,
+    let report = match lint_for_export(session, &common.paths, common.force)? {
+        Ok(report) => report,
         Err(outcome) => return Ok(outcome),
     };
-    let export = export_guides(&guides);
+    let export = export_guides(&report.guides);
     match command {
         ExportCommand::Json(args) => {
             if args.output.as_os_str() == "-" {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use remedy_core::source::describe_io;
 use remedy_lint::report::{Format, ReportInput, write_report};
-use remedy_lint::{LintReport, LintRequest, LintedGuide, StdinInput, lint, rules};
+use remedy_lint::{LintReport, LintRequest, StdinInput, lint, rules};
 
 use super::{Outcome, Session};
 use crate::cli::{FormatArg, LintArgs};
@@ -52,12 +52,9 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
         .filter(|path| path.as_os_str() != "-")
         .collect();
     let request = LintRequest {
-        paths,
         stdin,
         config: config.clone(),
-        cwd: session.cwd.clone(),
-        keep_guides: false,
-        jobs: session.jobs,
+        ..request(session, paths, false)
     };
     let report = lint(&request).map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
@@ -90,22 +87,28 @@ pub(super) fn print_report(
         .map_err(|e| format!("cannot write the report: {}", describe_io(&e)))
 }
 
-/// Lints `paths` (the content root when empty) for an export. Prints the findings on standard
-/// error; returns the guides, or the outcome to exit with when errors remain and `force` is off.
+/// The request every command makes: these paths (the content root when empty) with the
+/// session's settings.
+pub(super) fn request(session: &Session, paths: Vec<PathBuf>, keep_guides: bool) -> LintRequest {
+    LintRequest {
+        paths,
+        stdin: None,
+        config: session.config.clone(),
+        cwd: session.cwd.clone(),
+        keep_guides,
+        jobs: session.jobs,
+    }
+}
+
+/// Lints `paths` (the content root when empty) for an export, keeping the guides. Prints the
+/// findings on standard error (standard output may carry the export); returns the report, or
+/// the outcome to exit with when errors remain and `force` is off.
 pub(super) fn lint_for_export(
     session: &Session,
     paths: &[PathBuf],
     force: bool,
-) -> Result<Result<Vec<LintedGuide>, Outcome>, String> {
-    let request = LintRequest {
-        paths: paths.to_vec(),
-        stdin: None,
-        config: session.config.clone(),
-        cwd: session.cwd.clone(),
-        keep_guides: true,
-        jobs: session.jobs,
-    };
-    let report = lint(&request).map_err(|e| e.to_string())?;
+) -> Result<Result<LintReport, Outcome>, String> {
+    let report = lint(&request(session, paths.to_vec(), true)).map_err(|e| e.to_string())?;
     if !report.findings.is_empty() {
         let mut stderr = std::io::stderr().lock();
         print_report(session, &report, Format::Human, &mut stderr)?;
@@ -116,7 +119,7 @@ pub(super) fn lint_for_export(
         );
         return Ok(Err(Outcome::Findings));
     }
-    Ok(Ok(report.guides))
+    Ok(Ok(report))
 }
 
 /// A path for messages: relative to the working directory when below it.
