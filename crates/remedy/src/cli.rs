@@ -24,7 +24,7 @@ pub struct Global {
     /// Read settings from this file instead of ./remedy.toml.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Print only findings and errors: no summary, no progress.
+    /// Say nothing when there is nothing to report: no "all clear", no progress, no "wrote …".
     #[arg(short, long, global = true)]
     pub quiet: bool,
     /// When to colour the output.
