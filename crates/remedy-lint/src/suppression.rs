@@ -124,10 +124,22 @@ fn parse_comment(comment: &[char], line: u32, offset: usize) -> Option<Directive
 /// multi-line scalar (a block scalar's text), where `#` is text, not a comment.
 pub fn directives(text: &str, inside_scalar: impl Fn(Position) -> bool) -> Vec<Directive> {
     let mut out = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if !line.contains("remedy:") {
-            continue;
-        }
+    // Most files hold no directive: one search through the whole text, then only the lines
+    // that mention `remedy:` are looked at.
+    let mut searched = 0;
+    let mut counted = 0;
+    let mut index = 0;
+    while let Some(found) = text[searched..].find("remedy:") {
+        let hit = searched + found;
+        let line_start = text[..hit].rfind('\n').map_or(0, |newline| newline + 1);
+        let line_end = text[hit..]
+            .find('\n')
+            .map_or(text.len(), |newline| hit + newline);
+        index += text[counted..line_start].matches('\n').count();
+        counted = line_start;
+        searched = line_end;
+        let line = &text[line_start..line_end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let Some(start) = comment_start(line) else {
             continue;
         };

@@ -1,6 +1,6 @@
 //! `duplicate-id`: an id declared twice in one guide, or a guide id used by two files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use remedy_core::IdKind;
@@ -121,8 +121,53 @@ fn children<'v>(parent: &'v Value, at: &str) -> Vec<(&'v Value, String)> {
         .unwrap_or_default()
 }
 
+/// Every string id of causes, methods and (nested) steps with what it names, borrowed and
+/// without pointers: the cheap walk every file pays; [`raw_declarations`] (which builds a
+/// pointer per id) is only needed when an id repeats.
+pub fn declared_ids(value: &Value) -> Vec<(&str, IdKind)> {
+    fn id_of(item: &Value) -> Option<&str> {
+        item.get("id").and_then(Value::as_str)
+    }
+    fn steps_of(parent: &Value) -> &[Value] {
+        parent
+            .get("steps")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice)
+    }
+    let mut out = Vec::new();
+    if let Some(causes) = value.get("causes").and_then(Value::as_array) {
+        out.extend(
+            causes
+                .iter()
+                .filter_map(id_of)
+                .map(|id| (id, IdKind::Cause)),
+        );
+    }
+    let Some(methods) = value.get("methods").and_then(Value::as_array) else {
+        return out;
+    };
+    for method in methods {
+        out.extend(id_of(method).map(|id| (id, IdKind::Method)));
+        let mut stack: Vec<&Value> = steps_of(method).iter().rev().collect();
+        while let Some(step) = stack.pop() {
+            out.extend(id_of(step).map(|id| (id, IdKind::Step)));
+            stack.extend(steps_of(step).iter().rev());
+        }
+    }
+    out
+}
+
+/// Whether some id is declared twice.
+pub fn has_repeats(declared: &[(&str, IdKind)]) -> bool {
+    let mut seen = HashSet::with_capacity(declared.len());
+    declared.iter().any(|(id, _)| !seen.insert(*id))
+}
+
 /// Ids declared twice in this guide: the second (by position in the file) is reported.
 pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
+    if !has_repeats(&declared_ids(&cx.file.document.value)) {
+        return;
+    }
     let mut declarations = raw_declarations(&cx.file.document.value);
     declarations.sort_by_key(|d| cx.value_span(&d.pointer).start);
     let mut first: HashMap<&str, &RawDeclaration> = HashMap::new();

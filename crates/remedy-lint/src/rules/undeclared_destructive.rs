@@ -120,52 +120,75 @@ fn compile(phrase: &str) -> Pattern {
 }
 
 /// A word of the text: lowercase, with its byte range in the original.
-#[derive(Debug)]
-struct Token {
-    word: String,
-    range: Range<usize>,
+/// The words of a text, lower-cased into one buffer: a step's text costs two allocations, not
+/// one per word (this rule reads every step of every guide).
+#[derive(Debug, Default)]
+struct Tokens {
+    lower: String,
+    /// Per word: its range in `lower`, and its range in the original text.
+    words: Vec<(Range<usize>, Range<usize>)>,
 }
 
-/// Words are letters and digits, with apostrophes inside them ("iPhone’s"); everything else,
-/// hyphens included, separates words.
-fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens: Vec<Token> = Vec::new();
-    let mut current: Option<(usize, usize)> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(at, c)) in chars.iter().enumerate() {
+impl Tokens {
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    fn word(&self, at: usize) -> Option<&str> {
+        self.words
+            .get(at)
+            .map(|(lower, _)| &self.lower[lower.clone()])
+    }
+
+    fn range(&self, at: usize) -> Range<usize> {
+        self.words[at].1.clone()
+    }
+}
+
+/// Splits a text into words: runs of letters and digits, with an apostrophe inside a word
+/// (`iPhone’s`) kept in it.
+fn tokenize(text: &str) -> Tokens {
+    let mut tokens = Tokens {
+        lower: String::with_capacity(text.len()),
+        words: Vec::new(),
+    };
+    let mut start: Option<(usize, usize)> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         let apostrophe = matches!(c, '\'' | '\u{2019}')
-            && current.is_some()
-            && chars
-                .get(k + 1)
-                .is_some_and(|(_, next)| next.is_alphanumeric());
+            && start.is_some()
+            && chars.peek().is_some_and(|(_, next)| next.is_alphanumeric());
         if c.is_alphanumeric() || apostrophe {
-            let start = current.map_or(at, |(start, _)| start);
-            current = Some((start, at + c.len_utf8()));
-        } else if let Some((start, end)) = current.take() {
-            tokens.push(Token {
-                word: text[start..end].to_lowercase(),
-                range: start..end,
-            });
+            if start.is_none() {
+                start = Some((at, tokens.lower.len()));
+            }
+            if c.is_ascii() {
+                tokens.lower.push(c.to_ascii_lowercase());
+            } else {
+                tokens.lower.extend(c.to_lowercase());
+            }
+        } else if let Some((from, lower_from)) = start.take() {
+            tokens
+                .words
+                .push((lower_from..tokens.lower.len(), from..at));
         }
     }
-    if let Some((start, end)) = current {
-        tokens.push(Token {
-            word: text[start..end].to_lowercase(),
-            range: start..end,
-        });
+    if let Some((from, lower_from)) = start {
+        tokens
+            .words
+            .push((lower_from..tokens.lower.len(), from..text.len()));
     }
     tokens
 }
 
-/// The index one past the last token of a match of `pattern` starting at `tokens[0]`.
-fn match_at(pattern: &[Element], tokens: &[Token], at: usize) -> Option<usize> {
+fn match_at(pattern: &[Element], tokens: &Tokens, at: usize) -> Option<usize> {
     let Some((first, rest)) = pattern.split_first() else {
         return Some(at);
     };
     match first {
         Element::Word(words) => {
-            let token = tokens.get(at)?;
-            if words.contains(&token.word) {
+            let token = tokens.word(at)?;
+            if words.iter().any(|word| word == token) {
                 match_at(rest, tokens, at + 1)
             } else {
                 None
@@ -204,9 +227,10 @@ impl PhraseMatcher {
     pub fn new(extra: &[String]) -> Self {
         let mut patterns: Vec<Pattern> = BUILT_IN.iter().map(|p| compile(p)).collect();
         for phrase in extra {
-            let words: Pattern = tokenize(phrase)
-                .into_iter()
-                .map(|token| Element::Word(vec![token.word]))
+            let tokens = tokenize(phrase);
+            let words: Pattern = (0..tokens.len())
+                .filter_map(|at| tokens.word(at))
+                .map(|word| Element::Word(vec![word.to_owned()]))
                 .collect();
             if !words.is_empty() {
                 patterns.push(words);
@@ -229,7 +253,10 @@ impl PhraseMatcher {
         let exceptions = exceptions();
         let tokens = tokenize(text);
         for start in 0..tokens.len() {
-            if !self.first_words.contains(&tokens[start].word) {
+            if !tokens
+                .word(start)
+                .is_some_and(|word| self.first_words.contains(word))
+            {
                 continue;
             }
             if exceptions
@@ -240,7 +267,7 @@ impl PhraseMatcher {
             }
             for pattern in &self.patterns {
                 if let Some(end) = match_at(pattern, &tokens, start) {
-                    let range = tokens[start].range.start..tokens[end - 1].range.end;
+                    let range = tokens.range(start).start..tokens.range(end - 1).end;
                     return Some(&text[range]);
                 }
             }
