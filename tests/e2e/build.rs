@@ -40,6 +40,18 @@ fn exports_refuse_while_lint_errors_remain_unless_forced() {
     run.assert_code(1);
     assert!(run.stderr.contains("id-mismatch"), "{}", run.stderr);
     assert!(!scratch.root.join("out.json").exists());
+    // The export was staged while the lint ran: refused, it leaves nothing behind.
+    let run = scratch.remedy(&["export", "csv", "-o", "tables"]);
+    run.assert_code(1);
+    let left: Vec<String> = std::fs::read_dir(&scratch.root)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != "content")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
     let run = scratch.remedy(&["build"]);
     run.assert_code(1);
     assert!(!scratch.root.join("out").exists());
@@ -92,4 +104,71 @@ fn an_output_path_that_is_a_file_is_an_error_naming_it() {
     run.assert_code(2);
     assert!(run.stderr.contains("taken"), "{}", run.stderr);
     assert_eq!(scratch.read("taken"), "a file");
+}
+
+/// `export json` and `export csv` stream each guide out while the lint runs, in rounds of files;
+/// `build` keeps the guides and writes from memory. Across several rounds, a stale output
+/// beside them and guides in nested folders, both must give the very same bytes, in content
+/// order.
+#[test]
+fn streamed_exports_match_the_exports_written_from_memory() {
+    let scratch = Scratch::new("export-streamed");
+    let mut ids: Vec<String> = (0..300).map(|n| format!("guide-{n:03}")).collect();
+    // Folders sort before files at the same level, and names are not in numeric order.
+    ids.reverse();
+    for (n, id) in ids.iter().enumerate() {
+        scratch.write(&format!("content/{}/{id}.yaml", n % 7), &clean_guide(id));
+    }
+    scratch.write("streamed/csv/guides.csv", "stale\r\n");
+    scratch.remedy(&["build"]).assert_code(0);
+    scratch
+        .remedy(&["export", "json", "-o", "streamed/guides.json"])
+        .assert_code(0);
+    scratch
+        .remedy(&["export", "json", "--jsonl", "-o", "streamed/guides.jsonl"])
+        .assert_code(0);
+    scratch
+        .remedy(&["export", "csv", "-o", "streamed/csv"])
+        .assert_code(0);
+    assert_eq!(
+        scratch.read("streamed/guides.json"),
+        scratch.read("out/json/guides.json")
+    );
+    for table in [
+        "guides.csv",
+        "causes.csv",
+        "methods.csv",
+        "steps.csv",
+        "pros_cons.csv",
+        "faq.csv",
+        "datapackage.json",
+    ] {
+        assert_eq!(
+            scratch.read(&format!("streamed/csv/{table}")),
+            scratch.read(&format!("out/csv/{table}")),
+            "{table}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&scratch.read("streamed/guides.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let order: Vec<&str> = json["guides"]
+        .as_array()
+        .map(|guides| guides.iter().filter_map(|g| g["source"].as_str()).collect())
+        .unwrap_or_default();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order.len(), 300);
+    assert_eq!(order, sorted, "guides in content order");
+    let lines: Vec<serde_json::Value> = scratch
+        .read("streamed/guides.jsonl")
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    assert_eq!(
+        lines.as_slice(),
+        json["guides"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    );
 }

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
 
 use crate::id::Reference;
 use crate::model::{Guide, Related};
@@ -170,31 +169,96 @@ impl Guide {
     }
 }
 
-/// The ids of one guide: what the index keeps of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The ids of one guide, compact: what the index keeps of a guide once its document is dropped.
+///
+/// Each id is kept as a 62-bit hash with its kind in the low two bits, in one sorted slice
+/// (8 bytes an id): ten thousand guides of fifty ids cost about 4 MB, where the ids as strings in
+/// hash maps cost ten times that. Two different ids of one guide share a hash with a probability
+/// near 2⁻⁶²; a reference would then resolve to the wrong kind or to an id that does not exist,
+/// which is far below any other source of error in a guide.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GuideIds {
-    /// The guide's id.
-    pub guide: String,
-    /// The file it came from.
-    pub file: PathBuf,
-    /// Every id in the guide and what it names (the first declaration wins).
-    pub ids: HashMap<Box<str>, IdKind>,
+    entries: Box<[u64]>,
 }
 
+const KIND_BITS: u64 = 0b11;
+
 impl GuideIds {
-    /// The ids of a loaded guide.
-    pub fn of(guide: &Guide, file: PathBuf) -> Self {
-        let mut ids = HashMap::new();
-        for declaration in guide.declarations() {
-            ids.entry(declaration.id.into_boxed_str())
-                .or_insert(declaration.kind);
-        }
+    /// The ids as declared, in file order: the first declaration of an id wins.
+    pub fn new<'a>(declared: impl IntoIterator<Item = (&'a str, IdKind)>) -> Self {
+        let mut entries: Vec<u64> = declared
+            .into_iter()
+            .map(|(id, kind)| (id_hash(id) & !KIND_BITS) | kind_bits(kind))
+            .collect();
+        // Stable: among equal hashes the first declaration stays first and is kept.
+        entries.sort_by_key(|entry| entry & !KIND_BITS);
+        entries.dedup_by_key(|entry| *entry & !KIND_BITS);
         Self {
-            guide: guide.id.0.clone(),
-            file,
-            ids,
+            entries: entries.into_boxed_slice(),
         }
     }
+
+    /// The ids of a loaded guide.
+    pub fn of(guide: &Guide) -> Self {
+        let declarations = guide.declarations();
+        Self::new(declarations.iter().map(|d| (d.id.as_str(), d.kind)))
+    }
+
+    /// What the id names in this guide, if it is declared.
+    pub fn kind(&self, id: &str) -> Option<IdKind> {
+        kind_among(&self.entries, id)
+    }
+
+    /// How many distinct ids the guide declares.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the guide declares no id.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The kind of `id` among sorted entries.
+fn kind_among(entries: &[u64], id: &str) -> Option<IdKind> {
+    let hash = id_hash(id) & !KIND_BITS;
+    let at = entries.partition_point(|entry| entry & !KIND_BITS < hash);
+    entries
+        .get(at)
+        .filter(|entry| *entry & !KIND_BITS == hash)
+        .map(|entry| kind_of(*entry))
+}
+
+fn kind_bits(kind: IdKind) -> u64 {
+    match kind {
+        IdKind::Cause => 0,
+        IdKind::Method => 1,
+        IdKind::Step => 2,
+    }
+}
+
+fn kind_of(entry: u64) -> IdKind {
+    match entry & KIND_BITS {
+        0 => IdKind::Cause,
+        1 => IdKind::Method,
+        _ => IdKind::Step,
+    }
+}
+
+/// FNV-1a, then a 64-bit finalizer so that every bit depends on every byte: fixed, so that a
+/// run's outcome never depends on a random seed.
+fn id_hash(id: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
 }
 
 /// How a reference resolved.
@@ -223,29 +287,49 @@ pub enum Resolution {
     },
 }
 
-/// Every guide id and every id inside each guide, across the content root.
+/// Every guide id and every id inside each guide, across the content root: the guide ids in a
+/// map, every guide's compact ids in one shared slice (no allocation per guide).
 #[derive(Debug, Clone, Default)]
 pub struct IdIndex {
-    guides: HashMap<String, GuideIds>,
+    guides: HashMap<Box<str>, (u32, u32)>,
+    ids: Vec<u64>,
 }
 
 impl IdIndex {
-    /// Adds a guide's ids. When its guide id is taken, keeps the first and returns the file that
-    /// holds it.
-    pub fn insert(&mut self, ids: GuideIds) -> Result<(), PathBuf> {
-        match self.guides.get(&ids.guide) {
-            Some(existing) if existing.file != ids.file => Err(existing.file.clone()),
-            Some(_) => Ok(()),
-            None => {
-                self.guides.insert(ids.guide.clone(), ids);
-                Ok(())
-            }
+    /// An index with room for `guides` guides of about `ids_per_guide` ids each, so that it
+    /// does not grow (and copy itself) while files are indexed.
+    pub fn with_capacity(guides: usize, ids_per_guide: usize) -> Self {
+        Self {
+            guides: HashMap::with_capacity(guides),
+            ids: Vec::with_capacity(guides.saturating_mul(ids_per_guide)),
         }
     }
 
-    /// The ids of a guide, by guide id.
-    pub fn guide(&self, id: &str) -> Option<&GuideIds> {
-        self.guides.get(id)
+    /// Adds a guide's ids. When the guide id is taken, keeps the first and returns `false`.
+    pub fn insert(&mut self, guide: &str, ids: &GuideIds) -> bool {
+        if self.guides.contains_key(guide) {
+            return false;
+        }
+        let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(ids.entries.len()).unwrap_or(u32::MAX);
+        self.ids.extend_from_slice(&ids.entries);
+        self.guides.insert(guide.into(), (start, len));
+        true
+    }
+
+    /// Whether the index knows this guide id.
+    pub fn contains(&self, guide: &str) -> bool {
+        self.guides.contains_key(guide)
+    }
+
+    /// The kind of `id` in `guide`; `None` when the guide or the id is unknown.
+    fn kind_in(&self, guide: &str, id: &str) -> Option<Option<IdKind>> {
+        let &(start, len) = self.guides.get(guide)?;
+        let entries = self
+            .ids
+            .get(start as usize..(start as usize).saturating_add(len as usize))
+            .unwrap_or_default();
+        Some(kind_among(entries, id))
     }
 
     /// How many guides the index knows.
@@ -260,7 +344,7 @@ impl IdIndex {
 
     /// Resolves a reference written in guide `from`. `local` holds the ids of `from` itself, so
     /// that a guide resolves its own references even when its id is not (yet) in the index.
-    pub fn resolve(&self, local: &HashMap<Box<str>, IdKind>, site: &ReferenceSite) -> Resolution {
+    pub fn resolve(&self, local: &GuideIds, site: &ReferenceSite) -> Resolution {
         let reference = &site.reference;
         if site.expected == Expected::Guide {
             let guide = reference.as_str();
@@ -273,10 +357,10 @@ impl IdIndex {
             };
         }
         let id = reference.target();
-        let (ids, guide) = match reference.guide() {
-            None => (local, None),
-            Some(guide) => match self.guides.get(guide) {
-                Some(entry) => (&entry.ids, Some(guide)),
+        let (kind, guide) = match reference.guide() {
+            None => (local.kind(id), None),
+            Some(guide) => match self.kind_in(guide, id) {
+                Some(kind) => (kind, Some(guide)),
                 None => {
                     return Resolution::UnknownGuide {
                         guide: guide.to_owned(),
@@ -284,16 +368,97 @@ impl IdIndex {
                 }
             },
         };
-        match ids.get(id) {
-            Some(kind) if site.expected.accepts(*kind) => Resolution::Found,
+        match kind {
+            Some(kind) if site.expected.accepts(kind) => Resolution::Found,
             Some(kind) => Resolution::WrongKind {
                 id: reference.as_str().to_owned(),
-                found: *kind,
+                found: kind,
             },
             None => Resolution::UnknownId {
                 guide: guide.unwrap_or_default().to_owned(),
                 id: id.to_owned(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_ids_know_every_declared_id_and_its_kind() {
+        let ids = GuideIds::new([
+            ("storage-full", IdKind::Cause),
+            ("free-up-storage", IdKind::Method),
+            ("open-settings", IdKind::Step),
+        ]);
+        assert_eq!(ids.len(), 3);
+        assert_eq!(ids.kind("storage-full"), Some(IdKind::Cause));
+        assert_eq!(ids.kind("free-up-storage"), Some(IdKind::Method));
+        assert_eq!(ids.kind("open-settings"), Some(IdKind::Step));
+        assert_eq!(ids.kind("open-setting"), None);
+        assert_eq!(ids.kind(""), None);
+    }
+
+    #[test]
+    fn the_first_declaration_of_a_repeated_id_wins() {
+        let ids = GuideIds::new([
+            ("x", IdKind::Step),
+            ("y", IdKind::Cause),
+            ("x", IdKind::Method),
+        ]);
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids.kind("x"), Some(IdKind::Step));
+    }
+
+    #[test]
+    fn a_thousand_similar_ids_stay_distinct() {
+        let names: Vec<String> = (0..1000).map(|n| format!("step-{n}")).collect();
+        let ids = GuideIds::new(names.iter().map(|n| (n.as_str(), IdKind::Step)));
+        assert_eq!(ids.len(), 1000);
+        assert!(names.iter().all(|n| ids.kind(n) == Some(IdKind::Step)));
+        assert_eq!(ids.kind("step-1000"), None);
+    }
+
+    fn site(reference: &str, expected: Expected) -> ReferenceSite {
+        ReferenceSite {
+            reference: Reference(reference.into()),
+            pointer: "/x".into(),
+            expected,
+        }
+    }
+
+    #[test]
+    fn the_index_resolves_local_and_cross_guide_references() {
+        let mut index = IdIndex::default();
+        assert!(index.insert("other", &GuideIds::new([("reset", IdKind::Method)])));
+        assert!(!index.insert("other", &GuideIds::default()));
+        assert!(index.contains("other") && !index.contains("missing"));
+        let local = GuideIds::new([("full", IdKind::Cause)]);
+        let found = |r, e| index.resolve(&local, &site(r, e));
+        assert_eq!(found("full", Expected::Cause), Resolution::Found);
+        assert_eq!(found("other#reset", Expected::Method), Resolution::Found);
+        assert_eq!(found("other", Expected::Guide), Resolution::Found);
+        assert_eq!(
+            found("other#reset", Expected::Cause),
+            Resolution::WrongKind {
+                id: "other#reset".into(),
+                found: IdKind::Method
+            }
+        );
+        assert_eq!(
+            found("other#gone", Expected::Method),
+            Resolution::UnknownId {
+                guide: "other".into(),
+                id: "gone".into()
+            }
+        );
+        assert_eq!(
+            found("missing#reset", Expected::Method),
+            Resolution::UnknownGuide {
+                guide: "missing".into()
+            }
+        );
     }
 }

@@ -13,14 +13,13 @@
 
 mod datapackage;
 
-use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use remedy_core::{Guide, Method, Step};
 
 use crate::ExportGuide;
-use crate::output::{ExportError, ensure_dir};
+use crate::output::{ExportError, StagedFile, commit_all, ensure_dir};
 
 pub use datapackage::{DATAPACKAGE_FILE, datapackage, datapackage_text};
 
@@ -617,17 +616,16 @@ pub fn excel_safe(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// One table as CSV bytes: header, then the rows; CRLF after every record.
-pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    if options.bom {
-        bytes.extend_from_slice("\u{feff}".as_bytes());
-    }
-    let mut writer = csv::WriterBuilder::new()
+/// A CSV writer over bytes as every table uses it: RFC 4180 quoting, CRLF after every record.
+fn records(bytes: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(&mut bytes);
-    writer.write_record(table.header())?;
+        .from_writer(bytes)
+}
+
+fn write_rows(bytes: &mut Vec<u8>, rows: &[Vec<String>], options: &CsvOptions) -> io::Result<()> {
+    let mut writer = records(bytes);
     for row in rows {
         if options.excel_safe {
             writer.write_record(row.iter().map(|value| excel_safe(value).into_owned()))?;
@@ -636,8 +634,39 @@ pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> i
         }
     }
     writer.flush()?;
+    Ok(())
+}
+
+/// The start of a table's file: the BOM when asked for, and the header record.
+fn table_head(table: &Table, options: &CsvOptions) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if options.bom {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut writer = records(&mut bytes);
+    writer.write_record(table.header())?;
+    writer.flush()?;
     drop(writer);
     Ok(bytes)
+}
+
+/// One table as CSV bytes: header, then the rows; CRLF after every record.
+pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> io::Result<Vec<u8>> {
+    let mut bytes = table_head(table, options)?;
+    write_rows(&mut bytes, rows, options)?;
+    Ok(bytes)
+}
+
+/// One guide's records of the six tables (no headers), in [`TABLES`] order: rendered on its
+/// own so that guides can be rendered in parallel and written as they come ([`CsvWriter`]).
+pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result<[Vec<u8>; 6]> {
+    let mut rows = Rows::default();
+    rows.add(guide.guide, guide.source);
+    let mut out: [Vec<u8>; 6] = Default::default();
+    for (bytes, rows) in out.iter_mut().zip(&rows.tables) {
+        write_rows(bytes, rows, options)?;
+    }
+    Ok(out)
 }
 
 /// Every file of a CSV export, by file name, in the order written: the six tables, then
@@ -655,6 +684,74 @@ pub fn render_csv(
     Ok(files)
 }
 
+/// A CSV export being written one guide at a time: the six tables are staged beside their
+/// targets as guides come ([`render_csv_guide`]), and [`CsvWriter::finish`] adds
+/// `datapackage.json` and puts all seven files in place together. Other files in the folder are
+/// left alone; dropped unfinished, or failing, it leaves the previous export complete and no
+/// temporary file behind.
+#[derive(Debug)]
+pub struct CsvWriter {
+    dir: PathBuf,
+    tables: Vec<StagedFile>,
+    options: CsvOptions,
+    guides: usize,
+}
+
+impl CsvWriter {
+    /// Starts an export into `dir` (created if missing).
+    pub fn create(dir: &Path, options: &CsvOptions) -> Result<Self, ExportError> {
+        ensure_dir(dir)?;
+        let mut tables = Vec::with_capacity(TABLES.len());
+        for table in TABLES.iter() {
+            let path = dir.join(table.file);
+            let mut file = StagedFile::create(&path)?;
+            let head =
+                table_head(table, options).map_err(|e| ExportError::io("write", &path, e))?;
+            file.write_all(&head)
+                .map_err(|e| ExportError::io("write", &path, e))?;
+            tables.push(file);
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            tables,
+            options: *options,
+            guides: 0,
+        })
+    }
+
+    /// Adds the next guide's records.
+    pub fn push(&mut self, rendered: &[Vec<u8>; 6]) -> Result<(), ExportError> {
+        for (file, bytes) in self.tables.iter_mut().zip(rendered) {
+            file.write_all(bytes)
+                .map_err(|e| ExportError::io("write", file.target(), e))?;
+        }
+        self.guides += 1;
+        Ok(())
+    }
+
+    /// How many guides were added.
+    pub fn guides(&self) -> usize {
+        self.guides
+    }
+
+    /// Writes `datapackage.json` and puts the seven files in place; returns their paths.
+    pub fn finish(self) -> Result<Vec<PathBuf>, ExportError> {
+        let path = self.dir.join(DATAPACKAGE_FILE);
+        let mut datapackage = StagedFile::create(&path)?;
+        datapackage
+            .write_all(datapackage_text(&self.options).as_bytes())
+            .map_err(|e| ExportError::io("write", &path, e))?;
+        let mut files = self.tables;
+        files.push(datapackage);
+        let paths = files
+            .iter()
+            .map(|file| file.target().to_path_buf())
+            .collect();
+        commit_all(files)?;
+        Ok(paths)
+    }
+}
+
 /// Writes the six tables and `datapackage.json` into `dir` (created if missing) and returns their
 /// paths. Other files in `dir` are left alone. All seven files are first written to temporary
 /// files beside them and renamed into place only when every one was written, so a failure leaves
@@ -664,60 +761,11 @@ pub fn export_csv(
     dir: &Path,
     options: &CsvOptions,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    ensure_dir(dir)?;
-    let files = render_csv(guides, options).map_err(|e| ExportError::io("write", dir, e))?;
-    let files: Vec<(PathBuf, Vec<u8>)> = files
-        .into_iter()
-        .map(|(name, bytes)| (dir.join(name), bytes))
-        .collect();
-    write_all_atomic(&files)?;
-    Ok(files.into_iter().map(|(path, _)| path).collect())
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
-/// Writes several files as one: every file to a temporary beside it, then every rename. On a
-/// failure before the renames, the temporaries are removed and no target changes.
-fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), ExportError> {
-    for (path, _) in files {
-        if path.is_dir() {
-            return Err(ExportError::BadOutput {
-                path: path.clone(),
-                reason: "is a folder; move it away or choose another output folder".into(),
-            });
-        }
+    let mut writer = CsvWriter::create(dir, options)?;
+    for guide in guides {
+        let rendered =
+            render_csv_guide(guide, options).map_err(|e| ExportError::io("write", dir, e))?;
+        writer.push(&rendered)?;
     }
-    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
-    let staged = (|| {
-        for (path, bytes) in files {
-            let temp = temp_path(path);
-            let mut file = File::create(&temp).map_err(|e| ExportError::io("create", path, e))?;
-            temps.push(temp);
-            file.write_all(bytes)
-                .and_then(|()| file.sync_all())
-                .map_err(|e| ExportError::io("write", path, e))?;
-        }
-        Ok(())
-    })();
-    if let Err(error) = staged {
-        for temp in &temps {
-            let _ = fs::remove_file(temp);
-        }
-        return Err(error);
-    }
-    for (i, ((path, _), temp)) in files.iter().zip(&temps).enumerate() {
-        if let Err(e) = fs::rename(temp, path) {
-            for temp in &temps[i..] {
-                let _ = fs::remove_file(temp);
-            }
-            return Err(ExportError::io("rename into place", path, e));
-        }
-    }
-    Ok(())
+    writer.finish()
 }

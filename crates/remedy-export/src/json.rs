@@ -283,32 +283,116 @@ fn close<'g>(open: &mut Vec<OpenStep<'g>>, top: &mut Vec<ExportedStep<'g>>) {
     }
 }
 
+/// One guide as the export holds it, rendered on its own so that guides can be rendered in
+/// parallel and written as they come: for JSON, the pretty-printed element of `guides`
+/// (indented to its place in the document); for JSON Lines, one compact line with its `\n`.
+pub fn render_json_guide(guide: &ExportGuide<'_>, jsonl: bool) -> serde_json::Result<Vec<u8>> {
+    let exported = ExportedGuide::new(guide);
+    if jsonl {
+        let mut line = serde_json::to_vec(&exported)?;
+        line.push(b'\n');
+        return Ok(line);
+    }
+    let pretty = serde_json::to_vec_pretty(&exported)?;
+    // Strings never hold a raw newline in JSON: every `\n` starts a line of the structure.
+    let mut indented = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    for &byte in &pretty {
+        indented.push(byte);
+        if byte == b'\n' {
+            indented.extend_from_slice(ELEMENT_INDENT);
+        }
+    }
+    Ok(indented)
+}
+
+/// The indentation of an element of `guides` in the pretty-printed document.
+const ELEMENT_INDENT: &[u8] = b"    ";
+
+/// Writes an export one rendered guide at a time ([`render_json_guide`]), the same bytes as
+/// serializing the whole [`ExportDocument`] at once.
+#[derive(Debug)]
+pub struct JsonWriter<W: Write> {
+    out: W,
+    jsonl: bool,
+    written: usize,
+}
+
+impl<W: Write> JsonWriter<W> {
+    /// Starts the export (for JSON, its envelope up to the first guide).
+    pub fn new(mut out: W, jsonl: bool) -> io::Result<Self> {
+        if !jsonl {
+            write!(
+                out,
+                "{{\n  \"format\": \"{EXPORT_FORMAT}\",\n  \"version\": {EXPORT_VERSION},\n  \"guides\": ["
+            )?;
+        }
+        Ok(Self {
+            out,
+            jsonl,
+            written: 0,
+        })
+    }
+
+    /// Adds the next guide, rendered by [`render_json_guide`] with the same `jsonl`.
+    pub fn push(&mut self, rendered: &[u8]) -> io::Result<()> {
+        if !self.jsonl {
+            self.out.write_all(if self.written == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            })?;
+        }
+        self.written += 1;
+        self.out.write_all(rendered)
+    }
+
+    /// How many guides were written.
+    pub fn len(&self) -> usize {
+        self.written
+    }
+
+    /// Whether no guide was written.
+    pub fn is_empty(&self) -> bool {
+        self.written == 0
+    }
+
+    /// Ends the export and returns the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.jsonl {
+            let end: &[u8] = if self.written == 0 {
+                b"]\n}\n"
+            } else {
+                b"\n  ]\n}\n"
+            };
+            self.out.write_all(end)?;
+        }
+        Ok(self.out)
+    }
+}
+
 /// Writes the guides as one pretty-printed JSON document with a final newline.
 pub fn write_json(guides: &[ExportGuide], out: &mut dyn Write) -> io::Result<()> {
-    let document = ExportDocument::new(guides);
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    out.write_all(b"\n")
+    write_guides(guides, out, false)
 }
 
 /// Writes the guides as JSON Lines: one compact guide object per line (the same object as in
 /// `guides` of [`write_json`]), each line ending in `\n`; no envelope, so zero guides write nothing.
 pub fn write_jsonl(guides: &[ExportGuide], out: &mut dyn Write) -> io::Result<()> {
+    write_guides(guides, out, true)
+}
+
+fn write_guides(guides: &[ExportGuide], out: &mut dyn Write, jsonl: bool) -> io::Result<()> {
+    let mut writer = JsonWriter::new(out, jsonl)?;
     for guide in guides {
-        serde_json::to_writer(&mut *out, &ExportedGuide::new(guide))?;
-        out.write_all(b"\n")?;
+        writer.push(&render_json_guide(guide, jsonl)?)?;
     }
+    writer.finish()?;
     Ok(())
 }
 
 /// Writes the JSON (or, with `jsonl`, JSON Lines) export to `path` atomically.
 pub fn export_json(guides: &[ExportGuide], path: &Path, jsonl: bool) -> Result<(), ExportError> {
-    write_atomic(path, |out| {
-        if jsonl {
-            write_jsonl(guides, out)
-        } else {
-            write_json(guides, out)
-        }
-    })
+    write_atomic(path, |out| write_guides(guides, out, jsonl))
 }
 
 /// The export schema as JSON, as checked in at `schemas/export.schema.json`.

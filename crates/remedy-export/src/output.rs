@@ -36,7 +36,8 @@ pub enum ExportError {
 }
 
 impl ExportError {
-    pub(crate) fn io(operation: &'static str, path: &Path, source: io::Error) -> Self {
+    /// An I/O error, naming the operation and the path.
+    pub fn io(operation: &'static str, path: &Path, source: io::Error) -> Self {
         ExportError::Io {
             operation,
             path: path.to_path_buf(),
@@ -103,6 +104,107 @@ where
 /// call, and it is created only if it does not exist: two threads writing the same output (two
 /// guides with one id, exported with `--force`) or two runs into one folder never share one
 /// temporary file, which would interleave their bytes.
+/// An output file being written: a temporary file beside the target, renamed into place by
+/// [`StagedFile::commit`]. Dropped without a commit, it removes the temporary and leaves the
+/// target as it was; so an export that streams guides as they are linted can still be thrown
+/// away when the lint run ends with errors.
+#[derive(Debug)]
+pub struct StagedFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl StagedFile {
+    /// Starts writing `path`: its folder is created if missing.
+    pub fn create(path: &Path) -> Result<Self, ExportError> {
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        ensure_dir(&dir)?;
+        if path.is_dir() {
+            return Err(ExportError::BadOutput {
+                path: path.to_path_buf(),
+                reason: "is a folder; name a file to write, or move the folder away".into(),
+            });
+        }
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let (temp, file) = create_temporary(&dir, &name, path)?;
+        Ok(Self {
+            target: path.to_path_buf(),
+            temp,
+            writer: Some(BufWriter::with_capacity(256 * 1024, file)),
+        })
+    }
+
+    /// The file this will become.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flushes and syncs the temporary file, so that a rename cannot publish half of it.
+    fn finish(&mut self) -> Result<(), ExportError> {
+        let Some(writer) = self.writer.take() else {
+            return Ok(());
+        };
+        let file = writer
+            .into_inner()
+            .map_err(|e| ExportError::io("write", &self.target, e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| ExportError::io("write", &self.target, e))
+    }
+
+    /// Puts the file in place of the target.
+    pub fn commit(self) -> Result<(), ExportError> {
+        commit_all(vec![self])
+    }
+}
+
+impl Write for StagedFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match &mut self.writer {
+            Some(writer) => writer.write(bytes),
+            None => Err(io::Error::other("the file was already finished")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.writer {
+            Some(writer) => writer.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        // Committed files were renamed away; anything else is an abandoned temporary.
+        let _ = fs::remove_file(&self.temp);
+    }
+}
+
+/// Puts several files in place as one: every file is finished first, then every rename. A
+/// failure before the renames leaves every target as it was and no temporary behind.
+pub fn commit_all(mut files: Vec<StagedFile>) -> Result<(), ExportError> {
+    for file in &mut files {
+        file.finish()?;
+    }
+    for (i, file) in files.iter().enumerate() {
+        if let Err(e) = fs::rename(&file.temp, &file.target) {
+            // The files before this one are already in place; the rest stay as they were.
+            for later in &files[i + 1..] {
+                let _ = fs::remove_file(&later.temp);
+            }
+            return Err(ExportError::io("rename into place", &file.target, e));
+        }
+    }
+    Ok(())
+}
+
 fn create_temporary(dir: &Path, name: &str, path: &Path) -> Result<(PathBuf, File), ExportError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     loop {

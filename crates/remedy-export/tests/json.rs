@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use jsonschema::Draft;
 use remedy_core::{Guide, LoadOptions, load_file};
 use remedy_export::ExportGuide;
-use remedy_export::json::{export_json, export_schema_text, write_json, write_jsonl};
+use remedy_export::json::{
+    ExportDocument, export_json, export_schema_text, write_json, write_jsonl,
+};
 use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -112,6 +114,25 @@ fn json_and_jsonl_match_the_golden_files() -> TestResult {
     let guides = exports(&guides);
     golden("guides.json", &json_bytes(&guides)?)?;
     golden("guides.jsonl", &jsonl_bytes(&guides)?)?;
+    Ok(())
+}
+
+/// The export is written one guide at a time (so that ten thousand guides need not be in memory
+/// at once); it must be the very bytes serde writes for the whole document.
+#[test]
+fn guide_by_guide_writing_gives_the_bytes_of_the_whole_document() -> TestResult {
+    let guides = load_guides()?;
+    let all = exports(&guides);
+    for count in [0, 1, all.len()] {
+        let part = &all[..count];
+        let mut whole = serde_json::to_vec_pretty(&ExportDocument::new(part))?;
+        whole.push(b'\n');
+        assert_eq!(
+            String::from_utf8(json_bytes(part)?)?,
+            String::from_utf8(whole)?,
+            "{count} guides"
+        );
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 //! reference sites are taken (unless the caller asks to keep the guides).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,7 +18,7 @@ use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
 use remedy_core::yaml::{self, YamlError};
 use remedy_core::{
-    Guide, GuideFile, GuideIds, IdIndex, LoadError, LoadOptions, Position, Reference,
+    Expected, Guide, GuideFile, GuideIds, IdIndex, LoadError, LoadOptions, Position, Reference,
     ReferenceSite, Resolution, SourceText, Span,
 };
 use serde::Deserialize;
@@ -131,6 +132,22 @@ pub enum LintError {
 
 /// Lints the requested paths.
 pub fn lint(request: &LintRequest) -> Result<LintReport, LintError> {
+    lint_streaming(request, &|_: &LintedGuide| (), &mut |_: ()| {})
+}
+
+/// Lints the requested paths and streams the guides to an export while doing so: `render` runs
+/// on the worker threads for every named file that holds a typed guide, while its document is
+/// still in memory; `sink` then gets each rendered value on the calling thread, in the order of
+/// the report's files. Nothing of a guide outlives its file's turn unless `keep_guides` asks
+/// for it, so an export of ten thousand guides holds a few hundred of them at a time.
+///
+/// Whether the export may be used is the caller's decision once the report is in (cross-guide
+/// findings are only known at the end): a sink should write somewhere it can still throw away.
+pub fn lint_streaming<R: Send>(
+    request: &LintRequest,
+    render: &(dyn Fn(&LintedGuide) -> R + Sync),
+    sink: &mut (dyn FnMut(R) + Send),
+) -> Result<LintReport, LintError> {
     match request.jobs {
         Some(jobs) => {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -140,9 +157,9 @@ pub fn lint(request: &LintRequest) -> Result<LintReport, LintError> {
                     jobs,
                     message: error.to_string(),
                 })?;
-            pool.install(|| run(request))
+            pool.install(|| run(request, render, sink))
         }
-        None => run(request),
+        None => run(request, render, sink),
     }
 }
 
@@ -159,35 +176,108 @@ struct Job {
     stdin: Option<Vec<u8>>,
 }
 
-/// A reference to resolve after every file is loaded.
+/// A reference into another guide, resolved once every file is indexed.
 #[derive(Debug)]
 struct PendingReference {
     site: ReferenceSite,
     span: Span,
-    line: Option<String>,
 }
 
-/// What one file leaves behind once its document is dropped.
+/// Every file's references into other guides, waiting for the index: in one list, their text
+/// in one buffer, so that ten thousand files do not leave two small allocations per reference
+/// scattered through the heap (which cost far more resident memory than their bytes).
 #[derive(Debug, Default)]
-struct FileResult {
+struct PendingReferences {
+    text: String,
+    items: Vec<Pending>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    /// The index of the file in the results.
+    file: usize,
+    reference: Range<usize>,
+    pointer: Range<usize>,
+    expected: Expected,
+    span: Span,
+}
+
+impl PendingReferences {
+    fn push(&mut self, file: usize, pending: PendingReference) {
+        let mut stored = |text: &str| {
+            let start = self.text.len();
+            self.text.push_str(text);
+            start..self.text.len()
+        };
+        let reference = stored(pending.site.reference.as_str());
+        let pointer = stored(&pending.site.pointer);
+        self.items.push(Pending {
+            file,
+            reference,
+            pointer,
+            expected: pending.site.expected,
+            span: pending.span,
+        });
+    }
+
+    fn site(&self, pending: &Pending) -> ReferenceSite {
+        ReferenceSite {
+            reference: Reference(self.text[pending.reference.clone()].to_owned()),
+            pointer: self.text[pending.pointer.clone()].to_owned(),
+            expected: pending.expected,
+        }
+    }
+}
+
+/// What one file leaves behind once its document is dropped: for a clean file of a large
+/// corpus, its names, its compact ids and its few references into other guides.
+#[derive(Debug)]
+struct FileResult<R> {
     display: PathBuf,
-    path: PathBuf,
     reported: bool,
+    /// The guide's id.
+    guide_id: Option<Box<str>>,
+    /// The ids inside the guide, until they move into the index.
+    ids: Option<GuideIds>,
+    /// Where the guide's `id` value is.
+    id_span: Option<Span>,
+    /// The file's stem when its ids are unknown (it does not load): references into it are not
+    /// checked, so that one broken file does not turn every link to it into a finding.
+    unknown: Option<Box<str>>,
+    /// Findings, suppressions and references into other guides: boxed, as most files of a
+    /// large corpus have none of them.
+    extra: Option<Box<FileExtra>>,
+    rendered: Option<R>,
+    guide: Option<Box<LintedGuide>>,
+    internal: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct FileExtra {
     /// Per-file findings, positioned, before suppression.
     findings: Vec<Finding>,
     directives: Vec<Directive>,
     /// The text of each line that holds a suppression comment.
     directive_lines: HashMap<u32, String>,
-    /// The ids, for the index.
-    ids: Option<GuideIds>,
-    /// Where the guide's `id` value is, and its line's text.
-    id_site: Option<(Span, Option<String>)>,
     references: Vec<PendingReference>,
-    /// The file's stem when its ids are unknown (it does not load): references into it are not
-    /// checked, so that one broken file does not turn every link to it into a finding.
-    unknown: Option<String>,
-    guide: Option<Guide>,
-    internal: Option<String>,
+    /// Standard input's text: it cannot be read again for the source lines of cross-guide
+    /// findings.
+    stdin: Option<SourceText>,
+}
+
+impl<R> FileResult<R> {
+    fn extra(&mut self) -> &mut FileExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+}
+
+impl FileExtra {
+    fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+            && self.directives.is_empty()
+            && self.references.is_empty()
+            && self.stdin.is_none()
+    }
 }
 
 /// What every file job shares.
@@ -196,9 +286,18 @@ struct Shared<'a> {
     options: RuleOptions,
     load: LoadOptions,
     keep_guides: bool,
+    content_root: &'a Path,
 }
 
-fn run(request: &LintRequest) -> Result<LintReport, LintError> {
+/// How many files each worker thread takes per round: enough to keep every core busy, few
+/// enough that the rendered exports waiting for their turn stay small.
+const FILES_PER_THREAD_AND_ROUND: usize = 64;
+
+fn run<R: Send>(
+    request: &LintRequest,
+    render: &(dyn Fn(&LintedGuide) -> R + Sync),
+    sink: &mut (dyn FnMut(R) + Send),
+) -> Result<LintReport, LintError> {
     let cwd = &request.cwd;
     let config = &request.config;
     let content_root = normalize(&cwd.join(&config.content));
@@ -218,80 +317,131 @@ fn run(request: &LintRequest) -> Result<LintReport, LintError> {
     let found = discover(&resolved).map_err(|missing| MissingPath {
         path: displayer(&missing.path),
     })?;
-    let root = if content_root.is_dir() {
-        discover(std::slice::from_ref(&content_root)).unwrap_or_default()
-    } else {
+    // Linting the content root itself (what CI does) walks it once.
+    let root = if resolved == [content_root.clone()] || !content_root.is_dir() {
         Default::default()
+    } else {
+        discover(std::slice::from_ref(&content_root)).unwrap_or_default()
     };
+    let walk_problems = found.problems;
 
     // Every file once: named files first, then the rest of the content root for the index.
     let stdin_key = request
         .stdin
         .as_ref()
         .map(|stdin| identity(&normalize(&cwd.join(&stdin.name))));
-    let mut seen: HashSet<PathBuf> = stdin_key.iter().cloned().collect();
     let mut jobs: Vec<Job> = Vec::new();
-    if let Some(stdin) = &request.stdin {
-        let path = normalize(&cwd.join(&stdin.name));
-        jobs.push(Job {
-            display: displayer(&path),
-            path,
-            reported: true,
-            stdin: Some(stdin.bytes.clone()),
-        });
-    }
-    for (files, reported) in [(&found.files, true), (&root.files, false)] {
-        for path in files {
-            if seen.insert(identity(path)) {
-                jobs.push(Job {
-                    display: displayer(path),
-                    path: path.clone(),
-                    reported,
-                    stdin: None,
-                });
+    {
+        let mut seen: HashSet<PathBuf> = stdin_key.iter().cloned().collect();
+        if let Some(stdin) = &request.stdin {
+            let path = normalize(&cwd.join(&stdin.name));
+            jobs.push(Job {
+                display: displayer(&path),
+                path,
+                reported: true,
+                stdin: Some(stdin.bytes.clone()),
+            });
+        }
+        // A file reached twice (a link, or named and under the content root) is read once.
+        // Only resolving links costs a system call per file; without a second walk or a
+        // standard input to compare with, the walk's own paths are already unique.
+        let must_resolve = !root.files.is_empty() || stdin_key.is_some() || named.len() > 1;
+        for (files, reported) in [(found.files, true), (root.files, false)] {
+            for path in files {
+                let fresh = if must_resolve {
+                    seen.insert(identity(&path))
+                } else {
+                    seen.insert(path.clone())
+                };
+                if fresh {
+                    jobs.push(Job {
+                        display: displayer(&path),
+                        path,
+                        reported,
+                        stdin: None,
+                    });
+                }
             }
         }
     }
+    // In report order, so that guides stream out in it.
+    jobs.sort_by(|a, b| a.display.cmp(&b.display));
 
     let shared = Shared {
         config,
         options: config.rule_options(),
         load: LoadOptions::default(),
         keep_guides: request.keep_guides,
+        content_root: &content_root,
     };
-    let mut results: Vec<FileResult> = jobs.par_iter().map(|job| analyse(job, &shared)).collect();
+    // The index of every guide's ids, filled as files are done.
+    let mut index = IdIndex::with_capacity(jobs.len(), 64);
+    let mut pending = PendingReferences::default();
+    let round = FILES_PER_THREAD_AND_ROUND * rayon::current_num_threads().max(1);
+    let mut results: Vec<FileResult<R>> = Vec::with_capacity(jobs.len());
+    let mut jobs = jobs.into_iter();
+    loop {
+        let batch: Vec<Job> = jobs.by_ref().take(round).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let done: Vec<FileResult<R>> = batch
+            .into_par_iter()
+            .map(|job| analyse(job, &shared, render))
+            .collect();
+        for mut result in done {
+            if let Some(rendered) = result.rendered.take() {
+                sink(rendered);
+            }
+            if let (Some(guide), Some(ids)) = (&result.guide_id, result.ids.take()) {
+                // A second file with the same guide id is reported below, not here.
+                index.insert(guide, &ids);
+            }
+            // What stays to the end is allocated here, not among the worker's short-lived
+            // allocations, where each small survivor would pin the heap above the files it
+            // outlives (that cost three times the live data in resident memory).
+            result.guide_id = result.guide_id.take().map(|id| Box::from(&*id));
+            result.unknown = result.unknown.take().map(|stem| Box::from(&*stem));
+            if let Some(extra) = &mut result.extra {
+                for reference in extra.references.drain(..) {
+                    pending.push(results.len(), reference);
+                }
+                if extra.is_empty() {
+                    result.extra = None;
+                }
+            }
+            results.push(result);
+        }
+    }
     if let Some(internal) = results.iter().find_map(|r| r.internal.clone()) {
         return Err(LintError::Internal(internal));
     }
-    results.sort_by(|a, b| a.display.cmp(&b.display));
+    results.shrink_to_fit();
 
-    // The index of every guide's ids; guide ids used by several files.
-    let mut index = IdIndex::default();
-    let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+    // Guide ids used by several files.
+    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, result) in results.iter().enumerate() {
-        if let Some(ids) = &result.ids {
-            holders.entry(ids.guide.clone()).or_default().push(i);
-            // A second file with the same guide id is reported below, not here.
-            let _ = index.insert(ids.clone());
+        if let Some(guide) = &result.guide_id {
+            holders.entry(guide).or_default().push(i);
         }
     }
     let unknown: HashSet<&str> = results
         .iter()
         .filter_map(|r| r.unknown.as_deref())
-        .filter(|stem| index.guide(stem).is_none())
+        .filter(|stem| !index.contains(stem))
         .collect();
 
-    let mut cross: Vec<Vec<Finding>> = vec![Vec::new(); results.len()];
+    let mut cross: Vec<Vec<Finding>> = results.iter().map(|_| Vec::new()).collect();
     for (i, result) in results.iter().enumerate() {
         if !result.reported {
             continue;
         }
-        let Some(ids) = &result.ids else {
+        let Some(guide) = &result.guide_id else {
             continue;
         };
         // duplicate-id across files: the later file names the first; the first names the next
         // one only when that one is not reported itself (only some files are linted).
-        if let (Some(others), Some((span, line))) = (holders.get(&ids.guide), &result.id_site) {
+        if let (Some(others), Some(span)) = (holders.get(&**guide), result.id_span) {
             let first = others[0];
             let other = if first != i {
                 Some(first)
@@ -307,64 +457,82 @@ fn run(request: &LintRequest) -> Result<LintReport, LintError> {
             {
                 cross[i].push(Finding {
                     file: result.display.clone(),
-                    span: *span,
+                    span,
                     pointer: "/id".into(),
                     rule: DuplicateId::NAME,
                     severity,
-                    message: duplicate_id::guide_message(&ids.guide, &results[other].display),
-                    source_line: line.clone(),
-                });
-            }
-        }
-        let Some(severity) = config.severity(DanglingReference::NAME) else {
-            continue;
-        };
-        for pending in &result.references {
-            if let Some(message) = resolve(&index, ids, &pending.site, &unknown) {
-                cross[i].push(Finding {
-                    file: result.display.clone(),
-                    span: pending.span,
-                    pointer: pending.site.pointer.clone(),
-                    rule: DanglingReference::NAME,
-                    severity,
-                    message,
-                    source_line: pending.line.clone(),
+                    message: duplicate_id::guide_message(guide, &results[other].display),
+                    source_line: None,
                 });
             }
         }
     }
+    if let Some(severity) = config.severity(DanglingReference::NAME) {
+        for item in &pending.items {
+            let result = &results[item.file];
+            let Some(guide) = &result.guide_id else {
+                continue;
+            };
+            let site = pending.site(item);
+            if let Some(message) = resolve_across(&index, guide, &site, &unknown) {
+                cross[item.file].push(Finding {
+                    file: result.display.clone(),
+                    span: item.span,
+                    pointer: site.pointer,
+                    rule: DanglingReference::NAME,
+                    severity,
+                    message,
+                    source_line: None,
+                });
+            }
+        }
+    }
+    drop(holders);
 
     // Suppressions, then everything together.
     let mut report = LintReport::default();
     let enabled = |rule: &str| config.severity(rule).is_some();
     let unused_severity = config.severity(rules::UnusedSuppression::NAME);
-    for (result, extra) in results.into_iter().zip(cross) {
+    for (result, mut extra_findings) in results.into_iter().zip(cross) {
         if !result.reported {
             continue;
         }
-        let mut findings = result.findings;
-        findings.extend(extra);
-        let (kept, unused) = suppression::apply(findings, &result.directives, enabled);
+        let FileExtra {
+            mut findings,
+            directives,
+            directive_lines,
+            stdin,
+            ..
+        } = result.extra.map(|extra| *extra).unwrap_or_default();
+        if !extra_findings.is_empty() {
+            // The source lines of cross-guide findings are read again now, rather than kept
+            // for every file in case one is needed.
+            let path = cwd.join(&result.display);
+            let source = stdin.or_else(|| SourceText::read(&path, shared.load.max_file_bytes).ok());
+            if let Some(source) = &source {
+                for finding in &mut extra_findings {
+                    finding.source_line = shown_line(source, finding.span.start.line);
+                }
+            }
+            findings.extend(extra_findings);
+        }
+        let (kept, unused) = suppression::apply(findings, &directives, enabled);
         report.findings.extend(kept);
         if let Some(severity) = unused_severity {
             for unused in unused {
-                let line = result.directive_lines.get(&unused.span.start.line).cloned();
+                let line = directive_lines.get(&unused.span.start.line).cloned();
                 report
                     .findings
                     .push(finding(&result.display, unused, severity, line));
             }
         }
         if let Some(guide) = result.guide {
-            report.guides.push(LintedGuide {
-                source: source_name(&result.path, &content_root),
-                path: result.display.clone(),
-                guide,
-            });
+            report.guides.push(*guide);
         }
         report.files.push(result.display);
     }
     if let Some(severity) = config.severity(io_error::IoError::NAME) {
-        for problem in &found.problems {
+        for problem in &walk_problems {
             let display = displayer(&problem.path);
             report.findings.push(finding(
                 &display,
@@ -385,33 +553,51 @@ fn run(request: &LintRequest) -> Result<LintReport, LintError> {
     Ok(report)
 }
 
-/// The message for a reference that does not resolve, or `None`.
-fn resolve(
+/// Whether a reference is resolved inside its own guide: an `ID`, or `THIS-GUIDE#ID`.
+fn is_local(site: &ReferenceSite, guide: Option<&str>) -> bool {
+    site.expected != Expected::Guide
+        && match site.reference.guide() {
+            None => true,
+            Some(target) => Some(target) == guide,
+        }
+}
+
+/// The message for a reference inside its own guide that does not resolve, or `None`.
+fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {
+    // `this-guide#id` resolves as `id` does.
+    let owned;
+    let site = if site.reference.guide().is_some() {
+        owned = ReferenceSite {
+            reference: Reference(site.reference.target().to_owned()),
+            ..site.clone()
+        };
+        &owned
+    } else {
+        site
+    };
+    let resolution = IdIndex::default().resolve(local, site);
+    if resolution == Resolution::Found {
+        return None;
+    }
+    dangling_reference::message(site, &resolution)
+}
+
+/// The message for a reference into another guide (or to a guide) that does not resolve, or
+/// `None`.
+fn resolve_across(
     index: &IdIndex,
-    ids: &GuideIds,
+    from: &str,
     site: &ReferenceSite,
     unknown: &HashSet<&str>,
 ) -> Option<String> {
     let target_guide = match site.reference.guide() {
-        None if site.expected == remedy_core::Expected::Guide => Some(site.reference.as_str()),
+        None if site.expected == Expected::Guide => Some(site.reference.as_str()),
         other => other,
     };
-    if target_guide.is_some_and(|guide| unknown.contains(guide)) {
+    if target_guide.is_some_and(|guide| guide != from && unknown.contains(guide)) {
         return None;
     }
-    // `this-guide#id` inside this guide resolves against this guide's own ids.
-    let local;
-    let site = match site.reference.guide() {
-        Some(guide) if guide == ids.guide && site.expected != remedy_core::Expected::Guide => {
-            local = ReferenceSite {
-                reference: Reference(site.reference.target().to_owned()),
-                ..site.clone()
-            };
-            &local
-        }
-        _ => site,
-    };
-    let resolution = index.resolve(&ids.ids, site);
+    let resolution = index.resolve(&GuideIds::default(), site);
     if resolution == Resolution::Found {
         return None;
     }
@@ -435,38 +621,55 @@ fn finding(
     }
 }
 
-/// Loads one file and runs the per-file rules on it.
-fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
+/// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
+fn analyse<R>(
+    job: Job,
+    shared: &Shared<'_>,
+    render: &(dyn Fn(&LintedGuide) -> R + Sync),
+) -> FileResult<R> {
+    let Job {
+        path,
+        display,
+        reported,
+        stdin,
+    } = job;
     let mut result = FileResult {
-        display: job.display.clone(),
-        path: job.path.clone(),
-        reported: job.reported,
-        ..FileResult::default()
+        display,
+        reported,
+        guide_id: None,
+        ids: None,
+        id_span: None,
+        unknown: None,
+        extra: None,
+        rendered: None,
+        guide: None,
+        internal: None,
     };
-    let stem = file_stem(&job.path).map(str::to_owned);
+    let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
     let config = shared.config;
-    let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
+    let push = |result: &mut FileResult<R>, rule: RuleFinding, source: Option<&SourceText>| {
         if let Some(severity) = config.severity(rule.rule) {
             let line = source.and_then(|s| shown_line(s, rule.span.start.line));
-            let finding = finding(&job.display, rule, severity, line);
-            result.findings.push(finding);
+            let finding = finding(&result.display, rule, severity, line);
+            result.extra().findings.push(finding);
         }
     };
 
-    let read = match &job.stdin {
+    let from_stdin = stdin.is_some();
+    let read = match stdin {
         Some(bytes) if bytes.len() as u64 > shared.load.max_file_bytes => {
             Err(ReadError::TooLarge {
                 limit: shared.load.max_file_bytes,
             })
         }
-        Some(bytes) => SourceText::from_bytes(bytes.clone()),
-        None => SourceText::read(&job.path, shared.load.max_file_bytes),
+        Some(bytes) => SourceText::from_bytes(bytes),
+        None => SourceText::read(&path, shared.load.max_file_bytes),
     };
     let source = match read {
         Ok(source) => source,
         Err(error) => {
             result.unknown = stem;
-            if job.reported {
+            if reported {
                 let rule = match &error {
                     ReadError::Io { source, .. } => io_error::finding(format!(
                         "cannot read this file: {}; check that it exists and that you may read it",
@@ -487,7 +690,7 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
         Ok(document) => document,
         Err(error) => {
             result.unknown = stem;
-            if job.reported {
+            if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
                     push(&mut result, rule, Some(&source));
@@ -499,27 +702,33 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
     };
 
     // The ids, from the YAML itself: a type error elsewhere does not empty the index.
-    let guide_id = document.value.get("id").and_then(Value::as_str);
-    match guide_id {
+    let guide_id: Option<Box<str>> = document
+        .value
+        .get("id")
+        .and_then(Value::as_str)
+        .map(Into::into);
+    let local = match &guide_id {
         Some(id) => {
-            let mut ids = HashMap::new();
-            let mut declarations = duplicate_id::raw_declarations(&document.value);
-            declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
-            for declaration in declarations {
-                ids.entry(declaration.id.into_boxed_str())
-                    .or_insert(declaration.kind);
-            }
-            result.ids = Some(GuideIds {
-                guide: id.to_owned(),
-                file: job.display.clone(),
-                ids,
-            });
-            let span = document.source_map.nearest("/id").value;
-            result.id_site = Some((span, shown_line(&source, span.start.line)));
+            let declared = duplicate_id::declared_ids(&document.value);
+            let local = if duplicate_id::has_repeats(&declared) {
+                // The first declaration *in the file* wins: order by position.
+                let mut declarations = duplicate_id::raw_declarations(&document.value);
+                declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
+                GuideIds::new(declarations.iter().map(|d| (d.id.as_str(), d.kind)))
+            } else {
+                GuideIds::new(declared)
+            };
+            result.guide_id = Some(id.clone());
+            result.ids = Some(local.clone());
+            result.id_span = Some(document.source_map.nearest("/id").value);
+            local
         }
-        None => result.unknown = stem.clone(),
-    }
-    if !job.reported {
+        None => {
+            result.unknown = stem.clone();
+            GuideIds::default()
+        }
+    };
+    if !reported {
         return result;
     }
 
@@ -533,7 +742,7 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
     // From the borrowed value, as the core's loader does: no copy of the document.
     let guide = Guide::deserialize(&document.value).ok();
     let file = GuideFile {
-        path: job.path.clone(),
+        path,
         source,
         document,
         violations,
@@ -561,35 +770,71 @@ fn analyse(job: &Job, shared: &Shared<'_>) -> FileResult {
                 && matches!(value.pointer(pointer), Some(Value::String(_)))
         })
     });
-    if let Some(guide) = &file.guide {
-        result.references = guide
-            .references()
-            .into_iter()
-            .map(|site| {
-                let span = map.nearest(&site.pointer).value;
-                let line = shown_line(&file.source, span.start.line);
-                PendingReference { site, span, line }
-            })
-            .collect();
+    let GuideFile {
+        path,
+        source,
+        guide,
+        ..
+    } = file;
+    if let Some(guide) = &guide {
+        let dangling_on = config.severity(DanglingReference::NAME).is_some();
+        for site in guide.references() {
+            let span = map.nearest(&site.pointer).value;
+            if !is_local(&site, guide_id.as_deref()) {
+                result
+                    .extra()
+                    .references
+                    .push(PendingReference { site, span });
+            } else if dangling_on && let Some(message) = resolve_locally(&local, &site) {
+                let rule = RuleFinding {
+                    rule: DanglingReference::NAME,
+                    span,
+                    pointer: site.pointer,
+                    message,
+                };
+                push(&mut result, rule, Some(&source));
+            }
+        }
     }
-    if shared.keep_guides {
-        result.guide = file.guide;
+    if from_stdin
+        && result
+            .extra
+            .as_ref()
+            .is_some_and(|e| !e.references.is_empty())
+    {
+        result.extra().stdin = Some(source);
+    }
+    if let Some(guide) = guide {
+        let linted = LintedGuide {
+            source: source_name(&path, shared.content_root),
+            path: result.display.clone(),
+            guide,
+        };
+        result.rendered = Some(render(&linted));
+        if shared.keep_guides {
+            result.guide = Some(Box::new(linted));
+        }
     }
     result
 }
 
 /// Reads the suppression comments of a file.
-fn take_directives(
-    result: &mut FileResult,
+fn take_directives<R>(
+    result: &mut FileResult<R>,
     source: &SourceText,
     inside_scalar: impl Fn(Position) -> bool,
 ) {
-    result.directives = suppression::directives(source.as_str(), inside_scalar);
-    for directive in &result.directives {
+    let directives = suppression::directives(source.as_str(), inside_scalar);
+    if directives.is_empty() {
+        return;
+    }
+    let extra = result.extra();
+    for directive in &directives {
         if let Some(line) = shown_line(source, directive.line) {
-            result.directive_lines.insert(directive.line, line);
+            extra.directive_lines.insert(directive.line, line);
         }
     }
+    extra.directives = directives;
 }
 
 /// The longest source line a finding carries, in bytes.

@@ -12,5 +12,7 @@ pub mod rules;
 pub mod suppression;
 
 pub use config::{Config, ConfigError, FailOn};
-pub use engine::{LintError, LintReport, LintRequest, LintedGuide, StdinInput, lint};
+pub use engine::{
+    LintError, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming,
+};
 pub use finding::{Finding, RuleInfo, Severity};

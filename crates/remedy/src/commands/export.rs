@@ -1,19 +1,21 @@
 //! `remedy export json|csv|pdf`.
 
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use remedy_core::id::is_valid_id;
 use remedy_core::source::describe_io;
-use remedy_export::ExportGuide;
-use remedy_export::csv::{CsvOptions, export_csv};
-use remedy_export::json::{export_json, write_json, write_jsonl};
+use remedy_export::csv::{CsvOptions, CsvWriter, render_csv_guide};
+use remedy_export::json::{JsonWriter, render_json_guide};
+use remedy_export::output::StagedFile;
 use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
+use remedy_export::{ExportError, ExportGuide};
 use remedy_lint::LintedGuide;
 
-use super::lint::{lint_for_export, shown};
+use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
-use crate::cli::{ExportCommand, PageSizeArg};
+use crate::cli::{CsvArgs, ExportCommand, JsonArgs, PageSizeArg};
 use crate::terminal::Progress;
 
 impl From<PageSizeArg> for PageSize {
@@ -25,74 +27,178 @@ impl From<PageSizeArg> for PageSize {
     }
 }
 
-/// The guides to export. Output file names are made from guide ids, so with `--force` a guide
-/// whose id fails the id pattern (`../../evil`, `/tmp/x`) is left out, never written outside the
-/// output folder; and of several guides with one id only the first (by path) is kept, so that
-/// one output file is not written twice.
+/// Which guides go into an export. Output file names and table keys are made from guide ids,
+/// so with `--force` a guide whose id fails the id pattern (`../../evil`, `/tmp/x`) is left
+/// out, never written outside the output folder; and of several guides with one id only the
+/// first (by path) is kept, so that one output file is not written twice.
+#[derive(Debug, Default)]
+struct Admission {
+    seen: HashSet<String>,
+}
+
+impl Admission {
+    /// `Ok` when the guide goes in; else the warning that says why not.
+    fn admit(&mut self, id: &str, path: &Path) -> Result<(), String> {
+        if !is_valid_id(id) {
+            return Err(format!(
+                "remedy: warning: {} not exported: its id `{id}` is not a valid id, so it cannot name an output file; fix the id",
+                path.display()
+            ));
+        }
+        if !self.seen.insert(id.to_owned()) {
+            return Err(format!(
+                "remedy: warning: {} not exported: another guide already has the id `{id}`; give each guide its own id",
+                path.display()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The guides to export, of guides kept in memory (see [`Admission`]).
 pub(super) fn export_guides(guides: &[LintedGuide]) -> Vec<ExportGuide<'_>> {
-    let mut seen = std::collections::HashSet::new();
+    let mut admission = Admission::default();
     let mut export = Vec::with_capacity(guides.len());
     for linted in guides {
-        let id = linted.guide.id.as_str();
-        if !is_valid_id(id) {
-            eprintln!(
-                "remedy: warning: {} not exported: its id `{id}` is not a valid id, so it cannot name an output file; fix the id",
-                linted.path.display()
-            );
-            continue;
+        match admission.admit(linted.guide.id.as_str(), &linted.path) {
+            Ok(()) => export.push(ExportGuide {
+                guide: &linted.guide,
+                source: &linted.source,
+            }),
+            Err(warning) => eprintln!("{warning}"),
         }
-        if !seen.insert(id) {
-            eprintln!(
-                "remedy: warning: {} not exported: another guide already has the id `{id}`; give each guide its own id",
-                linted.path.display()
-            );
-            continue;
-        }
-        export.push(ExportGuide {
-            guide: &linted.guide,
-            source: &linted.source,
-        });
     }
     export
 }
 
-pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String> {
-    let common = match &command {
-        ExportCommand::Json(args) => &args.common,
-        ExportCommand::Csv(args) => &args.common,
-        ExportCommand::Pdf(args) => &args.common,
+/// One guide, rendered for a streaming export on a lint worker thread.
+struct Rendered<T> {
+    id: String,
+    path: PathBuf,
+    output: Result<T, String>,
+}
+
+fn rendered<T, E: ToString>(
+    linted: &LintedGuide,
+    render: impl FnOnce(&ExportGuide<'_>) -> Result<T, E>,
+) -> Rendered<T> {
+    let export = ExportGuide {
+        guide: &linted.guide,
+        source: &linted.source,
     };
-    let report = match lint_for_export(session, &common.paths, common.force)? {
-        Ok(report) => report,
-        Err(outcome) => return Ok(outcome),
-    };
-    let export = export_guides(&report.guides);
-    match command {
-        ExportCommand::Json(args) => {
-            if args.output.as_os_str() == "-" {
-                let mut stdout = std::io::stdout().lock();
-                let written = if args.jsonl {
-                    write_jsonl(&export, &mut stdout)
-                } else {
-                    write_json(&export, &mut stdout)
-                };
-                written
-                    .and_then(|()| stdout.flush())
-                    .map_err(|e| format!("cannot write to standard output: {}", describe_io(&e)))?;
-            } else {
-                export_json(&export, &args.output, args.jsonl).map_err(|e| e.to_string())?;
-                done(session, &format!("{} guides", export.len()), &args.output);
+    Rendered {
+        id: linted.guide.id.as_str().to_owned(),
+        path: linted.path.clone(),
+        output: render(&export).map_err(|e| e.to_string()),
+    }
+}
+
+/// The sequential end of a streaming export: admits guides in file order and hands them to the
+/// writer, opened at the first guide (so that a lint run that fails leaves no trace), keeping
+/// the first error; warnings wait until the export is known to be used.
+struct Stream<W, T> {
+    admission: Admission,
+    warnings: Vec<String>,
+    writer: Option<W>,
+    error: Option<String>,
+    open: Box<Open<W>>,
+    push: Box<Push<W, T>>,
+}
+
+/// Opens an export's writer.
+type Open<W> = dyn FnMut() -> Result<W, String> + Send;
+/// Adds one rendered guide to it.
+type Push<W, T> = dyn FnMut(&mut W, T) -> Result<(), String> + Send;
+
+impl<W, T> Stream<W, T> {
+    fn new(
+        open: impl FnMut() -> Result<W, String> + Send + 'static,
+        push: impl FnMut(&mut W, T) -> Result<(), String> + Send + 'static,
+    ) -> Self {
+        Self {
+            admission: Admission::default(),
+            warnings: Vec::new(),
+            writer: None,
+            error: None,
+            open: Box::new(open),
+            push: Box::new(push),
+        }
+    }
+
+    fn accept(&mut self, rendered: Rendered<T>) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(warning) = self.admission.admit(&rendered.id, &rendered.path) {
+            self.warnings.push(warning);
+            return;
+        }
+        let output = match rendered.output {
+            Ok(output) => output,
+            Err(error) => {
+                self.error = Some(format!("{}: {error}", rendered.path.display()));
+                return;
             }
+        };
+        let writer = match self.writer.take() {
+            Some(writer) => Ok(writer),
+            None => (self.open)(),
+        };
+        match writer {
+            Ok(mut writer) => {
+                if let Err(error) = (self.push)(&mut writer, output) {
+                    self.error = Some(error);
+                }
+                self.writer = Some(writer);
+            }
+            Err(error) => self.error = Some(error),
         }
-        ExportCommand::Csv(args) => {
-            let options = CsvOptions {
-                bom: args.bom,
-                excel_safe: args.excel_safe,
-            };
-            export_csv(&export, &args.output, &options).map_err(|e| e.to_string())?;
-            done(session, "6 tables and datapackage.json", &args.output);
+    }
+
+    /// The writer with every admitted guide in it, once the lint run allows the export.
+    fn finish(mut self) -> Result<W, String> {
+        for warning in &self.warnings {
+            eprintln!("{warning}");
         }
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        match self.writer.take() {
+            Some(writer) => Ok(writer),
+            None => (self.open)(),
+        }
+    }
+}
+
+/// The folders of `dir` (itself included) that do not exist yet, deepest first: a streaming
+/// export creates them when its first guide comes, and removes them again (when still empty)
+/// if the lint run then refuses the export, so that a refused export leaves no trace.
+fn missing_folders(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .take_while(|folder| std::fs::symlink_metadata(folder).is_err())
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+fn remove_if_empty(folders: &[PathBuf]) {
+    for folder in folders {
+        // `remove_dir` never removes a folder with anything in it.
+        let _ = std::fs::remove_dir(folder);
+    }
+}
+
+pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String> {
+    match command {
+        ExportCommand::Json(args) => run_json(session, args),
+        ExportCommand::Csv(args) => run_csv(session, args),
         ExportCommand::Pdf(args) => {
+            // The book and the related-guide titles of each handout need every guide.
+            let report = match lint_for_export(session, &args.common.paths, args.common.force)? {
+                Ok(report) => report,
+                Err(outcome) => return Ok(outcome),
+            };
+            let export = export_guides(&report.guides);
             let options = PdfOptions {
                 page_size: args.page_size.into(),
             };
@@ -103,8 +209,112 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
                 args.book.as_deref(),
                 &options,
             )?;
+            Ok(Outcome::Clean)
         }
     }
+}
+
+fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
+    let jsonl = args.jsonl;
+    let render =
+        move |linted: &LintedGuide| rendered(linted, |export| render_json_guide(export, jsonl));
+    if args.output.as_os_str() == "-" {
+        // Standard output cannot be taken back: the export waits in memory for the verdict.
+        let mut stream = Stream::new(
+            move || JsonWriter::new(Vec::new(), jsonl).map_err(|e| e.to_string()),
+            |writer: &mut JsonWriter<Vec<u8>>, bytes: Vec<u8>| {
+                writer.push(&bytes).map_err(|e| e.to_string())
+            },
+        );
+        let verdict = lint_streaming_for_export(
+            session,
+            &args.common.paths,
+            args.common.force,
+            &render,
+            &mut |guide| stream.accept(guide),
+        )?;
+        if let Err(outcome) = verdict {
+            return Ok(outcome);
+        }
+        let bytes = stream
+            .finish()?
+            .finish()
+            .map_err(|e| format!("cannot write the export: {}", describe_io(&e)))?;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("cannot write to standard output: {}", describe_io(&e)))?;
+        return Ok(Outcome::Clean);
+    }
+    let path = args.output.clone();
+    let created = missing_folders(path.parent().unwrap_or(Path::new("")));
+    let opened = path.clone();
+    let written = path.clone();
+    let mut stream = Stream::new(
+        move || {
+            let file = StagedFile::create(&opened).map_err(|e| e.to_string())?;
+            JsonWriter::new(file, jsonl)
+                .map_err(|e| ExportError::io("write", &opened, e).to_string())
+        },
+        move |writer: &mut JsonWriter<StagedFile>, bytes: Vec<u8>| {
+            writer
+                .push(&bytes)
+                .map_err(|e| ExportError::io("write", &written, e).to_string())
+        },
+    );
+    let verdict = lint_streaming_for_export(
+        session,
+        &args.common.paths,
+        args.common.force,
+        &render,
+        &mut |guide| stream.accept(guide),
+    )?;
+    if let Err(outcome) = verdict {
+        drop(stream);
+        remove_if_empty(&created);
+        return Ok(outcome);
+    }
+    let writer = stream.finish()?;
+    let count = writer.len();
+    writer
+        .finish()
+        .map_err(|e| ExportError::io("write", &path, e).to_string())?
+        .commit()
+        .map_err(|e| e.to_string())?;
+    done(session, &format!("{count} guides"), &path);
+    Ok(Outcome::Clean)
+}
+
+fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
+    let options = CsvOptions {
+        bom: args.bom,
+        excel_safe: args.excel_safe,
+    };
+    let dir = args.output.clone();
+    let created = missing_folders(&dir);
+    let render =
+        move |linted: &LintedGuide| rendered(linted, |export| render_csv_guide(export, &options));
+    let mut stream = Stream::new(
+        move || CsvWriter::create(&dir, &options).map_err(|e| e.to_string()),
+        |writer: &mut CsvWriter, records: [Vec<u8>; 6]| {
+            writer.push(&records).map_err(|e| e.to_string())
+        },
+    );
+    let verdict = lint_streaming_for_export(
+        session,
+        &args.common.paths,
+        args.common.force,
+        &render,
+        &mut |guide| stream.accept(guide),
+    )?;
+    if let Err(outcome) = verdict {
+        drop(stream);
+        remove_if_empty(&created);
+        return Ok(outcome);
+    }
+    stream.finish()?.finish().map_err(|e| e.to_string())?;
+    done(session, "6 tables and datapackage.json", &args.output);
     Ok(Outcome::Clean)
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use remedy_core::source::describe_io;
 use remedy_lint::report::{Format, ReportInput, write_report};
-use remedy_lint::{LintReport, LintRequest, StdinInput, lint, rules};
+use remedy_lint::{LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules};
 
 use super::{Outcome, Session};
 use crate::cli::{FormatArg, LintArgs};
@@ -109,6 +109,29 @@ pub(super) fn lint_for_export(
     force: bool,
 ) -> Result<Result<LintReport, Outcome>, String> {
     let report = lint(&request(session, paths.to_vec(), true)).map_err(|e| e.to_string())?;
+    judge_for_export(session, report, force)
+}
+
+/// As [`lint_for_export`], but streams each guide through `render` (on the worker threads) and
+/// `sink` (in file order) while linting, instead of keeping the guides: the export is staged as
+/// the lint runs, and used only when this returns the report.
+pub(super) fn lint_streaming_for_export<R: Send>(
+    session: &Session,
+    paths: &[PathBuf],
+    force: bool,
+    render: &(dyn Fn(&LintedGuide) -> R + Sync),
+    sink: &mut (dyn FnMut(R) + Send),
+) -> Result<Result<LintReport, Outcome>, String> {
+    let report = lint_streaming(&request(session, paths.to_vec(), false), render, sink)
+        .map_err(|e| e.to_string())?;
+    judge_for_export(session, report, force)
+}
+
+fn judge_for_export(
+    session: &Session,
+    report: LintReport,
+    force: bool,
+) -> Result<Result<LintReport, Outcome>, String> {
     if !report.findings.is_empty() {
         let mut stderr = std::io::stderr().lock();
         print_report(session, &report, Format::Human, &mut stderr)?;
