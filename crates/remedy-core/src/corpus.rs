@@ -56,8 +56,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
     // Identity → index in `files`. A file reached by several paths (a link, a loop through a
     // link that leaves the folder) is named by its shortest path, not by whichever the walk met
     // first: `content/a.yaml`, never `content/up/content/a.yaml`.
-    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
-    let mut add = |files: &mut Vec<PathBuf>, path: PathBuf| match seen.entry(identity(&path)) {
+    let mut seen: HashMap<FileKey, usize> = HashMap::new();
+    let mut add = |files: &mut Vec<PathBuf>, path: PathBuf| match seen.entry(file_key(&path)) {
         Entry::Vacant(slot) => {
             slot.insert(files.len());
             files.push(path);
@@ -129,6 +129,31 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
         .problems
         .sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     Ok(discovery)
+}
+
+/// What makes two paths the same file.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum FileKey {
+    /// Device and inode: one `stat`, where resolving every link of the path costs a system
+    /// call per folder on the way (a tenth of a lint run's time on a large corpus).
+    #[cfg(unix)]
+    Inode(u64, u64),
+    /// The path with every link resolved.
+    Path(PathBuf),
+}
+
+#[cfg(unix)]
+fn file_key(path: &Path) -> FileKey {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(path) {
+        Ok(metadata) => FileKey::Inode(metadata.dev(), metadata.ino()),
+        Err(_) => FileKey::Path(identity(path)),
+    }
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path) -> FileKey {
+    FileKey::Path(identity(path))
 }
 
 /// A link's own identity (its folder resolved, its name kept), since the link itself may not

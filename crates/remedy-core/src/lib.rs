@@ -23,5 +23,8 @@ pub use model::{
     StepVisit, TimeRange,
 };
 pub use position::{NodeSpan, Position, SourceMap, Span};
-pub use references::{Declaration, Expected, GuideIds, IdIndex, IdKind, ReferenceSite, Resolution};
+pub use references::{
+    Declaration, Expected, GuideIds, HashedResolution, IdHash, IdIndex, IdKind, ReferenceSite,
+    Resolution,
+};
 pub use source::SourceText;

@@ -293,16 +293,30 @@ pub fn render_json_guide(guide: &ExportGuide<'_>, jsonl: bool) -> serde_json::Re
         line.push(b'\n');
         return Ok(line);
     }
-    let pretty = serde_json::to_vec_pretty(&exported)?;
-    // Strings never hold a raw newline in JSON: every `\n` starts a line of the structure.
-    let mut indented = Vec::with_capacity(pretty.len() + pretty.len() / 8);
-    for &byte in &pretty {
-        indented.push(byte);
-        if byte == b'\n' {
-            indented.extend_from_slice(ELEMENT_INDENT);
+    // Strings never hold a raw newline in JSON: every `\n` starts a line of the structure,
+    // and is followed by the indentation of an element of `guides`.
+    let mut indented = Indented(Vec::with_capacity(64 * 1024));
+    serde_json::to_writer_pretty(&mut indented, &exported)?;
+    Ok(indented.0)
+}
+
+/// Bytes with [`ELEMENT_INDENT`] after every newline.
+struct Indented(Vec<u8>);
+
+impl Write for Indented {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        for line in bytes.split_inclusive(|&byte| byte == b'\n') {
+            self.0.extend_from_slice(line);
+            if line.ends_with(b"\n") {
+                self.0.extend_from_slice(ELEMENT_INDENT);
+            }
         }
+        Ok(bytes.len())
     }
-    Ok(indented)
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The indentation of an element of `guides` in the pretty-printed document.

@@ -9,7 +9,6 @@
 //! reference sites are taken (unless the caller asks to keep the guides).
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -18,8 +17,8 @@ use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
 use remedy_core::yaml::{self, YamlError};
 use remedy_core::{
-    Expected, Guide, GuideFile, GuideIds, IdIndex, LoadError, LoadOptions, Position, Reference,
-    ReferenceSite, Resolution, SourceText, Span,
+    Expected, Guide, GuideFile, GuideIds, HashedResolution, IdHash, IdIndex, LoadError,
+    LoadOptions, Position, Reference, ReferenceSite, Resolution, SourceText,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -176,80 +175,46 @@ struct Job {
     stdin: Option<Vec<u8>>,
 }
 
-/// A reference into another guide, resolved once every file is indexed.
-#[derive(Debug)]
-struct PendingReference {
-    site: ReferenceSite,
-    span: Span,
-}
-
-/// Every file's references into other guides, waiting for the index: in one list, their text
-/// in one buffer, so that ten thousand files do not leave two small allocations per reference
-/// scattered through the heap (which cost far more resident memory than their bytes).
-#[derive(Debug, Default)]
-struct PendingReferences {
-    text: String,
-    items: Vec<Pending>,
-}
-
-#[derive(Debug)]
+/// A reference into another guide, waiting for the index: hashes and the reference's place in
+/// [`Guide::references`], no text. Fifty thousand of them cost about 1.6 MB; a finding's text,
+/// pointer and position are read again from the file in the rare case one does not resolve.
+#[derive(Debug, Clone, Copy)]
 struct Pending {
-    /// The index of the file in the results.
-    file: usize,
-    reference: Range<usize>,
-    pointer: Range<usize>,
+    /// The guide it points into (for `related`, the guide it names).
+    guide: IdHash,
+    /// The id inside that guide; unused for `related` (`Expected::Guide`).
+    id: IdHash,
+    /// The index of the file in the results (set once the file is done).
+    file: u32,
+    /// Its index in the guide's [`Guide::references`].
+    ordinal: u16,
     expected: Expected,
-    span: Span,
 }
 
-impl PendingReferences {
-    fn push(&mut self, file: usize, pending: PendingReference) {
-        let mut stored = |text: &str| {
-            let start = self.text.len();
-            self.text.push_str(text);
-            start..self.text.len()
-        };
-        let reference = stored(pending.site.reference.as_str());
-        let pointer = stored(&pending.site.pointer);
-        self.items.push(Pending {
-            file,
-            reference,
-            pointer,
-            expected: pending.site.expected,
-            span: pending.span,
-        });
-    }
+/// Whether a reference into another guide resolves.
+fn resolves(index: &IdIndex, reference: &Pending) -> bool {
+    let id = (reference.expected != Expected::Guide).then_some(reference.id);
+    index.resolve_hashed(reference.guide, id, reference.expected) == HashedResolution::Found
+}
 
-    fn site(&self, pending: &Pending) -> ReferenceSite {
-        ReferenceSite {
-            reference: Reference(self.text[pending.reference.clone()].to_owned()),
-            pointer: self.text[pending.pointer.clone()].to_owned(),
-            expected: pending.expected,
-        }
+fn dangling(reference: &Pending) -> CrossFinding {
+    CrossFinding::Dangling {
+        ordinal: reference.ordinal,
     }
 }
 
 /// What one file leaves behind once its document is dropped: for a clean file of a large
-/// corpus, its names, its compact ids and its few references into other guides.
+/// corpus, its display name and two hashes (its ids went into the index).
 #[derive(Debug)]
-struct FileResult<R> {
+struct FileResult {
     display: PathBuf,
     reported: bool,
-    /// The guide's id.
-    guide_id: Option<Box<str>>,
-    /// The ids inside the guide, until they move into the index.
-    ids: Option<GuideIds>,
-    /// Where the guide's `id` value is.
-    id_span: Option<Span>,
-    /// The file's stem when its ids are unknown (it does not load): references into it are not
-    /// checked, so that one broken file does not turn every link to it into a finding.
-    unknown: Option<Box<str>>,
+    /// The guide's id, or the stem of a file whose ids are unknown.
+    identity: Identity,
     /// Findings, suppressions and references into other guides: boxed, as most files of a
     /// large corpus have none of them.
     extra: Option<Box<FileExtra>>,
-    rendered: Option<R>,
     guide: Option<Box<LintedGuide>>,
-    internal: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -259,15 +224,46 @@ struct FileExtra {
     directives: Vec<Directive>,
     /// The text of each line that holds a suppression comment.
     directive_lines: HashMap<u32, String>,
-    references: Vec<PendingReference>,
-    /// Standard input's text: it cannot be read again for the source lines of cross-guide
-    /// findings.
+    references: Vec<Pending>,
+    /// Standard input's text: it cannot be read again for cross-guide findings.
     stdin: Option<SourceText>,
+    /// A bug in remedy met while linting this file.
+    internal: Option<String>,
 }
 
-impl<R> FileResult<R> {
+/// What the index knows a file by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Identity {
+    /// Its guide id.
+    Guide(IdHash),
+    /// The file's stem, when its ids are unknown (it does not load): references into it are not
+    /// checked, so that one broken file does not turn every link to it into a finding.
+    Unknown(IdHash),
+    /// Neither (a file named without a stem).
+    None,
+}
+
+impl FileResult {
     fn extra(&mut self) -> &mut FileExtra {
         self.extra.get_or_insert_with(Box::default)
+    }
+
+    fn guide_id(&self) -> Option<IdHash> {
+        match self.identity {
+            Identity::Guide(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn unknown(&self) -> Option<IdHash> {
+        match self.identity {
+            Identity::Unknown(stem) => Some(stem),
+            _ => None,
+        }
+    }
+
+    fn set_unknown(&mut self, stem: Option<IdHash>) {
+        self.identity = stem.map_or(Identity::None, Identity::Unknown);
     }
 }
 
@@ -277,7 +273,17 @@ impl FileExtra {
             && self.directives.is_empty()
             && self.references.is_empty()
             && self.stdin.is_none()
+            && self.internal.is_none()
     }
+}
+
+/// A cross-guide finding found from hashes, to be written out once its file is read again.
+#[derive(Debug, Clone, Copy)]
+enum CrossFinding {
+    /// The guide id is also used by this other file.
+    GuideIdTaken { other: usize },
+    /// This reference (by its index in [`Guide::references`]) does not resolve.
+    Dangling { ordinal: u16 },
 }
 
 /// What every file job shares.
@@ -348,11 +354,8 @@ fn run<R: Send>(
         let must_resolve = !root.files.is_empty() || stdin_key.is_some() || named.len() > 1;
         for (files, reported) in [(found.files, true), (root.files, false)] {
             for path in files {
-                let fresh = if must_resolve {
-                    seen.insert(identity(&path))
-                } else {
-                    seen.insert(path.clone())
-                };
+                // One walk gives each file once already.
+                let fresh = !must_resolve || seen.insert(identity(&path));
                 if fresh {
                     jobs.push(Job {
                         display: displayer(&path),
@@ -376,35 +379,53 @@ fn run<R: Send>(
     };
     // The index of every guide's ids, filled as files are done.
     let mut index = IdIndex::with_capacity(jobs.len(), 64);
-    let mut pending = PendingReferences::default();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut repeated: HashSet<IdHash> = HashSet::new();
+    let mut cross: Vec<(usize, CrossFinding)> = Vec::new();
+    let dangling_on = config.severity(DanglingReference::NAME).is_some();
     let round = FILES_PER_THREAD_AND_ROUND * rayon::current_num_threads().max(1);
-    let mut results: Vec<FileResult<R>> = Vec::with_capacity(jobs.len());
+    let mut results: Vec<FileResult> = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
     loop {
         let batch: Vec<Job> = jobs.by_ref().take(round).collect();
         if batch.is_empty() {
             break;
         }
-        let done: Vec<FileResult<R>> = batch
+        let done: Vec<Analysed<R>> = batch
             .into_par_iter()
             .map(|job| analyse(job, &shared, render))
             .collect();
-        for mut result in done {
-            if let Some(rendered) = result.rendered.take() {
+        for Analysed {
+            mut result,
+            ids,
+            rendered,
+        } in done
+        {
+            if let Some(rendered) = rendered {
                 sink(rendered);
             }
-            if let (Some(guide), Some(ids)) = (&result.guide_id, result.ids.take()) {
-                // A second file with the same guide id is reported below, not here.
-                index.insert(guide, &ids);
+            if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
+                && !index.insert(guide, &ids)
+            {
+                // A second file with this guide id: reported below.
+                repeated.insert(guide);
             }
-            // What stays to the end is allocated here, not among the worker's short-lived
-            // allocations, where each small survivor would pin the heap above the files it
-            // outlives (that cost three times the live data in resident memory).
-            result.guide_id = result.guide_id.take().map(|id| Box::from(&*id));
-            result.unknown = result.unknown.take().map(|stem| Box::from(&*stem));
             if let Some(extra) = &mut result.extra {
+                if let Some(internal) = extra.internal.take() {
+                    return Err(LintError::Internal(internal));
+                }
+                let file = u32::try_from(results.len()).unwrap_or(u32::MAX);
                 for reference in extra.references.drain(..) {
-                    pending.push(results.len(), reference);
+                    let reference = Pending { file, ..reference };
+                    // Into a guide already indexed: resolved now, so that only references to
+                    // guides still to come wait (about half of them, in a linked corpus).
+                    if index.contains(reference.guide) {
+                        if !resolves(&index, &reference) && dangling_on {
+                            cross.push((results.len(), dangling(&reference)));
+                        }
+                    } else {
+                        pending.push(reference);
+                    }
                 }
                 if extra.is_empty() {
                     result.extra = None;
@@ -413,38 +434,32 @@ fn run<R: Send>(
             results.push(result);
         }
     }
-    if let Some(internal) = results.iter().find_map(|r| r.internal.clone()) {
-        return Err(LintError::Internal(internal));
-    }
-    results.shrink_to_fit();
 
-    // Guide ids used by several files.
-    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Cross-guide findings, from hashes: a guide id used by several files, and references
+    // into other guides that do not resolve.
+    let mut holders: HashMap<IdHash, Vec<usize>> = HashMap::new();
     for (i, result) in results.iter().enumerate() {
-        if let Some(guide) = &result.guide_id {
+        if let Some(guide) = result.guide_id().filter(|guide| repeated.contains(guide)) {
             holders.entry(guide).or_default().push(i);
         }
     }
-    let unknown: HashSet<&str> = results
+    let unknown: HashSet<IdHash> = results
         .iter()
-        .filter_map(|r| r.unknown.as_deref())
-        .filter(|stem| !index.contains(stem))
+        .filter_map(FileResult::unknown)
+        .filter(|stem| !index.contains(*stem))
         .collect();
-
-    let mut cross: Vec<Vec<Finding>> = results.iter().map(|_| Vec::new()).collect();
-    for (i, result) in results.iter().enumerate() {
-        if !result.reported {
-            continue;
-        }
-        let Some(guide) = &result.guide_id else {
-            continue;
-        };
-        // duplicate-id across files: the later file names the first; the first names the next
-        // one only when that one is not reported itself (only some files are linted).
-        if let (Some(others), Some(span)) = (holders.get(&**guide), result.id_span) {
-            let first = others[0];
-            let other = if first != i {
-                Some(first)
+    if config.severity(DuplicateId::NAME).is_some() {
+        for (i, result) in results.iter().enumerate() {
+            let (true, Some(guide)) = (result.reported, result.guide_id()) else {
+                continue;
+            };
+            // The later file names the first; the first names the next one only when that
+            // one is not reported itself (only some files are linted).
+            let Some(others) = holders.get(&guide).filter(|others| others.len() > 1) else {
+                continue;
+            };
+            let other = if others[0] != i {
+                Some(others[0])
             } else {
                 others
                     .iter()
@@ -452,48 +467,53 @@ fn run<R: Send>(
                     .copied()
                     .find(|&o| !results[o].reported)
             };
-            if let Some(other) = other
-                && let Some(severity) = config.severity(DuplicateId::NAME)
-            {
-                cross[i].push(Finding {
-                    file: result.display.clone(),
-                    span,
-                    pointer: "/id".into(),
-                    rule: DuplicateId::NAME,
-                    severity,
-                    message: duplicate_id::guide_message(guide, &results[other].display),
-                    source_line: None,
-                });
-            }
-        }
-    }
-    if let Some(severity) = config.severity(DanglingReference::NAME) {
-        for item in &pending.items {
-            let result = &results[item.file];
-            let Some(guide) = &result.guide_id else {
-                continue;
-            };
-            let site = pending.site(item);
-            if let Some(message) = resolve_across(&index, guide, &site, &unknown) {
-                cross[item.file].push(Finding {
-                    file: result.display.clone(),
-                    span: item.span,
-                    pointer: site.pointer,
-                    rule: DanglingReference::NAME,
-                    severity,
-                    message,
-                    source_line: None,
-                });
+            if let Some(other) = other {
+                cross.push((i, CrossFinding::GuideIdTaken { other }));
             }
         }
     }
     drop(holders);
+    if dangling_on {
+        for item in &pending {
+            let file = item.file as usize;
+            let from = results.get(file).and_then(FileResult::guide_id);
+            if Some(item.guide) != from && unknown.contains(&item.guide) {
+                continue;
+            }
+            if !resolves(&index, item) {
+                cross.push((file, dangling(item)));
+            }
+        }
+    }
+    drop(pending);
+    cross.sort_by_key(|(file, _)| *file);
+    // By file, in file order, for the few files that have any.
+    let mut cross_findings: Vec<(usize, Vec<Finding>)> = Vec::new();
+    for found in cross.chunk_by(|a, b| a.0 == b.0) {
+        let file = found[0].0;
+        let result = &results[file];
+        let kinds: Vec<CrossFinding> = found.iter().map(|(_, finding)| *finding).collect();
+        let findings = cross_file_findings(
+            CrossFile {
+                display: &result.display,
+                stdin: result.extra.as_ref().and_then(|extra| extra.stdin.as_ref()),
+                cwd,
+            },
+            &kinds,
+            |other| results[other].display.clone(),
+            (&index, &unknown),
+            &shared,
+        );
+        cross_findings.push((file, findings));
+    }
 
     // Suppressions, then everything together.
     let mut report = LintReport::default();
     let enabled = |rule: &str| config.severity(rule).is_some();
     let unused_severity = config.severity(rules::UnusedSuppression::NAME);
-    for (result, mut extra_findings) in results.into_iter().zip(cross) {
+    let mut cross_findings = cross_findings.into_iter().peekable();
+    for (i, result) in results.into_iter().enumerate() {
+        let extra_findings = cross_findings.next_if(|(file, _)| *file == i);
         if !result.reported {
             continue;
         }
@@ -501,21 +521,9 @@ fn run<R: Send>(
             mut findings,
             directives,
             directive_lines,
-            stdin,
             ..
         } = result.extra.map(|extra| *extra).unwrap_or_default();
-        if !extra_findings.is_empty() {
-            // The source lines of cross-guide findings are read again now, rather than kept
-            // for every file in case one is needed.
-            let path = cwd.join(&result.display);
-            let source = stdin.or_else(|| SourceText::read(&path, shared.load.max_file_bytes).ok());
-            if let Some(source) = &source {
-                for finding in &mut extra_findings {
-                    finding.source_line = shown_line(source, finding.span.start.line);
-                }
-            }
-            findings.extend(extra_findings);
-        }
+        findings.extend(extra_findings.into_iter().flat_map(|(_, found)| found));
         let (kept, unused) = suppression::apply(findings, &directives, enabled);
         report.findings.extend(kept);
         if let Some(severity) = unused_severity {
@@ -586,15 +594,18 @@ fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {
 /// `None`.
 fn resolve_across(
     index: &IdIndex,
-    from: &str,
+    from: Option<IdHash>,
     site: &ReferenceSite,
-    unknown: &HashSet<&str>,
+    unknown: &HashSet<IdHash>,
 ) -> Option<String> {
     let target_guide = match site.reference.guide() {
         None if site.expected == Expected::Guide => Some(site.reference.as_str()),
         other => other,
     };
-    if target_guide.is_some_and(|guide| guide != from && unknown.contains(guide)) {
+    if let Some(target) = target_guide.map(IdHash::of)
+        && Some(target) != from
+        && unknown.contains(&target)
+    {
         return None;
     }
     let resolution = index.resolve(&GuideIds::default(), site);
@@ -602,6 +613,92 @@ fn resolve_across(
         return None;
     }
     dangling_reference::message(site, &resolution)
+}
+
+/// A file with cross-guide findings, to be read again.
+struct CrossFile<'a> {
+    display: &'a Path,
+    stdin: Option<&'a SourceText>,
+    cwd: &'a Path,
+}
+
+/// Writes out a file's cross-guide findings: the file is read and parsed again for the texts,
+/// pointers, positions and source lines that were not kept for every file in case one is
+/// needed. A file that changed in the meantime gets a finding that says so.
+fn cross_file_findings(
+    file: CrossFile<'_>,
+    found: &[CrossFinding],
+    other_display: impl Fn(usize) -> PathBuf,
+    (index, unknown): (&IdIndex, &HashSet<IdHash>),
+    shared: &Shared<'_>,
+) -> Vec<Finding> {
+    let config = shared.config;
+    let read;
+    let source = match file.stdin {
+        Some(source) => Some(source),
+        None => {
+            read = SourceText::read(&file.cwd.join(file.display), shared.load.max_file_bytes).ok();
+            read.as_ref()
+        }
+    };
+    let reloaded = source.and_then(|source| {
+        let document = yaml::parse(source, shared.load.yaml).ok()?;
+        let guide = Guide::deserialize(&document.value).ok();
+        Some((source, document, guide))
+    });
+    let Some((source, document, guide)) = reloaded else {
+        return config
+            .severity(io_error::IoError::NAME)
+            .map(|severity| {
+                finding(
+                    file.display,
+                    io_error::finding(
+                        "this file changed while remedy was linting it, so its links to other guides were not checked; run remedy again".into(),
+                    ),
+                    severity,
+                    None,
+                )
+            })
+            .into_iter()
+            .collect();
+    };
+    let map = &document.source_map;
+    let own = document.value.get("id").and_then(Value::as_str);
+    let references = guide.as_ref().map(Guide::references).unwrap_or_default();
+    let mut out = Vec::new();
+    for found in found {
+        let (rule, pointer, message) = match *found {
+            CrossFinding::GuideIdTaken { other } => {
+                let Some(own) = own else { continue };
+                let message = duplicate_id::guide_message(own, &other_display(other));
+                (DuplicateId::NAME, "/id".to_owned(), message)
+            }
+            CrossFinding::Dangling { ordinal } => {
+                let Some(site) = references.get(ordinal as usize) else {
+                    continue;
+                };
+                let from = own.map(IdHash::of);
+                let Some(message) = resolve_across(index, from, site, unknown) else {
+                    continue;
+                };
+                (DanglingReference::NAME, site.pointer.clone(), message)
+            }
+        };
+        let Some(severity) = config.severity(rule) else {
+            continue;
+        };
+        let span = map.nearest(&pointer).value;
+        out.push(Finding {
+            file: file.display.to_path_buf(),
+            span,
+            pointer,
+            rule,
+            severity,
+            message,
+            source_line: shown_line(source, span.start.line),
+        });
+    }
+    out
 }
 
 fn finding(
@@ -621,12 +718,22 @@ fn finding(
     }
 }
 
+/// What a worker hands back for one file.
+struct Analysed<R> {
+    /// What the file leaves behind.
+    result: FileResult,
+    /// Its ids, for the index.
+    ids: Option<GuideIds>,
+    /// Its guide, rendered for a streaming export.
+    rendered: Option<R>,
+}
+
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
 fn analyse<R>(
     job: Job,
     shared: &Shared<'_>,
     render: &(dyn Fn(&LintedGuide) -> R + Sync),
-) -> FileResult<R> {
+) -> Analysed<R> {
     let Job {
         path,
         display,
@@ -636,18 +743,18 @@ fn analyse<R>(
     let mut result = FileResult {
         display,
         reported,
-        guide_id: None,
-        ids: None,
-        id_span: None,
-        unknown: None,
+        identity: Identity::None,
         extra: None,
-        rendered: None,
         guide: None,
-        internal: None,
     };
-    let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
+    let done = |result, ids| Analysed {
+        result,
+        ids,
+        rendered: None,
+    };
+    let stem = file_stem(&path).map(IdHash::of);
     let config = shared.config;
-    let push = |result: &mut FileResult<R>, rule: RuleFinding, source: Option<&SourceText>| {
+    let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
         if let Some(severity) = config.severity(rule.rule) {
             let line = source.and_then(|s| shown_line(s, rule.span.start.line));
             let finding = finding(&result.display, rule, severity, line);
@@ -668,7 +775,7 @@ fn analyse<R>(
     let source = match read {
         Ok(source) => source,
         Err(error) => {
-            result.unknown = stem;
+            result.set_unknown(stem);
             if reported {
                 let rule = match &error {
                     ReadError::Io { source, .. } => io_error::finding(format!(
@@ -677,19 +784,19 @@ fn analyse<R>(
                     )),
                     _ => match yaml_syntax::finding(&LoadError::Read(error)) {
                         Some(rule) => rule,
-                        None => return result,
+                        None => return done(result, None),
                     },
                 };
                 push(&mut result, rule, None);
             }
-            return result;
+            return done(result, None);
         }
     };
 
     let document = match yaml::parse(&source, shared.load.yaml) {
         Ok(document) => document,
         Err(error) => {
-            result.unknown = stem;
+            result.set_unknown(stem);
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
@@ -697,7 +804,7 @@ fn analyse<R>(
                 }
                 take_directives(&mut result, &source, |_| false);
             }
-            return result;
+            return done(result, None);
         }
     };
 
@@ -710,33 +817,30 @@ fn analyse<R>(
     let local = match &guide_id {
         Some(id) => {
             let declared = duplicate_id::declared_ids(&document.value);
-            let local = if duplicate_id::has_repeats(&declared) {
+            result.identity = Identity::Guide(IdHash::of(id));
+            if duplicate_id::has_repeats(&declared) {
                 // The first declaration *in the file* wins: order by position.
                 let mut declarations = duplicate_id::raw_declarations(&document.value);
                 declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
                 GuideIds::new(declarations.iter().map(|d| (d.id.as_str(), d.kind)))
             } else {
                 GuideIds::new(declared)
-            };
-            result.guide_id = Some(id.clone());
-            result.ids = Some(local.clone());
-            result.id_span = Some(document.source_map.nearest("/id").value);
-            local
+            }
         }
         None => {
-            result.unknown = stem.clone();
+            result.set_unknown(stem);
             GuideIds::default()
         }
     };
     if !reported {
-        return result;
+        return done(result, guide_id.map(|_| local));
     }
 
     let violations = match remedy_core::schema::validate_guide(&document.value) {
         Ok(violations) => violations,
         Err(error) => {
-            result.internal = Some(error.to_string());
-            return result;
+            result.extra().internal = Some(error.to_string());
+            return done(result, None);
         }
     };
     // From the borrowed value, as the core's loader does: no copy of the document.
@@ -750,7 +854,7 @@ fn analyse<R>(
     };
     let cx = FileContext {
         file: &file,
-        stem: stem.as_deref(),
+        stem: file_stem(&file.path),
         options: &shared.options,
     };
     let found = rules::check_file(&cx);
@@ -778,14 +882,26 @@ fn analyse<R>(
     } = file;
     if let Some(guide) = &guide {
         let dangling_on = config.severity(DanglingReference::NAME).is_some();
-        for site in guide.references() {
-            let span = map.nearest(&site.pointer).value;
+        for (ordinal, site) in guide.references().into_iter().enumerate() {
             if !is_local(&site, guide_id.as_deref()) {
-                result
-                    .extra()
-                    .references
-                    .push(PendingReference { site, span });
+                // A guide with more references than this is not one a writer wrote; its
+                // later references are checked when it is linted on its own.
+                let Ok(ordinal) = u16::try_from(ordinal) else {
+                    continue;
+                };
+                let (target, id) = match site.reference.guide() {
+                    Some(target) => (target, IdHash::of(site.reference.target())),
+                    None => (site.reference.as_str(), IdHash(0)),
+                };
+                result.extra().references.push(Pending {
+                    guide: IdHash::of(target),
+                    id,
+                    file: 0,
+                    ordinal,
+                    expected: site.expected,
+                });
             } else if dangling_on && let Some(message) = resolve_locally(&local, &site) {
+                let span = map.nearest(&site.pointer).value;
                 let rule = RuleFinding {
                     rule: DanglingReference::NAME,
                     span,
@@ -796,31 +912,31 @@ fn analyse<R>(
             }
         }
     }
-    if from_stdin
-        && result
-            .extra
-            .as_ref()
-            .is_some_and(|e| !e.references.is_empty())
-    {
+    if from_stdin {
         result.extra().stdin = Some(source);
     }
+    let mut rendered = None;
     if let Some(guide) = guide {
         let linted = LintedGuide {
             source: source_name(&path, shared.content_root),
             path: result.display.clone(),
             guide,
         };
-        result.rendered = Some(render(&linted));
+        rendered = Some(render(&linted));
         if shared.keep_guides {
             result.guide = Some(Box::new(linted));
         }
     }
-    result
+    Analysed {
+        result,
+        ids: guide_id.map(|_| local),
+        rendered,
+    }
 }
 
 /// Reads the suppression comments of a file.
-fn take_directives<R>(
-    result: &mut FileResult<R>,
+fn take_directives(
+    result: &mut FileResult,
     source: &SourceText,
     inside_scalar: impl Fn(Position) -> bool,
 ) {

@@ -169,6 +169,33 @@ fn standard_input_is_linted_under_its_name_and_replaces_that_file_in_the_index()
     );
 }
 
+/// The texts and source lines of cross-guide findings are not kept for every file but read
+/// again when one is found; standard input cannot be read again, so its text is kept.
+#[test]
+fn cross_guide_findings_on_standard_input_carry_their_source_lines() {
+    let root = Scratch::new("stdin-cross");
+    root.write("content/target.yaml", &guide("target", ""));
+    root.write("content/a/twin.yaml", &guide("twin", ""));
+    let mut request = request(&root, &[]);
+    request.stdin = Some(StdinInput {
+        // Not on disk: only standard input holds this text.
+        name: PathBuf::from("content/b/twin.yaml"),
+        bytes: guide("twin", "        see: target#gone\n").into_bytes(),
+    });
+    let report = common::run(&request);
+    assert_eq!(
+        common::lines(&report),
+        "content/b/twin.yaml:1:5: error[duplicate-id]: the guide id `twin` is also used by content/a/twin.yaml; guide ids must be unique across the content root, so rename one of the guides (its file and its id)\n\
+         content/b/twin.yaml:17:14: error[dangling-reference]: `see` refers to `target#gone`, but the guide `target` has no method or step `gone`; fix the id\n"
+    );
+    let lines: Vec<Option<&str>> = report
+        .findings
+        .iter()
+        .map(|f| f.source_line.as_deref())
+        .collect();
+    assert_eq!(lines, [Some("id: twin"), Some("        see: target#gone")]);
+}
+
 #[test]
 fn kept_guides_carry_their_path_below_the_content_root() {
     let root = Scratch::new("keep");
