@@ -361,13 +361,18 @@ impl StepVisit<'_> {
 
     /// The step's JSON Pointer inside its guide: `/methods/1/steps/1/steps/0`.
     pub fn pointer(&self, method_index: usize) -> String {
-        let mut pointer = format!("/methods/{method_index}");
-        for position in &self.path {
-            pointer.push_str("/steps/");
-            pointer.push_str(&(position - 1).to_string());
-        }
-        pointer
+        step_pointer(method_index, &self.path)
     }
+}
+
+/// The JSON Pointer of the step at `path` (1-based positions) in method `method_index`.
+pub fn step_pointer(method_index: usize, path: &[usize]) -> String {
+    let mut pointer = format!("/methods/{method_index}");
+    for position in path {
+        pointer.push_str("/steps/");
+        pointer.push_str(&position.saturating_sub(1).to_string());
+    }
+    pointer
 }
 
 impl Method {
@@ -375,22 +380,41 @@ impl Method {
     /// recursion: the depth of a guide is the writer's, not the call stack's.
     pub fn walk_steps(&self) -> Vec<StepVisit<'_>> {
         let mut visits = Vec::new();
-        let mut stack: Vec<(&Step, Vec<usize>)> = self
-            .steps
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, step)| (step, vec![i + 1]))
-            .collect();
-        while let Some((step, path)) = stack.pop() {
-            for (i, child) in step.children().iter().enumerate().rev() {
-                let mut child_path = path.clone();
-                child_path.push(i + 1);
-                stack.push((child, child_path));
-            }
-            visits.push(StepVisit { step, path });
-        }
+        self.for_each_step(|step, path| {
+            visits.push(StepVisit {
+                step,
+                path: path.to_vec(),
+            });
+        });
         visits
+    }
+
+    /// The walk of [`Method::walk_steps`] without a visit per step: `visit(step, path)` gets
+    /// each step with its positions from the top of the method (1-based), in document order.
+    pub fn for_each_step<'g>(&'g self, mut visit: impl FnMut(&'g Step, &[usize])) {
+        // One frame per level: its steps and how many of them were visited.
+        let mut stack: Vec<(&'g [Step], usize)> = vec![(&self.steps, 0)];
+        let mut path: Vec<usize> = Vec::new();
+        while let Some((steps, visited)) = stack.last_mut() {
+            let steps: &'g [Step] = steps;
+            match steps.get(*visited) {
+                Some(step) => {
+                    *visited += 1;
+                    path.push(*visited);
+                    visit(step, &path);
+                    if step.children().is_empty() {
+                        path.pop();
+                    } else {
+                        stack.push((step.children(), 0));
+                    }
+                }
+                None => {
+                    stack.pop();
+                    // The position of the step whose children these were.
+                    path.pop();
+                }
+            }
+        }
     }
 }
 

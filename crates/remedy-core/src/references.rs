@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::id::Reference;
-use crate::model::{Guide, Related};
+use crate::model::{Guide, Related, step_pointer};
 use crate::position::child_pointer;
 
 /// What an id inside a guide names.
@@ -121,51 +121,57 @@ impl Guide {
     /// Every reference the guide makes, in document order.
     pub fn references(&self) -> Vec<ReferenceSite> {
         let mut sites = Vec::new();
-        let mut site = |reference: &Reference, pointer: String, expected| {
+        self.for_each_reference(|reference, expected, pointer| {
             sites.push(ReferenceSite {
-                reference: reference.clone(),
-                pointer,
+                reference: Reference(reference.to_owned()),
+                pointer: pointer(),
                 expected,
             });
-        };
+        });
+        sites
+    }
+
+    /// Every reference as [`Guide::references`] lists them, in the same order, without copying:
+    /// `visit(reference, expected, pointer)` gets the text as written and a function that builds
+    /// its JSON Pointer, which most callers never need (a reference that resolves has nothing to
+    /// point at).
+    pub fn for_each_reference<'g>(
+        &'g self,
+        mut visit: impl FnMut(&'g str, Expected, &dyn Fn() -> String),
+    ) {
         for (i, method) in self.methods.iter().enumerate() {
             for (j, cause) in method.addresses.iter().enumerate() {
-                site(
-                    cause,
-                    format!("/methods/{i}/addresses/{j}"),
-                    Expected::Cause,
-                );
+                visit(cause.as_str(), Expected::Cause, &|| {
+                    format!("/methods/{i}/addresses/{j}")
+                });
             }
-            for visit in method.walk_steps() {
-                if let Some(see) = &visit.step.see {
-                    site(
-                        see,
-                        child_pointer(&visit.pointer(i), "see"),
-                        Expected::MethodOrStep,
-                    );
+            method.for_each_step(|step, path| {
+                if let Some(see) = &step.see {
+                    visit(see.as_str(), Expected::MethodOrStep, &|| {
+                        child_pointer(&step_pointer(i, path), "see")
+                    });
                 }
-            }
+            });
         }
         for (i, faq) in self.faq.iter().enumerate() {
             for (j, see) in faq.see.iter().enumerate() {
-                site(see, format!("/faq/{i}/see/{j}"), Expected::MethodOrStep);
+                visit(see.as_str(), Expected::MethodOrStep, &|| {
+                    format!("/faq/{i}/see/{j}")
+                });
             }
         }
         for (i, scenario) in self.scenarios.iter().enumerate() {
             for (j, method) in scenario.try_methods.iter().enumerate() {
-                site(method, format!("/scenarios/{i}/try/{j}"), Expected::Method);
+                visit(method.as_str(), Expected::Method, &|| {
+                    format!("/scenarios/{i}/try/{j}")
+                });
             }
         }
         for (i, related) in self.related.iter().enumerate() {
             if let Related::Guide(id) = related {
-                site(
-                    &Reference(id.0.clone()),
-                    format!("/related/{i}"),
-                    Expected::Guide,
-                );
+                visit(id.as_str(), Expected::Guide, &|| format!("/related/{i}"));
             }
         }
-        sites
     }
 }
 

@@ -561,15 +561,6 @@ fn run<R: Send>(
     Ok(report)
 }
 
-/// Whether a reference is resolved inside its own guide: an `ID`, or `THIS-GUIDE#ID`.
-fn is_local(site: &ReferenceSite, guide: Option<&str>) -> bool {
-    site.expected != Expected::Guide
-        && match site.reference.guide() {
-            None => true,
-            Some(target) => Some(target) == guide,
-        }
-}
-
 /// The message for a reference inside its own guide that does not resolve, or `None`.
 fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {
     // `this-guide#id` resolves as `id` does.
@@ -814,11 +805,13 @@ fn analyse<R>(
         .get("id")
         .and_then(Value::as_str)
         .map(Into::into);
+    let mut ids_repeat = false;
     let local = match &guide_id {
         Some(id) => {
             let declared = duplicate_id::declared_ids(&document.value);
             result.identity = Identity::Guide(IdHash::of(id));
-            if duplicate_id::has_repeats(&declared) {
+            ids_repeat = duplicate_id::has_repeats(&declared);
+            if ids_repeat {
                 // The first declaration *in the file* wins: order by position.
                 let mut declarations = duplicate_id::raw_declarations(&document.value);
                 declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
@@ -852,11 +845,9 @@ fn analyse<R>(
         violations,
         guide,
     };
-    let cx = FileContext {
-        file: &file,
-        stem: file_stem(&file.path),
-        options: &shared.options,
-    };
+    let mut cx = FileContext::new(&file, file_stem(&file.path), &shared.options);
+    // Without a guide id the ids were not collected; the rule looks for itself.
+    cx.ids_repeat = guide_id.is_some().then_some(ids_repeat);
     let found = rules::check_file(&cx);
     let dangling_step_on = config.severity(rules::DanglingStep::NAME).is_some();
     for rule in &found {
@@ -882,25 +873,49 @@ fn analyse<R>(
     } = file;
     if let Some(guide) = &guide {
         let dangling_on = config.severity(DanglingReference::NAME).is_some();
-        for (ordinal, site) in guide.references().into_iter().enumerate() {
-            if !is_local(&site, guide_id.as_deref()) {
-                // A guide with more references than this is not one a writer wrote; its
-                // later references are checked when it is linted on its own.
-                let Ok(ordinal) = u16::try_from(ordinal) else {
-                    continue;
-                };
-                let (target, id) = match site.reference.guide() {
-                    Some(target) => (target, IdHash::of(site.reference.target())),
-                    None => (site.reference.as_str(), IdHash(0)),
-                };
-                result.extra().references.push(Pending {
-                    guide: IdHash::of(target),
-                    id,
-                    file: 0,
-                    ordinal,
-                    expected: site.expected,
-                });
-            } else if dangling_on && let Some(message) = resolve_locally(&local, &site) {
+        let mut ordinal = 0usize;
+        let mut local_failures = Vec::new();
+        guide.for_each_reference(|text, expected, pointer| {
+            let at = ordinal;
+            ordinal += 1;
+            let (written_guide, target) = match text.split_once('#') {
+                Some((guide, id)) => (Some(guide), id),
+                None => (None, text),
+            };
+            let local_site = expected != Expected::Guide
+                && written_guide.is_none_or(|written| Some(written) == guide_id.as_deref());
+            if local_site {
+                let resolves = local
+                    .kind(target)
+                    .is_some_and(|kind| expected.accepts(kind));
+                if !resolves && dangling_on {
+                    local_failures.push(ReferenceSite {
+                        reference: Reference(text.to_owned()),
+                        pointer: pointer(),
+                        expected,
+                    });
+                }
+                return;
+            }
+            // A guide with more references than this is not one a writer wrote; its later
+            // references into other guides are left unchecked.
+            let Ok(ordinal) = u16::try_from(at) else {
+                return;
+            };
+            let (target, id) = match written_guide {
+                Some(written) => (written, IdHash::of(target)),
+                None => (text, IdHash(0)),
+            };
+            result.extra().references.push(Pending {
+                guide: IdHash::of(target),
+                id,
+                file: 0,
+                ordinal,
+                expected,
+            });
+        });
+        for site in local_failures {
+            if let Some(message) = resolve_locally(&local, &site) {
                 let span = map.nearest(&site.pointer).value;
                 let rule = RuleFinding {
                     rule: DanglingReference::NAME,

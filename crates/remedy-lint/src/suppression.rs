@@ -124,17 +124,21 @@ fn parse_comment(comment: &[char], line: u32, offset: usize) -> Option<Directive
 /// multi-line scalar (a block scalar's text), where `#` is text, not a comment.
 pub fn directives(text: &str, inside_scalar: impl Fn(Position) -> bool) -> Vec<Directive> {
     let mut out = Vec::new();
-    // Most files hold no directive: one search through the whole text, then only the lines
-    // that mention `remedy:` are looked at.
+    // Most files hold no directive: the text is searched for `#` (a byte search, fast), and
+    // only a line with `remedy:` after a `#` is looked at.
     let mut searched = 0;
     let mut counted = 0;
     let mut index = 0;
-    while let Some(found) = text[searched..].find("remedy:") {
+    while let Some(found) = text[searched..].find('#') {
         let hit = searched + found;
-        let line_start = text[..hit].rfind('\n').map_or(0, |newline| newline + 1);
         let line_end = text[hit..]
             .find('\n')
             .map_or(text.len(), |newline| hit + newline);
+        if !text[hit..line_end].contains("remedy:") {
+            searched = hit + 1;
+            continue;
+        }
+        let line_start = text[..hit].rfind('\n').map_or(0, |newline| newline + 1);
         index += text[counted..line_start].matches('\n').count();
         counted = line_start;
         searched = line_end;

@@ -55,18 +55,17 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if method.steps.is_empty() {
             out.push(empty(format!("/methods/{i}/steps")));
         }
-        for visit in method.walk_steps() {
-            let pointer = visit.pointer(i);
+        for visit in cx.steps(i) {
             match &visit.step.steps {
                 Some(children) if children.is_empty() => {
-                    out.push(empty(child_pointer(&pointer, "steps")));
+                    out.push(empty(child_pointer(&visit.pointer(i), "steps")));
                 }
                 Some(_) => {}
                 None if visit.step.text.trim_end().ends_with(':') => {
                     let number = visit.number();
                     out.push(cx.at_value(
                         DanglingStep::NAME,
-                        pointer,
+                        visit.pointer(i),
                         format!(
                             "step {number} ends with `:` but has no sub-steps; add the `steps` it announces, or end the text with a full stop"
                         ),

@@ -165,7 +165,10 @@ pub fn has_repeats(declared: &[(&str, IdKind)]) -> bool {
 
 /// Ids declared twice in this guide: the second (by position in the file) is reported.
 pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
-    if !has_repeats(&declared_ids(&cx.file.document.value)) {
+    let repeats = cx
+        .ids_repeat
+        .unwrap_or_else(|| has_repeats(&declared_ids(&cx.file.document.value)));
+    if !repeats {
         return;
     }
     let mut declarations = raw_declarations(&cx.file.document.value);

@@ -50,7 +50,7 @@ declare_rule! {
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for (i, method) in guide.methods.iter().enumerate() {
         let mut backed_up = false;
-        for visit in method.walk_steps() {
+        for visit in cx.steps(i) {
             if visit.step.is_destructive() && !backed_up {
                 out.push(cx.at_value(
                     MissingBackupWarning::NAME,

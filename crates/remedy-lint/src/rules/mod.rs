@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use remedy_core::{GuideFile, NodeSpan, Span};
+use remedy_core::{GuideFile, Method, NodeSpan, Span, StepVisit};
 
 use crate::finding::RuleInfo;
 
@@ -181,9 +181,35 @@ pub struct FileContext<'a> {
     pub stem: Option<&'a str>,
     /// Rule options.
     pub options: &'a RuleOptions,
+    /// Every method's steps in document order ([`Method::walk_steps`]), walked once for all
+    /// rules; empty without a typed guide.
+    pub steps: Vec<Vec<StepVisit<'a>>>,
+    /// Whether an id of the guide is declared twice, when the caller already knows it.
+    pub ids_repeat: Option<bool>,
 }
 
-impl FileContext<'_> {
+impl<'a> FileContext<'a> {
+    /// The context of a loaded file.
+    pub fn new(file: &'a GuideFile, stem: Option<&'a str>, options: &'a RuleOptions) -> Self {
+        let steps = file
+            .guide
+            .as_ref()
+            .map(|guide| guide.methods.iter().map(Method::walk_steps).collect())
+            .unwrap_or_default();
+        Self {
+            file,
+            stem,
+            options,
+            steps,
+            ids_repeat: None,
+        }
+    }
+
+    /// The steps of method `index`, in document order.
+    pub fn steps(&self, index: usize) -> &[StepVisit<'a>] {
+        self.steps.get(index).map_or(&[], Vec::as_slice)
+    }
+
     /// The node at `pointer` (or its nearest ancestor in the source).
     pub fn node(&self, pointer: &str) -> NodeSpan {
         self.file.document.source_map.nearest(pointer)

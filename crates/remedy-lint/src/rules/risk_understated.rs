@@ -54,7 +54,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if method.risk > Risk::Low {
             continue;
         }
-        let visits = method.walk_steps();
+        let visits = cx.steps(i);
         let mut destructive = visits.iter().filter(|v| v.step.is_destructive());
         let Some(first) = destructive.next() else {
             continue;

@@ -148,6 +148,14 @@ impl Tokens {
 /// Splits a text into words: runs of letters and digits, with an apostrophe inside a word
 /// (`iPhone’s`) kept in it.
 fn tokenize(text: &str) -> Tokens {
+    if text.is_ascii() {
+        tokenize_ascii(text)
+    } else {
+        tokenize_unicode(text)
+    }
+}
+
+fn tokenize_unicode(text: &str) -> Tokens {
     let mut tokens = Tokens {
         lower: String::with_capacity(text.len()),
         words: Vec::new(),
@@ -179,6 +187,31 @@ fn tokenize(text: &str) -> Tokens {
             .push((lower_from..tokens.lower.len(), from..text.len()));
     }
     tokens
+}
+
+/// [`tokenize`] for an ASCII text (most step texts), byte by byte: the words have the same
+/// ranges in the text and in its lower-case copy.
+fn tokenize_ascii(text: &str) -> Tokens {
+    let bytes = text.as_bytes();
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let apostrophe = byte == b'\''
+            && start.is_some()
+            && bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if byte.is_ascii_alphanumeric() || apostrophe {
+            start.get_or_insert(at);
+        } else if let Some(from) = start.take() {
+            words.push((from..at, from..at));
+        }
+    }
+    if let Some(from) = start {
+        words.push((from..bytes.len(), from..bytes.len()));
+    }
+    Tokens {
+        lower: text.to_ascii_lowercase(),
+        words,
+    }
 }
 
 fn match_at(pattern: &[Element], tokens: &Tokens, at: usize) -> Option<usize> {
@@ -214,6 +247,10 @@ pub struct PhraseMatcher {
     /// Every word a pattern or an exception can start with: most words of a step start none,
     /// and are skipped with one lookup instead of trying every pattern there.
     first_words: HashSet<String>,
+    /// The first words by their length in bytes, for the quick look at ASCII texts.
+    first_by_length: Vec<Vec<String>>,
+    /// Whether a first word is longer than `first_by_length` reaches.
+    long_first_word: bool,
 }
 
 impl Default for PhraseMatcher {
@@ -223,6 +260,42 @@ impl Default for PhraseMatcher {
 }
 
 impl PhraseMatcher {
+    /// Whether a word of the text could start a phrase. Most step texts have none of the first
+    /// words; for an ASCII text this is decided without tokenizing it, by comparing each word
+    /// with the first words of its length (a word split at an apostrophe can only say yes too
+    /// often, never too rarely); other texts say yes.
+    fn may_match(&self, text: &str) -> bool {
+        if !text.is_ascii() {
+            return true;
+        }
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        for end in 0..=bytes.len() {
+            if bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            if end > start && self.starts_a_phrase(&bytes[start..end]) {
+                return true;
+            }
+            start = end + 1;
+        }
+        false
+    }
+
+    /// Whether an ASCII word is one of the first words, in any case.
+    fn starts_a_phrase(&self, word: &[u8]) -> bool {
+        let Some(candidates) = self.first_by_length.get(word.len()) else {
+            return self.long_first_word;
+        };
+        let Some(initial) = word.first().map(u8::to_ascii_lowercase) else {
+            return false;
+        };
+        candidates.iter().any(|candidate| {
+            let candidate = candidate.as_bytes();
+            candidate.first() == Some(&initial) && candidate.eq_ignore_ascii_case(word)
+        })
+    }
+
     /// The built-in phrases plus `extra` (each matched as its words, in order, case-insensitively).
     pub fn new(extra: &[String]) -> Self {
         let mut patterns: Vec<Pattern> = BUILT_IN.iter().map(|p| compile(p)).collect();
@@ -242,14 +315,28 @@ impl PhraseMatcher {
                 first_words.extend(words.iter().cloned());
             }
         }
+        const LONGEST: usize = 32;
+        let mut first_by_length = vec![Vec::new(); LONGEST + 1];
+        let mut long_first_word = false;
+        for word in &first_words {
+            match first_by_length.get_mut(word.len()) {
+                Some(candidates) => candidates.push(word.clone()),
+                None => long_first_word = true,
+            }
+        }
         Self {
             patterns,
             first_words,
+            first_by_length,
+            long_first_word,
         }
     }
 
     /// The first destructive phrase in `text`, as written there.
     pub fn find<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if !self.may_match(text) {
+            return None;
+        }
         let exceptions = exceptions();
         let tokens = tokenize(text);
         for start in 0..tokens.len() {
@@ -279,8 +366,8 @@ impl PhraseMatcher {
 /// One finding per step that reads as destructive and has no `destructive` field.
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     let matcher = &cx.options.destructive_phrases;
-    for (i, method) in guide.methods.iter().enumerate() {
-        for visit in method.walk_steps() {
+    for i in 0..guide.methods.len() {
+        for visit in cx.steps(i) {
             if visit.step.destructive.is_some() {
                 continue;
             }
@@ -374,6 +461,46 @@ mod tests {
     fn remove_needs_from_within_four_words() {
         assert!(found("Remove a b c d from it.").is_some());
         assert!(found("Remove a b c d e from it.").is_none());
+    }
+
+    #[test]
+    fn ascii_texts_split_into_the_same_words_either_way() {
+        for text in [
+            "Tap Sign Out, then sign in again.",
+            "It's the iPhone's 'Reset' button -- press it.",
+            "a'b' 'c ''d 9x  end'",
+            "",
+            "   ",
+            "'",
+        ] {
+            let words = |tokens: &Tokens| -> Vec<(String, Range<usize>)> {
+                (0..tokens.len())
+                    .map(|at| {
+                        let word = tokens.word(at).unwrap_or_default().to_owned();
+                        (word, tokens.range(at))
+                    })
+                    .collect()
+            };
+            assert_eq!(
+                words(&tokenize_ascii(text)),
+                words(&tokenize_unicode(text)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_quick_look_never_rules_out_a_phrase() {
+        let long = "x".repeat(70);
+        let matcher = PhraseMatcher::new(&[format!("{long} it"), "forget this network".into()]);
+        let text = format!("Then {} it now.", long.to_uppercase());
+        assert_eq!(matcher.find(&text).map(str::len), Some(long.len() + 3));
+        assert_eq!(
+            matcher.find("FORGET   this-network"),
+            Some("FORGET   this-network")
+        );
+        assert_eq!(matcher.find("Tap Wipe’s menu, then wipe."), Some("wipe"));
+        assert_eq!(matcher.find("Nothing here at all."), None);
     }
 
     #[test]
