@@ -114,6 +114,12 @@ pub fn pretty_json(value: &Value) -> String {
     text
 }
 
+/// Compiles the guide schema's validator now, if it is not yet (it takes about 15 ms): a caller
+/// with other work to do first can have it ready by the first guide.
+pub fn prepare() -> Result<(), SchemaBuildError> {
+    validator().map(|_| ())
+}
+
 fn validator() -> Result<&'static Validator, SchemaBuildError> {
     static VALIDATOR: OnceLock<Result<Validator, String>> = OnceLock::new();
     VALIDATOR

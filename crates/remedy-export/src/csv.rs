@@ -13,10 +13,11 @@
 
 mod datapackage;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use remedy_core::{Guide, Method, Step};
+use remedy_core::{Guide, Method, Step, StepVisit};
 
 use crate::ExportGuide;
 use crate::output::{ExportError, StagedFile, commit_all, ensure_dir};
@@ -484,28 +485,45 @@ pub struct Rows {
     pub tables: [Vec<Vec<String>>; 6],
 }
 
-fn cell(value: Option<&str>) -> String {
-    value.unwrap_or_default().to_owned()
+/// One cell: the text as written where there is one (no copy), else a number or flag as text.
+type Cell<'g> = Cow<'g, str>;
+
+fn cell(value: Option<&str>) -> Cell<'_> {
+    Cow::Borrowed(value.unwrap_or_default())
 }
 
-fn number<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
+fn written(value: &str) -> Cell<'_> {
+    Cow::Borrowed(value)
 }
 
-fn flag(value: Option<bool>) -> String {
-    number(value)
+fn number<'g, T: ToString>(value: Option<T>) -> Cell<'g> {
+    value.map_or(Cow::Borrowed(""), |v| Cow::Owned(v.to_string()))
 }
 
-fn joined<T: AsRef<str>>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<&str>>()
-        .join(";")
+fn flag<'g>(value: Option<bool>) -> Cell<'g> {
+    Cow::Borrowed(match value {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    })
 }
 
-fn count_steps(method: &Method, keep: impl Fn(&Step) -> bool) -> usize {
-    method.walk_steps().iter().filter(|v| keep(v.step)).count()
+fn joined<T: AsRef<str>>(items: &[T]) -> Cell<'_> {
+    match items {
+        [] => Cow::Borrowed(""),
+        [one] => Cow::Borrowed(one.as_ref()),
+        _ => Cow::Owned(
+            items
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<&str>>()
+                .join(";"),
+        ),
+    }
+}
+
+fn count_steps(walk: &[StepVisit<'_>], keep: impl Fn(&Step) -> bool) -> usize {
+    walk.iter().filter(|v| keep(v.step)).count()
 }
 
 impl Rows {
@@ -513,97 +531,124 @@ impl Rows {
     pub fn new(guides: &[ExportGuide]) -> Self {
         let mut rows = Rows::default();
         for export in guides {
-            rows.add(export.guide, export.source);
+            guide_rows(export.guide, export.source, &mut |table, cells| {
+                rows.tables[table].push(cells.iter().map(|cell| cell.to_string()).collect());
+            });
         }
         rows
     }
+}
 
-    fn add(&mut self, guide: &Guide, source: &str) {
-        let [guides, causes, methods, steps, pros_cons, faq] = &mut self.tables;
-        let gid = guide.id.as_str();
-        let total_steps: usize = guide.methods.iter().map(|m| count_steps(m, |_| true)).sum();
-        guides.push(vec![
-            gid.to_owned(),
-            guide.title.clone(),
-            guide.summary.clone(),
-            guide.updated.to_string(),
+/// Every row one guide adds, as `row(table, cells)` with `table` an index into [`TABLES`], in
+/// content order: the one place that says what each column holds.
+fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, &[Cell<'g>])) {
+    const GUIDES: usize = 0;
+    const CAUSES: usize = 1;
+    const METHODS: usize = 2;
+    const STEPS: usize = 3;
+    const PROS_CONS: usize = 4;
+    const FAQ: usize = 5;
+    let gid = written(guide.id.as_str());
+    let walks: Vec<Vec<StepVisit<'g>>> = guide.methods.iter().map(Method::walk_steps).collect();
+    let total_steps: usize = walks.iter().map(Vec::len).sum();
+    row(
+        GUIDES,
+        &[
+            gid.clone(),
+            written(&guide.title),
+            written(&guide.summary),
+            Cow::Owned(guide.updated.to_string()),
             joined(&guide.platforms),
             joined(&guide.tags),
-            guide.causes.len().to_string(),
-            guide.methods.len().to_string(),
-            total_steps.to_string(),
-            source.to_owned(),
-        ]);
-        for (i, cause) in guide.causes.iter().enumerate() {
-            causes.push(vec![
-                gid.to_owned(),
-                cause.id.to_string(),
-                (i + 1).to_string(),
-                cause.title.clone(),
+            number(Some(guide.causes.len())),
+            number(Some(guide.methods.len())),
+            number(Some(total_steps)),
+            written(source),
+        ],
+    );
+    for (i, cause) in guide.causes.iter().enumerate() {
+        row(
+            CAUSES,
+            &[
+                gid.clone(),
+                written(cause.id.as_str()),
+                number(Some(i + 1)),
+                written(&cause.title),
                 cell(cause.description.as_deref()),
-            ]);
-        }
-        for (i, method) in guide.methods.iter().enumerate() {
-            let mid = method.id.as_str();
-            let walk = method.walk_steps();
-            methods.push(vec![
-                gid.to_owned(),
-                mid.to_owned(),
-                (i + 1).to_string(),
-                method.title.clone(),
+            ],
+        );
+    }
+    for ((i, method), walk) in guide.methods.iter().enumerate().zip(&walks) {
+        let mid = written(method.id.as_str());
+        row(
+            METHODS,
+            &[
+                gid.clone(),
+                mid.clone(),
+                number(Some(i + 1)),
+                written(&method.title),
                 cell(method.summary.as_deref()),
                 cell(method.best_for.as_deref()),
                 number(method.ease),
                 number(method.effectiveness),
                 number(method.time.map(|t| t.min)),
                 number(method.time.and_then(|t| t.max)),
-                method.risk.as_str().to_owned(),
-                method.risk.rank().to_string(),
+                written(method.risk.as_str()),
+                number(Some(method.risk.rank())),
                 joined(&method.addresses),
-                walk.len().to_string(),
-                count_steps(method, Step::is_destructive).to_string(),
-                count_steps(method, Step::is_backup).to_string(),
-            ]);
-            for visit in &walk {
-                let step = visit.step;
-                steps.push(vec![
-                    gid.to_owned(),
-                    mid.to_owned(),
-                    visit.number(),
-                    number(step.id.as_ref()),
-                    cell(visit.parent_number().as_deref()),
-                    visit.depth().to_string(),
-                    visit.position().to_string(),
-                    step.text.clone(),
+                number(Some(walk.len())),
+                number(Some(count_steps(walk, Step::is_destructive))),
+                number(Some(count_steps(walk, Step::is_backup))),
+            ],
+        );
+        for visit in walk {
+            let step = visit.step;
+            row(
+                STEPS,
+                &[
+                    gid.clone(),
+                    mid.clone(),
+                    Cow::Owned(visit.number()),
+                    cell(step.id.as_ref().map(|id| id.as_str())),
+                    visit.parent_number().map_or(Cow::Borrowed(""), Cow::Owned),
+                    number(Some(visit.depth())),
+                    number(Some(visit.position())),
+                    written(&step.text),
                     cell(step.note.as_deref()),
                     cell(step.warning.as_deref()),
                     cell(step.result.as_deref()),
                     flag(step.destructive),
                     flag(step.backup),
-                    number(step.see.as_ref()),
-                ]);
-            }
-            for (kind, items) in [("pro", &method.pros), ("con", &method.cons)] {
-                for (j, item) in items.iter().enumerate() {
-                    pros_cons.push(vec![
-                        gid.to_owned(),
-                        mid.to_owned(),
-                        kind.to_owned(),
-                        (j + 1).to_string(),
-                        item.clone(),
-                    ]);
-                }
+                    cell(step.see.as_ref().map(|see| see.as_str())),
+                ],
+            );
+        }
+        for (kind, items) in [("pro", &method.pros), ("con", &method.cons)] {
+            for (j, item) in items.iter().enumerate() {
+                row(
+                    PROS_CONS,
+                    &[
+                        gid.clone(),
+                        mid.clone(),
+                        written(kind),
+                        number(Some(j + 1)),
+                        written(item),
+                    ],
+                );
             }
         }
-        for (i, entry) in guide.faq.iter().enumerate() {
-            faq.push(vec![
-                gid.to_owned(),
-                (i + 1).to_string(),
-                entry.question.clone(),
-                entry.answer.clone(),
+    }
+    for (i, entry) in guide.faq.iter().enumerate() {
+        row(
+            FAQ,
+            &[
+                gid.clone(),
+                number(Some(i + 1)),
+                written(&entry.question),
+                written(&entry.answer),
                 joined(&entry.see),
-            ]);
-        }
+            ],
+        );
     }
 }
 
@@ -660,13 +705,31 @@ pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> i
 /// One guide's records of the six tables (no headers), in [`TABLES`] order: rendered on its
 /// own so that guides can be rendered in parallel and written as they come ([`CsvWriter`]).
 pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result<[Vec<u8>; 6]> {
-    let mut rows = Rows::default();
-    rows.add(guide.guide, guide.source);
     let mut out: [Vec<u8>; 6] = Default::default();
-    for (bytes, rows) in out.iter_mut().zip(&rows.tables) {
-        write_rows(bytes, rows, options)?;
+    let mut failed = None;
+    {
+        let mut writers = out.each_mut().map(records);
+        guide_rows(guide.guide, guide.source, &mut |table, cells| {
+            if failed.is_some() {
+                return;
+            }
+            let written = if options.excel_safe {
+                writers[table].write_record(cells.iter().map(|cell| excel_safe(cell).into_owned()))
+            } else {
+                writers[table].write_record(cells.iter().map(|cell| cell.as_bytes()))
+            };
+            if let Err(error) = written {
+                failed = Some(error);
+            }
+        });
+        for writer in &mut writers {
+            writer.flush()?;
+        }
     }
-    Ok(out)
+    match failed {
+        Some(error) => Err(error.into()),
+        None => Ok(out),
+    }
 }
 
 /// Every file of a CSV export, by file name, in the order written: the six tables, then

@@ -299,11 +299,80 @@ struct Shared<'a> {
 /// enough that the rendered exports waiting for their turn stay small.
 const FILES_PER_THREAD_AND_ROUND: usize = 64;
 
+/// What the rounds of files add up to, collected in file order.
+struct Collector {
+    /// The index of every guide's ids, filled as files are done.
+    index: IdIndex,
+    /// References into guides not indexed when their file was collected.
+    pending: Vec<Pending>,
+    /// Guide ids that a second file has too.
+    repeated: HashSet<IdHash>,
+    /// Cross-guide findings found so far: (file, finding).
+    cross: Vec<(usize, CrossFinding)>,
+    results: Vec<FileResult>,
+    dangling_on: bool,
+}
+
+impl Collector {
+    /// Takes one round's files: their exports go to `sink`, their ids into the index.
+    fn collect<R>(
+        &mut self,
+        done: Vec<Analysed<R>>,
+        sink: &mut (dyn FnMut(R) + Send),
+    ) -> Result<(), LintError> {
+        for Analysed {
+            mut result,
+            ids,
+            rendered,
+        } in done
+        {
+            if let Some(rendered) = rendered {
+                sink(rendered);
+            }
+            if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
+                && !self.index.insert(guide, &ids)
+            {
+                // A second file with this guide id: reported at the end.
+                self.repeated.insert(guide);
+            }
+            if let Some(extra) = &mut result.extra {
+                if let Some(internal) = extra.internal.take() {
+                    return Err(LintError::Internal(internal));
+                }
+                let at = self.results.len();
+                let file = u32::try_from(at).unwrap_or(u32::MAX);
+                for reference in extra.references.drain(..) {
+                    let reference = Pending { file, ..reference };
+                    // Into a guide already indexed: resolved now, so that only references to
+                    // guides still to come wait (about half of them, in a linked corpus).
+                    if self.index.contains(reference.guide) {
+                        if !resolves(&self.index, &reference) && self.dangling_on {
+                            self.cross.push((at, dangling(&reference)));
+                        }
+                    } else {
+                        self.pending.push(reference);
+                    }
+                }
+                if extra.is_empty() {
+                    result.extra = None;
+                }
+            }
+            self.results.push(result);
+        }
+        Ok(())
+    }
+}
+
 fn run<R: Send>(
     request: &LintRequest,
     render: &(dyn Fn(&LintedGuide) -> R + Sync),
     sink: &mut (dyn FnMut(R) + Send),
 ) -> Result<LintReport, LintError> {
+    // The schema's validator compiles on another thread while the files are found.
+    rayon::spawn(|| {
+        // A failure is met again, and reported, by the first guide's schema check.
+        let _ = remedy_core::schema::prepare();
+    });
     let cwd = &request.cwd;
     let config = &request.config;
     let content_root = normalize(&cwd.join(&config.content));
@@ -377,63 +446,51 @@ fn run<R: Send>(
         keep_guides: request.keep_guides,
         content_root: &content_root,
     };
-    // The index of every guide's ids, filled as files are done.
-    let mut index = IdIndex::with_capacity(jobs.len(), 64);
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut repeated: HashSet<IdHash> = HashSet::new();
-    let mut cross: Vec<(usize, CrossFinding)> = Vec::new();
     let dangling_on = config.severity(DanglingReference::NAME).is_some();
     let round = FILES_PER_THREAD_AND_ROUND * rayon::current_num_threads().max(1);
-    let mut results: Vec<FileResult> = Vec::with_capacity(jobs.len());
+    let mut collector = Collector {
+        index: IdIndex::with_capacity(jobs.len(), 64),
+        pending: Vec::new(),
+        repeated: HashSet::new(),
+        cross: Vec::new(),
+        results: Vec::with_capacity(jobs.len()),
+        dangling_on,
+    };
     let mut jobs = jobs.into_iter();
+    let mut previous: Option<Vec<Analysed<R>>> = None;
     loop {
         let batch: Vec<Job> = jobs.by_ref().take(round).collect();
         if batch.is_empty() {
             break;
         }
-        let done: Vec<Analysed<R>> = batch
-            .into_par_iter()
-            .map(|job| analyse(job, &shared, render))
-            .collect();
-        for Analysed {
-            mut result,
-            ids,
-            rendered,
-        } in done
-        {
-            if let Some(rendered) = rendered {
-                sink(rendered);
-            }
-            if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
-                && !index.insert(guide, &ids)
-            {
-                // A second file with this guide id: reported below.
-                repeated.insert(guide);
-            }
-            if let Some(extra) = &mut result.extra {
-                if let Some(internal) = extra.internal.take() {
-                    return Err(LintError::Internal(internal));
-                }
-                let file = u32::try_from(results.len()).unwrap_or(u32::MAX);
-                for reference in extra.references.drain(..) {
-                    let reference = Pending { file, ..reference };
-                    // Into a guide already indexed: resolved now, so that only references to
-                    // guides still to come wait (about half of them, in a linked corpus).
-                    if index.contains(reference.guide) {
-                        if !resolves(&index, &reference) && dangling_on {
-                            cross.push((results.len(), dangling(&reference)));
-                        }
-                    } else {
-                        pending.push(reference);
-                    }
-                }
-                if extra.is_empty() {
-                    result.extra = None;
-                }
-            }
-            results.push(result);
-        }
+        // The previous round is collected (and its export written) while this one is
+        // analysed, so that no core waits for the sequential part.
+        let (done, collected) = rayon::join(
+            || {
+                batch
+                    .into_par_iter()
+                    .map(|job| analyse(job, &shared, render))
+                    .collect::<Vec<_>>()
+            },
+            || match previous.take() {
+                Some(done) => collector.collect(done, &mut *sink),
+                None => Ok(()),
+            },
+        );
+        collected?;
+        previous = Some(done);
     }
+    if let Some(done) = previous {
+        collector.collect(done, &mut *sink)?;
+    }
+    let Collector {
+        index,
+        pending,
+        repeated,
+        mut cross,
+        results,
+        ..
+    } = collector;
 
     // Cross-guide findings, from hashes: a guide id used by several files, and references
     // into other guides that do not resolve.
