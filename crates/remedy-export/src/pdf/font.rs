@@ -49,14 +49,20 @@ impl Face {
     }
 }
 
-/// Marks a missing glyph in the ASCII table.
+/// Marks a missing glyph in the advance tables.
 const MISSING: u16 = u16::MAX;
+
+/// The code points whose advances are looked up once, when the face is parsed: Latin (ASCII,
+/// Latin-1, Latin Extended-A and -B) and General Punctuation (’ “ ” – — …), which is nearly every
+/// character of a guide; the font's own cmap lookup is the slow path for the rest.
+const TABLED: [std::ops::Range<u32>; 2] = [0..0x250, 0x2000..0x2070];
 
 /// A parsed face with its advance widths in thousandths of an em.
 pub(crate) struct FaceMetrics {
     font: ParsedFont,
     units_per_em: f32,
-    ascii: [u16; 128],
+    /// Advances of the [`TABLED`] ranges, one table each.
+    tables: [Vec<u16>; 2],
 }
 
 impl std::fmt::Debug for FaceMetrics {
@@ -76,12 +82,18 @@ impl FaceMetrics {
         let mut metrics = FaceMetrics {
             font,
             units_per_em,
-            ascii: [MISSING; 128],
+            tables: [Vec::new(), Vec::new()],
         };
-        for code in 0u8..128 {
-            let advance = metrics.lookup(char::from(code)).unwrap_or(MISSING);
-            metrics.ascii[usize::from(code)] = advance;
-        }
+        let tables = TABLED.map(|range| {
+            range
+                .map(|code| {
+                    char::from_u32(code)
+                        .and_then(|c| metrics.lookup(c))
+                        .unwrap_or(MISSING)
+                })
+                .collect()
+        });
+        metrics.tables = tables;
         Ok(metrics)
     }
 
@@ -98,12 +110,14 @@ impl FaceMetrics {
     }
 
     fn advance(&self, c: char) -> Option<u16> {
-        if c.is_ascii() {
-            let advance = self.ascii[c as usize];
-            (advance != MISSING).then_some(advance)
-        } else {
-            self.lookup(c)
+        let code = u32::from(c);
+        for (range, table) in TABLED.iter().zip(&self.tables) {
+            if range.contains(&code) {
+                let advance = table.get((code - range.start) as usize).copied()?;
+                return (advance != MISSING).then_some(advance);
+            }
         }
+        self.lookup(c)
     }
 }
 
@@ -175,6 +189,20 @@ mod tests {
         // DejaVu Sans: 'M' is 1767/2048 em.
         let m = fonts.width(Face::Regular, 10.0, "M");
         assert!((m - 8.62).abs() < 0.01, "{m}");
+        Ok(())
+    }
+
+    #[test]
+    fn tabled_advances_are_the_fonts_own() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        for face in Face::ALL {
+            let metrics = fonts.face(face);
+            for range in TABLED {
+                for c in range.filter_map(char::from_u32) {
+                    assert_eq!(metrics.advance(c), metrics.lookup(c), "{face:?} {c:?}");
+                }
+            }
+        }
         Ok(())
     }
 }
