@@ -68,42 +68,11 @@ pub fn write_atomic<F>(path: &Path, write: F) -> Result<(), ExportError>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    ensure_dir(&dir)?;
-    if path.is_dir() {
-        return Err(ExportError::BadOutput {
-            path: path.to_path_buf(),
-            reason: "is a folder; name a file to write".into(),
-        });
-    }
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let (temp, file) = create_temporary(&dir, &name, path)?;
-    let result = (|| {
-        let mut writer = BufWriter::new(file);
-        write(&mut writer).map_err(|e| ExportError::io("write", path, e))?;
-        let file = writer
-            .into_inner()
-            .map_err(|e| ExportError::io("write", path, e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| ExportError::io("write", path, e))?;
-        fs::rename(&temp, path).map_err(|e| ExportError::io("rename into place", path, e))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
+    let mut file = StagedFile::create(path)?;
+    write(&mut file).map_err(|e| ExportError::io("write", path, e))?;
+    file.commit()
 }
 
-/// Creates a new temporary file in `dir` for `name`. Its name is unique to this process and this
-/// call, and it is created only if it does not exist: two threads writing the same output (two
-/// guides with one id, exported with `--force`) or two runs into one folder never share one
-/// temporary file, which would interleave their bytes.
 /// An output file being written: a temporary file beside the target, renamed into place by
 /// [`StagedFile::commit`]. Dropped without a commit, it removes the temporary and leaves the
 /// target as it was; so an export that streams guides as they are linted can still be thrown
@@ -205,6 +174,10 @@ pub fn commit_all(mut files: Vec<StagedFile>) -> Result<(), ExportError> {
     Ok(())
 }
 
+/// Creates a new temporary file in `dir` for `name`. Its name is unique to this process and this
+/// call, and it is created only if it does not exist: two threads writing the same output (two
+/// guides with one id, exported with `--force`) or two runs into one folder never share one
+/// temporary file, which would interleave their bytes.
 fn create_temporary(dir: &Path, name: &str, path: &Path) -> Result<(PathBuf, File), ExportError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     loop {
