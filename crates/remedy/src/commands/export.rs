@@ -15,7 +15,7 @@ use remedy_lint::LintedGuide;
 
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
-use crate::cli::{CsvArgs, ExportCommand, JsonArgs, PageSizeArg};
+use crate::cli::{CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg};
 use crate::terminal::Progress;
 
 impl From<PageSizeArg> for PageSize {
@@ -155,6 +155,37 @@ impl<W, T> Stream<W, T> {
         }
     }
 
+    /// Lints the export's paths, streaming every guide rendered by `render` into this stream.
+    /// Returns the writer with every admitted guide in it when the lint run allows the export;
+    /// else the outcome to exit with, after removing the `created` folders if they are empty.
+    fn run(
+        mut self,
+        session: &Session,
+        common: &ExportCommon,
+        render: &(dyn Fn(&LintedGuide) -> Rendered<T> + Sync),
+        created: &[PathBuf],
+    ) -> Result<Result<W, Outcome>, String>
+    where
+        W: Send,
+        T: Send,
+    {
+        let verdict = lint_streaming_for_export(
+            session,
+            &common.paths,
+            common.force,
+            render,
+            &mut |guide| self.accept(guide),
+        )?;
+        match verdict {
+            Ok(_) => self.finish().map(Ok),
+            Err(outcome) => {
+                drop(self);
+                remove_if_empty(created);
+                Ok(Err(outcome))
+            }
+        }
+    }
+
     /// The writer with every admitted guide in it, once the lint run allows the export.
     fn finish(mut self) -> Result<W, String> {
         for warning in &self.warnings {
@@ -220,24 +251,17 @@ fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
         move |linted: &LintedGuide| rendered(linted, |export| render_json_guide(export, jsonl));
     if args.output.as_os_str() == "-" {
         // Standard output cannot be taken back: the export waits in memory for the verdict.
-        let mut stream = Stream::new(
+        let stream = Stream::new(
             move || JsonWriter::new(Vec::new(), jsonl).map_err(|e| e.to_string()),
             |writer: &mut JsonWriter<Vec<u8>>, bytes: Vec<u8>| {
                 writer.push(&bytes).map_err(|e| e.to_string())
             },
         );
-        let verdict = lint_streaming_for_export(
-            session,
-            &args.common.paths,
-            args.common.force,
-            &render,
-            &mut |guide| stream.accept(guide),
-        )?;
-        if let Err(outcome) = verdict {
-            return Ok(outcome);
-        }
-        let bytes = stream
-            .finish()?
+        let writer = match stream.run(session, &args.common, &render, &[])? {
+            Ok(writer) => writer,
+            Err(outcome) => return Ok(outcome),
+        };
+        let bytes = writer
             .finish()
             .map_err(|e| format!("cannot write the export: {}", describe_io(&e)))?;
         let mut stdout = std::io::stdout().lock();
@@ -251,7 +275,7 @@ fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
     let created = missing_folders(path.parent().unwrap_or(Path::new("")));
     let opened = path.clone();
     let written = path.clone();
-    let mut stream = Stream::new(
+    let stream = Stream::new(
         move || {
             let file = StagedFile::create(&opened).map_err(|e| e.to_string())?;
             JsonWriter::new(file, jsonl)
@@ -263,19 +287,10 @@ fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
                 .map_err(|e| ExportError::io("write", &written, e).to_string())
         },
     );
-    let verdict = lint_streaming_for_export(
-        session,
-        &args.common.paths,
-        args.common.force,
-        &render,
-        &mut |guide| stream.accept(guide),
-    )?;
-    if let Err(outcome) = verdict {
-        drop(stream);
-        remove_if_empty(&created);
-        return Ok(outcome);
-    }
-    let writer = stream.finish()?;
+    let writer = match stream.run(session, &args.common, &render, &created)? {
+        Ok(writer) => writer,
+        Err(outcome) => return Ok(outcome),
+    };
     let count = writer.len();
     writer
         .finish()
@@ -295,25 +310,17 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
     let created = missing_folders(&dir);
     let render =
         move |linted: &LintedGuide| rendered(linted, |export| render_csv_guide(export, &options));
-    let mut stream = Stream::new(
+    let stream = Stream::new(
         move || CsvWriter::create(&dir, &options).map_err(|e| e.to_string()),
         |writer: &mut CsvWriter, records: [Vec<u8>; 6]| {
             writer.push(&records).map_err(|e| e.to_string())
         },
     );
-    let verdict = lint_streaming_for_export(
-        session,
-        &args.common.paths,
-        args.common.force,
-        &render,
-        &mut |guide| stream.accept(guide),
-    )?;
-    if let Err(outcome) = verdict {
-        drop(stream);
-        remove_if_empty(&created);
-        return Ok(outcome);
-    }
-    stream.finish()?.finish().map_err(|e| e.to_string())?;
+    let writer = match stream.run(session, &args.common, &render, &created)? {
+        Ok(writer) => writer,
+        Err(outcome) => return Ok(outcome),
+    };
+    writer.finish().map_err(|e| e.to_string())?;
     done(session, "6 tables and datapackage.json", &args.output);
     Ok(Outcome::Clean)
 }
