@@ -24,7 +24,6 @@ pub use model::{
 };
 pub use position::{NodeSpan, Position, SourceMap, Span};
 pub use references::{
-    Declaration, Expected, GuideIds, HashedResolution, IdHash, IdIndex, IdKind, ReferenceSite,
-    Resolution,
+    Expected, GuideIds, HashedResolution, IdHash, IdIndex, IdKind, ReferenceSite, Resolution,
 };
 pub use source::SourceText;

@@ -31,17 +31,6 @@ impl fmt::Display for IdKind {
     }
 }
 
-/// One id declared in a guide, with the pointer of its `id` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Declaration {
-    /// The id.
-    pub id: String,
-    /// What it names.
-    pub kind: IdKind,
-    /// JSON Pointer of the id's value, e.g. `/methods/1/id`.
-    pub pointer: String,
-}
-
 /// What a reference must point at, by where it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
@@ -89,35 +78,6 @@ pub struct ReferenceSite {
 }
 
 impl Guide {
-    /// Every id the guide declares (causes, methods, steps), in document order.
-    pub fn declarations(&self) -> Vec<Declaration> {
-        let mut declarations = Vec::new();
-        for (i, cause) in self.causes.iter().enumerate() {
-            declarations.push(Declaration {
-                id: cause.id.0.clone(),
-                kind: IdKind::Cause,
-                pointer: format!("/causes/{i}/id"),
-            });
-        }
-        for (i, method) in self.methods.iter().enumerate() {
-            declarations.push(Declaration {
-                id: method.id.0.clone(),
-                kind: IdKind::Method,
-                pointer: format!("/methods/{i}/id"),
-            });
-            for visit in method.walk_steps() {
-                if let Some(id) = &visit.step.id {
-                    declarations.push(Declaration {
-                        id: id.0.clone(),
-                        kind: IdKind::Step,
-                        pointer: child_pointer(&visit.pointer(i), "id"),
-                    });
-                }
-            }
-        }
-        declarations
-    }
-
     /// Every reference the guide makes, in document order.
     pub fn references(&self) -> Vec<ReferenceSite> {
         let mut sites = Vec::new();
@@ -218,12 +178,6 @@ impl GuideIds {
         Self {
             entries: entries.into_boxed_slice(),
         }
-    }
-
-    /// The ids of a loaded guide.
-    pub fn of(guide: &Guide) -> Self {
-        let declarations = guide.declarations();
-        Self::new(declarations.iter().map(|d| (d.id.as_str(), d.kind)))
     }
 
     /// What the id names in this guide, if it is declared.

@@ -377,6 +377,8 @@ fn run<R: Send>(
     let config = &request.config;
     let content_root = normalize(&cwd.join(&config.content));
 
+    // Normalized once, not for every file.
+    let normalized_cwd = normalize(cwd);
     // The named paths, as given and resolved.
     let mut named: Vec<(PathBuf, PathBuf)> = request
         .paths
@@ -384,9 +386,12 @@ fn run<R: Send>(
         .map(|given| (given.clone(), normalize(&cwd.join(given))))
         .collect();
     if named.is_empty() && request.stdin.is_none() {
-        named.push((display_of(&content_root, cwd, &[]), content_root.clone()));
+        named.push((
+            display_of(&content_root, &normalized_cwd, &[]),
+            content_root.clone(),
+        ));
     }
-    let displayer = |path: &Path| display_of(path, cwd, &named);
+    let displayer = |path: &Path| display_of(path, &normalized_cwd, &named);
 
     let resolved: Vec<PathBuf> = named.iter().map(|(_, path)| path.clone()).collect();
     let found = discover(&resolved).map_err(|missing| MissingPath {
@@ -1056,11 +1061,10 @@ fn widen(mut rule: RuleFinding, error: &YamlError, source: &SourceText) -> RuleF
     rule
 }
 
-/// How findings name a file: relative to `cwd` when below it, else under the named path it was
+/// How findings name a file: relative to `cwd` (normalized) when below it, else under the named path it was
 /// found through, as the user wrote that path; else as it is.
 fn display_of(path: &Path, cwd: &Path, named: &[(PathBuf, PathBuf)]) -> PathBuf {
-    let cwd = normalize(cwd);
-    if let Ok(relative) = path.strip_prefix(&cwd) {
+    if let Ok(relative) = path.strip_prefix(cwd) {
         if relative.as_os_str().is_empty() {
             return PathBuf::from(".");
         }
