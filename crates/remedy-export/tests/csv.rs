@@ -4,19 +4,19 @@
 //!
 //! `REMEDY_BLESS=1 cargo test -p remedy-export --test csv` rewrites the golden files.
 
+mod export_support;
+
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use remedy_core::{Guide, LoadOptions, Step, load_file};
-use remedy_export::ExportGuide;
 use remedy_export::csv::{CsvOptions, export_csv};
 use serde_json::Value;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+use export_support::{exports, fixture_root, load_guides, temp_dir};
 
-/// The fixture guide files, relative to the content root, in content (sorted path) order.
-const FIXTURES: [&str; 2] = ["network/wifi-drops.yaml", "printer-offline.yaml"];
+type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The files of an export, in the order `export_csv` returns them.
 const FILES: [&str; 7] = [
@@ -48,49 +48,13 @@ const COLUMNS: [(&str, &str); 6] = [
     ("faq.csv", "guide_id,position,question,answer,see"),
 ];
 
-fn fixture_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/export")
-}
-
-fn load_guides() -> Result<Vec<(Guide, String)>, Box<dyn std::error::Error>> {
-    let mut guides = Vec::new();
-    for source in FIXTURES {
-        let path = fixture_root().join("content").join(source);
-        let file = load_file(&path, &LoadOptions::default())?;
-        assert!(
-            file.violations.is_empty(),
-            "{source}: {:?}",
-            file.violations
-        );
-        let guide = file.guide.ok_or_else(|| format!("{source} did not load"))?;
-        guides.push((guide, source.to_owned()));
-    }
-    Ok(guides)
-}
-
-fn exports(guides: &[(Guide, String)]) -> Vec<ExportGuide<'_>> {
-    guides
-        .iter()
-        .map(|(guide, source)| ExportGuide { guide, source })
-        .collect()
-}
-
-fn temp_dir(name: &str) -> Result<PathBuf, std::io::Error> {
-    let dir = std::env::temp_dir().join(format!("remedy-csv-{name}-{}", std::process::id()));
-    if dir.exists() {
-        fs::remove_dir_all(&dir)?;
-    }
-    fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
 /// Exports the fixtures into a fresh folder named after the test.
 fn export_fixtures(
     name: &str,
     options: &CsvOptions,
 ) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let guides = load_guides()?;
-    let dir = temp_dir(name)?;
+    let dir = temp_dir("csv", name)?;
     let written = export_csv(&exports(&guides), &dir, options)?;
     let expected: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
     assert_eq!(written, expected);
@@ -669,7 +633,7 @@ fn excel_safe_defuses_formula_cells_only() -> TestResult {
 #[test]
 fn an_existing_folder_is_updated_not_wiped() -> TestResult {
     let guides = load_guides()?;
-    let dir = temp_dir("update")?;
+    let dir = temp_dir("csv", "update")?;
     fs::write(dir.join("README.txt"), "keep me")?;
     fs::write(dir.join("guides.csv"), "stale")?;
     fs::create_dir(dir.join("archive"))?;
@@ -693,7 +657,7 @@ fn an_existing_folder_is_updated_not_wiped() -> TestResult {
 #[test]
 fn a_missing_folder_is_created() -> TestResult {
     let guides = load_guides()?;
-    let dir = temp_dir("create")?.join("out/csv");
+    let dir = temp_dir("csv", "create")?.join("out/csv");
     export_csv(&exports(&guides), &dir, &CsvOptions::default())?;
     assert!(dir.join("datapackage.json").is_file());
     fs::remove_dir_all(dir.join("../.."))?;
@@ -704,7 +668,7 @@ fn a_missing_folder_is_created() -> TestResult {
 fn an_unwritable_target_is_an_error_naming_it_and_leaves_the_old_export() -> TestResult {
     let guides = load_guides()?;
     let guides = exports(&guides);
-    let dir = temp_dir("unwritable")?;
+    let dir = temp_dir("csv", "unwritable")?;
     export_csv(&guides, &dir, &CsvOptions::default())?;
     let before = fs::read(dir.join("guides.csv"))?;
 
@@ -749,7 +713,7 @@ fn an_unwritable_target_is_an_error_naming_it_and_leaves_the_old_export() -> Tes
 
 #[test]
 fn no_guides_writes_headers_only() -> TestResult {
-    let dir = temp_dir("empty")?;
+    let dir = temp_dir("csv", "empty")?;
     export_csv(&[], &dir, &CsvOptions::default())?;
     for (file, columns) in COLUMNS {
         assert_eq!(
@@ -786,7 +750,7 @@ fn the_project_content_exports_cleanly() -> TestResult {
     let keep = std::env::var_os("REMEDY_CSV_OUT").map(PathBuf::from);
     let dir = match &keep {
         Some(dir) => dir.clone(),
-        None => temp_dir("content")?,
+        None => temp_dir("csv", "content")?,
     };
     export_csv(&exports(&guides), &dir, &CsvOptions::default())?;
     check_against_package(&dir)?;

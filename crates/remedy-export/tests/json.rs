@@ -3,52 +3,20 @@
 //!
 //! `REMEDY_BLESS=1 cargo test -p remedy-export --test json` rewrites the golden files.
 
+mod export_support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use jsonschema::Draft;
-use remedy_core::{Guide, LoadOptions, load_file};
 use remedy_export::ExportGuide;
 use remedy_export::json::{
     ExportDocument, export_json, export_schema_text, write_json, write_jsonl,
 };
 use serde_json::Value;
 
+use export_support::{exports, fixture_root, load_guides, repo_root, temp_dir};
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// The fixture guide files, relative to the content root, in content (sorted path) order.
-const FIXTURES: [&str; 2] = ["network/wifi-drops.yaml", "printer-offline.yaml"];
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture_root() -> PathBuf {
-    repo_root().join("tests/fixtures/export")
-}
-
-fn load_guides() -> Result<Vec<(Guide, String)>, Box<dyn std::error::Error>> {
-    let mut guides = Vec::new();
-    for source in FIXTURES {
-        let path = fixture_root().join("content").join(source);
-        let file = load_file(&path, &LoadOptions::default())?;
-        assert!(
-            file.violations.is_empty(),
-            "{source}: {:?}",
-            file.violations
-        );
-        let guide = file.guide.ok_or_else(|| format!("{source} did not load"))?;
-        guides.push((guide, source.to_owned()));
-    }
-    Ok(guides)
-}
-
-fn exports(guides: &[(Guide, String)]) -> Vec<ExportGuide<'_>> {
-    guides
-        .iter()
-        .map(|(guide, source)| ExportGuide { guide, source })
-        .collect()
-}
 
 /// Compares `actual` with the golden file, or rewrites it under `REMEDY_BLESS=1`.
 fn golden(name: &str, actual: &[u8]) -> TestResult {
@@ -97,15 +65,6 @@ fn errors(validator: &jsonschema::Validator, value: &Value) -> Vec<String> {
         .iter_errors(value)
         .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
         .collect()
-}
-
-fn temp_dir(name: &str) -> Result<PathBuf, std::io::Error> {
-    let dir = std::env::temp_dir().join(format!("remedy-json-{name}-{}", std::process::id()));
-    if dir.exists() {
-        fs::remove_dir_all(&dir)?;
-    }
-    fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 #[test]
@@ -374,7 +333,7 @@ fn output_is_deterministic() -> TestResult {
 fn export_json_writes_files_atomically() -> TestResult {
     let guides = load_guides()?;
     let guides = exports(&guides);
-    let dir = temp_dir("files")?;
+    let dir = temp_dir("json", "files")?;
     let json = dir.join("nested/guides.json");
     export_json(&guides, &json, false)?;
     assert_eq!(fs::read(&json)?, json_bytes(&guides)?);

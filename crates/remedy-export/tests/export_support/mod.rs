@@ -1,0 +1,57 @@
+//! The fixture guides the JSON and CSV export tests share (included with `mod export_support;`).
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use remedy_core::{Guide, LoadOptions, load_file};
+use remedy_export::ExportGuide;
+
+/// The fixture guide files, relative to the content root, in content (sorted path) order.
+pub const FIXTURES: [&str; 2] = ["network/wifi-drops.yaml", "printer-offline.yaml"];
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `tests/fixtures/export`.
+pub fn fixture_root() -> PathBuf {
+    repo_root().join("tests/fixtures/export")
+}
+
+/// The fixture guides with their `source`, each checked to be schema-clean.
+pub fn load_guides() -> Result<Vec<(Guide, String)>, Box<dyn std::error::Error>> {
+    let mut guides = Vec::new();
+    for source in FIXTURES {
+        let path = fixture_root().join("content").join(source);
+        let file = load_file(&path, &LoadOptions::default())?;
+        assert!(
+            file.violations.is_empty(),
+            "{source}: {:?}",
+            file.violations
+        );
+        let guide = file.guide.ok_or_else(|| format!("{source} did not load"))?;
+        guides.push((guide, source.to_owned()));
+    }
+    Ok(guides)
+}
+
+/// The guides as an exporter takes them.
+pub fn exports(guides: &[(Guide, String)]) -> Vec<ExportGuide<'_>> {
+    guides
+        .iter()
+        .map(|(guide, source)| ExportGuide { guide, source })
+        .collect()
+}
+
+/// A fresh, empty folder for one test: `remedy-{prefix}-{name}-{pid}` in the temporary folder.
+pub fn temp_dir(prefix: &str, name: &str) -> Result<PathBuf, std::io::Error> {
+    let dir = std::env::temp_dir().join(format!("remedy-{prefix}-{name}-{}", std::process::id()));
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
