@@ -136,6 +136,25 @@ fn an_output_path_that_is_a_file_is_refused_and_left_alone() {
     assert!(run.stderr.contains("is a folder"), "{}", run.stderr);
 }
 
+/// A slip of the tab key (`-o content/two.yaml`) must not replace a guide with the export.
+#[test]
+fn an_export_never_writes_over_a_guide_file() {
+    let scratch = project("out-is-guide");
+    let guide = scratch.read("content/two.yaml");
+    for args in [
+        &["export", "json", "-o", "content/two.yaml"][..],
+        &["export", "json", "--jsonl", "-o", "content/two.yaml"][..],
+        &["export", "pdf", "-o", "pdf", "--book", "content/two.yaml"][..],
+    ] {
+        let run = remedy_bounded(&scratch.root, args, WATCHDOG);
+        run.assert_code(2);
+        assert_error_names(&run, "content/two.yaml");
+        assert!(run.stderr.contains("is a guide file"), "{}", run.stderr);
+        assert_eq!(scratch.read("content/two.yaml"), guide, "{args:?}");
+    }
+    assert!(!scratch.root.join("pdf").exists());
+}
+
 #[test]
 fn an_unwritable_output_folder_is_an_error_naming_it() {
     // As root, permission bits do not stop a write: /proc refuses new files and folders.

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use remedy_core::corpus::is_guide_file;
 use remedy_core::id::is_valid_id;
 use remedy_core::source::describe_io;
 use remedy_export::csv::{CsvOptions, CsvWriter, render_csv_guide};
@@ -219,11 +220,27 @@ fn remove_if_empty(folders: &[PathBuf]) {
     }
 }
 
+/// Refuses an output file that is a guide file already there: an export named after a guide
+/// (`-o content/a.yaml`, a slip of the tab key) would replace what the writer wrote with JSON or
+/// PDF bytes. Checked before anything is read or written.
+fn refuse_guide_file(path: &Path, session: &Session) -> Result<(), String> {
+    if is_guide_file(path) && path.is_file() {
+        return Err(format!(
+            "{} is a guide file; an export never writes over one, so choose another output path",
+            shown(session, path)
+        ));
+    }
+    Ok(())
+}
+
 pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String> {
     match command {
         ExportCommand::Json(args) => run_json(session, args),
         ExportCommand::Csv(args) => run_csv(session, args),
         ExportCommand::Pdf(args) => {
+            if let Some(book) = &args.book {
+                refuse_guide_file(book, session)?;
+            }
             // The book and the related-guide titles of each handout need every guide.
             let report = match lint_for_export(session, &args.common.paths, args.common.force)? {
                 Ok(report) => report,
@@ -272,6 +289,7 @@ fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
         return Ok(Outcome::Clean);
     }
     let path = args.output.clone();
+    refuse_guide_file(&path, session)?;
     let created = missing_folders(path.parent().unwrap_or(Path::new("")));
     let opened = path.clone();
     let written = path.clone();
