@@ -1,17 +1,14 @@
-//! Assembly: laid-out pages to PDF objects through printpdf (fonts embedded as subset CID fonts
-//! with ToUnicode maps), then finished on the lopdf document: the nested outline, the document
-//! information, and a trailer `/ID` derived from the bytes. Fixed font ids and dates from the
-//! content make two runs byte-identical.
+//! Assembly: laid-out pages to PDF objects on a lopdf document: each face used as a subset CID
+//! font (Identity-H, with widths and a ToUnicode map so that text extracts), one content stream
+//! a page, link annotations, the nested outline, the document information, and a trailer `/ID`
+//! derived from the bytes. Subset tags derived from the characters and dates from the content
+//! make two runs byte-identical.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-use printpdf::{
-    Actions, BorderArray, ColorArray, Destination, FontId, HighlightingMode, LinkAnnotation, Mm,
-    Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity,
-    PdfSaveOptions, Pt, Rect, Rgb, TextItem, TextMatrix,
-};
 
+use super::content::ContentStream;
 use super::font::{Face, Fonts};
 use super::layout::{Color, Draw, Frame, Paginated, Target};
 use super::render::OutlineItem;
@@ -146,29 +143,9 @@ fn subset_tag(face: Face, chars: &BTreeSet<char>, taken: &BTreeSet<String>) -> S
     }
 }
 
-fn rgb(color: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(Rgb {
-        r: color.0,
-        g: color.1,
-        b: color.2,
-        icc_profile: None,
-    })
-}
-
-/// Rounds to hundredths of a point: smaller content streams, no visible difference.
+/// Rounds to hundredths of a point: smaller files, no visible difference.
 fn r2(value: f32) -> f32 {
     (value * 100.0).round() / 100.0
-}
-
-fn rect(x: f32, y: f32, w: f32, h: f32, mode: Option<PaintMode>) -> Rect {
-    Rect {
-        x: Pt(r2(x)),
-        y: Pt(r2(y)),
-        width: Pt(r2(w)),
-        height: Pt(r2(h)),
-        mode,
-        winding_order: None,
-    }
 }
 
 /// A PDF text string: ASCII as is, anything else as UTF-16BE with a byte order mark.
@@ -270,6 +247,325 @@ fn write_outline(
 /// Sixteen bytes written into the trailer `/ID` and replaced by the digest of the file.
 const ID_PLACEHOLDER: &[u8; 16] = b"remedy-pdf-id-00";
 
+/// One face as the document embeds it.
+struct EmbeddedFace {
+    face: Face,
+    /// The resource name pages select it by.
+    resource: &'static str,
+    object: ObjectId,
+    /// Character → code in the content stream (the subset's glyph id): a table for the
+    /// characters below [`DIRECT`], a map for the rest.
+    direct: Vec<u16>,
+    rest: BTreeMap<char, u16>,
+}
+
+/// Characters below this are encoded through a table: Latin, General Punctuation, arrows.
+const DIRECT: usize = 0x2200;
+
+impl EmbeddedFace {
+    fn code(&self, c: char) -> u16 {
+        let index = u32::from(c) as usize;
+        match self.direct.get(index) {
+            Some(code) => *code,
+            None => self.rest.get(&c).copied().unwrap_or(0),
+        }
+    }
+}
+
+fn name(text: &str) -> Object {
+    Object::Name(text.as_bytes().to_vec())
+}
+
+fn integers(values: impl IntoIterator<Item = i64>) -> Object {
+    Object::Array(values.into_iter().map(Object::Integer).collect())
+}
+
+/// A stream compressed at [`COMPRESSION`], or left as is when that does not make it smaller.
+fn stream(mut dict: Dictionary, content: Vec<u8>) -> Object {
+    use std::io::Write;
+
+    use flate2::write::ZlibEncoder;
+
+    let mut encoder = ZlibEncoder::new(
+        Vec::with_capacity(content.len() / 3),
+        flate2::Compression::new(COMPRESSION),
+    );
+    let compressed = encoder
+        .write_all(&content)
+        .and_then(|()| encoder.finish())
+        .ok()
+        .filter(|compressed| compressed.len() + 19 < content.len());
+    let content = match compressed {
+        Some(compressed) => {
+            dict.set("Filter", name("FlateDecode"));
+            compressed
+        }
+        None => content,
+    };
+    Object::Stream(lopdf::Stream::new(dict, content).with_compression(false))
+}
+
+/// A ToUnicode CMap: each code to the character it draws.
+fn to_unicode(codes: &BTreeMap<u16, char>) -> Vec<u8> {
+    use std::fmt::Write;
+
+    let mut text = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    let entries: Vec<(&u16, &char)> = codes.iter().collect();
+    // At most a hundred entries a block (ISO 32000-1, 9.10.3).
+    for block in entries.chunks(100) {
+        let _ = writeln!(text, "{} beginbfchar", block.len());
+        for (code, c) in block {
+            let _ = write!(text, "<{code:04X}> <");
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(text, "{unit:04X}");
+            }
+            text.push_str(">\n");
+        }
+        text.push_str("endbfchar\n");
+    }
+    text.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    text.into_bytes()
+}
+
+/// Embeds the subset of `face` that draws `chars`: the Type 0 font, its CID font, descriptor,
+/// ToUnicode map and font program.
+fn embed_face(
+    doc: &mut lopdf::Document,
+    fonts: &Fonts,
+    face: Face,
+    chars: &BTreeSet<char>,
+    tag: &str,
+) -> Result<EmbeddedFace, ExportError> {
+    let truetype = fonts.truetype(face);
+    let mut glyphs = BTreeMap::new();
+    for c in chars {
+        let glyph = fonts.glyph(face, *c).ok_or_else(|| {
+            content_error(format!(
+                "'{c}' (U+{:04X}) was drawn in {}, which cannot draw it",
+                u32::from(*c),
+                face.label()
+            ))
+        })?;
+        glyphs.insert(*c, glyph);
+    }
+    let subset = truetype
+        .subset(&glyphs)
+        .map_err(|e| content_error(format!("{} cannot be embedded: {e}", face.label())))?;
+
+    let mut direct = vec![0u16; DIRECT];
+    let mut rest = BTreeMap::new();
+    // The first character of a glyph names it for text extraction.
+    let mut unicode: BTreeMap<u16, char> = BTreeMap::new();
+    for (c, glyph) in &glyphs {
+        let code = subset.new_id.get(glyph).copied().unwrap_or(0);
+        match direct.get_mut(u32::from(*c) as usize) {
+            Some(slot) => *slot = code,
+            None => {
+                rest.insert(*c, code);
+            }
+        }
+        unicode.entry(code).or_insert(*c);
+    }
+    let mut widths = Vec::with_capacity(subset.new_id.len());
+    for old in subset.new_id.keys() {
+        let advance = truetype
+            .advance(*old)
+            .map_err(|e| content_error(format!("{} cannot be embedded: {e}", face.label())))?;
+        widths.push(Object::Integer(i64::from(advance)));
+    }
+
+    let base_font = format!("{tag}+{}", face.postscript_name());
+    let program_length = subset.bytes.len() as i64;
+    let mut program = Dictionary::new();
+    program.set("Length1", Object::Integer(program_length));
+    let program = doc.add_object(stream(program, subset.bytes));
+
+    let metrics = fonts.descriptor(face);
+    let mut descriptor = Dictionary::new();
+    descriptor.set("Type", name("FontDescriptor"));
+    descriptor.set("FontName", name(&base_font));
+    descriptor.set("Flags", Object::Integer(metrics.flags));
+    descriptor.set("FontBBox", integers(metrics.bbox));
+    descriptor.set("ItalicAngle", Object::Integer(metrics.italic_angle));
+    descriptor.set("Ascent", Object::Integer(metrics.ascent));
+    descriptor.set("Descent", Object::Integer(metrics.descent));
+    descriptor.set("CapHeight", Object::Integer(metrics.cap_height));
+    descriptor.set("StemV", Object::Integer(metrics.stem_v));
+    descriptor.set("FontFile2", Object::Reference(program));
+    let descriptor = doc.add_object(descriptor);
+
+    let mut system = Dictionary::new();
+    system.set("Registry", Object::string_literal("Adobe"));
+    system.set("Ordering", Object::string_literal("Identity"));
+    system.set("Supplement", Object::Integer(0));
+    let mut cid_font = Dictionary::new();
+    cid_font.set("Type", name("Font"));
+    cid_font.set("Subtype", name("CIDFontType2"));
+    cid_font.set("BaseFont", name(&base_font));
+    cid_font.set("CIDSystemInfo", Object::Dictionary(system));
+    cid_font.set("FontDescriptor", Object::Reference(descriptor));
+    cid_font.set("CIDToGIDMap", name("Identity"));
+    cid_font.set("DW", Object::Integer(1000));
+    cid_font.set(
+        "W",
+        Object::Array(vec![Object::Integer(0), Object::Array(widths)]),
+    );
+    let cid_font = doc.add_object(cid_font);
+
+    let to_unicode = doc.add_object(stream(Dictionary::new(), to_unicode(&unicode)));
+    let mut font = Dictionary::new();
+    font.set("Type", name("Font"));
+    font.set("Subtype", name("Type0"));
+    font.set("BaseFont", name(&base_font));
+    font.set("Encoding", name("Identity-H"));
+    font.set(
+        "DescendantFonts",
+        Object::Array(vec![Object::Reference(cid_font)]),
+    );
+    font.set("ToUnicode", Object::Reference(to_unicode));
+    let object = doc.add_object(font);
+
+    Ok(EmbeddedFace {
+        face,
+        resource: resource_name(face),
+        object,
+        direct,
+        rest,
+    })
+}
+
+fn resource_name(face: Face) -> &'static str {
+    match face {
+        Face::Regular => "F1",
+        Face::Bold => "F2",
+        Face::Oblique => "F3",
+        Face::BoldOblique => "F4",
+    }
+}
+
+/// A page's drawing as a content stream, and its links as annotations.
+fn page_content(
+    draws: &[Draw],
+    embedded: &[EmbeddedFace],
+    height: f32,
+) -> Result<Vec<u8>, ExportError> {
+    let mut content = ContentStream::with_capacity(16 * 1024);
+    let mut font: Option<(Face, f32)> = None;
+    let mut fill: Option<Color> = None;
+    for draw in draws {
+        match draw {
+            Draw::Text { x, y, style, text } => {
+                if text.is_empty() {
+                    continue;
+                }
+                let face = embedded
+                    .iter()
+                    .find(|embedded| embedded.face == style.face)
+                    .ok_or_else(|| content_error("a face was used but not embedded"))?;
+                content.begin_text();
+                if font != Some((style.face, style.size)) {
+                    content.font(face.resource, style.size);
+                    font = Some((style.face, style.size));
+                }
+                if fill != Some(style.color) {
+                    let Color(r, g, b) = style.color;
+                    content.fill_color(r, g, b);
+                    fill = Some(style.color);
+                }
+                content.text(*x, height - y, text.chars().map(|c| face.code(c)));
+            }
+            Draw::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill: color,
+            } => {
+                content.end_text();
+                if fill != Some(*color) {
+                    let Color(r, g, b) = *color;
+                    content.fill_color(r, g, b);
+                    fill = Some(*color);
+                }
+                content.fill_rect(*x, height - y - h, *w, *h);
+            }
+            Draw::Link { .. } => {}
+        }
+    }
+    Ok(content.finish())
+}
+
+/// The link annotations of a page; a link to a place outside the document (another guide's,
+/// in a handout) is left out.
+fn page_links(
+    draws: &[Draw],
+    page: ObjectId,
+    page_ids: &[ObjectId],
+    anchors: &BTreeMap<String, (usize, f32)>,
+    height: f32,
+) -> Vec<Dictionary> {
+    let mut links = Vec::new();
+    for draw in draws {
+        let Draw::Link { x, y, w, h, target } = draw else {
+            continue;
+        };
+        let mut action = Dictionary::new();
+        match target {
+            Target::Anchor(anchor) => {
+                let Some((index, top)) = anchors.get(anchor) else {
+                    continue;
+                };
+                let Some(target_page) = page_ids.get(*index) else {
+                    continue;
+                };
+                action.set("S", name("GoTo"));
+                action.set(
+                    "D",
+                    Object::Array(vec![
+                        Object::Reference(*target_page),
+                        name("XYZ"),
+                        Object::Null,
+                        Object::Real(r2(height - top)),
+                        Object::Null,
+                    ]),
+                );
+            }
+            Target::Uri(uri) => {
+                action.set("S", name("URI"));
+                action.set(
+                    "URI",
+                    Object::String(uri.as_bytes().to_vec(), StringFormat::Literal),
+                );
+            }
+        }
+        let bottom = height - y - h;
+        let mut link = Dictionary::new();
+        link.set("Type", name("Annot"));
+        link.set("Subtype", name("Link"));
+        link.set(
+            "Rect",
+            Object::Array(
+                [*x, bottom, x + w, bottom + h]
+                    .into_iter()
+                    .map(|value| Object::Real(r2(value)))
+                    .collect(),
+            ),
+        );
+        link.set("Border", integers([0, 0, 0]));
+        link.set("H", name("I"));
+        link.set("P", Object::Reference(page));
+        link.set("A", Object::Dictionary(action));
+        links.push(link);
+    }
+    links
+}
+
 /// Writes the pages as a PDF.
 pub(crate) fn write_pdf(
     fonts: &Fonts,
@@ -287,219 +583,90 @@ pub(crate) fn write_pdf(
             }
         }
     }
-    let used: BTreeMap<Face, BTreeSet<char>> = seen
-        .into_iter()
-        .map(|(face, chars)| (face, chars.into_set()))
-        .collect();
-    let mut document = PdfDocument::new(&meta.title);
-    let mut ids: BTreeMap<Face, FontId> = BTreeMap::new();
+    let mut doc = lopdf::Document::with_version("1.7");
+    let mut embedded = Vec::new();
     let mut taken = BTreeSet::new();
-    for (face, chars) in &used {
-        let tag = subset_tag(*face, chars, &taken);
-        taken.insert(tag.clone());
-        let id = FontId(tag);
-        document
-            .resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::new(fonts.parsed(*face).clone()));
-        ids.insert(*face, id);
+    for (face, chars) in seen {
+        let chars = chars.into_set();
+        let tag = subset_tag(face, &chars, &taken);
+        embedded.push(embed_face(&mut doc, fonts, face, &chars, &tag)?);
+        taken.insert(tag);
     }
+    let mut font_resources = Dictionary::new();
+    for face in &embedded {
+        font_resources.set(face.resource, Object::Reference(face.object));
+    }
+    let mut resources = Dictionary::new();
+    resources.set("Font", Object::Dictionary(font_resources));
+    let resources = doc.add_object(resources);
 
     let height = frame.page_height;
-    for page in &paginated.pages {
-        let mut ops = Vec::new();
-        let mut in_text = false;
-        let mut font: Option<(Face, f32)> = None;
-        let mut fill: Option<Color> = None;
-        for draw in &page.draws {
-            match draw {
-                Draw::Text { x, y, style, text } => {
-                    if text.is_empty() {
-                        continue;
-                    }
-                    if !in_text {
-                        ops.push(Op::StartTextSection);
-                        in_text = true;
-                    }
-                    if font != Some((style.face, style.size)) {
-                        let id = ids
-                            .get(&style.face)
-                            .ok_or_else(|| content_error("a face was used but not registered"))?;
-                        ops.push(Op::SetFont {
-                            font: PdfFontHandle::External(id.clone()),
-                            size: Pt(style.size),
-                        });
-                        font = Some((style.face, style.size));
-                    }
-                    if fill != Some(style.color) {
-                        ops.push(Op::SetFillColor {
-                            col: rgb(style.color),
-                        });
-                        fill = Some(style.color);
-                    }
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(r2(*x)), Pt(r2(height - y))),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(text.clone())],
-                    });
-                }
-                Draw::Rect {
-                    x,
-                    y,
-                    w,
-                    h,
-                    fill: color,
-                } => {
-                    if in_text {
-                        ops.push(Op::EndTextSection);
-                        in_text = false;
-                    }
-                    if fill != Some(*color) {
-                        ops.push(Op::SetFillColor { col: rgb(*color) });
-                        fill = Some(*color);
-                    }
-                    ops.push(Op::DrawRectangle {
-                        rectangle: rect(*x, height - y - h, *w, *h, Some(PaintMode::Fill)),
-                    });
-                }
-                Draw::Link { x, y, w, h, target } => {
-                    let action = match target {
-                        Target::Anchor(name) => match paginated.anchors.get(name) {
-                            Some((page_index, top)) => Actions::Goto(Destination::Xyz {
-                                page: page_index + 1,
-                                left: None,
-                                top: Some(r2(height - top)),
-                                zoom: None,
-                            }),
-                            // A place not in this document (another guide's, in a handout).
-                            None => continue,
-                        },
-                        Target::Uri(uri) => Actions::Uri(uri.clone()),
-                    };
-                    ops.push(Op::LinkAnnotation {
-                        link: LinkAnnotation::new(
-                            rect(*x, height - y - h, *w, *h, None),
-                            action,
-                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                            Some(ColorArray::Transparent),
-                            Some(HighlightingMode::Invert),
-                        ),
-                    });
-                }
-            }
-        }
-        if in_text {
-            ops.push(Op::EndTextSection);
-        }
-        let mut pdf_page = PdfPage::new(Mm(210.0), Mm(297.0), ops);
-        // The media box exactly, in points (not rounded, not via millimetres).
-        let media = Rect {
-            x: Pt(0.0),
-            y: Pt(0.0),
-            width: Pt(frame.page_width),
-            height: Pt(frame.page_height),
-            mode: None,
-            winding_order: None,
-        };
-        pdf_page.media_box = media.clone();
-        pdf_page.trim_box = media.clone();
-        pdf_page.crop_box = media;
-        document.pages.push(pdf_page);
-    }
-
-    let options = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut doc = document.to_lopdf_document(&options, &mut warnings);
-    if let Some(warning) = warnings
+    let pages_id = doc.new_object_id();
+    let page_ids: Vec<ObjectId> = paginated
+        .pages
         .iter()
-        .find(|warning| warning.severity == PdfParseErrorSeverity::Error)
-    {
-        return Err(content_error(format!(
-            "the PDF writer failed: {}",
-            warning.msg
-        )));
+        .map(|_| doc.new_object_id())
+        .collect();
+    let media_box = Object::Array(vec![
+        Object::Integer(0),
+        Object::Integer(0),
+        Object::Real(frame.page_width),
+        Object::Real(frame.page_height),
+    ]);
+    for (page, page_id) in paginated.pages.iter().zip(&page_ids) {
+        let content = page_content(&page.draws, &embedded, height)?;
+        let content = doc.add_object(stream(Dictionary::new(), content));
+        let mut dict = Dictionary::new();
+        dict.set("Type", name("Page"));
+        dict.set("Parent", Object::Reference(pages_id));
+        dict.set("MediaBox", media_box.clone());
+        dict.set("Resources", Object::Reference(resources));
+        dict.set("Contents", Object::Reference(content));
+        let links = page_links(&page.draws, *page_id, &page_ids, &paginated.anchors, height);
+        if !links.is_empty() {
+            let links = links
+                .into_iter()
+                .map(|link| Object::Reference(doc.add_object(link)))
+                .collect();
+            dict.set("Annots", Object::Array(links));
+        }
+        doc.objects.insert(*page_id, Object::Dictionary(dict));
     }
-    doc.version = "1.7".to_owned();
-
-    let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
-    // Annotations as indirect objects (printpdf writes them inline), no empty arrays.
-    for page_id in &page_ids {
-        let annots = match doc.get_dictionary_mut(*page_id) {
-            Ok(page) => page.remove(b"Annots"),
-            Err(_) => None,
-        };
-        let Some(Object::Array(annots)) = annots else {
-            continue;
-        };
-        if annots.is_empty() {
-            continue;
-        }
-        let mut references = Vec::with_capacity(annots.len());
-        for annot in annots {
-            match annot {
-                Object::Dictionary(mut dict) => {
-                    dict.set("P", Object::Reference(*page_id));
-                    references.push(Object::Reference(doc.add_object(Object::Dictionary(dict))));
-                }
-                other => references.push(other),
-            }
-        }
-        if let Ok(page) = doc.get_dictionary_mut(*page_id) {
-            page.set("Annots", Object::Array(references));
-        }
-    }
-    let root = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| content_error(format!("the PDF has no catalog: {e}")))?;
-    let info_id = doc
-        .trailer
-        .get(b"Info")
-        .and_then(Object::as_reference)
-        .map_err(|e| content_error(format!("the PDF has no information dictionary: {e}")))?;
+    let mut pages = Dictionary::new();
+    pages.set("Type", name("Pages"));
+    pages.set(
+        "Kids",
+        Object::Array(page_ids.iter().map(|id| Object::Reference(*id)).collect()),
+    );
+    pages.set("Count", Object::Integer(page_ids.len() as i64));
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
 
     // The outline, nested, pointing at the headings.
     let resolved = resolve(outline, &paginated.anchors, &page_ids, height);
     let outlines_id = doc.new_object_id();
     let outline_root = write_outline(&mut doc, outlines_id, &resolved);
-    {
-        let catalog = doc
-            .get_object_mut(root)
-            .and_then(Object::as_dict_mut)
-            .map_err(|e| content_error(format!("the PDF catalog is unreadable: {e}")))?;
-        let mut preferences = Dictionary::new();
-        preferences.set("DisplayDocTitle", Object::Boolean(true));
-        catalog.set("ViewerPreferences", Object::Dictionary(preferences));
-        catalog.set(
-            "Lang",
-            Object::String(b"en".to_vec(), StringFormat::Literal),
-        );
-        if outline_root.is_some() {
-            catalog.set("Outlines", Object::Reference(outlines_id));
-            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-        } else {
-            catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
-        }
-    }
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", name("Catalog"));
+    catalog.set("Pages", Object::Reference(pages_id));
+    let mut preferences = Dictionary::new();
+    preferences.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(preferences));
+    catalog.set("Lang", Object::string_literal("en"));
     if let Some((first, last, count)) = outline_root {
         let mut outlines = Dictionary::new();
-        outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+        outlines.set("Type", name("Outlines"));
         outlines.set("First", Object::Reference(first));
         outlines.set("Last", Object::Reference(last));
         outlines.set("Count", Object::Integer(count));
         doc.objects
             .insert(outlines_id, Object::Dictionary(outlines));
+        catalog.set("Outlines", Object::Reference(outlines_id));
+        catalog.set("PageMode", name("UseOutlines"));
+    } else {
+        catalog.set("PageMode", name("UseNone"));
     }
+    let root = doc.add_object(catalog);
 
-    // Document information: no printpdf defaults (empty PDF/X version, epoch dates).
     let mut info = Dictionary::new();
     info.set("Title", text_string(&meta.title));
     info.set("Author", text_string("remedy"));
@@ -508,15 +675,16 @@ pub(crate) fn write_pdf(
         info.set("Keywords", text_string(&meta.keywords.join(", ")));
     }
     info.set("Creator", text_string("remedy"));
-    info.set("Producer", text_string("remedy with printpdf 0.12.8"));
+    info.set("Producer", text_string("remedy"));
     info.set("CreationDate", pdf_date(meta.date));
     info.set("ModDate", pdf_date(meta.date));
-    doc.objects.insert(info_id, Object::Dictionary(info));
+    let info = doc.add_object(info);
 
+    doc.trailer.set("Root", Object::Reference(root));
+    doc.trailer.set("Info", Object::Reference(info));
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     doc.trailer
         .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
-    compress(&mut doc);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes)
         .map_err(|e| content_error(format!("the PDF cannot be written: {e}")))?;
@@ -526,9 +694,11 @@ pub(crate) fn write_pdf(
     let needle = hex(ID_PLACEHOLDER);
     let id = hex(&digest(&bytes));
     let mut patched = 0;
-    // The placeholder is in the trailer, at the end of the file: only the end is searched.
-    let mut at = bytes.len().saturating_sub(TRAILER_SEARCH);
-    while let Some(found) = find(&bytes[at..], needle.as_bytes()) {
+    // The placeholder is in the trailer: the dictionary of the cross-reference stream that
+    // `startxref` points at. Only that dictionary is searched.
+    let mut at = trailer_start(&bytes).unwrap_or(bytes.len());
+    let end = bytes.len().min(at.saturating_add(TRAILER_SEARCH));
+    while let Some(found) = find(&bytes[at..end], needle.as_bytes()) {
         let start = at + found;
         bytes[start..start + needle.len()].copy_from_slice(id.as_bytes());
         at = start + needle.len();
@@ -540,39 +710,26 @@ pub(crate) fn write_pdf(
     Ok(bytes)
 }
 
-/// Compresses every stream not yet compressed. Level 1, measured on the 1,000 handouts of the
-/// bench corpus: 13% less CPU for the whole export than level 3, for 27% more bytes (13 KB a
-/// page instead of 10; the target is under 20). lopdf's own compression runs at level 9.
-fn compress(doc: &mut lopdf::Document) {
-    use std::io::Write;
+/// The deflate level of every stream. Level 1, measured on the 1,000 handouts of the bench
+/// corpus: 13% less CPU for the whole export than level 3, for 27% more bytes (13 KB a page
+/// instead of 10; the target is under 20).
+const COMPRESSION: u32 = 1;
 
-    use flate2::Compression;
-    use flate2::write::ZlibEncoder;
+/// How far from its start the trailer's /ID is looked for.
+const TRAILER_SEARCH: usize = 1024;
 
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(1));
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        if let Ok(compressed) = encoder.finish()
-            && compressed.len() + 19 < stream.content.len()
-        {
-            stream
-                .dict
-                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(compressed);
-        }
-    }
+/// Where the cross-reference section begins: the offset after the last `startxref`.
+fn trailer_start(bytes: &[u8]) -> Option<usize> {
+    let tail = &bytes[bytes.len().saturating_sub(64)..];
+    let keyword = tail.windows(9).rposition(|window| window == b"startxref")?;
+    let digits: String = tail[keyword + 9..]
+        .iter()
+        .map(|byte| char::from(*byte))
+        .skip_while(char::is_ascii_whitespace)
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|start| *start < bytes.len())
 }
-
-/// How far from the end of the file the trailer's /ID is looked for.
-const TRAILER_SEARCH: usize = 4096;
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack

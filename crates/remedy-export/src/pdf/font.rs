@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
+use super::subset::{Descriptor, TrueType};
 use crate::ExportError;
 
 /// One face of the family.
@@ -38,6 +39,16 @@ impl Face {
         }
     }
 
+    /// The PostScript name, which the PDF's font dictionaries carry.
+    pub(crate) fn postscript_name(self) -> &'static str {
+        match self {
+            Face::Regular => "DejaVuSans",
+            Face::Bold => "DejaVuSans-Bold",
+            Face::Oblique => "DejaVuSans-Oblique",
+            Face::BoldOblique => "DejaVuSans-BoldOblique",
+        }
+    }
+
     /// The face's name for messages.
     pub(crate) fn label(self) -> &'static str {
         match self {
@@ -49,75 +60,86 @@ impl Face {
     }
 }
 
-/// Marks a missing glyph in the advance tables.
-const MISSING: u16 = u16::MAX;
-
-/// The code points whose advances are looked up once, when the face is parsed: Latin (ASCII,
-/// Latin-1, Latin Extended-A and -B) and General Punctuation (’ “ ” – — …), which is nearly every
-/// character of a guide; the font's own cmap lookup is the slow path for the rest.
+/// The code points whose glyphs and advances are looked up once, when the face is parsed: Latin
+/// (ASCII, Latin-1, Latin Extended-A and -B) and General Punctuation (’ “ ” – — …), which is
+/// nearly every character of a guide; the font's character map is the slow path for the rest.
 const TABLED: [std::ops::Range<u32>; 2] = [0..0x250, 0x2000..0x2070];
 
-/// A parsed face with its advance widths in thousandths of an em.
+/// A parsed face: its character map (read by printpdf) and its tables (read by [`TrueType`]).
 pub(crate) struct FaceMetrics {
+    /// The character map.
     font: ParsedFont,
-    units_per_em: f32,
-    /// Advances of the [`TABLED`] ranges, one table each.
-    tables: [Vec<u16>; 2],
+    /// Advances, and the tables a subset is cut from.
+    truetype: TrueType<'static>,
+    descriptor: Descriptor,
+    /// Glyph ids and advances of the [`TABLED`] ranges, one table each; glyph 0 for a character
+    /// the face lacks.
+    tabled: [Vec<(u16, u16)>; 2],
 }
 
 impl std::fmt::Debug for FaceMetrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FaceMetrics")
-            .field("units_per_em", &self.units_per_em)
+            .field("descriptor", &self.descriptor)
             .finish_non_exhaustive()
     }
 }
 
 impl FaceMetrics {
     fn parse(face: Face) -> Result<Self, String> {
+        let unreadable =
+            |e: String| format!("the bundled font {} cannot be read: {e}", face.label());
         let mut warnings = Vec::new();
         let font = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
-            .ok_or_else(|| format!("the bundled font {} cannot be read", face.label()))?;
-        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+            .ok_or_else(|| unreadable(format!("{warnings:?}")))?;
+        let truetype = TrueType::parse(face.bytes()).map_err(unreadable)?;
+        let descriptor = truetype.descriptor().map_err(unreadable)?;
         let mut metrics = FaceMetrics {
             font,
-            units_per_em,
-            tables: [Vec::new(), Vec::new()],
+            truetype,
+            descriptor,
+            tabled: [Vec::new(), Vec::new()],
         };
-        let tables = TABLED.map(|range| {
+        metrics.tabled = TABLED.map(|range| {
             range
                 .map(|code| {
                     char::from_u32(code)
                         .and_then(|c| metrics.lookup(c))
-                        .unwrap_or(MISSING)
+                        .unwrap_or((0, 0))
                 })
                 .collect()
         });
-        metrics.tables = tables;
         Ok(metrics)
     }
 
-    /// The advance of `c` in thousandths of an em, truncated exactly as printpdf writes the
-    /// `/W` array, so that our line widths are the widths a viewer uses.
-    fn lookup(&self, c: char) -> Option<u16> {
-        let glyph = self.font.lookup_glyph_index(u32::from(c))?;
-        if glyph == 0 {
-            return None;
-        }
-        let advance = f32::from(self.font.get_horizontal_advance(glyph));
-        let scaled = (advance * 1000.0 / self.units_per_em) as i64;
-        Some(u16::try_from(scaled.clamp(0, i64::from(MISSING - 1))).unwrap_or(0))
+    /// The glyph for `c` and its advance in thousandths of an em, truncated as the `/W` arrays
+    /// state it, so that our line widths are the widths a viewer uses.
+    fn lookup(&self, c: char) -> Option<(u16, u16)> {
+        let glyph = self
+            .font
+            .lookup_glyph_index(u32::from(c))
+            .filter(|glyph| *glyph != 0)?;
+        Some((glyph, self.truetype.advance(glyph).ok()?))
     }
 
-    fn advance(&self, c: char) -> Option<u16> {
+    fn glyph_and_advance(&self, c: char) -> Option<(u16, u16)> {
         let code = u32::from(c);
-        for (range, table) in TABLED.iter().zip(&self.tables) {
+        for (range, table) in TABLED.iter().zip(&self.tabled) {
             if range.contains(&code) {
-                let advance = table.get((code - range.start) as usize).copied()?;
-                return (advance != MISSING).then_some(advance);
+                let entry = table.get((code - range.start) as usize).copied()?;
+                return (entry.0 != 0).then_some(entry);
             }
         }
         self.lookup(c)
+    }
+
+    fn advance(&self, c: char) -> Option<u16> {
+        self.glyph_and_advance(c).map(|(_, advance)| advance)
+    }
+
+    /// The face's glyph for `c`, if it has one.
+    fn glyph(&self, c: char) -> Option<u16> {
+        self.glyph_and_advance(c).map(|(glyph, _)| glyph)
     }
 }
 
@@ -146,9 +168,19 @@ impl Fonts {
         &self.faces[face.index()]
     }
 
-    /// The parsed face, for embedding.
-    pub(crate) fn parsed(&self, face: Face) -> &ParsedFont {
-        &self.face(face).font
+    /// The face's tables, for embedding.
+    pub(crate) fn truetype(&self, face: Face) -> &TrueType<'static> {
+        &self.face(face).truetype
+    }
+
+    /// What the face's font descriptor states.
+    pub(crate) fn descriptor(&self, face: Face) -> Descriptor {
+        self.face(face).descriptor
+    }
+
+    /// The face's glyph id for `c`; `None` for a character it cannot draw.
+    pub(crate) fn glyph(&self, face: Face, c: char) -> Option<u16> {
+        self.face(face).glyph(c)
     }
 
     /// Whether the face has a glyph for `c`.
@@ -193,15 +225,45 @@ mod tests {
     }
 
     #[test]
-    fn tabled_advances_are_the_fonts_own() -> Result<(), ExportError> {
+    fn tabled_glyphs_and_advances_are_the_fonts_own() -> Result<(), ExportError> {
         let fonts = Fonts::get()?;
         for face in Face::ALL {
             let metrics = fonts.face(face);
             for range in TABLED {
                 for c in range.filter_map(char::from_u32) {
-                    assert_eq!(metrics.advance(c), metrics.lookup(c), "{face:?} {c:?}");
+                    assert_eq!(
+                        metrics.glyph_and_advance(c),
+                        metrics.lookup(c),
+                        "{face:?} {c:?}"
+                    );
                 }
             }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn advances_agree_with_printpdfs_reading_of_the_font() -> Result<(), ExportError> {
+        // Two readings of `hmtx`: ours (the `/W` arrays and the layout) and printpdf's.
+        let fonts = Fonts::get()?;
+        for face in Face::ALL {
+            let metrics = fonts.face(face);
+            let units_per_em = u32::from(metrics.font.pdf_font_metrics.units_per_em);
+            let mut checked = 0;
+            for code in (0u32..0x3000).chain(0xfb00..0xfb10) {
+                let Some((glyph, advance)) = char::from_u32(code).and_then(|c| metrics.lookup(c))
+                else {
+                    continue;
+                };
+                let width = metrics.font.get_glyph_width(glyph).map(u32::from);
+                assert_eq!(
+                    width.map(|width| width * 1000 / units_per_em),
+                    Some(u32::from(advance)),
+                    "{face:?} U+{code:04X}"
+                );
+                checked += 1;
+            }
+            assert!(checked > 2000, "{face:?}: {checked}");
         }
         Ok(())
     }

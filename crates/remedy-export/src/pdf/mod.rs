@@ -1,18 +1,22 @@
-//! Printable PDF handouts: our own layout on printpdf as the object writer (SPEC §4).
+//! Printable PDF handouts: our own layout and PDF objects, fonts read with printpdf (SPEC §4).
 //!
 //! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages.
 //! - [`render`]: a guide as blocks: the handout's typography.
 //! - [`book`]: the title page and table of contents of a book.
-//! - [`document`]: pages → PDF through printpdf (subset CID fonts with ToUnicode maps), finished
-//!   on the lopdf document (nested outline, metadata, trailer `/ID`), deterministic.
+//! - [`content`]: a page's content stream, written as bytes.
+//! - [`subset`]: TrueType subsetting, the glyphs a document draws renumbered from 0.
+//! - [`document`]: pages → PDF objects on lopdf (subset CID fonts with widths and ToUnicode maps,
+//!   links, nested outline, metadata, trailer `/ID`), deterministic.
 
 mod book;
+mod content;
 mod document;
 mod font;
 mod layout;
 mod render;
+mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
