@@ -867,10 +867,20 @@ fn analyse<R>(
         .get("id")
         .and_then(Value::as_str)
         .map(Into::into);
+    // A reported file needs the typed guide for its rules; its ids are read from it, which
+    // costs less than looking keys up in the YAML's maps.
+    let guide = if reported {
+        Guide::deserialize(&document.value).ok()
+    } else {
+        None
+    };
     let mut ids_repeat = false;
     let local = match &guide_id {
         Some(id) => {
-            let declared = duplicate_id::declared_ids(&document.value);
+            let declared = match &guide {
+                Some(guide) => duplicate_id::declared_ids_of(guide),
+                None => duplicate_id::declared_ids(&document.value),
+            };
             result.identity = Identity::Guide(IdHash::of(id));
             ids_repeat = duplicate_id::has_repeats(&declared);
             if ids_repeat {
@@ -898,8 +908,6 @@ fn analyse<R>(
             return done(result, None);
         }
     };
-    // From the borrowed value, as the core's loader does: no copy of the document.
-    let guide = Guide::deserialize(&document.value).ok();
     let file = GuideFile {
         path,
         source,

@@ -15,3 +15,37 @@ fn the_projects_guides_are_clean() {
     assert_eq!(common::lines(&report), "");
     assert_eq!(report.files.len(), 3, "{:?}", report.files);
 }
+
+/// The engine reads a linted guide's ids from the typed guide, and a guide that does not
+/// deserialize from its YAML: both readings must give the same ids in the same order.
+#[test]
+fn ids_read_from_the_typed_guide_equal_ids_read_from_the_yaml() {
+    use remedy_lint::rules::duplicate_id::{declared_ids, declared_ids_of};
+
+    let repo = common::repo();
+    let mut files = Vec::new();
+    for root in [repo.join("content"), repo.join("tests/fixtures")] {
+        let found = match remedy_core::corpus::discover(&[root]) {
+            Ok(found) => found,
+            Err(error) => panic!("{error:?}"),
+        };
+        files.extend(found.files);
+    }
+    let mut compared = 0;
+    for path in &files {
+        let Ok(file) = remedy_core::load_file(path, &Default::default()) else {
+            continue;
+        };
+        let Some(guide) = &file.guide else {
+            continue;
+        };
+        assert_eq!(
+            declared_ids_of(guide),
+            declared_ids(&file.document.value),
+            "{}",
+            path.display()
+        );
+        compared += 1;
+    }
+    assert!(compared > 20, "only {compared} guides compared");
+}

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use remedy_core::IdKind;
+use remedy_core::{Guide, IdKind};
 use serde_json::Value;
 
 use super::{FileContext, RuleFinding};
@@ -153,6 +153,25 @@ pub fn declared_ids(value: &Value) -> Vec<(&str, IdKind)> {
             out.extend(id_of(step).map(|id| (id, IdKind::Step)));
             stack.extend(steps_of(step).iter().rev());
         }
+    }
+    out
+}
+
+/// [`declared_ids`] read from the typed guide, in the same order: field reads instead of a map
+/// lookup per key.
+pub fn declared_ids_of(guide: &Guide) -> Vec<(&str, IdKind)> {
+    let mut out: Vec<(&str, IdKind)> = guide
+        .causes
+        .iter()
+        .map(|cause| (cause.id.as_str(), IdKind::Cause))
+        .collect();
+    for method in &guide.methods {
+        out.push((method.id.as_str(), IdKind::Method));
+        method.for_each_step(|step, _| {
+            if let Some(id) = &step.id {
+                out.push((id.as_str(), IdKind::Step));
+            }
+        });
     }
     out
 }

@@ -251,6 +251,10 @@ pub struct PhraseMatcher {
     first_by_length: Vec<Vec<String>>,
     /// Whether a first word is longer than `first_by_length` reaches.
     long_first_word: bool,
+    /// Whether every first word is ASCII.
+    ascii_first_words: bool,
+    /// The bytes a first word begins with, in either case.
+    initials: [bool; 256],
 }
 
 impl Default for PhraseMatcher {
@@ -261,28 +265,38 @@ impl Default for PhraseMatcher {
 
 impl PhraseMatcher {
     /// Whether a word of the text could start a phrase. Most step texts have none of the first
-    /// words; for an ASCII text this is decided without tokenizing it, by comparing each word
-    /// with the first words of its length (a word split at an apostrophe can only say yes too
-    /// often, never too rarely); other texts say yes.
+    /// words, and this is decided without tokenizing them: each run of ASCII letters and digits
+    /// is compared with the first words of its length. A word of the text that equals a first
+    /// word is such a run, since only ASCII lowercases to ASCII (but for the Kelvin sign, which
+    /// says yes); a run split at an apostrophe or a non-ASCII letter can only say yes too
+    /// often, never too rarely. A first word that is not ASCII (an extra phrase) says yes to
+    /// every text that is not ASCII.
     fn may_match(&self, text: &str) -> bool {
-        if !text.is_ascii() {
+        if !text.is_ascii() && (!self.ascii_first_words || text.contains('\u{212a}')) {
             return true;
         }
         let bytes = text.as_bytes();
-        let mut start = 0;
-        for end in 0..=bytes.len() {
-            if bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+        let mut at = 0;
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
                 continue;
             }
-            if end > start && self.starts_a_phrase(&bytes[start..end]) {
+            // Only a word whose first letter starts a first word is compared.
+            let start = at;
+            let candidate = self.initials[usize::from(bytes[at])];
+            at += 1;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if candidate && self.starts_a_phrase(&bytes[start..at]) {
                 return true;
             }
-            start = end + 1;
         }
         false
     }
 
-    /// Whether an ASCII word is one of the first words, in any case.
+    /// Whether a word is one of the first words, in any ASCII case.
     fn starts_a_phrase(&self, word: &[u8]) -> bool {
         let Some(candidates) = self.first_by_length.get(word.len()) else {
             return self.long_first_word;
@@ -294,6 +308,14 @@ impl PhraseMatcher {
             let candidate = candidate.as_bytes();
             candidate.first() == Some(&initial) && candidate.eq_ignore_ascii_case(word)
         })
+    }
+
+    /// Whether a lower-cased word of the text is one of the first words.
+    fn is_first_word(&self, word: &str) -> bool {
+        match self.first_by_length.get(word.len()) {
+            Some(candidates) => candidates.iter().any(|candidate| candidate == word),
+            None => self.first_words.contains(word),
+        }
     }
 
     /// The built-in phrases plus `extra` (each matched as its words, in order, case-insensitively).
@@ -324,11 +346,21 @@ impl PhraseMatcher {
                 None => long_first_word = true,
             }
         }
+        let ascii_first_words = first_words.iter().all(|word| word.is_ascii());
+        let mut initials = [false; 256];
+        for word in &first_words {
+            if let Some(initial) = word.bytes().next() {
+                initials[usize::from(initial.to_ascii_lowercase())] = true;
+                initials[usize::from(initial.to_ascii_uppercase())] = true;
+            }
+        }
         Self {
             patterns,
             first_words,
             first_by_length,
             long_first_word,
+            ascii_first_words,
+            initials,
         }
     }
 
@@ -342,7 +374,7 @@ impl PhraseMatcher {
         for start in 0..tokens.len() {
             if !tokens
                 .word(start)
-                .is_some_and(|word| self.first_words.contains(word))
+                .is_some_and(|word| self.is_first_word(word))
             {
                 continue;
             }
@@ -501,6 +533,21 @@ mod tests {
         );
         assert_eq!(matcher.find("Tap Wipe’s menu, then wipe."), Some("wipe"));
         assert_eq!(matcher.find("Nothing here at all."), None);
+        // Texts that are not ASCII get the quick look too.
+        let built_in = PhraseMatcher::default();
+        assert_eq!(
+            built_in.find("Tap “Erase All Content” — then wait."),
+            Some("Erase")
+        );
+        assert_eq!(built_in.find("Café—delete it"), Some("delete"));
+        assert_eq!(built_in.find("Tap “Réglages” — then wait."), None);
+        assert!(!built_in.may_match("Tap “Réglages” — then wait."));
+        // The Kelvin sign lower-cases to an ASCII k.
+        let kelvin = PhraseMatcher::new(&["\u{212a}ill it".into()]);
+        assert_eq!(kelvin.find("then \u{212a}ill it"), Some("\u{212a}ill it"));
+        // A first word that is not ASCII.
+        let german = PhraseMatcher::new(&["löschen".into()]);
+        assert_eq!(german.find("Alles „LÖSCHEN“ tippen"), Some("LÖSCHEN"));
     }
 
     #[test]
