@@ -298,14 +298,65 @@ pub fn export_pdf(
     let library = library(guides);
     let total = guides.len() + usize::from(book.is_some());
     let done = AtomicUsize::new(0);
-    let results: Vec<Result<PathBuf, ExportError>> = guides
-        .par_iter()
-        .map(|export| {
-            let bytes = render_handout(export, &library, options)?;
-            let path = dir.join(format!("{}.pdf", export.guide.id));
-            write_bytes_atomic(&path, &bytes)?;
-            progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
-            Ok(path)
+    // The workers render; one thread writes, so that no worker waits for the disk (each file
+    // is synced before it is renamed into place). A few handouts wait in between, not all.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, PathBuf, Vec<u8>)>(16);
+    let (rendered, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let mut written = Vec::with_capacity(guides.len());
+            for (index, path, bytes) in receiver {
+                let result = write_bytes_atomic(&path, &bytes).map(|()| path);
+                if result.is_ok() {
+                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+                }
+                written.push((index, result));
+            }
+            written
+        });
+        let rendered: Vec<(usize, Result<(), ExportError>)> = guides
+            .par_iter()
+            .enumerate()
+            .map_with(sender, |sender, (index, export)| {
+                let sent = render_handout(export, &library, options).and_then(|bytes| {
+                    let path = dir.join(format!("{}.pdf", export.guide.id));
+                    sender
+                        .send((index, path, bytes))
+                        .map_err(|_| ExportError::Content("the handout writer stopped".to_owned()))
+                });
+                (index, sent)
+            })
+            .collect();
+        let written = writer.join().unwrap_or_else(|_| {
+            vec![(
+                0,
+                Err(ExportError::Content(
+                    "the handout writer panicked".to_owned(),
+                )),
+            )]
+        });
+        (rendered, written)
+    });
+    // The first failure in input order, as if the handouts were made one after the other.
+    let mut results: Vec<Option<Result<PathBuf, ExportError>>> =
+        (0..guides.len()).map(|_| None).collect();
+    for (index, result) in rendered {
+        if let (Err(error), Some(slot)) = (result, results.get_mut(index)) {
+            *slot = Some(Err(error));
+        }
+    }
+    for (index, result) in written {
+        if let Some(slot @ None) = results.get_mut(index) {
+            *slot = Some(result);
+        }
+    }
+    let results: Vec<Result<PathBuf, ExportError>> = results
+        .into_iter()
+        .map(|result| {
+            result.unwrap_or_else(|| {
+                Err(ExportError::Content(
+                    "a handout was rendered but not written".to_owned(),
+                ))
+            })
         })
         .collect();
     let mut written = results.into_iter().collect::<Result<Vec<_>, _>>()?;
