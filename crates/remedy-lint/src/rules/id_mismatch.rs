@@ -42,8 +42,12 @@ declare_rule! {
 
 /// Compares `/id` with the file stem.
 pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
-    let Some(Value::String(id)) = cx.file.document.value.get("id") else {
-        return;
+    // The typed guide's id when there is one (the engine may have given it the YAML value's
+    // strings), else the id as written.
+    let id: &str = match (&cx.file.guide, cx.file.document.value.get("id")) {
+        (Some(guide), _) => guide.id.as_str(),
+        (None, Some(Value::String(id))) => id,
+        (None, _) => return,
     };
     let Some(stem) = cx.stem else {
         // A file name that is not UTF-8 can never equal an id: say so, rather than nothing.
