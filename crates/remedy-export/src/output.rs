@@ -159,9 +159,28 @@ impl Drop for StagedFile {
 /// Puts several files in place as one: every file is finished first, then every rename. A
 /// failure before the renames leaves every target as it was and no temporary behind.
 pub fn commit_all(mut files: Vec<StagedFile>) -> Result<(), ExportError> {
-    for file in &mut files {
-        file.finish()?;
-    }
+    // The files are synced side by side: one after the other, the six CSV tables spent a
+    // quarter of the export waiting for the disk.
+    let finished: Vec<Result<(), ExportError>> = if files.len() > 1 {
+        std::thread::scope(|scope| {
+            let syncs: Vec<_> = files
+                .iter_mut()
+                .map(|file| scope.spawn(move || file.finish()))
+                .collect();
+            syncs
+                .into_iter()
+                .map(|sync| {
+                    sync.join().unwrap_or_else(|_| {
+                        Err(ExportError::Content("syncing a file panicked".into()))
+                    })
+                })
+                .collect()
+        })
+    } else {
+        files.iter_mut().map(StagedFile::finish).collect()
+    };
+    // The first failure in the files' order.
+    finished.into_iter().collect::<Result<Vec<()>, _>>()?;
     for (i, file) in files.iter().enumerate() {
         if let Err(e) = fs::rename(&file.temp, &file.target) {
             // The files before this one are already in place; the rest stay as they were.

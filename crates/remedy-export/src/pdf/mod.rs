@@ -298,44 +298,62 @@ pub fn export_pdf(
     let library = library(guides);
     let total = guides.len() + usize::from(book.is_some());
     let done = AtomicUsize::new(0);
-    // The workers render; one thread writes, so that no worker waits for the disk (each file
-    // is synced before it is renamed into place). A few handouts wait in between, not all.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, PathBuf, Vec<u8>)>(16);
-    let (rendered, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| {
-            let mut written = Vec::with_capacity(guides.len());
-            for (index, path, bytes) in receiver {
-                let result = write_bytes_atomic(&path, &bytes).map(|()| path);
-                if result.is_ok() {
-                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
-                }
-                written.push((index, result));
-            }
-            written
-        });
-        let rendered: Vec<(usize, Result<(), ExportError>)> = guides
-            .par_iter()
-            .enumerate()
-            .map_with(sender, |sender, (index, export)| {
-                let sent = render_handout(export, &library, options).and_then(|bytes| {
+    // With several workers, they render and one more thread writes, so that no worker waits
+    // for the disk (each file is synced before it is renamed into place); a few handouts wait
+    // in between, not all. With one worker (`-j 1`), it writes too.
+    let write = |index: usize, path: PathBuf, bytes: &[u8]| {
+        let result = write_bytes_atomic(&path, bytes).map(|()| path);
+        if result.is_ok() {
+            progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+        }
+        (index, result)
+    };
+    let (rendered, written) = if rayon::current_num_threads() <= 1 {
+        let mut written = Vec::with_capacity(guides.len());
+        let mut rendered = Vec::with_capacity(guides.len());
+        for (index, export) in guides.iter().enumerate() {
+            match render_handout(export, &library, options) {
+                Ok(bytes) => {
                     let path = dir.join(format!("{}.pdf", export.guide.id));
-                    sender
-                        .send((index, path, bytes))
-                        .map_err(|_| ExportError::Content("the handout writer stopped".to_owned()))
-                });
-                (index, sent)
-            })
-            .collect();
-        let written = writer.join().unwrap_or_else(|_| {
-            vec![(
-                0,
-                Err(ExportError::Content(
-                    "the handout writer panicked".to_owned(),
-                )),
-            )]
-        });
+                    written.push(write(index, path, &bytes));
+                }
+                Err(error) => rendered.push((index, Err(error))),
+            }
+        }
         (rendered, written)
-    });
+    } else {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, PathBuf, Vec<u8>)>(4);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                receiver
+                    .into_iter()
+                    .map(|(index, path, bytes)| write(index, path, &bytes))
+                    .collect::<Vec<_>>()
+            });
+            let rendered: Vec<(usize, Result<(), ExportError>)> = guides
+                .par_iter()
+                .enumerate()
+                .map_with(sender, |sender, (index, export)| {
+                    let sent = render_handout(export, &library, options).and_then(|bytes| {
+                        let path = dir.join(format!("{}.pdf", export.guide.id));
+                        sender.send((index, path, bytes)).map_err(|_| {
+                            ExportError::Content("the handout writer stopped".to_owned())
+                        })
+                    });
+                    (index, sent)
+                })
+                .collect();
+            let written = writer.join().unwrap_or_else(|_| {
+                vec![(
+                    0,
+                    Err(ExportError::Content(
+                        "the handout writer panicked".to_owned(),
+                    )),
+                )]
+            });
+            (rendered, written)
+        })
+    };
     // The first failure in input order, as if the handouts were made one after the other.
     let mut results: Vec<Option<Result<PathBuf, ExportError>>> =
         (0..guides.len()).map(|_| None).collect();

@@ -25,7 +25,11 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
     if !session.quiet {
-        eprintln!("built {} guides into {}", export.len(), shown(session, out));
+        let guides = match export.len() {
+            1 => "1 guide".to_owned(),
+            n => format!("{n} guides"),
+        };
+        eprintln!("built {guides} into {}", shown(session, out));
     }
     Ok(if report.fails(session.config.fail_on) {
         Outcome::Findings

@@ -356,7 +356,11 @@ pub(super) fn write_pdfs(
     });
     progress.finish();
     result.map_err(|e| e.to_string())?;
-    done(session, &format!("{} handouts", export.len()), dir);
+    let handouts = match export.len() {
+        1 => "1 handout".to_owned(),
+        n => format!("{n} handouts"),
+    };
+    done(session, &handouts, dir);
     if let Some(book) = book {
         done(session, "the book", book);
     }
