@@ -294,19 +294,29 @@ pub fn render_json_guide(guide: &ExportGuide<'_>, jsonl: bool) -> serde_json::Re
         return Ok(line);
     }
     // Strings never hold a raw newline in JSON: every `\n` starts a line of the structure,
-    // and is followed by the indentation of an element of `guides`. The guide is printed
-    // first and indented in one pass: serde_json writes a token at a time, and looking at
-    // each of those writes for newlines cost more than printing.
-    let pretty = serde_json::to_vec_pretty(&exported)?;
-    let lines = pretty.iter().filter(|&&byte| byte == b'\n').count();
-    let mut indented = Vec::with_capacity(pretty.len() + lines * ELEMENT_INDENT.len());
-    for line in pretty.split_inclusive(|&byte| byte == b'\n') {
-        indented.extend_from_slice(line);
-        if line.ends_with(b"\n") {
-            indented.extend_from_slice(ELEMENT_INDENT);
+    // and is followed by the indentation of an element of `guides`.
+    let mut indented = Indented(Vec::with_capacity(64 * 1024));
+    serde_json::to_writer_pretty(&mut indented, &exported)?;
+    Ok(indented.0)
+}
+
+/// Bytes with [`ELEMENT_INDENT`] after every newline. serde_json's pretty printer writes a
+/// line break as the end of one write (`\n` or `,\n`, then the indentation), and a string's
+/// line breaks as `\n` escapes, so only the last byte of each write is looked at.
+struct Indented(Vec<u8>);
+
+impl Write for Indented {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        if bytes.last() == Some(&b'\n') {
+            self.0.extend_from_slice(ELEMENT_INDENT);
         }
+        Ok(bytes.len())
     }
-    Ok(indented)
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The indentation of an element of `guides` in the pretty-printed document.
