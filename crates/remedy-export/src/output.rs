@@ -5,6 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
 
 use remedy_core::source::describe_io;
 use thiserror::Error;
@@ -82,7 +83,16 @@ pub struct StagedFile {
     target: PathBuf,
     temp: PathBuf,
     writer: Option<BufWriter<File>>,
+    /// Bytes written since the last sync was started.
+    unsynced: u64,
+    /// A sync of what was written so far, running beside the writing.
+    syncing: Option<JoinHandle<io::Result<()>>>,
 }
+
+/// How much a staged file takes before what it holds is synced in the background, so that
+/// the sync before the rename, which everything waits for, has little left to do (a 20 MB
+/// JSON export spent 15 ms there).
+const SYNC_BEHIND: u64 = 8 * 1024 * 1024;
 
 impl StagedFile {
     /// Starts writing `path`: its folder is created if missing.
@@ -107,6 +117,8 @@ impl StagedFile {
             target: path.to_path_buf(),
             temp,
             writer: Some(BufWriter::with_capacity(256 * 1024, file)),
+            unsynced: 0,
+            syncing: None,
         })
     }
 
@@ -123,8 +135,38 @@ impl StagedFile {
         let file = writer
             .into_inner()
             .map_err(|e| ExportError::io("write", &self.target, e.into_error()))?;
+        if let Some(syncing) = self.syncing.take() {
+            syncing
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a background sync panicked")))
+                .map_err(|e| ExportError::io("write", &self.target, e))?;
+        }
         file.sync_all()
             .map_err(|e| ExportError::io("write", &self.target, e))
+    }
+
+    /// Starts syncing what was written so far, unless a sync is still running.
+    fn sync_behind(&mut self) -> io::Result<()> {
+        if self
+            .syncing
+            .as_ref()
+            .is_some_and(|syncing| !syncing.is_finished())
+        {
+            return Ok(());
+        }
+        if let Some(syncing) = self.syncing.take() {
+            syncing
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a background sync panicked")))?;
+        }
+        let Some(writer) = &mut self.writer else {
+            return Ok(());
+        };
+        writer.flush()?;
+        let file = writer.get_ref().try_clone()?;
+        self.unsynced = 0;
+        self.syncing = Some(std::thread::spawn(move || file.sync_data()));
+        Ok(())
     }
 
     /// Puts the file in place of the target.
@@ -135,10 +177,15 @@ impl StagedFile {
 
 impl Write for StagedFile {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match &mut self.writer {
-            Some(writer) => writer.write(bytes),
-            None => Err(io::Error::other("the file was already finished")),
+        let written = match &mut self.writer {
+            Some(writer) => writer.write(bytes)?,
+            None => return Err(io::Error::other("the file was already finished")),
+        };
+        self.unsynced += written as u64;
+        if self.unsynced >= SYNC_BEHIND {
+            self.sync_behind()?;
         }
+        Ok(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -220,6 +267,39 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_file_synced_while_it_is_written_lands_whole()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("remedy-sync-behind-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let target = dir.join("large.json");
+        // Three background syncs' worth, written in pieces of odd sizes.
+        let piece: Vec<u8> = (0..=250u8).cycle().take(100_003).collect();
+        let pieces = (3 * SYNC_BEHIND as usize) / piece.len() + 2;
+        let mut file = StagedFile::create(&target)?;
+        for _ in 0..pieces {
+            file.write_all(&piece)?;
+        }
+        assert!(!target.exists(), "nothing is published before the commit");
+        file.commit()?;
+        let written = fs::read(&target)?;
+        assert_eq!(written.len(), piece.len() * pieces);
+        assert!(
+            written
+                .chunks(piece.len())
+                .all(|chunk| chunk == piece.as_slice())
+        );
+        let left: Vec<_> = fs::read_dir(&dir)?.collect::<Result<_, _>>()?;
+        assert_eq!(
+            left.len(),
+            1,
+            "no temporary left beside {}",
+            target.display()
+        );
+        fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
 
     #[test]
     fn concurrent_writes_of_one_path_never_mix_their_bytes()
