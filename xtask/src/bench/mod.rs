@@ -6,8 +6,9 @@
 //! - `--runs R`: timed runs per measurement, median reported (default 5).
 //! - `--quick`: 200 guides, 3 runs: a smoke test of the harness.
 //!
-//! The PDF export is measured on corpora of at most 1,000 guides. Timings are reported, never
-//! asserted: the report marks each target of issue 8 met or missed.
+//! The tasks take turns run by run, so that the ratios the targets compare come from runs made
+//! side by side. The PDF export is measured on corpora of at most 1,000 guides. Timings are
+//! reported, never asserted: the report marks each target of issue 8 met or missed.
 
 mod corpus;
 mod measure;
@@ -115,16 +116,19 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     for (size, dir, facts) in corpora {
         verify_lint_clean(&remedy, &dir)?;
         let out = bench.join(format!("out-{size}"));
-        for task in Task::ALL {
-            if task == Task::Pdf && size > PDF_MAX_GUIDES {
-                pdf_skipped.push(size);
-                continue;
-            }
-            for &t in &threads {
-                let m = measure_task(task, &remedy, &floor, &dir, &out, facts, t, options.runs)?;
+        let tasks: Vec<Task> = Task::ALL
+            .into_iter()
+            .filter(|task| *task != Task::Pdf || size <= PDF_MAX_GUIDES)
+            .collect();
+        if tasks.len() < Task::ALL.len() {
+            pdf_skipped.push(size);
+        }
+        for &t in &threads {
+            let timed = measure_tasks(&tasks, &remedy, &floor, &dir, &out, facts, t, options.runs)?;
+            for m in timed {
                 eprintln!(
                     "bench: {:>16} {size:>6} guides, -j {t}: median {:.3} s, peak {:.0} MiB",
-                    task.label(),
+                    m.task.label(),
                     m.seconds(),
                     m.max_rss as f64 / (1024.0 * 1024.0)
                 );
@@ -133,6 +137,14 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         }
     }
 
+    // The report lists each task's runs together, one thread first.
+    measurements.sort_by_key(|m| {
+        (
+            m.corpus.guides,
+            Task::ALL.iter().position(|task| *task == m.task),
+            m.threads,
+        )
+    });
     let mut command = String::from("cargo xtask bench");
     for arg in args {
         command.push(' ');
@@ -256,9 +268,44 @@ fn verify_lint_clean(remedy: &Path, dir: &Path) -> Result<(), String> {
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn measure_task(
+/// The command that runs `task` on the corpus in `dir`, writing under `target`.
+fn task_command(
     task: Task,
+    remedy: &Path,
+    floor: &Path,
+    dir: &Path,
+    target: &Path,
+    jobs: &str,
+) -> Command {
+    let mut command = match task {
+        Task::Floor => {
+            let mut c = Command::new(floor);
+            c.args(["-j", jobs, "guides"]);
+            c
+        }
+        _ => {
+            let mut c = Command::new(remedy);
+            c.args(["--color", "never", "-j", jobs]);
+            match task {
+                Task::Lint => c.args(["lint", "guides"]),
+                Task::Json => c.args(["export", "json", "guides", "-o"]).arg(target),
+                Task::Csv => c.args(["export", "csv", "guides", "-o"]).arg(target),
+                _ => c.args(["export", "pdf", "guides", "-o"]).arg(target),
+            };
+            c
+        }
+    };
+    command.current_dir(dir);
+    command
+}
+
+/// Times every task `runs` times on one corpus and thread count. The tasks take turns (floor,
+/// lint, json, csv, pdf, then again), so that the ratios the targets compare are taken from
+/// runs made side by side: on a shared machine, a neighbour's load that comes and goes then
+/// weighs on every task alike, instead of on whichever task's runs it fell into.
+#[allow(clippy::too_many_arguments)]
+fn measure_tasks(
+    tasks: &[Task],
     remedy: &Path,
     floor: &Path,
     dir: &Path,
@@ -266,64 +313,48 @@ fn measure_task(
     facts: CorpusFacts,
     threads: usize,
     runs: usize,
-) -> Result<Measurement, String> {
+) -> Result<Vec<Measurement>, String> {
     let jobs = threads.to_string();
-    let target = match task {
+    let target_of = |task: Task| match task {
         Task::Json => out.join("guides.json"),
         Task::Csv => out.join("csv"),
         Task::Pdf => out.join("pdf"),
         Task::Floor | Task::Lint => out.to_path_buf(),
     };
-    let command = || {
-        let mut command = match task {
-            Task::Floor => {
-                let mut c = Command::new(floor);
-                c.args(["-j", &jobs, "guides"]);
-                c
-            }
-            _ => {
-                let mut c = Command::new(remedy);
-                c.args(["--color", "never", "-j", &jobs]);
-                match task {
-                    Task::Lint => c.args(["lint", "guides"]),
-                    Task::Json => c.args(["export", "json", "guides", "-o"]).arg(&target),
-                    Task::Csv => c.args(["export", "csv", "guides", "-o"]).arg(&target),
-                    _ => c.args(["export", "pdf", "guides", "-o"]).arg(&target),
-                };
-                c
-            }
-        };
-        command.current_dir(dir);
-        command
-    };
-    let log = out.join(format!("{}-j{threads}", task.label().replace(' ', "-")));
-    let mut walls = Vec::new();
-    let mut cpus = Vec::new();
-    let mut max_rss = 0;
-    // One warm-up run, not counted: the page cache then holds the corpus for every timed run.
+    let mut measurements: Vec<Measurement> = tasks
+        .iter()
+        .map(|task| Measurement {
+            task: *task,
+            corpus: facts,
+            threads,
+            walls: Vec::new(),
+            cpus: Vec::new(),
+            max_rss: 0,
+            pages: None,
+        })
+        .collect();
+    // One warm-up run of each task, not counted: the page cache then holds the corpus (and the
+    // binaries) for every timed run.
     for run in 0..=runs {
-        prepare(out, &target, task)?;
-        let sample = measure::run_once(&mut command(), &log)?;
-        if run > 0 {
-            walls.push(sample.wall);
-            cpus.push(sample.cpu);
-            max_rss = max_rss.max(sample.max_rss);
+        for m in &mut measurements {
+            let target = target_of(m.task);
+            let log = out.join(format!("{}-j{threads}", m.task.label().replace(' ', "-")));
+            prepare(out, &target, m.task)?;
+            let mut command = task_command(m.task, remedy, floor, dir, &target, &jobs);
+            let sample = measure::run_once(&mut command, &log)?;
+            if run > 0 {
+                m.walls.push(sample.wall);
+                m.cpus.push(sample.cpu);
+                m.max_rss = m.max_rss.max(sample.max_rss);
+            }
         }
     }
-    let pages = if task == Task::Pdf {
-        Some(count_pages(&target, facts.guides)?)
-    } else {
-        None
-    };
-    Ok(Measurement {
-        task,
-        corpus: facts,
-        threads,
-        walls,
-        cpus,
-        max_rss,
-        pages,
-    })
+    for m in &mut measurements {
+        if m.task == Task::Pdf {
+            m.pages = Some(count_pages(&target_of(Task::Pdf), facts.guides)?);
+        }
+    }
+    Ok(measurements)
 }
 
 /// Every run writes into an empty place, so no run is cheaper for finding its files there.

@@ -164,7 +164,7 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "`{}` · whole processes, median of {} runs after one warm-up run (page cache warm) · corpus generator {}\n",
+            "`{}` · whole processes, median of {} runs after one warm-up run (page cache warm), the tasks taking turns run by run · corpus generator {}\n",
             self.command, self.runs, self.generator
         );
         let (before, after) = m.load;
