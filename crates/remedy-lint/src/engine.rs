@@ -634,19 +634,9 @@ fn run<R: Send>(
     Ok(report)
 }
 
-/// The message for a reference inside its own guide that does not resolve, or `None`.
+/// The message for a reference inside its own guide, written without its guide (`ID`), that
+/// does not resolve, or `None`.
 fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {
-    // `this-guide#id` resolves as `id` does.
-    let owned;
-    let site = if site.reference.guide().is_some() {
-        owned = ReferenceSite {
-            reference: Reference(site.reference.target().to_owned()),
-            ..site.clone()
-        };
-        &owned
-    } else {
-        site
-    };
     let resolution = IdIndex::default().resolve(local, site);
     if resolution == Resolution::Found {
         return None;
@@ -915,20 +905,12 @@ fn analyse<R>(
     let mut ids_repeat = false;
     let local = match &guide_id {
         Some(id) => {
-            // From the typed guide when there is one: field reads instead of map look-ups.
-            let declared = match &guide {
-                Some(guide) => duplicate_id::declared_ids_of(guide),
-                None => duplicate_id::declared_ids(&document.value),
-            };
+            let declared = duplicate_id::declared_ids(guide.as_ref(), &document.value);
             result.identity = Identity::Guide(IdHash::of(id));
             ids_repeat = duplicate_id::has_repeats(&declared);
             if ids_repeat {
-                // The first declaration *in the file* wins: order by position. A guide with a
-                // repeated id is rare; if its value went to the typed guide, it is parsed again.
-                if document.value.is_null() {
-                    restore_value(&mut document, &source, shared);
-                }
-                let mut declarations = duplicate_id::raw_declarations(&document.value);
+                // The first declaration *in the file* wins: order by position.
+                let mut declarations = duplicate_id::declarations(guide.as_ref(), &document.value);
                 declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
                 GuideIds::new(declarations.iter().map(|d| (d.id.as_str(), d.kind)))
             } else {
@@ -988,8 +970,9 @@ fn analyse<R>(
                     .kind(target)
                     .is_some_and(|kind| expected.accepts(kind));
                 if !resolves && dangling_on {
+                    // `this-guide#id` is reported as `id`, which is what it resolves as.
                     local_failures.push(ReferenceSite {
-                        reference: Reference(text.to_owned()),
+                        reference: Reference(target.to_owned()),
                         pointer: pointer(),
                         expected,
                     });
@@ -1048,7 +1031,6 @@ fn analyse<R>(
     }
 }
 
-/// Reads the suppression comments of a file.
 /// Parses a file again for the YAML value its typed guide was given.
 fn restore_value(document: &mut Document, source: &SourceText, shared: &Shared<'_>) {
     if let Ok(again) = yaml::parse(source, shared.load.yaml) {
@@ -1056,6 +1038,7 @@ fn restore_value(document: &mut Document, source: &SourceText, shared: &Shared<'
     }
 }
 
+/// Reads the suppression comments of a file.
 fn take_directives(
     result: &mut FileResult,
     source: &SourceText,

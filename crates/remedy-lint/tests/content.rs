@@ -16,11 +16,11 @@ fn the_projects_guides_are_clean() {
     assert_eq!(report.files.len(), 3, "{:?}", report.files);
 }
 
-/// The engine reads a linted guide's ids from the typed guide, and a guide that does not
-/// deserialize from its YAML: both readings must give the same ids in the same order.
+/// The engine reads a linted guide's ids (and, when one repeats, their pointers) from the typed
+/// guide, and a guide that does not deserialize from its YAML: both readings must agree.
 #[test]
 fn ids_read_from_the_typed_guide_equal_ids_read_from_the_yaml() {
-    use remedy_lint::rules::duplicate_id::{declared_ids, declared_ids_of};
+    use remedy_lint::rules::duplicate_id::{declarations, declared_ids};
 
     let repo = common::repo();
     let mut files = Vec::new();
@@ -39,9 +39,16 @@ fn ids_read_from_the_typed_guide_equal_ids_read_from_the_yaml() {
         let Some(guide) = &file.guide else {
             continue;
         };
+        let value = &file.document.value;
         assert_eq!(
-            declared_ids_of(guide),
-            declared_ids(&file.document.value),
+            declared_ids(Some(guide), &serde_json::Value::Null),
+            declared_ids(None, value),
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            declarations(Some(guide), &serde_json::Value::Null),
+            declarations(None, value),
             "{}",
             path.display()
         );

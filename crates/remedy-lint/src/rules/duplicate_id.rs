@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use remedy_core::model::step_pointer;
 use remedy_core::{Guide, IdKind};
 use serde_json::Value;
 
@@ -51,10 +52,9 @@ declare_rule! {
     }
 }
 
-/// One id declared in the YAML, found without the typed guide (so that a type error elsewhere
-/// neither hides a duplicate nor empties the index other guides are resolved against).
+/// One id a guide declares, with the pointer of its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawDeclaration {
+pub struct Declaration {
     /// The id as written.
     pub id: String,
     /// What it names.
@@ -63,14 +63,54 @@ pub struct RawDeclaration {
     pub pointer: String,
 }
 
-/// Every string id of causes, methods and (nested) steps, in document order of the value.
-pub fn raw_declarations(value: &Value) -> Vec<RawDeclaration> {
+/// Every id of causes, methods and (nested) steps with its pointer, in document order: read
+/// from the typed guide when there is one (a linted file's YAML value may have been given to
+/// it), else from the YAML value, so that a type error elsewhere neither hides a duplicate nor
+/// empties the index other guides are resolved against.
+pub fn declarations(guide: Option<&Guide>, value: &Value) -> Vec<Declaration> {
+    match guide {
+        Some(guide) => typed_declarations(guide),
+        None => raw_declarations(value),
+    }
+}
+
+fn typed_declarations(guide: &Guide) -> Vec<Declaration> {
+    let mut out: Vec<Declaration> = guide
+        .causes
+        .iter()
+        .enumerate()
+        .map(|(i, cause)| Declaration {
+            id: cause.id.as_str().to_owned(),
+            kind: IdKind::Cause,
+            pointer: format!("/causes/{i}/id"),
+        })
+        .collect();
+    for (i, method) in guide.methods.iter().enumerate() {
+        out.push(Declaration {
+            id: method.id.as_str().to_owned(),
+            kind: IdKind::Method,
+            pointer: format!("/methods/{i}/id"),
+        });
+        method.for_each_step(|step, path| {
+            if let Some(id) = &step.id {
+                out.push(Declaration {
+                    id: id.as_str().to_owned(),
+                    kind: IdKind::Step,
+                    pointer: format!("{}/id", step_pointer(i, path)),
+                });
+            }
+        });
+    }
+    out
+}
+
+fn raw_declarations(value: &Value) -> Vec<Declaration> {
     let mut out = Vec::new();
     let id_of = |item: &Value| item.get("id").and_then(Value::as_str).map(str::to_owned);
     if let Some(causes) = value.get("causes").and_then(Value::as_array) {
         for (i, cause) in causes.iter().enumerate() {
             if let Some(id) = id_of(cause) {
-                out.push(RawDeclaration {
+                out.push(Declaration {
                     id,
                     kind: IdKind::Cause,
                     pointer: format!("/causes/{i}/id"),
@@ -83,7 +123,7 @@ pub fn raw_declarations(value: &Value) -> Vec<RawDeclaration> {
     };
     for (i, method) in methods.iter().enumerate() {
         if let Some(id) = id_of(method) {
-            out.push(RawDeclaration {
+            out.push(Declaration {
                 id,
                 kind: IdKind::Method,
                 pointer: format!("/methods/{i}/id"),
@@ -93,7 +133,7 @@ pub fn raw_declarations(value: &Value) -> Vec<RawDeclaration> {
         let mut stack = children(method, &format!("/methods/{i}"));
         while let Some((step, at)) = stack.pop() {
             if let Some(id) = id_of(step) {
-                out.push(RawDeclaration {
+                out.push(Declaration {
                     id,
                     kind: IdKind::Step,
                     pointer: format!("{at}/id"),
@@ -121,10 +161,35 @@ fn children<'v>(parent: &'v Value, at: &str) -> Vec<(&'v Value, String)> {
         .unwrap_or_default()
 }
 
-/// Every string id of causes, methods and (nested) steps with what it names, borrowed and
-/// without pointers: the cheap walk every file pays; [`raw_declarations`] (which builds a
-/// pointer per id) is only needed when an id repeats.
-pub fn declared_ids(value: &Value) -> Vec<(&str, IdKind)> {
+/// Every id of causes, methods and (nested) steps with what it names, borrowed and without
+/// pointers, in document order: the cheap walk every file pays ([`declarations`], which builds a
+/// pointer per id, is only needed when an id repeats). From the typed guide when there is one
+/// (field reads instead of map look-ups), else from the YAML value.
+pub fn declared_ids<'a>(guide: Option<&'a Guide>, value: &'a Value) -> Vec<(&'a str, IdKind)> {
+    match guide {
+        Some(guide) => typed_ids(guide),
+        None => raw_ids(value),
+    }
+}
+
+fn typed_ids(guide: &Guide) -> Vec<(&str, IdKind)> {
+    let mut out: Vec<(&str, IdKind)> = guide
+        .causes
+        .iter()
+        .map(|cause| (cause.id.as_str(), IdKind::Cause))
+        .collect();
+    for method in &guide.methods {
+        out.push((method.id.as_str(), IdKind::Method));
+        method.for_each_step(|step, _| {
+            if let Some(id) = &step.id {
+                out.push((id.as_str(), IdKind::Step));
+            }
+        });
+    }
+    out
+}
+
+fn raw_ids(value: &Value) -> Vec<(&str, IdKind)> {
     fn id_of(item: &Value) -> Option<&str> {
         item.get("id").and_then(Value::as_str)
     }
@@ -157,25 +222,6 @@ pub fn declared_ids(value: &Value) -> Vec<(&str, IdKind)> {
     out
 }
 
-/// [`declared_ids`] read from the typed guide, in the same order: field reads instead of a map
-/// lookup per key.
-pub fn declared_ids_of(guide: &Guide) -> Vec<(&str, IdKind)> {
-    let mut out: Vec<(&str, IdKind)> = guide
-        .causes
-        .iter()
-        .map(|cause| (cause.id.as_str(), IdKind::Cause))
-        .collect();
-    for method in &guide.methods {
-        out.push((method.id.as_str(), IdKind::Method));
-        method.for_each_step(|step, _| {
-            if let Some(id) = &step.id {
-                out.push((id.as_str(), IdKind::Step));
-            }
-        });
-    }
-    out
-}
-
 /// Whether some id is declared twice.
 pub fn has_repeats(declared: &[(&str, IdKind)]) -> bool {
     let mut seen = HashSet::with_capacity(declared.len());
@@ -184,15 +230,17 @@ pub fn has_repeats(declared: &[(&str, IdKind)]) -> bool {
 
 /// Ids declared twice in this guide: the second (by position in the file) is reported.
 pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
+    let guide = cx.file.guide.as_ref();
+    let value = &cx.file.document.value;
     let repeats = cx
         .ids_repeat
-        .unwrap_or_else(|| has_repeats(&declared_ids(&cx.file.document.value)));
+        .unwrap_or_else(|| has_repeats(&declared_ids(guide, value)));
     if !repeats {
         return;
     }
-    let mut declarations = raw_declarations(&cx.file.document.value);
+    let mut declarations = declarations(guide, value);
     declarations.sort_by_key(|d| cx.value_span(&d.pointer).start);
-    let mut first: HashMap<&str, &RawDeclaration> = HashMap::new();
+    let mut first: HashMap<&str, &Declaration> = HashMap::new();
     for declaration in &declarations {
         match first.get(declaration.id.as_str()) {
             None => {
