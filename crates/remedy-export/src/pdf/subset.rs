@@ -10,6 +10,7 @@
 //!
 //! The face is parsed once ([`TrueType::parse`]); a subset is then a copy of byte ranges.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A parse or subsetting failure of a bundled font; it names what was wrong.
@@ -46,9 +47,13 @@ const MORE_COMPONENTS: u16 = 0x0020;
 const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
 
-/// The offsets, within a composite glyph's data, of its components' glyph ids.
+/// The offsets, within a glyph's data, of its components' glyph ids: none for a simple glyph
+/// (or an empty one), one per component for a composite.
 fn component_offsets(glyph: &[u8]) -> FontResult<Vec<usize>> {
     let mut offsets = Vec::new();
+    if glyph.len() < 10 || i16_at(glyph, 0)? >= 0 {
+        return Ok(offsets);
+    }
     // After numberOfContours and the bounding box.
     let mut at = 10;
     loop {
@@ -303,17 +308,15 @@ impl<'a> TrueType<'a> {
         let mut pending: Vec<u16> = glyphs.iter().copied().collect();
         while let Some(gid) = pending.pop() {
             let glyph = self.glyph(gid)?;
-            if glyph.len() >= 10 && i16_at(glyph, 0)? < 0 {
-                for at in component_offsets(glyph)? {
-                    let component = u16_at(glyph, at)?;
-                    if component >= self.glyph_count {
-                        return Err(format!(
-                            "glyph {gid} uses glyph {component}, which is not in the font"
-                        ));
-                    }
-                    if glyphs.insert(component) {
-                        pending.push(component);
-                    }
+            for at in component_offsets(glyph)? {
+                let component = u16_at(glyph, at)?;
+                if component >= self.glyph_count {
+                    return Err(format!(
+                        "glyph {gid} uses glyph {component}, which is not in the font"
+                    ));
+                }
+                if glyphs.insert(component) {
+                    pending.push(component);
                 }
             }
         }
@@ -333,12 +336,10 @@ impl<'a> TrueType<'a> {
             let glyph = self.glyph(*old)?;
             let start = glyf.len();
             glyf.extend_from_slice(glyph);
-            if glyph.len() >= 10 && i16_at(glyph, 0)? < 0 {
-                for at in component_offsets(glyph)? {
-                    let component = u16_at(glyph, at)?;
-                    let renumbered = new_id.get(&component).copied().unwrap_or(0);
-                    put_u16(&mut glyf[start..], at, renumbered)?;
-                }
+            for at in component_offsets(glyph)? {
+                let component = u16_at(glyph, at)?;
+                let renumbered = new_id.get(&component).copied().unwrap_or(0);
+                put_u16(&mut glyf[start..], at, renumbered)?;
             }
             glyf.resize(glyf.len().next_multiple_of(4), 0);
             let (advance, bearing) = self.horizontal_metrics(*old)?;
@@ -372,22 +373,23 @@ impl<'a> TrueType<'a> {
             }
         }
 
-        let mut tables: Vec<([u8; 4], Vec<u8>)> = vec![
-            (*b"cmap", cmap_format_4(&cmap_chars)),
-            (*b"glyf", glyf),
-            (*b"head", head),
-            (*b"hhea", hhea),
-            (*b"hmtx", hmtx),
-            (*b"loca", loca),
-            (*b"maxp", maxp),
-            (*b"post", post),
+        // The tables every subset shares are borrowed, not copied.
+        let mut tables: Vec<([u8; 4], Cow<'_, [u8]>)> = vec![
+            (*b"cmap", cmap_format_4(&cmap_chars).into()),
+            (*b"glyf", glyf.into()),
+            (*b"head", head.into()),
+            (*b"hhea", hhea.into()),
+            (*b"hmtx", hmtx.into()),
+            (*b"loca", loca.into()),
+            (*b"maxp", maxp.into()),
+            (*b"post", post.into()),
         ];
         if !self.name.is_empty() {
-            tables.push((*b"name", self.name.clone()));
+            tables.push((*b"name", Cow::Borrowed(&self.name)));
         }
         for tag in [b"cvt ", b"fpgm", b"prep"] {
             if let Ok(table) = self.table(tag) {
-                tables.push((*tag, table.to_vec()));
+                tables.push((*tag, Cow::Borrowed(table)));
             }
         }
         tables.sort_by_key(|table| table.0);
@@ -486,7 +488,7 @@ fn checksum(data: &[u8]) -> u32 {
 }
 
 /// The font file: the table directory, then each table on a four-byte boundary.
-fn assemble(tables: &[([u8; 4], Vec<u8>)]) -> FontResult<Vec<u8>> {
+fn assemble(tables: &[([u8; 4], Cow<'_, [u8]>)]) -> FontResult<Vec<u8>> {
     let count = u16::try_from(tables.len()).map_err(|_| "too many tables")?;
     let (power, log) = largest_power_of_two(count);
     let mut out = Vec::new();
@@ -540,17 +542,8 @@ mod tests {
         let fonts = Fonts::get().map_err(|e| e.to_string())?;
         let chars = glyphs(face, text).map_err(|e| e.to_string())?;
         let subset = fonts.truetype(face).subset(&chars)?;
-        let original = TrueType::parse(face_bytes(face))?;
+        let original = TrueType::parse(face.bytes())?;
         Ok((original, subset))
-    }
-
-    fn face_bytes(face: Face) -> &'static [u8] {
-        match face {
-            Face::Regular => dejavu::sans::regular(),
-            Face::Bold => dejavu::sans::bold(),
-            Face::Oblique => dejavu::sans::oblique(),
-            Face::BoldOblique => dejavu::sans::bold_oblique(),
-        }
     }
 
     /// The glyph a format 4 `cmap` gives `code`.
@@ -663,7 +656,7 @@ mod tests {
 
     #[test]
     fn the_descriptor_states_the_faces_metrics() -> Result<(), String> {
-        let regular = TrueType::parse(face_bytes(Face::Regular))?.descriptor()?;
+        let regular = TrueType::parse(Face::Regular.bytes())?.descriptor()?;
         assert_eq!(
             regular,
             Descriptor {
@@ -676,12 +669,10 @@ mod tests {
                 bbox: [-1021, -463, 1793, 1232],
             }
         );
-        let oblique = TrueType::parse(face_bytes(Face::Oblique))?.descriptor()?;
+        let oblique = TrueType::parse(Face::Oblique.bytes())?.descriptor()?;
         assert_eq!((oblique.italic_angle, oblique.flags), (-11, 96));
         assert_eq!(
-            TrueType::parse(face_bytes(Face::Bold))?
-                .descriptor()?
-                .stem_v,
+            TrueType::parse(Face::Bold.bytes())?.descriptor()?.stem_v,
             166
         );
         Ok(())
@@ -689,7 +680,7 @@ mod tests {
 
     #[test]
     fn a_damaged_font_is_an_error_not_a_panic() {
-        let bytes = face_bytes(Face::Regular);
+        let bytes = Face::Regular.bytes();
         for cut in [0, 11, 12 + 16 * 3, 4096, bytes.len() / 2] {
             assert!(TrueType::parse(&bytes[..cut]).is_err(), "{cut}");
         }
