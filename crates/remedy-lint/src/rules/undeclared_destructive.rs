@@ -1,6 +1,6 @@
 //! `undeclared-destructive`: a step that reads as destructive but does not say whether it is.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -244,13 +244,10 @@ fn exceptions() -> &'static [Pattern] {
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher {
     patterns: Vec<Pattern>,
-    /// Every word a pattern or an exception can start with: most words of a step start none,
-    /// and are skipped with one lookup instead of trying every pattern there.
-    first_words: HashSet<String>,
-    /// The first words by their length in bytes, for the quick look at ASCII texts.
+    /// Every word a pattern or an exception can start with, lower-cased, by its length in bytes
+    /// (up to the longest): most words of a step start no phrase, and are ruled out by comparing
+    /// them with the few first words of their length instead of trying every pattern there.
     first_by_length: Vec<Vec<String>>,
-    /// Whether a first word is longer than `first_by_length` reaches.
-    long_first_word: bool,
     /// Whether every first word is ASCII.
     ascii_first_words: bool,
     /// The bytes a first word begins with, in either case.
@@ -298,24 +295,20 @@ impl PhraseMatcher {
 
     /// Whether a word is one of the first words, in any ASCII case.
     fn starts_a_phrase(&self, word: &[u8]) -> bool {
-        let Some(candidates) = self.first_by_length.get(word.len()) else {
-            return self.long_first_word;
-        };
-        let Some(initial) = word.first().map(u8::to_ascii_lowercase) else {
-            return false;
-        };
-        candidates.iter().any(|candidate| {
-            let candidate = candidate.as_bytes();
-            candidate.first() == Some(&initial) && candidate.eq_ignore_ascii_case(word)
-        })
+        self.first_by_length
+            .get(word.len())
+            .is_some_and(|candidates| {
+                candidates
+                    .iter()
+                    .any(|candidate| candidate.as_bytes().eq_ignore_ascii_case(word))
+            })
     }
 
     /// Whether a lower-cased word of the text is one of the first words.
     fn is_first_word(&self, word: &str) -> bool {
-        match self.first_by_length.get(word.len()) {
-            Some(candidates) => candidates.iter().any(|candidate| candidate == word),
-            None => self.first_words.contains(word),
-        }
+        self.first_by_length
+            .get(word.len())
+            .is_some_and(|candidates| candidates.iter().any(|candidate| candidate == word))
     }
 
     /// The built-in phrases plus `extra` (each matched as its words, in order, case-insensitively).
@@ -331,20 +324,16 @@ impl PhraseMatcher {
                 patterns.push(words);
             }
         }
-        let mut first_words = HashSet::new();
+        let mut first_words = BTreeSet::new();
         for pattern in patterns.iter().chain(exceptions()) {
             if let Some(Element::Word(words)) = pattern.first() {
                 first_words.extend(words.iter().cloned());
             }
         }
-        const LONGEST: usize = 32;
-        let mut first_by_length = vec![Vec::new(); LONGEST + 1];
-        let mut long_first_word = false;
+        let longest = first_words.iter().map(String::len).max().unwrap_or(0);
+        let mut first_by_length = vec![Vec::new(); longest + 1];
         for word in &first_words {
-            match first_by_length.get_mut(word.len()) {
-                Some(candidates) => candidates.push(word.clone()),
-                None => long_first_word = true,
-            }
+            first_by_length[word.len()].push(word.clone());
         }
         let ascii_first_words = first_words.iter().all(|word| word.is_ascii());
         let mut initials = [false; 256];
@@ -356,9 +345,7 @@ impl PhraseMatcher {
         }
         Self {
             patterns,
-            first_words,
             first_by_length,
-            long_first_word,
             ascii_first_words,
             initials,
         }
