@@ -301,83 +301,64 @@ pub fn export_pdf(
     // With several workers, they render and one more thread writes, so that no worker waits
     // for the disk (each file is synced before it is renamed into place); a few handouts wait
     // in between, not all. With one worker (`-j 1`), it writes too.
-    let write = |index: usize, path: PathBuf, bytes: &[u8]| {
-        let result = write_bytes_atomic(&path, bytes).map(|()| path);
-        if result.is_ok() {
-            progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
-        }
-        (index, result)
+    let path_of = |export: &ExportGuide<'_>| dir.join(format!("{}.pdf", export.guide.id));
+    let write = |path: PathBuf, bytes: &[u8]| {
+        write_bytes_atomic(&path, bytes)?;
+        progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+        Ok(path)
     };
-    let (rendered, written) = if rayon::current_num_threads() <= 1 {
-        let mut written = Vec::with_capacity(guides.len());
-        let mut rendered = Vec::with_capacity(guides.len());
-        for (index, export) in guides.iter().enumerate() {
-            match render_handout(export, &library, options) {
-                Ok(bytes) => {
-                    let path = dir.join(format!("{}.pdf", export.guide.id));
-                    written.push(write(index, path, &bytes));
-                }
-                Err(error) => rendered.push((index, Err(error))),
-            }
-        }
-        (rendered, written)
-    } else {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, PathBuf, Vec<u8>)>(4);
-        std::thread::scope(|scope| {
-            let writer = scope.spawn(|| {
-                receiver
-                    .into_iter()
-                    .map(|(index, path, bytes)| write(index, path, &bytes))
-                    .collect::<Vec<_>>()
-            });
-            let rendered: Vec<(usize, Result<(), ExportError>)> = guides
-                .par_iter()
+    // Each handout's outcome by its index: rendering failed, or how the writing went.
+    let mut outcomes: Vec<(usize, Result<PathBuf, ExportError>)> =
+        if rayon::current_num_threads() <= 1 {
+            guides
+                .iter()
                 .enumerate()
-                .map_with(sender, |sender, (index, export)| {
-                    let sent = render_handout(export, &library, options).and_then(|bytes| {
-                        let path = dir.join(format!("{}.pdf", export.guide.id));
-                        sender.send((index, path, bytes)).map_err(|_| {
-                            ExportError::Content("the handout writer stopped".to_owned())
-                        })
-                    });
-                    (index, sent)
+                .map(|(index, export)| {
+                    let bytes = render_handout(export, &library, options);
+                    (
+                        index,
+                        bytes.and_then(|bytes| write(path_of(export), &bytes)),
+                    )
                 })
-                .collect();
-            let written = writer.join().unwrap_or_else(|_| {
-                vec![(
-                    0,
-                    Err(ExportError::Content(
-                        "the handout writer panicked".to_owned(),
+                .collect()
+        } else {
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, PathBuf, Vec<u8>)>(4);
+            std::thread::scope(|scope| {
+                let writer = scope.spawn(|| {
+                    receiver
+                        .into_iter()
+                        .map(|(index, path, bytes)| (index, write(path, &bytes)))
+                        .collect::<Vec<_>>()
+                });
+                let mut outcomes: Vec<(usize, Result<PathBuf, ExportError>)> = guides
+                    .par_iter()
+                    .enumerate()
+                    .map_with(sender, |sender, (index, export)| {
+                        let sent = render_handout(export, &library, options).and_then(|bytes| {
+                            sender.send((index, path_of(export), bytes)).map_err(|_| {
+                                ExportError::Content("the handout writer stopped".to_owned())
+                            })
+                        });
+                        (index, sent)
+                    })
+                    .filter_map(|(index, sent)| sent.err().map(|error| (index, Err(error))))
+                    .collect();
+                match writer.join() {
+                    Ok(written) => outcomes.extend(written),
+                    Err(_) => outcomes.push((
+                        0,
+                        Err(ExportError::Content(
+                            "the handout writer panicked".to_owned(),
+                        )),
                     )),
-                )]
-            });
-            (rendered, written)
-        })
-    };
-    // The first failure in input order, as if the handouts were made one after the other.
-    let mut results: Vec<Option<Result<PathBuf, ExportError>>> =
-        (0..guides.len()).map(|_| None).collect();
-    for (index, result) in rendered {
-        if let (Err(error), Some(slot)) = (result, results.get_mut(index)) {
-            *slot = Some(Err(error));
-        }
-    }
-    for (index, result) in written {
-        if let Some(slot @ None) = results.get_mut(index) {
-            *slot = Some(result);
-        }
-    }
-    let results: Vec<Result<PathBuf, ExportError>> = results
-        .into_iter()
-        .map(|result| {
-            result.unwrap_or_else(|| {
-                Err(ExportError::Content(
-                    "a handout was rendered but not written".to_owned(),
-                ))
+                }
+                outcomes
             })
-        })
-        .collect();
-    let mut written = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+        };
+    // The first failure in input order, as if the handouts were made one after the other.
+    outcomes.sort_by_key(|(index, _)| *index);
+    let results = outcomes.into_iter().map(|(_, outcome)| outcome);
+    let mut written = results.collect::<Result<Vec<_>, _>>()?;
     if let Some(book) = book {
         let title = "Troubleshooting handbook";
         let bytes = render_book(guides, title, options)?;
