@@ -250,8 +250,6 @@ const ID_PLACEHOLDER: &[u8; 16] = b"remedy-pdf-id-00";
 /// One face as the document embeds it.
 struct EmbeddedFace {
     face: Face,
-    /// The resource name pages select it by.
-    resource: &'static str,
     object: ObjectId,
     /// Character → code in the content stream (the subset's glyph id): a table for the
     /// characters below [`DIRECT`], a map for the rest.
@@ -433,13 +431,13 @@ fn embed_face(
 
     Ok(EmbeddedFace {
         face,
-        resource: resource_name(face),
         object,
         direct,
         rest,
     })
 }
 
+/// The name pages select a face by in their resources.
 fn resource_name(face: Face) -> &'static str {
     match face {
         Face::Regular => "F1",
@@ -470,7 +468,7 @@ fn page_content(
                     .ok_or_else(|| content_error("a face was used but not embedded"))?;
                 content.begin_text();
                 if font != Some((style.face, style.size)) {
-                    content.font(face.resource, style.size);
+                    content.font(resource_name(face.face), style.size);
                     font = Some((style.face, style.size));
                 }
                 if fill != Some(style.color) {
@@ -594,7 +592,7 @@ pub(crate) fn write_pdf(
     }
     let mut font_resources = Dictionary::new();
     for face in &embedded {
-        font_resources.set(face.resource, Object::Reference(face.object));
+        font_resources.set(resource_name(face.face), Object::Reference(face.object));
     }
     let mut resources = Dictionary::new();
     resources.set("Font", Object::Dictionary(font_resources));
