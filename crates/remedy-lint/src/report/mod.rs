@@ -157,7 +157,7 @@ impl Counts {
 }
 
 /// `1 error`, `2 errors`: a count and a noun in the right number (the plural adds an `s`).
-pub(crate) fn plural(count: usize, noun: &str) -> String {
+pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("{count} {noun}")
     } else {

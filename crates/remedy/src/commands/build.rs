@@ -7,6 +7,7 @@ use crate::cli::BuildArgs;
 use remedy_export::csv::{CsvOptions, export_csv};
 use remedy_export::json::export_json;
 use remedy_export::pdf::PdfOptions;
+use remedy_lint::report::plural;
 
 pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     let report = match lint_for_export(session, &[], args.force)? {
@@ -25,11 +26,11 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
     if !session.quiet {
-        let guides = match export.len() {
-            1 => "1 guide".to_owned(),
-            n => format!("{n} guides"),
-        };
-        eprintln!("built {guides} into {}", shown(session, out));
+        eprintln!(
+            "built {} into {}",
+            plural(export.len(), "guide"),
+            shown(session, out)
+        );
     }
     Ok(if report.fails(session.config.fail_on) {
         Outcome::Findings

@@ -13,6 +13,7 @@ use remedy_export::output::StagedFile;
 use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
 use remedy_export::{ExportError, ExportGuide};
 use remedy_lint::LintedGuide;
+use remedy_lint::report::plural;
 
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
@@ -315,7 +316,7 @@ fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
         .map_err(|e| ExportError::io("write", &path, e).to_string())?
         .commit()
         .map_err(|e| e.to_string())?;
-    done(session, &format!("{count} guides"), &path);
+    done(session, &plural(count, "guide"), &path);
     Ok(Outcome::Clean)
 }
 
@@ -356,11 +357,7 @@ pub(super) fn write_pdfs(
     });
     progress.finish();
     result.map_err(|e| e.to_string())?;
-    let handouts = match export.len() {
-        1 => "1 handout".to_owned(),
-        n => format!("{n} handouts"),
-    };
-    done(session, &handouts, dir);
+    done(session, &plural(export.len(), "handout"), dir);
     if let Some(book) = book {
         done(session, "the book", book);
     }
