@@ -78,6 +78,32 @@ pub struct ReferenceSite {
 }
 
 impl Guide {
+    /// Every id the guide declares (causes, methods, steps), in document order:
+    /// `visit(id, kind, pointer)` gets a function that builds the JSON Pointer of the id's value,
+    /// which most callers never need (an id declared once has nothing to point at).
+    pub fn for_each_declaration<'g>(
+        &'g self,
+        mut visit: impl FnMut(&'g str, IdKind, &dyn Fn() -> String),
+    ) {
+        for (i, cause) in self.causes.iter().enumerate() {
+            visit(cause.id.as_str(), IdKind::Cause, &|| {
+                format!("/causes/{i}/id")
+            });
+        }
+        for (i, method) in self.methods.iter().enumerate() {
+            visit(method.id.as_str(), IdKind::Method, &|| {
+                format!("/methods/{i}/id")
+            });
+            method.for_each_step(|step, path| {
+                if let Some(id) = &step.id {
+                    visit(id.as_str(), IdKind::Step, &|| {
+                        child_pointer(&step_pointer(i, path), "id")
+                    });
+                }
+            });
+        }
+    }
+
     /// Every reference the guide makes, in document order.
     pub fn references(&self) -> Vec<ReferenceSite> {
         let mut sites = Vec::new();

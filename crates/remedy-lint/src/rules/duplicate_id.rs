@@ -3,7 +3,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use remedy_core::model::step_pointer;
 use remedy_core::{Guide, IdKind};
 use serde_json::Value;
 
@@ -75,32 +74,14 @@ pub fn declarations(guide: Option<&Guide>, value: &Value) -> Vec<Declaration> {
 }
 
 fn typed_declarations(guide: &Guide) -> Vec<Declaration> {
-    let mut out: Vec<Declaration> = guide
-        .causes
-        .iter()
-        .enumerate()
-        .map(|(i, cause)| Declaration {
-            id: cause.id.as_str().to_owned(),
-            kind: IdKind::Cause,
-            pointer: format!("/causes/{i}/id"),
-        })
-        .collect();
-    for (i, method) in guide.methods.iter().enumerate() {
+    let mut out = Vec::new();
+    guide.for_each_declaration(|id, kind, pointer| {
         out.push(Declaration {
-            id: method.id.as_str().to_owned(),
-            kind: IdKind::Method,
-            pointer: format!("/methods/{i}/id"),
+            id: id.to_owned(),
+            kind,
+            pointer: pointer(),
         });
-        method.for_each_step(|step, path| {
-            if let Some(id) = &step.id {
-                out.push(Declaration {
-                    id: id.as_str().to_owned(),
-                    kind: IdKind::Step,
-                    pointer: format!("{}/id", step_pointer(i, path)),
-                });
-            }
-        });
-    }
+    });
     out
 }
 
@@ -173,19 +154,8 @@ pub fn declared_ids<'a>(guide: Option<&'a Guide>, value: &'a Value) -> Vec<(&'a 
 }
 
 fn typed_ids(guide: &Guide) -> Vec<(&str, IdKind)> {
-    let mut out: Vec<(&str, IdKind)> = guide
-        .causes
-        .iter()
-        .map(|cause| (cause.id.as_str(), IdKind::Cause))
-        .collect();
-    for method in &guide.methods {
-        out.push((method.id.as_str(), IdKind::Method));
-        method.for_each_step(|step, _| {
-            if let Some(id) = &step.id {
-                out.push((id.as_str(), IdKind::Step));
-            }
-        });
-    }
+    let mut out = Vec::new();
+    guide.for_each_declaration(|id, kind, _| out.push((id, kind)));
     out
 }
 
