@@ -675,3 +675,13 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_ten_megabyte_comment_of_hashes_is_read_once() {
+    // Suppression comments are looked for from each `#`; from each `#` of one line to its end,
+    // this line cost ten million scans of ten megabytes.
+    let scratch = project("hashes");
+    let text = format!("{}{}\n", clean_guide("hashes"), "#".repeat(10_000_000));
+    write_bytes(&scratch, "content/hashes.yaml", text.as_bytes());
+    remedy_bounded(&scratch.root, &["lint"], WATCHDOG).assert_code(0);
+}

@@ -135,7 +135,8 @@ pub fn directives(text: &str, inside_scalar: impl Fn(Position) -> bool) -> Vec<D
             .find('\n')
             .map_or(text.len(), |newline| hit + newline);
         if !text[hit..line_end].contains("remedy:") {
-            searched = hit + 1;
+            // No later `#` of this line can be followed by one either: the next line.
+            searched = line_end;
             continue;
         }
         let line_start = text[..hit].rfind('\n').map_or(0, |newline| newline + 1);
