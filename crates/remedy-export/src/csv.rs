@@ -1,8 +1,10 @@
 //! CSV tables and their Frictionless data package, for data teams (SPEC §4).
 //!
-//! Six tables, `guides.csv`, `causes.csv`, `methods.csv`, `steps.csv`, `pros_cons.csv` and
-//! `faq.csv`, and `datapackage.json` describing them. The columns, their types and keys are
-//! declared once, in [`TABLES`]: the header rows and the data package both come from there.
+//! The tables of [`TABLES`] (`guides.csv`, `causes.csv`, `methods.csv`, `steps.csv`,
+//! `pros_cons.csv`, `faq.csv`, `method_causes.csv`, `scenarios.csv`, `related.csv`), and
+//! `datapackage.json` describing them. The columns, their types and keys are
+//! declared once, in [`TABLES`]: the header rows, the data package and the SQLite database
+//! ([`crate::sqlite`]) all come from there.
 //!
 //! The format: RFC 4180 (fields quoted only when they hold a comma, a quote, CR or LF; quotes
 //! doubled; records end in CRLF), UTF-8, one header row, rows in content order (guides as given,
@@ -14,10 +16,11 @@
 mod datapackage;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use remedy_core::{Guide, Method, Step, StepVisit};
+use remedy_core::{Guide, Method, Related, Step, StepVisit};
 
 use crate::ExportGuide;
 use crate::output::{ExportError, StagedFile, commit_all, ensure_dir};
@@ -205,8 +208,8 @@ const TO_METHODS: ForeignKey = ForeignKey {
     reference: &["guide_id", "method_id"],
 };
 
-/// The six tables, in the order they are written and described.
-pub const TABLES: [Table; 6] = [
+/// The tables, in the order they are written and described.
+pub const TABLES: &[Table] = &[
     Table {
         name: "guides",
         file: "guides.csv",
@@ -433,6 +436,12 @@ pub const TABLES: [Table; 6] = [
                 constraint: Constraint::Pattern(REFERENCE),
                 description: "A related method or step: `ID`, or `GUIDE#ID` in another guide.",
             },
+            integer(
+                "reading_order",
+                true,
+                Constraint::Minimum(1),
+                "The step's place in its method as printed, from 1 (a step before its sub-steps): `ORDER BY reading_order` reads the steps in order.",
+            ),
         ],
         primary_key: &["guide_id", "method_id", "number"],
         foreign_keys: &[TO_METHODS],
@@ -476,17 +485,174 @@ pub const TABLES: [Table; 6] = [
         primary_key: &["guide_id", "position"],
         foreign_keys: &[TO_GUIDES],
     },
+    Table {
+        name: "method_causes",
+        file: "method_causes.csv",
+        title: "Methods and the causes they fix",
+        description: "One row per cause a method addresses, in the order of the method's `addresses`: the link table between methods.csv and causes.csv.",
+        fields: &[
+            GUIDE_ID,
+            METHOD_ID,
+            key(
+                "cause_id",
+                Constraint::Pattern(REFERENCE),
+                "The cause, as written: its id (a cause of this guide, joined to causes.csv on guide_id and cause_id), or `GUIDE#ID` for a cause of another guide.",
+            ),
+            integer(
+                "position",
+                true,
+                Constraint::Minimum(1),
+                "The cause's place in the method's `addresses`, from 1.",
+            ),
+        ],
+        primary_key: &["guide_id", "method_id", "cause_id"],
+        foreign_keys: &[TO_METHODS],
+    },
+    Table {
+        name: "scenarios",
+        file: "scenarios.csv",
+        title: "Scenarios",
+        description: "One row per \"where to start\" scenario of a guide: a situation and the methods to try first in it.",
+        fields: &[
+            GUIDE_ID,
+            POSITION,
+            text(
+                "when",
+                true,
+                "The situation, as a reader would describe it.",
+            ),
+            text(
+                "try",
+                true,
+                "The methods to try first, in order, separated by `;` (`GUIDE#ID` for a method of another guide).",
+            ),
+        ],
+        primary_key: &["guide_id", "position"],
+        foreign_keys: &[TO_GUIDES],
+    },
+    Table {
+        name: "related",
+        file: "related.csv",
+        title: "Related guides and pages",
+        description: "One row per related guide or external page of a guide, in the guide's order.",
+        fields: &[
+            GUIDE_ID,
+            POSITION,
+            Field {
+                name: "related_guide_id",
+                kind: FieldType::String,
+                required: false,
+                constraint: Constraint::Pattern(ID),
+                description: "The related guide's id; empty for an external page.",
+            },
+            text(
+                "title",
+                false,
+                "The related guide's title (empty when that guide was not exported), or the external page's title.",
+            ),
+            text(
+                "url",
+                false,
+                "The external page's address; empty for a guide.",
+            ),
+        ],
+        primary_key: &["guide_id", "position"],
+        foreign_keys: &[TO_GUIDES],
+    },
 ];
 
-/// The rows of the six tables, in [`TABLES`] order; every cell already text.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// The index in [`TABLES`] of the table named `name`.
+const fn table_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < TABLES.len() {
+        if str_eq(TABLES[i].name, name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such table")
+}
+
+/// The index of the column named `name` in `table`.
+const fn field_index(table: usize, name: &str) -> usize {
+    let fields = TABLES[table].fields;
+    let mut i = 0;
+    while i < fields.len() {
+        if str_eq(fields[i].name, name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such column")
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Where the tables and columns that the writers treat specially are; evaluated at compile
+/// time, so a renamed table or column fails the build, not a run.
+pub(crate) const STEPS: usize = table_index("steps");
+pub(crate) const RELATED: usize = table_index("related");
+const RELATED_GUIDE: usize = field_index(RELATED, "related_guide_id");
+const RELATED_TITLE: usize = field_index(RELATED, "title");
+
+/// The rows of every table, in [`TABLES`] order; every cell already text.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rows {
     /// `rows[i]` holds the data rows of `TABLES[i]`.
-    pub tables: [Vec<Vec<String>>; 6],
+    pub tables: Vec<Vec<Vec<String>>>,
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Self {
+            tables: vec![Vec::new(); TABLES.len()],
+        }
+    }
+}
+
+/// The rows of related.csv, kept until every guide is known: a guide entry gets the title of
+/// the guide it names, which may come later in the export. Guide ids and titles and these rows
+/// are all an export keeps per guide.
+#[derive(Debug, Default)]
+struct RelatedRows {
+    titles: HashMap<String, String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl RelatedRows {
+    fn add_guide(&mut self, id: &str, title: &str) {
+        // Of two guides with one id (exported with --force) the first is the one kept.
+        self.titles
+            .entry(id.to_owned())
+            .or_insert_with(|| title.to_owned());
+    }
+
+    /// The rows, each guide entry with its guide's title (empty when not exported).
+    fn resolved(mut self) -> Vec<Vec<String>> {
+        for row in &mut self.rows {
+            if let Some(title) = self.titles.get(&row[RELATED_GUIDE]) {
+                row[RELATED_TITLE].clone_from(title);
+            }
+        }
+        self.rows
+    }
 }
 
 /// One cell: the text as written where there is one (no copy), else a number or flag as text.
-type Cell<'g> = Cow<'g, str>;
+pub(crate) type Cell<'g> = Cow<'g, str>;
 
 fn cell(value: Option<&str>) -> Cell<'_> {
     Cow::Borrowed(value.unwrap_or_default())
@@ -530,24 +696,38 @@ impl Rows {
     /// The rows for these guides, in content order.
     pub fn new(guides: &[ExportGuide]) -> Self {
         let mut rows = Rows::default();
+        let mut related = RelatedRows::default();
         for export in guides {
+            related.add_guide(export.guide.id.as_str(), &export.guide.title);
             guide_rows(export.guide, export.source, &mut |table, cells| {
-                rows.tables[table].push(cells.iter().map(|cell| cell.to_string()).collect());
+                let cells = cells.iter().map(|cell| cell.to_string()).collect();
+                if table == RELATED {
+                    related.rows.push(cells);
+                } else {
+                    rows.tables[table].push(cells);
+                }
             });
         }
+        rows.tables[RELATED] = related.resolved();
         rows
     }
 }
 
 /// Every row one guide adds, as `row(table, cells)` with `table` an index into [`TABLES`], in
 /// content order: the one place that says what each column holds.
-fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, &[Cell<'g>])) {
+pub(crate) fn guide_rows<'g>(
+    guide: &'g Guide,
+    source: &'g str,
+    row: &mut dyn FnMut(usize, &[Cell<'g>]),
+) {
     const GUIDES: usize = 0;
     const CAUSES: usize = 1;
     const METHODS: usize = 2;
     const STEPS: usize = 3;
     const PROS_CONS: usize = 4;
     const FAQ: usize = 5;
+    const METHOD_CAUSES: usize = table_index("method_causes");
+    const SCENARIOS: usize = table_index("scenarios");
     let gid = written(guide.id.as_str());
     let walks: Vec<Vec<StepVisit<'g>>> = guide.methods.iter().map(Method::walk_steps).collect();
     let total_steps: usize = walks.iter().map(Vec::len).sum();
@@ -601,7 +781,18 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                 number(Some(count_steps(walk, Step::is_backup))),
             ],
         );
-        for visit in walk {
+        for (j, cause) in method.addresses.iter().enumerate() {
+            row(
+                METHOD_CAUSES,
+                &[
+                    gid.clone(),
+                    mid.clone(),
+                    written(cause.as_str()),
+                    number(Some(j + 1)),
+                ],
+            );
+        }
+        for (reading_order, visit) in (1..).zip(walk) {
             let step = visit.step;
             row(
                 STEPS,
@@ -620,6 +811,7 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                     flag(step.destructive),
                     flag(step.backup),
                     cell(step.see.as_ref().map(|see| see.as_str())),
+                    number(Some(reading_order)),
                 ],
             );
         }
@@ -649,6 +841,25 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                 joined(&entry.see),
             ],
         );
+    }
+    for (i, scenario) in guide.scenarios.iter().enumerate() {
+        row(
+            SCENARIOS,
+            &[
+                gid.clone(),
+                number(Some(i + 1)),
+                written(&scenario.when),
+                joined(&scenario.try_methods),
+            ],
+        );
+    }
+    for (i, related) in guide.related.iter().enumerate() {
+        // A guide's title is another guide's: the writer fills it in ([`RelatedRows`]).
+        let (id, title, url) = match related {
+            Related::Guide(id) => (written(id.as_str()), written(""), written("")),
+            Related::External(link) => (written(""), written(&link.title), written(&link.url)),
+        };
+        row(RELATED, &[gid.clone(), number(Some(i + 1)), id, title, url]);
     }
 }
 
@@ -702,15 +913,31 @@ pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> i
     Ok(bytes)
 }
 
-/// One guide's records of the six tables (no headers), in [`TABLES`] order: rendered on its
-/// own so that guides can be rendered in parallel and written as they come ([`CsvWriter`]).
-pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result<[Vec<u8>; 6]> {
-    let mut out: [Vec<u8>; 6] = Default::default();
+/// One guide's records, rendered on its own so that guides can be rendered in parallel and
+/// written as they come ([`CsvWriter`]).
+#[derive(Debug, Clone, Default)]
+pub struct CsvRecords {
+    /// `tables[i]`: the records of `TABLES[i]` (no header), as CSV bytes; empty for
+    /// related.csv, whose rows wait for the titles of the guides they name.
+    pub tables: Vec<Vec<u8>>,
+    id: String,
+    title: String,
+    related: Vec<Vec<String>>,
+}
+
+/// One guide's records of every table (no headers), in [`TABLES`] order.
+pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result<CsvRecords> {
+    let mut out: Vec<Vec<u8>> = vec![Vec::new(); TABLES.len()];
+    let mut related = Vec::new();
     let mut failed = None;
     {
-        let mut writers = out.each_mut().map(records);
+        let mut writers: Vec<_> = out.iter_mut().map(records).collect();
         guide_rows(guide.guide, guide.source, &mut |table, cells| {
             if failed.is_some() {
+                return;
+            }
+            if table == RELATED {
+                related.push(cells.iter().map(|cell| cell.to_string()).collect());
                 return;
             }
             let written = if options.excel_safe {
@@ -728,11 +955,16 @@ pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result
     }
     match failed {
         Some(error) => Err(error.into()),
-        None => Ok(out),
+        None => Ok(CsvRecords {
+            tables: out,
+            id: guide.guide.id.as_str().to_owned(),
+            title: guide.guide.title.clone(),
+            related,
+        }),
     }
 }
 
-/// Every file of a CSV export, by file name, in the order written: the six tables, then
+/// Every file of a CSV export, by file name, in the order written: the tables, then
 /// `datapackage.json`.
 pub fn render_csv(
     guides: &[ExportGuide],
@@ -747,15 +979,16 @@ pub fn render_csv(
     Ok(files)
 }
 
-/// A CSV export being written one guide at a time: the six tables are staged beside their
+/// A CSV export being written one guide at a time: the tables are staged beside their
 /// targets as guides come ([`render_csv_guide`]), and [`CsvWriter::finish`] adds
-/// `datapackage.json` and puts all seven files in place together. Other files in the folder are
+/// `datapackage.json` and puts all the files in place together. Other files in the folder are
 /// left alone; dropped unfinished, or failing, it leaves the previous export complete and no
 /// temporary file behind.
 #[derive(Debug)]
 pub struct CsvWriter {
     dir: PathBuf,
     tables: Vec<StagedFile>,
+    related: RelatedRows,
     options: CsvOptions,
     guides: usize,
 }
@@ -777,17 +1010,20 @@ impl CsvWriter {
         Ok(Self {
             dir: dir.to_path_buf(),
             tables,
+            related: RelatedRows::default(),
             options: *options,
             guides: 0,
         })
     }
 
     /// Adds the next guide's records.
-    pub fn push(&mut self, rendered: &[Vec<u8>; 6]) -> Result<(), ExportError> {
-        for (file, bytes) in self.tables.iter_mut().zip(rendered) {
+    pub fn push(&mut self, rendered: CsvRecords) -> Result<(), ExportError> {
+        for (file, bytes) in self.tables.iter_mut().zip(&rendered.tables) {
             file.write_all(bytes)
                 .map_err(|e| ExportError::io("write", file.target(), e))?;
         }
+        self.related.add_guide(&rendered.id, &rendered.title);
+        self.related.rows.extend(rendered.related);
         self.guides += 1;
         Ok(())
     }
@@ -797,8 +1033,14 @@ impl CsvWriter {
         self.guides
     }
 
-    /// Writes `datapackage.json` and puts the seven files in place; returns their paths.
-    pub fn finish(self) -> Result<Vec<PathBuf>, ExportError> {
+    /// Writes related.csv's rows and `datapackage.json` and puts the files in place; returns
+    /// their paths.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>, ExportError> {
+        let related = std::mem::take(&mut self.related).resolved();
+        let mut bytes = Vec::new();
+        write_rows(&mut bytes, &related, &self.options)
+            .and_then(|()| self.tables[RELATED].write_all(&bytes))
+            .map_err(|e| ExportError::io("write", self.tables[RELATED].target(), e))?;
         let path = self.dir.join(DATAPACKAGE_FILE);
         let mut datapackage = StagedFile::create(&path)?;
         datapackage
@@ -815,8 +1057,8 @@ impl CsvWriter {
     }
 }
 
-/// Writes the six tables and `datapackage.json` into `dir` (created if missing) and returns their
-/// paths. Other files in `dir` are left alone. All seven files are first written to temporary
+/// Writes the tables and `datapackage.json` into `dir` (created if missing) and returns their
+/// paths. Other files in `dir` are left alone. All the files are first written to temporary
 /// files beside them and renamed into place only when every one was written, so a failure leaves
 /// the previous export complete and no temporary file behind.
 pub fn export_csv(
@@ -828,7 +1070,7 @@ pub fn export_csv(
     for guide in guides {
         let rendered =
             render_csv_guide(guide, options).map_err(|e| ExportError::io("write", dir, e))?;
-        writer.push(&rendered)?;
+        writer.push(rendered)?;
     }
     writer.finish()
 }

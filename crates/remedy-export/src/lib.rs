@@ -5,6 +5,7 @@ pub mod csv;
 pub mod json;
 pub mod output;
 pub mod pdf;
+pub mod sqlite;
 
 use remedy_core::Guide;
 

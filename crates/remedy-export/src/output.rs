@@ -34,9 +34,25 @@ pub enum ExportError {
     /// The content cannot be rendered (a character no font can draw, …).
     #[error("{0}")]
     Content(String),
+    /// SQLite could not write the database.
+    #[error("cannot write the database {}: {source}", .path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
 }
 
 impl ExportError {
+    /// A database error, naming the database file.
+    pub fn database(path: &Path, source: rusqlite::Error) -> Self {
+        ExportError::Database {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     /// An I/O error, naming the operation and the path.
     pub fn io(operation: &'static str, path: &Path, source: io::Error) -> Self {
         ExportError::Io {
@@ -125,6 +141,12 @@ impl StagedFile {
     /// The file this will become.
     pub fn target(&self) -> &Path {
         &self.target
+    }
+
+    /// The temporary file, for a writer that opens the file itself (SQLite): what it writes
+    /// there is synced and renamed into place by [`StagedFile::commit`] like the rest.
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
     }
 
     /// Flushes and syncs the temporary file, so that a rename cannot publish half of it.

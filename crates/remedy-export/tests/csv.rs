@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use remedy_core::{Guide, LoadOptions, Step, load_file};
+use remedy_core::{Guide, LoadOptions, Related, Step, load_file};
 use remedy_export::csv::{CsvOptions, export_csv};
 use serde_json::Value;
 
@@ -19,18 +19,21 @@ use export_support::{exports, fixture_root, load_guides, temp_dir};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The files of an export, in the order `export_csv` returns them.
-const FILES: [&str; 7] = [
+const FILES: [&str; 10] = [
     "guides.csv",
     "causes.csv",
     "methods.csv",
     "steps.csv",
     "pros_cons.csv",
     "faq.csv",
+    "method_causes.csv",
+    "scenarios.csv",
+    "related.csv",
     "datapackage.json",
 ];
 
 /// The columns of SPEC §4, copied from the spec rather than from the code.
-const COLUMNS: [(&str, &str); 6] = [
+const COLUMNS: [(&str, &str); 9] = [
     (
         "guides.csv",
         "guide_id,title,summary,updated,platforms,tags,causes,methods,steps,source",
@@ -42,10 +45,16 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         "steps.csv",
-        "guide_id,method_id,number,step_id,parent_number,depth,position,text,note,warning,result,destructive,backup,see",
+        "guide_id,method_id,number,step_id,parent_number,depth,position,text,note,warning,result,destructive,backup,see,reading_order",
     ),
     ("pros_cons.csv", "guide_id,method_id,kind,position,text"),
     ("faq.csv", "guide_id,position,question,answer,see"),
+    ("method_causes.csv", "guide_id,method_id,cause_id,position"),
+    ("scenarios.csv", "guide_id,position,when,try"),
+    (
+        "related.csv",
+        "guide_id,position,related_guide_id,title,url",
+    ),
 ];
 
 /// Exports the fixtures into a fresh folder named after the test.
@@ -153,6 +162,8 @@ fn step_rows(
             flag(step.destructive),
             flag(step.backup),
             step.see.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+            // Depth first: this method's rows so far, plus this one.
+            (out.iter().filter(|row| row[1] == method).count() + 1).to_string(),
         ]);
         step_rows(guide, method, step.children(), Some(&number), out);
     }
@@ -219,6 +230,14 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
                 count(12).to_string(),
             ]);
             tables.entry("steps.csv").or_default().extend(steps);
+            for (j, cause) in method.addresses.iter().enumerate() {
+                tables.entry("method_causes.csv").or_default().push(vec![
+                    g.clone(),
+                    method.id.to_string(),
+                    cause.to_string(),
+                    (j + 1).to_string(),
+                ]);
+            }
             for (kind, items) in [("pro", &method.pros), ("con", &method.cons)] {
                 for (j, text) in items.iter().enumerate() {
                     tables.entry("pros_cons.csv").or_default().push(vec![
@@ -238,6 +257,34 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
                 faq.question.clone(),
                 faq.answer.clone(),
                 join(faq.see.iter().map(|r| r.to_string()).collect()),
+            ]);
+        }
+        for (i, scenario) in guide.scenarios.iter().enumerate() {
+            tables.entry("scenarios.csv").or_default().push(vec![
+                g.clone(),
+                (i + 1).to_string(),
+                scenario.when.clone(),
+                join(scenario.try_methods.iter().map(|r| r.to_string()).collect()),
+            ]);
+        }
+        for (i, related) in guide.related.iter().enumerate() {
+            let (id, title, url) = match related {
+                Related::Guide(id) => {
+                    let title = guides
+                        .iter()
+                        .find(|(other, _)| other.id == *id)
+                        .map(|(other, _)| other.title.clone())
+                        .unwrap_or_default();
+                    (id.to_string(), title, String::new())
+                }
+                Related::External(link) => (String::new(), link.title.clone(), link.url.clone()),
+            };
+            tables.entry("related.csv").or_default().push(vec![
+                g.clone(),
+                (i + 1).to_string(),
+                id,
+                title,
+                url,
             ]);
         }
     }
@@ -359,9 +406,8 @@ fn the_datapackage_describes_every_table() -> TestResult {
             let name = field["name"].as_str().unwrap_or_default();
             let wanted = match name {
                 "ease" | "effectiveness" | "time_min" | "time_max" | "position" | "depth"
-                | "risk_rank" | "causes" | "methods" | "destructive_steps" | "backup_steps" => {
-                    "integer"
-                }
+                | "risk_rank" | "causes" | "methods" | "destructive_steps" | "backup_steps"
+                | "reading_order" => "integer",
                 "steps" if file != "steps.csv" => "integer",
                 "destructive" | "backup" => "boolean",
                 "updated" => "date",
@@ -498,8 +544,8 @@ fn check_against_package(dir: &Path) -> TestResult {
         }
     }
     assert_eq!(
-        foreign_keys_checked, 5,
-        "causes, methods, faq → guides; steps, pros_cons → methods"
+        foreign_keys_checked, 8,
+        "causes, methods, faq, scenarios, related → guides; steps, pros_cons, method_causes → methods"
     );
     Ok(())
 }
@@ -518,7 +564,7 @@ fn a_broken_join_is_caught_by_the_check() -> TestResult {
     let steps = fs::read_to_string(dir.join("steps.csv"))?;
     fs::write(
         dir.join("steps.csv"),
-        format!("{steps}wifi-drops,no-such-method,1,,,1,1,Orphan.,,,,,,\r\n"),
+        format!("{steps}wifi-drops,no-such-method,1,,,1,1,Orphan.,,,,,,,1\r\n"),
     )?;
     let result = std::panic::catch_unwind(|| check_against_package(&dir).is_ok());
     assert!(

@@ -51,10 +51,12 @@ pub enum Command {
     /// Check guides for mistakes: broken YAML, schema errors, dangling references, destructive
     /// steps without a backup, and more (`remedy rules` lists them).
     Lint(LintArgs),
-    /// Export guides as JSON, CSV tables or PDF handouts (guides with lint errors are refused).
+    /// Export guides as JSON, CSV tables, a SQLite database or PDF handouts (guides with lint
+    /// errors are refused).
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Check every guide of the content root, then write JSON, CSV and PDF into one folder.
+    /// Check every guide of the content root, then write JSON, CSV, SQLite and PDF into one
+    /// folder.
     Build(BuildArgs),
     /// List every rule with its default severity.
     Rules,
@@ -120,6 +122,8 @@ pub enum ExportCommand {
     Csv(CsvArgs),
     /// Printable PDF handouts, one per guide, and optionally one book with all of them.
     Pdf(PdfArgs),
+    /// One SQLite database with the CSV tables, typed, keyed and with full-text search.
+    Sqlite(SqliteArgs),
 }
 
 /// What every export takes.
@@ -162,6 +166,15 @@ pub struct CsvArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SqliteArgs {
+    #[command(flatten)]
+    pub common: ExportCommon,
+    /// The database file to write (replaced whole, never changed in place).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct PdfArgs {
     #[command(flatten)]
     pub common: ExportCommon,
@@ -187,7 +200,7 @@ pub enum PageSizeArg {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The folder to write into: json/, csv/ and pdf/ are created inside it.
+    /// The folder to write into: json/, csv/, sqlite/ and pdf/ are created inside it.
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// The paper size of the handouts.

@@ -22,7 +22,7 @@ pub const DATARESOURCE_PROFILE: &str = "https://datapackage.org/profiles/2.0/dat
 /// The data package descriptor for an export written with `options`.
 pub fn datapackage(options: &CsvOptions) -> Value {
     let mut description = String::from(
-        "Troubleshooting guides exported by remedy: guides, their causes, methods, steps, pros and cons, and FAQ, one CSV table each. Text is as written in the guides",
+        "Troubleshooting guides exported by remedy: guides, their causes, methods, steps, pros and cons, FAQ, the causes each method fixes, scenarios and related guides, one CSV table each. Text is as written in the guides",
     );
     if options.excel_safe {
         description.push_str(

@@ -7,6 +7,7 @@ use crate::cli::BuildArgs;
 use remedy_export::csv::{CsvOptions, export_csv};
 use remedy_export::json::export_json;
 use remedy_export::pdf::PdfOptions;
+use remedy_export::sqlite::export_sqlite;
 use remedy_lint::report::plural;
 
 pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
@@ -19,6 +20,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     let json = out.join("json").join("guides.json");
     export_json(&export, &json, false).map_err(|e| e.to_string())?;
     export_csv(&export, &out.join("csv"), &CsvOptions::default()).map_err(|e| e.to_string())?;
+    export_sqlite(&export, &out.join("sqlite").join("guides.db")).map_err(|e| e.to_string())?;
     let pdf_dir = out.join("pdf");
     let book = pdf_dir.join("handbook.pdf");
     let options = PdfOptions {

@@ -1,4 +1,4 @@
-//! `remedy export json|csv|pdf`.
+//! `remedy export json|csv|sqlite|pdf`.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -7,17 +7,18 @@ use std::path::{Path, PathBuf};
 use remedy_core::corpus::is_guide_file;
 use remedy_core::id::is_valid_id;
 use remedy_core::source::describe_io;
-use remedy_export::csv::{CsvOptions, CsvWriter, render_csv_guide};
+use remedy_export::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
 use remedy_export::json::{JsonWriter, render_json_guide};
 use remedy_export::output::StagedFile;
 use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
+use remedy_export::sqlite::{SqliteRecords, SqliteWriter, render_sqlite_guide};
 use remedy_export::{ExportError, ExportGuide};
 use remedy_lint::LintedGuide;
 use remedy_lint::report::plural;
 
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
-use crate::cli::{CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg};
+use crate::cli::{CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, SqliteArgs};
 use crate::terminal::Progress;
 
 impl From<PageSizeArg> for PageSize {
@@ -238,6 +239,7 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
     match command {
         ExportCommand::Json(args) => run_json(session, args),
         ExportCommand::Csv(args) => run_csv(session, args),
+        ExportCommand::Sqlite(args) => run_sqlite(session, args),
         ExportCommand::Pdf(args) => {
             if let Some(book) = &args.book {
                 refuse_guide_file(book, session)?;
@@ -331,8 +333,8 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
         move |linted: &LintedGuide| rendered(linted, |export| render_csv_guide(export, &options));
     let stream = Stream::new(
         move || CsvWriter::create(&dir, &options).map_err(|e| e.to_string()),
-        |writer: &mut CsvWriter, records: [Vec<u8>; 6]| {
-            writer.push(&records).map_err(|e| e.to_string())
+        |writer: &mut CsvWriter, records: CsvRecords| {
+            writer.push(records).map_err(|e| e.to_string())
         },
     );
     let writer = match stream.run(session, &args.common, &render, &created)? {
@@ -340,7 +342,34 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
         Err(outcome) => return Ok(outcome),
     };
     writer.finish().map_err(|e| e.to_string())?;
-    done(session, "6 tables and datapackage.json", &args.output);
+    let tables = plural(remedy_export::csv::TABLES.len(), "table");
+    done(
+        session,
+        &format!("{tables} and datapackage.json"),
+        &args.output,
+    );
+    Ok(Outcome::Clean)
+}
+
+fn run_sqlite(session: &Session, args: SqliteArgs) -> Result<Outcome, String> {
+    let path = args.output.clone();
+    refuse_guide_file(&path, session)?;
+    let created = missing_folders(path.parent().unwrap_or(Path::new("")));
+    let opened = path.clone();
+    let render = |linted: &LintedGuide| rendered(linted, render_sqlite_guide);
+    let stream = Stream::new(
+        move || SqliteWriter::create(&opened).map_err(|e| e.to_string()),
+        |writer: &mut SqliteWriter, records: SqliteRecords| {
+            writer.push(records).map_err(|e| e.to_string())
+        },
+    );
+    let writer = match stream.run(session, &args.common, &render, &created)? {
+        Ok(writer) => writer,
+        Err(outcome) => return Ok(outcome),
+    };
+    let count = writer.guides();
+    writer.finish().map_err(|e| e.to_string())?;
+    done(session, &plural(count, "guide"), &path);
     Ok(Outcome::Clean)
 }
 
