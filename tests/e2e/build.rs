@@ -17,6 +17,10 @@ fn build_writes_every_export_of_the_project_content() {
         "out/csv/pros_cons.csv",
         "out/csv/faq.csv",
         "out/csv/datapackage.json",
+        "out/csv/method_causes.csv",
+        "out/csv/scenarios.csv",
+        "out/csv/related.csv",
+        "out/sqlite/guides.db",
         "out/pdf/icloud-sync-errors-ios.pdf",
         "out/pdf/resume-icloud-syncing.pdf",
         "out/pdf/icloud-photos-sync-iphone.pdf",
@@ -52,12 +56,22 @@ fn exports_refuse_while_lint_errors_remain_unless_forced() {
         })
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
+    let run = scratch.remedy(&["export", "sqlite", "-o", "db/guides.db"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("id-mismatch"), "{}", run.stderr);
+    assert!(
+        !scratch.root.join("db").exists(),
+        "a refused database left a trace"
+    );
     let run = scratch.remedy(&["build"]);
     run.assert_code(1);
     assert!(!scratch.root.join("out").exists());
     let run = scratch.remedy(&["export", "json", "-o", "out.json", "--force"]);
     run.assert_code(0);
     assert!(scratch.root.join("out.json").exists());
+    let run = scratch.remedy(&["export", "sqlite", "-o", "db/guides.db", "--force"]);
+    run.assert_code(0);
+    assert!(scratch.root.join("db/guides.db").is_file());
 }
 
 #[test]
@@ -85,6 +99,8 @@ fn exports_are_byte_identical_across_runs() {
         "json/guides.json",
         "csv/steps.csv",
         "csv/datapackage.json",
+        "csv/related.csv",
+        "sqlite/guides.db",
         "pdf/resume-icloud-syncing.pdf",
         "pdf/handbook.pdf",
     ] {
@@ -117,7 +133,10 @@ fn streamed_exports_match_the_exports_written_from_memory() {
     // Folders sort before files at the same level, and names are not in numeric order.
     ids.reverse();
     for (n, id) in ids.iter().enumerate() {
-        scratch.write(&format!("content/{}/{id}.yaml", n % 7), &clean_guide(id));
+        // A related guide's title comes from that guide, often one exported later.
+        let next = &ids[(n + 1) % ids.len()];
+        let guide = format!("{}related:\n  - {next}\n", clean_guide(id));
+        scratch.write(&format!("content/{}/{id}.yaml", n % 7), &guide);
     }
     scratch.write("streamed/csv/guides.csv", "stale\r\n");
     scratch.remedy(&["build"]).assert_code(0);
@@ -130,6 +149,20 @@ fn streamed_exports_match_the_exports_written_from_memory() {
     scratch
         .remedy(&["export", "csv", "-o", "streamed/csv"])
         .assert_code(0);
+    scratch
+        .remedy(&["export", "sqlite", "-o", "streamed/guides.db"])
+        .assert_code(0);
+    let database = |path: &str| std::fs::read(scratch.root.join(path)).unwrap_or_default();
+    assert!(!database("out/sqlite/guides.db").is_empty());
+    assert!(
+        database("streamed/guides.db") == database("out/sqlite/guides.db"),
+        "the streamed database differs from the one written from memory"
+    );
+    let related = scratch.read("streamed/csv/related.csv");
+    assert_eq!(related.lines().count(), 301, "{related}");
+    for line in related.lines().skip(1) {
+        assert!(line.contains(",Guide guide-"), "no title: {line}");
+    }
     assert_eq!(
         scratch.read("streamed/guides.json"),
         scratch.read("out/json/guides.json")
@@ -141,6 +174,9 @@ fn streamed_exports_match_the_exports_written_from_memory() {
         "steps.csv",
         "pros_cons.csv",
         "faq.csv",
+        "method_causes.csv",
+        "scenarios.csv",
+        "related.csv",
         "datapackage.json",
     ] {
         assert_eq!(

@@ -92,6 +92,25 @@ fn assert_outputs_complete(dir: &Path) {
                     .to_owned();
                 assert!(end.ends_with("%%EOF"), "{} is cut short", path.display());
             }
+            Some("db") => {
+                // The header's page size times its page count is the whole file.
+                assert!(
+                    bytes.starts_with(b"SQLite format 3\0") && bytes.len() >= 100,
+                    "{} is not a database",
+                    path.display()
+                );
+                let page_size = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+                    1 => 65536,
+                    size => usize::from(size),
+                };
+                let pages = u32::from_be_bytes([bytes[28], bytes[29], bytes[30], bytes[31]]);
+                assert_eq!(
+                    bytes.len(),
+                    page_size * pages as usize,
+                    "{} is cut short",
+                    path.display()
+                );
+            }
             _ => panic!("unexpected output {}", path.display()),
         }
     }
@@ -221,9 +240,10 @@ fn large_guide(id: &str, kib: usize) -> String {
 fn a_disk_that_fills_keeps_the_old_files_and_says_so() {
     let scratch = project("disk-full");
     let out = scratch.root.join("out");
-    // On a 256 KiB tmpfs when mounting is allowed (root); else the shell's file size limit, with
-    // SIGXFSZ ignored so that a write past it fails with EFBIG instead of killing the process.
-    let disk = SmallDisk::mount(&out, "256k");
+    // On a 512 KiB tmpfs when mounting is allowed (root; the first build takes about half of
+    // it); else the shell's file size limit, with SIGXFSZ ignored so that a write past it
+    // fails with EFBIG instead of killing the process.
+    let disk = SmallDisk::mount(&out, "512k");
     let build = |args: &[&str]| -> Run {
         if disk.is_some() {
             return remedy_bounded(&scratch.root, args, WATCHDOG);
@@ -246,7 +266,7 @@ fn a_disk_that_fills_keeps_the_old_files_and_says_so() {
     eprintln!(
         "disk-full case runs on {}",
         if disk.is_some() {
-            "a 256 KiB tmpfs"
+            "a 512 KiB tmpfs"
         } else {
             "ulimit -f (mount refused)"
         }
@@ -277,9 +297,11 @@ fn a_disk_that_fills_keeps_the_old_files_and_says_so() {
     );
     assert_outputs_complete(&out);
 
-    // The same through `export csv` and `export pdf`: each file old or new, never cut.
+    // The same through `export csv`, `export sqlite` and `export pdf`: each file old or new,
+    // never cut.
     for args in [
         &["export", "csv", "-o", "out/csv"][..],
+        &["export", "sqlite", "-o", "out/sqlite/guides.db"][..],
         &["export", "pdf", "-o", "out/pdf"][..],
     ] {
         let run = build(args);
@@ -322,7 +344,7 @@ fn two_builds_into_one_folder_at_once_leave_complete_files() {
             "round {round} too slow"
         );
         assert_outputs_complete(&scratch.root.join("out"));
-        assert_eq!(files(&scratch.root.join("out")).len(), 12, "round {round}");
+        assert_eq!(files(&scratch.root.join("out")).len(), 16, "round {round}");
     }
 }
 
