@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--guides N] [--runs R] [--quick]`: generate a synthetic corpus, then time
-//! the parse-only floor, `remedy lint` and the three exports as whole processes, with one thread
-//! and with every core, and write `target/bench/report.md`.
+//! the parse-only floor, `remedy lint` and the JSON, CSV, SQLite and PDF exports as whole
+//! processes, with one thread and with every core, and write `target/bench/report.md`.
 //!
 //! - `--guides N`: one corpus of N guides (default: 1,000 and 10,000).
 //! - `--runs R`: timed runs per measurement, median reported (default 5).
@@ -290,6 +290,7 @@ fn task_command(
                 Task::Lint => c.args(["lint", "guides"]),
                 Task::Json => c.args(["export", "json", "guides", "-o"]).arg(target),
                 Task::Csv => c.args(["export", "csv", "guides", "-o"]).arg(target),
+                Task::Sqlite => c.args(["export", "sqlite", "guides", "-o"]).arg(target),
                 _ => c.args(["export", "pdf", "guides", "-o"]).arg(target),
             };
             c
@@ -300,7 +301,7 @@ fn task_command(
 }
 
 /// Times every task `runs` times on one corpus and thread count. The tasks take turns (floor,
-/// lint, json, csv, pdf, then again), so that the ratios the targets compare are taken from
+/// lint, json, csv, sqlite, pdf, then again), so that the ratios the targets compare are taken from
 /// runs made side by side: on a shared machine, a neighbour's load that comes and goes then
 /// weighs on every task alike, instead of on whichever task's runs it fell into.
 #[allow(clippy::too_many_arguments)]
@@ -318,6 +319,7 @@ fn measure_tasks(
     let target_of = |task: Task| match task {
         Task::Json => out.join("guides.json"),
         Task::Csv => out.join("csv"),
+        Task::Sqlite => out.join("guides.db"),
         Task::Pdf => out.join("pdf"),
         Task::Floor | Task::Lint => out.to_path_buf(),
     };
@@ -362,7 +364,7 @@ fn prepare(out: &Path, target: &Path, task: Task) -> Result<(), String> {
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     match task {
         Task::Floor | Task::Lint => Ok(()),
-        Task::Json => match std::fs::remove_file(target) {
+        Task::Json | Task::Sqlite => match std::fs::remove_file(target) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 Err(format!("cannot remove {}: {e}", target.display()))
             }
