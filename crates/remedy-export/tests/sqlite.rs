@@ -278,10 +278,9 @@ fn the_full_text_index_finds_steps_by_text_note_and_warning() -> TestResult {
         let mut statement = db.prepare(
             "SELECT guide_id || '/' || method_id || '/' || number FROM steps_fts WHERE steps_fts MATCH ?1 ORDER BY rowid",
         )?;
-        let found = statement
+        statement
             .query_map([query], |row| row.get::<_, String>(0))?
-            .collect::<Result<Vec<String>, _>>();
-        found
+            .collect::<Result<Vec<String>, _>>()
     };
     // In a step's text.
     assert_eq!(
