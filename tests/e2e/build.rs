@@ -208,3 +208,40 @@ fn streamed_exports_match_the_exports_written_from_memory() {
             .unwrap_or_default()
     );
 }
+
+#[test]
+fn a_forced_database_export_leaves_out_a_guide_it_cannot_store_and_exits_1() {
+    let scratch = Scratch::new("export-sqlite-left-out");
+    scratch.write("content/good.yaml", &clean_guide("good"));
+    scratch.write(
+        "content/bad.yaml",
+        &clean_guide("bad").replace("    risk: very-low\n", "    ease: 9\n    risk: very-low\n"),
+    );
+    let run = scratch.remedy(&["export", "sqlite", "-o", "guides.db"]);
+    run.assert_code(1);
+    assert!(!scratch.root.join("guides.db").exists());
+    let run = scratch.remedy(&["export", "sqlite", "-o", "guides.db", "--force"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("the guide `bad` was left out of the database: CHECK constraint failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("wrote 1 guide to guides.db"),
+        "{}",
+        run.stderr
+    );
+    let db = std::fs::read(scratch.root.join("guides.db")).unwrap_or_default();
+    assert!(db.starts_with(b"SQLite format 3\0"));
+    // The CSV export of the same guides writes what it was given.
+    scratch
+        .remedy(&["export", "csv", "-o", "tables", "--force"])
+        .assert_code(0);
+    assert!(
+        scratch
+            .read("tables/methods.csv")
+            .contains("\r\nbad,restart,1,")
+    );
+}

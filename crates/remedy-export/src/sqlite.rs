@@ -9,15 +9,15 @@
 //! tables: `steps_fts`, an FTS5 index over every step's text, note and warning (with the step's
 //! key, unindexed), and `remedy_meta(key, value)` with the format and its version.
 //!
-//! The database is written into a temporary file beside the target (no journal: the file is
-//! not published until it is complete) and renamed into place by [`crate::output`]; a failure
-//! leaves the previous file. Nothing in it depends on the time or the machine, so the same input
+//! The database is written into a temporary file beside the target (its journal in memory: the
+//! file is not published until it is complete) and renamed into place by [`crate::output`]; a
+//! failure leaves the previous file. Nothing in it depends on the time or the machine, so the same input
 //! gives the same bytes.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, ErrorCode, params_from_iter};
 
 use crate::ExportGuide;
 use crate::csv::{Constraint, FieldType, RELATED, STEPS, TABLES, Table, guide_rows};
@@ -202,6 +202,17 @@ pub fn render_sqlite_guide(guide: &ExportGuide) -> Result<SqliteRecords, ExportE
     })
 }
 
+/// A guide the database could not take, left out of it: a guide exported with `--force`
+/// despite lint errors that break a key or a `CHECK` (two steps with one id, an `ease` of 9).
+/// Like the file of a guide that cannot be loaded, it is named, and the export exits 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The guide's id.
+    pub id: String,
+    /// What SQLite refused.
+    pub reason: String,
+}
+
 /// The `INSERT` statement of a table.
 fn insert_sql(table: &Table) -> String {
     format!(
@@ -232,6 +243,7 @@ pub struct SqliteWriter {
     fts_insert: String,
     fts_columns: Vec<usize>,
     guides: usize,
+    left_out: Vec<LeftOut>,
 }
 
 impl SqliteWriter {
@@ -240,11 +252,13 @@ impl SqliteWriter {
         let staged = StagedFile::create(path)?;
         let database = |e: rusqlite::Error| ExportError::database(path, e);
         let connection = Connection::open(staged.temp_path()).map_err(database)?;
-        // No journal and no syncs of its own: the file is private until it is complete, and
-        // the staged file syncs it before the rename.
+        // No syncs of its own: the file is private until it is complete, and the staged file
+        // syncs it before the rename. The journal is kept in memory only for the rollback of a
+        // guide the database refuses ([`SqliteWriter::push`]): the file starts empty, and SQLite
+        // journals no page it adds, so it holds little more than one guide's pages.
         connection
             .execute_batch(&format!(
-                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; \
+                "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; \
                  PRAGMA foreign_keys = ON; PRAGMA user_version = {SQLITE_FORMAT_VERSION}; BEGIN;"
             ))
             .map_err(database)?;
@@ -263,6 +277,7 @@ impl SqliteWriter {
             ),
             fts_columns: columns_of(steps, &fts_names),
             guides: 0,
+            left_out: Vec::new(),
         })
     }
 
@@ -272,36 +287,67 @@ impl SqliteWriter {
             .ok_or_else(|| ExportError::Content("the database was already closed".into()))
     }
 
-    /// Adds the next guide's rows.
-    pub fn push(&mut self, records: SqliteRecords) -> Result<(), ExportError> {
-        let connection = self.connection()?;
-        let failed = |e: rusqlite::Error| {
-            ExportError::Content(format!(
-                "cannot store the guide `{}` in {}: {e}",
-                records.id,
-                self.staged.target().display()
-            ))
-        };
+    fn insert(&self, connection: &Connection, records: &SqliteRecords) -> rusqlite::Result<()> {
         for (table, values) in &records.rows {
             connection
-                .prepare_cached(&self.inserts[*table])
-                .and_then(|mut insert| insert.execute(params_from_iter(values)))
-                .map_err(failed)?;
+                .prepare_cached(&self.inserts[*table])?
+                .execute(params_from_iter(values))?;
             if *table == STEPS {
                 let text = self.fts_columns.iter().map(|&column| &values[column]);
                 connection
-                    .prepare_cached(&self.fts_insert)
-                    .and_then(|mut insert| insert.execute(params_from_iter(text)))
-                    .map_err(failed)?;
+                    .prepare_cached(&self.fts_insert)?
+                    .execute(params_from_iter(text))?;
             }
         }
-        self.guides += 1;
         Ok(())
     }
 
-    /// How many guides were added.
+    /// Adds the next guide's rows, all or none: a guide that breaks a key or a `CHECK` is left
+    /// out ([`SqliteWriter::left_out`]); any other failure ends the export.
+    pub fn push(&mut self, records: SqliteRecords) -> Result<(), ExportError> {
+        let connection = self.connection()?;
+        let path = self.staged.target();
+        let database = |e: rusqlite::Error| ExportError::database(path, e);
+        connection
+            .execute_batch("SAVEPOINT guide;")
+            .map_err(database)?;
+        let refused = match self.insert(connection, &records) {
+            Ok(()) => None,
+            Err(error) if error.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                Some(error.to_string())
+            }
+            Err(error) => {
+                return Err(ExportError::Content(format!(
+                    "cannot store the guide `{}` in {}: {error}",
+                    records.id,
+                    path.display()
+                )));
+            }
+        };
+        let end = if refused.is_some() {
+            "ROLLBACK TO guide; RELEASE guide;"
+        } else {
+            "RELEASE guide;"
+        };
+        connection.execute_batch(end).map_err(database)?;
+        match refused {
+            Some(reason) => self.left_out.push(LeftOut {
+                id: records.id,
+                reason,
+            }),
+            None => self.guides += 1,
+        }
+        Ok(())
+    }
+
+    /// How many guides were stored.
     pub fn guides(&self) -> usize {
         self.guides
+    }
+
+    /// The guides left out so far, in the order they came.
+    pub fn left_out(&self) -> &[LeftOut] {
+        &self.left_out
     }
 
     /// Completes the database (the related guides' titles, `remedy_meta`) and puts it in
@@ -343,11 +389,13 @@ impl SqliteWriter {
 }
 
 /// Writes the database of these guides to `path` (its folder created if missing); see
-/// [`SqliteWriter`].
-pub fn export_sqlite(guides: &[ExportGuide], path: &Path) -> Result<PathBuf, ExportError> {
+/// [`SqliteWriter`]. Returns the guides it had to leave out.
+pub fn export_sqlite(guides: &[ExportGuide], path: &Path) -> Result<Vec<LeftOut>, ExportError> {
     let mut writer = SqliteWriter::create(path)?;
     for guide in guides {
         writer.push(render_sqlite_guide(guide)?)?;
     }
-    writer.finish()
+    let left_out = writer.left_out().to_vec();
+    writer.finish()?;
+    Ok(left_out)
 }

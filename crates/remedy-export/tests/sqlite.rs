@@ -68,7 +68,7 @@ fn sql_type(table: &str, column: &str) -> &'static str {
 fn export_fixtures(name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let guides = load_guides()?;
     let path = temp_dir("sqlite", name)?.join("guides.db");
-    assert_eq!(export_sqlite(&exports(&guides), &path)?, path);
+    assert_eq!(export_sqlite(&exports(&guides), &path)?, []);
     Ok(path)
 }
 
@@ -424,13 +424,14 @@ fn ids_that_look_like_numbers_or_nulls_stay_text() -> TestResult {
     assert!(loaded.violations.is_empty(), "{:?}", loaded.violations);
     let guide: Guide = loaded.guide.ok_or("the guide did not load")?;
     let path = dir.join("guides.db");
-    export_sqlite(
+    let left_out = export_sqlite(
         &[ExportGuide {
             guide: &guide,
             source: "007.yaml",
         }],
         &path,
     )?;
+    assert_eq!(left_out, []);
     let db = Connection::open(&path)?;
     let row = |sql: &str| db.query_row(sql, [], |row| row.get::<_, Value>(0));
     assert_eq!(
@@ -523,7 +524,7 @@ fn two_exports_give_the_same_dump_and_the_same_bytes() -> TestResult {
     assert!(fs::read(&first)? == fs::read(&second)?, "the files differ");
     // Again over the first: replaced whole, not appended to.
     let guides = load_guides()?;
-    export_sqlite(&exports(&guides), &first)?;
+    assert_eq!(export_sqlite(&exports(&guides), &first)?, []);
     assert!(
         fs::read(&first)? == fs::read(&second)?,
         "a second run differs"
@@ -533,33 +534,89 @@ fn two_exports_give_the_same_dump_and_the_same_bytes() -> TestResult {
 }
 
 #[test]
+fn a_guide_the_database_refuses_is_left_out_whole_and_named() -> TestResult {
+    let mut guides = load_guides()?;
+    // Forced past lint errors: an ease of 9 breaks a CHECK half-way through the guide's rows,
+    // after its guide, causes and method rows are in.
+    let mut broken = guides[1].0.clone();
+    broken.id = "broken-ease".into();
+    broken.methods[0].ease = Some(9);
+    guides.push((broken, "broken-ease.yaml".into()));
+    let mut export = exports(&guides);
+    // And the first guide again: its id breaks the primary key.
+    export.push(export[0]);
+    let path = temp_dir("sqlite", "left-out")?.join("guides.db");
+    let left_out = export_sqlite(&export, &path)?;
+    let named: Vec<(&str, bool)> = left_out
+        .iter()
+        .map(|guide| {
+            (
+                guide.id.as_str(),
+                guide.reason.contains("UNIQUE") || guide.reason.contains("CHECK"),
+            )
+        })
+        .collect();
+    assert_eq!(named, [("broken-ease", true), ("wifi-drops", true)]);
+    let db = Connection::open(&path)?;
+    assert_eq!(
+        strings(&db, "SELECT guide_id FROM guides ORDER BY rowid")?,
+        ["wifi-drops", "printer-offline"]
+    );
+    for table in ["causes", "methods", "steps", "steps_fts"] {
+        assert_eq!(
+            count(
+                &db,
+                &format!("SELECT count(*) FROM \"{table}\" WHERE guide_id = 'broken-ease'")
+            )?,
+            0,
+            "{table}: rows of the guide left out"
+        );
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM steps")?, 12);
+    assert_eq!(count(&db, "SELECT count(*) FROM steps_fts")?, 12);
+    assert_eq!(
+        strings(&db, "SELECT value FROM remedy_meta WHERE key = 'guides'")?,
+        ["2"]
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM pragma_foreign_key_check")?,
+        0
+    );
+    drop(db);
+    remove(&path)
+}
+
+#[test]
 fn a_failed_export_keeps_the_old_database_and_leaves_no_temporary() -> TestResult {
     let guides = load_guides()?;
     let path = export_fixtures("failure")?;
     let dir = path.parent().ok_or("no parent")?.to_path_buf();
     let before = fs::read(&path)?;
-    // The same guide twice: the second breaks the primary key half-way through the export.
-    let mut twice = exports(&guides);
-    twice.push(twice[0]);
-    let error = export_sqlite(&twice, &path)
-        .err()
-        .ok_or("a duplicate guide was stored")?;
-    let message = error.to_string();
-    assert!(message.contains("wifi-drops"), "{message}");
-    assert!(message.contains("UNIQUE"), "{message}");
-    assert_eq!(fs::read(&path)?, before);
-    let names: Vec<String> = fs::read_dir(&dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, ["guides.db"], "temporaries left behind");
-    // A folder in the way is named.
+    // A folder in the way is named; nothing else changes.
     let folder = dir.join("taken.db");
     fs::create_dir(&folder)?;
     let error = export_sqlite(&exports(&guides), &folder)
         .err()
         .ok_or("wrote over a folder")?;
     assert!(error.to_string().contains("taken.db"), "{error}");
+    // The output folder is a file.
+    let file = dir.join("not-a-folder");
+    fs::write(&file, "x")?;
+    let error = export_sqlite(&exports(&guides), &file.join("guides.db"))
+        .err()
+        .ok_or("wrote below a file")?;
+    assert!(error.to_string().contains("not-a-folder"), "{error}");
+    assert_eq!(fs::read(&path)?, before);
+    let mut names: Vec<String> = fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["guides.db", "not-a-folder", "taken.db"],
+        "temporaries left behind"
+    );
     fs::remove_dir_all(&dir)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `remedy build`: lint the content root, then write every export into one folder.
 
-use super::export::{export_guides, write_pdfs};
+use super::export::{export_guides, left_out_of_database, write_pdfs};
 use super::lint::{lint_for_export, shown};
 use super::{Outcome, Session};
 use crate::cli::BuildArgs;
@@ -20,7 +20,8 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     let json = out.join("json").join("guides.json");
     export_json(&export, &json, false).map_err(|e| e.to_string())?;
     export_csv(&export, &out.join("csv"), &CsvOptions::default()).map_err(|e| e.to_string())?;
-    export_sqlite(&export, &out.join("sqlite").join("guides.db")).map_err(|e| e.to_string())?;
+    let left_out =
+        export_sqlite(&export, &out.join("sqlite").join("guides.db")).map_err(|e| e.to_string())?;
     let pdf_dir = out.join("pdf");
     let book = pdf_dir.join("handbook.pdf");
     let options = PdfOptions {
@@ -34,9 +35,12 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
             shown(session, out)
         );
     }
-    Ok(if report.fails(session.config.fail_on) {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    let database = left_out_of_database(&left_out);
+    Ok(
+        if report.fails(session.config.fail_on) || database == Outcome::Findings {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        },
+    )
 }

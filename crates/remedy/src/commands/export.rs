@@ -11,7 +11,7 @@ use remedy_export::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
 use remedy_export::json::{JsonWriter, render_json_guide};
 use remedy_export::output::StagedFile;
 use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
-use remedy_export::sqlite::{SqliteRecords, SqliteWriter, render_sqlite_guide};
+use remedy_export::sqlite::{LeftOut, SqliteRecords, SqliteWriter, render_sqlite_guide};
 use remedy_export::{ExportError, ExportGuide};
 use remedy_lint::LintedGuide;
 use remedy_lint::report::plural;
@@ -368,9 +368,26 @@ fn run_sqlite(session: &Session, args: SqliteArgs) -> Result<Outcome, String> {
         Err(outcome) => return Ok(outcome),
     };
     let count = writer.guides();
+    let left_out = writer.left_out().to_vec();
     writer.finish().map_err(|e| e.to_string())?;
     done(session, &plural(count, "guide"), &path);
-    Ok(Outcome::Clean)
+    Ok(left_out_of_database(&left_out))
+}
+
+/// Names the guides the database could not take (`--force` past lint errors): like a guide
+/// that cannot be loaded, each is a reason to exit 1.
+pub(super) fn left_out_of_database(left_out: &[LeftOut]) -> Outcome {
+    for guide in left_out {
+        eprintln!(
+            "remedy: warning: the guide `{}` was left out of the database: {}; fix its lint errors",
+            guide.id, guide.reason
+        );
+    }
+    if left_out.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    }
 }
 
 pub(super) fn write_pdfs(
