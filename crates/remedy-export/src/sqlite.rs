@@ -255,10 +255,14 @@ impl SqliteWriter {
         // No syncs of its own: the file is private until it is complete, and the staged file
         // syncs it before the rename. The journal is kept in memory only for the rollback of a
         // guide the database refuses ([`SqliteWriter::push`]): the file starts empty, and SQLite
-        // journals no page it adds, so it holds little more than one guide's pages.
+        // journals no page it adds, so it holds little more than one guide's pages. A small
+        // page cache keeps the export's peak memory lower: table rows are appended in rowid
+        // order and their pages not read again (200 bench guides: about 1.5 MiB less at the
+        // peak than with SQLite's 2 MiB cache, and no slower).
         connection
             .execute_batch(&format!(
                 "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; \
+                 PRAGMA cache_size = -512; \
                  PRAGMA foreign_keys = ON; PRAGMA user_version = {SQLITE_FORMAT_VERSION}; BEGIN;"
             ))
             .map_err(database)?;
