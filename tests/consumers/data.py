@@ -58,10 +58,14 @@ methods:
 """.format(steps="".join(f"          - text: Sub-step {n}.\n" for n in range(1, 11)))
 
 failures = []
+passed = 0
 
 
 def check(condition, message):
-    if not condition:
+    global passed
+    if condition:
+        passed += 1
+    else:
         failures.append(message)
         print(f"FAIL {message}")
 
@@ -184,11 +188,10 @@ def main():
         os.chdir(ROOT)
         shutil.rmtree(project, ignore_errors=True)
         shutil.rmtree(hostile, ignore_errors=True)
-    checked = "pandas (read_sql, read_csv), DuckDB (sqlite, read_csv), the sqlite3 shell, frictionless"
+    print("data consumers: pandas (read_sql, read_csv), DuckDB (sqlite, read_csv), the sqlite3 shell, frictionless")
+    print(f"checks: {passed} passed, {len(failures)} failed")
     if failures:
-        print(f"0 passed, {len(failures)} failed")
         sys.exit(1)
-    print(f"data consumers: {checked} read both builds with the right types")
 
 
 main()
