@@ -235,6 +235,15 @@ fn a_forced_database_export_leaves_out_a_guide_it_cannot_store_and_exits_1() {
     );
     let db = std::fs::read(scratch.root.join("guides.db")).unwrap_or_default();
     assert!(db.starts_with(b"SQLite format 3\0"));
+    // Standard output is no place for a database.
+    let run = scratch.remedy(&["export", "sqlite", "-o", "-"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("name the file to write"),
+        "{}",
+        run.stderr
+    );
+    assert!(!scratch.root.join("-").exists());
     // The CSV export of the same guides writes what it was given.
     scratch
         .remedy(&["export", "csv", "-o", "tables", "--force"])

@@ -170,6 +170,24 @@ fn every_table_has_the_columns_types_and_keys_of_the_spec() -> TestResult {
         assert!(db.execute(bad, []).is_err(), "accepted: {bad}");
     }
     assert_eq!(count(&db, "PRAGMA user_version")?, 1);
+    // Beside the tables: the full-text index and the meta table.
+    let columns = |table: &str| -> Result<String, rusqlite::Error> {
+        Ok(strings(
+            &db,
+            &format!("SELECT name || ':' || type || ':' || pk FROM pragma_table_info('{table}')"),
+        )?
+        .join(","))
+    };
+    assert_eq!(
+        columns("steps_fts")?,
+        "guide_id::0,method_id::0,number::0,text::0,note::0,warning::0"
+    );
+    assert_eq!(columns("remedy_meta")?, "key:TEXT:1,value:TEXT:0");
+    assert!(
+        strings(&db, "SELECT sql FROM sqlite_schema WHERE name = 'steps_fts'")?
+            .concat()
+            .contains("\"guide_id\" UNINDEXED, \"method_id\" UNINDEXED, \"number\" UNINDEXED, \"text\", \"note\", \"warning\"")
+    );
     drop(db);
     remove(&path)
 }

@@ -353,6 +353,12 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
 
 fn run_sqlite(session: &Session, args: SqliteArgs) -> Result<Outcome, String> {
     let path = args.output.clone();
+    if path.as_os_str() == "-" {
+        return Err(
+            "a database cannot be written to standard output; name the file to write, e.g. `-o guides.db`"
+                .into(),
+        );
+    }
     refuse_guide_file(&path, session)?;
     let created = missing_folders(path.parent().unwrap_or(Path::new("")));
     let opened = path.clone();
