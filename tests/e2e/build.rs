@@ -254,3 +254,45 @@ fn a_forced_database_export_leaves_out_a_guide_it_cannot_store_and_exits_1() {
             .contains("\r\nbad,restart,1,")
     );
 }
+
+#[test]
+fn a_forced_database_export_of_hostile_files_holds_only_the_guides_that_loaded() {
+    let scratch = Scratch::new("export-sqlite-hostile");
+    scratch.write("content/good.yaml", &clean_guide("good"));
+    scratch.write("content/broken.yaml", "id: broken\ntitle: [unclosed\n");
+    scratch.write("content/empty.yaml", "");
+    scratch.write(
+        "content/evil.yaml",
+        &clean_guide("evil").replace("id: evil", "id: ../../evil"),
+    );
+    let csv = scratch.remedy(&["export", "csv", "--force", "-o", "tables"]);
+    let run = scratch.remedy(&["export", "sqlite", "--force", "-o", "db/guides.db"]);
+    // The same verdict as the CSV export of the same files.
+    run.assert_code(csv.code);
+    assert!(
+        run.stderr.contains("content/evil.yaml not exported"),
+        "{}",
+        run.stderr
+    );
+    let db = rusqlite::Connection::open(scratch.root.join("db/guides.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<String> = db
+        .prepare("SELECT guide_id FROM guides")
+        .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids, ["good"]);
+    let dangling: i64 = db
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dangling, 0);
+    let left: Vec<String> = std::fs::read_dir(scratch.root.join("db"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(left, ["guides.db"]);
+}
