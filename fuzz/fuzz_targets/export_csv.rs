@@ -1,4 +1,4 @@
-//! Arbitrary bytes → lint → the six CSV tables and datapackage.json, with and without the
+//! Arbitrary bytes → lint → the CSV tables and datapackage.json, with and without the
 //! Excel options.
 #![no_main]
 
