@@ -17,13 +17,13 @@ mod datapackage;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use remedy_core::{Guide, Method, Related, Step, StepVisit};
 
 use crate::ExportGuide;
-use crate::output::{ExportError, StagedFile, commit_all, ensure_dir};
+use crate::output::{ExportError, ScratchFile, StagedFile, commit_all, ensure_dir};
 
 pub use datapackage::{DATAPACKAGE_FILE, datapackage, datapackage_text};
 
@@ -623,31 +623,25 @@ impl Default for Rows {
     }
 }
 
-/// The rows of related.csv, kept until every guide is known: a guide entry gets the title of
-/// the guide it names, which may come later in the export. Guide ids and titles and these rows
-/// are all an export keeps per guide.
+/// The titles of the guides exported so far, by id: a related.csv row of a guide entry gets
+/// the title of the guide it names, which may come later in the export. With the guide ids
+/// and their 6-byte hashes the linter keeps, that is all an export keeps per guide.
 #[derive(Debug, Default)]
-struct RelatedRows {
-    titles: HashMap<String, String>,
-    rows: Vec<Vec<String>>,
-}
+struct Titles(HashMap<String, String>);
 
-impl RelatedRows {
-    fn add_guide(&mut self, id: &str, title: &str) {
+impl Titles {
+    fn add(&mut self, id: &str, title: &str) {
         // Of two guides with one id (exported with --force) the first is the one kept.
-        self.titles
+        self.0
             .entry(id.to_owned())
             .or_insert_with(|| title.to_owned());
     }
 
-    /// The rows, each guide entry with its guide's title (empty when not exported).
-    fn resolved(mut self) -> Vec<Vec<String>> {
-        for row in &mut self.rows {
-            if let Some(title) = self.titles.get(&row[RELATED_GUIDE]) {
-                row[RELATED_TITLE].clone_from(title);
-            }
+    /// The row with its guide entry's title (empty when that guide was not exported).
+    fn fill(&self, row: &mut [String]) {
+        if let Some(title) = self.0.get(&row[RELATED_GUIDE]) {
+            row[RELATED_TITLE].clone_from(title);
         }
-        self.rows
     }
 }
 
@@ -696,19 +690,16 @@ impl Rows {
     /// The rows for these guides, in content order.
     pub fn new(guides: &[ExportGuide]) -> Self {
         let mut rows = Rows::default();
-        let mut related = RelatedRows::default();
+        let mut titles = Titles::default();
         for export in guides {
-            related.add_guide(export.guide.id.as_str(), &export.guide.title);
+            titles.add(export.guide.id.as_str(), &export.guide.title);
             guide_rows(export.guide, export.source, &mut |table, cells| {
-                let cells = cells.iter().map(|cell| cell.to_string()).collect();
-                if table == RELATED {
-                    related.rows.push(cells);
-                } else {
-                    rows.tables[table].push(cells);
-                }
+                rows.tables[table].push(cells.iter().map(|cell| cell.to_string()).collect());
             });
         }
-        rows.tables[RELATED] = related.resolved();
+        for row in &mut rows.tables[RELATED] {
+            titles.fill(row);
+        }
         rows
     }
 }
@@ -988,7 +979,10 @@ pub fn render_csv(
 pub struct CsvWriter {
     dir: PathBuf,
     tables: Vec<StagedFile>,
-    related: RelatedRows,
+    titles: Titles,
+    /// related.csv's rows as they come, titles of guide entries still empty: read back and
+    /// completed by [`CsvWriter::finish`].
+    related: csv::Writer<ScratchFile>,
     options: CsvOptions,
     guides: usize,
 }
@@ -1007,10 +1001,12 @@ impl CsvWriter {
                 .map_err(|e| ExportError::io("write", &path, e))?;
             tables.push(file);
         }
+        let related = ScratchFile::create(dir, TABLES[RELATED].file)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             tables,
-            related: RelatedRows::default(),
+            titles: Titles::default(),
+            related: csv::WriterBuilder::new().from_writer(related),
             options: *options,
             guides: 0,
         })
@@ -1022,8 +1018,12 @@ impl CsvWriter {
             file.write_all(bytes)
                 .map_err(|e| ExportError::io("write", file.target(), e))?;
         }
-        self.related.add_guide(&rendered.id, &rendered.title);
-        self.related.rows.extend(rendered.related);
+        self.titles.add(&rendered.id, &rendered.title);
+        for row in &rendered.related {
+            self.related
+                .write_record(row)
+                .map_err(|e| ExportError::io("write", self.tables[RELATED].target(), e.into()))?;
+        }
         self.guides += 1;
         Ok(())
     }
@@ -1036,11 +1036,32 @@ impl CsvWriter {
     /// Writes related.csv's rows and `datapackage.json` and puts the files in place; returns
     /// their paths.
     pub fn finish(mut self) -> Result<Vec<PathBuf>, ExportError> {
-        let related = std::mem::take(&mut self.related).resolved();
-        let mut bytes = Vec::new();
-        write_rows(&mut bytes, &related, &self.options)
-            .and_then(|()| self.tables[RELATED].write_all(&bytes))
-            .map_err(|e| ExportError::io("write", self.tables[RELATED].target(), e))?;
+        let target = self.tables[RELATED].target().to_path_buf();
+        let io = |e: io::Error| ExportError::io("write", &target, e);
+        let mut spool = self.related.into_inner().map_err(|e| io(e.into_error()))?;
+        spool.file().seek(SeekFrom::Start(0)).map_err(io)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(io::BufReader::new(spool.file()));
+        let mut out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(&mut self.tables[RELATED]);
+        for record in reader.records() {
+            let record = record.map_err(|e| io(e.into()))?;
+            let mut row: Vec<String> = record.iter().map(str::to_owned).collect();
+            self.titles.fill(&mut row);
+            let written = if self.options.excel_safe {
+                out.write_record(row.iter().map(|cell| excel_safe(cell).into_owned()))
+            } else {
+                out.write_record(&row)
+            };
+            written.map_err(|e| io(e.into()))?;
+        }
+        out.flush().map_err(io)?;
+        drop(out);
+        drop(reader);
+        drop(spool);
         let path = self.dir.join(DATAPACKAGE_FILE);
         let mut datapackage = StagedFile::create(&path)?;
         datapackage

@@ -225,6 +225,45 @@ impl Drop for StagedFile {
     }
 }
 
+/// A file an export writes and reads back but never publishes (the related rows a CSV export
+/// keeps until every guide's title is known): a temporary in the output folder, named like a
+/// staged file's, removed when dropped.
+#[derive(Debug)]
+pub struct ScratchFile {
+    path: PathBuf,
+    file: File,
+}
+
+impl ScratchFile {
+    /// A new, empty scratch file in `dir`, for the output `name`.
+    pub fn create(dir: &Path, name: &str) -> Result<Self, ExportError> {
+        ensure_dir(dir)?;
+        let (path, file) = create_temporary(dir, name, &dir.join(name))?;
+        Ok(Self { path, file })
+    }
+
+    /// The open file, for reading and writing.
+    pub fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+}
+
+impl Write for ScratchFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for ScratchFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 /// Puts several files in place as one: every file is finished first, then every rename. A
 /// failure before the renames leaves every target as it was and no temporary behind.
 pub fn commit_all(mut files: Vec<StagedFile>) -> Result<(), ExportError> {
@@ -271,7 +310,13 @@ fn create_temporary(dir: &Path, name: &str, path: &Path) -> Result<(PathBuf, Fil
     loop {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+        // Readable too, for a scratch file read back.
+        match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
             Ok(file) => return Ok((temp, file)),
             // Left behind by a killed run that had the same process id: take the next name.
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < u64::MAX => continue,

@@ -807,3 +807,36 @@ fn the_project_content_exports_cleanly() -> TestResult {
     }
     Ok(())
 }
+
+/// `render_csv` (in memory, for the fuzz target) and the streaming writer behind `export_csv`
+/// give the same bytes, related guides' titles included, with every option.
+#[test]
+fn rendering_in_memory_gives_the_files_the_writer_writes() -> TestResult {
+    let guides = load_guides()?;
+    for (name, options) in [
+        ("memory-plain", CsvOptions::default()),
+        (
+            "memory-excel",
+            CsvOptions {
+                bom: true,
+                excel_safe: true,
+            },
+        ),
+    ] {
+        let dir = temp_dir("csv", name)?;
+        export_csv(&exports(&guides), &dir, &options)?;
+        let rendered = remedy_export::csv::render_csv(&exports(&guides), &options)?;
+        let names: Vec<&str> = rendered.iter().map(|(file, _)| *file).collect();
+        assert_eq!(names, FILES);
+        for (file, bytes) in rendered {
+            assert!(fs::read(dir.join(file))? == bytes, "{name}: {file} differs");
+        }
+        let related = fs::read_to_string(dir.join("related.csv"))?;
+        assert!(
+            related.contains(",printer-offline,Printer shows as offline,\r\n"),
+            "{related}"
+        );
+        fs::remove_dir_all(&dir)?;
+    }
+    Ok(())
+}
