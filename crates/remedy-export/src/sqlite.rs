@@ -181,6 +181,16 @@ pub fn render_sqlite_guide(guide: &ExportGuide) -> Result<SqliteRecords, ExportE
             return;
         }
         let table = &TABLES[index];
+        if cells.len() != table.fields.len() {
+            // A column declared without its cell, or the other way round: a bug, not input.
+            failed = Some(ExportError::Content(format!(
+                "{}: {} cells for {} columns",
+                table.name,
+                cells.len(),
+                table.fields.len()
+            )));
+            return;
+        }
         let values: Result<Vec<Value>, ExportError> = cells
             .iter()
             .enumerate()
