@@ -639,8 +639,9 @@ impl Titles {
 
     /// The row with its guide entry's title (empty when that guide was not exported).
     fn fill(&self, row: &mut [String]) {
-        if let Some(title) = self.0.get(&row[RELATED_GUIDE]) {
-            row[RELATED_TITLE].clone_from(title);
+        let title = row.get(RELATED_GUIDE).and_then(|id| self.0.get(id));
+        if let (Some(title), Some(cell)) = (title.cloned(), row.get_mut(RELATED_TITLE)) {
+            *cell = title;
         }
     }
 }
