@@ -25,7 +25,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::config::{Config, ConfigError, FailOn};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Suppressed};
 use crate::rules::{
     self, DanglingReference, DuplicateId, FileContext, RuleFinding, RuleOptions,
     dangling_reference, duplicate_id, io_error, yaml_syntax,
@@ -78,6 +78,8 @@ pub struct LintedGuide {
 pub struct LintReport {
     /// Every finding, sorted by [`Finding::sort_key`].
     pub findings: Vec<Finding>,
+    /// The findings `# remedy: ignore[…]` comments silenced, sorted like `findings`.
+    pub suppressed: Vec<Suppressed>,
     /// Every file linted (display paths, sorted), with or without findings.
     pub files: Vec<PathBuf>,
     /// When asked for: the files that hold a typed guide, sorted by path.
@@ -284,6 +286,8 @@ enum CrossFinding {
     GuideIdTaken { other: usize },
     /// This reference (by its index in [`Guide::references`]) does not resolve.
     Dangling { ordinal: u16 },
+    /// The guide's title is also the title of this earlier file.
+    TitleTaken { other: usize },
 }
 
 /// What every file job shares.
@@ -315,6 +319,9 @@ struct Collector {
     repeated: HashSet<IdHash>,
     /// Cross-guide findings found so far: (file, finding).
     cross: Vec<(usize, CrossFinding)>,
+    /// The first file with each guide title (hashed as `duplicate-title` compares them), when
+    /// that rule is on.
+    titles: Option<HashMap<IdHash, (usize, Option<IdHash>)>>,
     results: Vec<FileResult>,
     dangling_on: bool,
 }
@@ -330,10 +337,28 @@ impl Collector {
             mut result,
             ids,
             rendered,
+            title,
         } in done
         {
             if let Some(rendered) = rendered {
                 sink(rendered);
+            }
+            if let (Some(titles), Some(title)) = (&mut self.titles, title) {
+                let at = self.results.len();
+                let guide = result.guide_id();
+                match titles.get(&title) {
+                    // Two files of one guide id are `duplicate-id` already.
+                    Some(&(first, first_guide))
+                        if result.reported && (guide.is_none() || guide != first_guide) =>
+                    {
+                        self.cross
+                            .push((at, CrossFinding::TitleTaken { other: first }));
+                    }
+                    Some(_) => {}
+                    None => {
+                        titles.insert(title, (at, guide));
+                    }
+                }
             }
             if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
                 && !self.index.insert(guide, &ids)
@@ -471,6 +496,9 @@ fn run<R: Send>(
         cross: Vec::new(),
         results: Vec::with_capacity(jobs.len()),
         dangling_on,
+        titles: config
+            .severity(rules::DuplicateTitle::NAME)
+            .map(|_| HashMap::new()),
     };
     let mut jobs = jobs.into_iter();
     let mut previous: Option<Vec<Analysed<R>>> = None;
@@ -582,8 +610,6 @@ fn run<R: Send>(
 
     // Suppressions, then everything together.
     let mut report = LintReport::default();
-    let enabled = |rule: &str| config.severity(rule).is_some();
-    let unused_severity = config.severity(rules::UnusedSuppression::NAME);
     let mut cross_findings = cross_findings.into_iter().peekable();
     for (i, result) in results.into_iter().enumerate() {
         let extra_findings = cross_findings.next_if(|(file, _)| *file == i);
@@ -597,14 +623,15 @@ fn run<R: Send>(
             ..
         } = result.extra.map(|extra| *extra).unwrap_or_default();
         findings.extend(extra_findings.into_iter().flat_map(|(_, found)| found));
-        let (kept, unused) = suppression::apply(findings, &directives, enabled);
-        report.findings.extend(kept);
-        if let Some(severity) = unused_severity {
-            for unused in unused {
-                let line = directive_lines.get(&unused.span.start.line).cloned();
+        let applied = suppression::apply(findings, &directives, |rule| config.severity(rule));
+        report.findings.extend(applied.kept);
+        report.suppressed.extend(applied.suppressed);
+        for about in applied.about_comments {
+            if let Some(severity) = config.severity(about.rule) {
+                let line = directive_lines.get(&about.span.start.line).cloned();
                 report
                     .findings
-                    .push(finding(&result.display, unused, severity, line));
+                    .push(finding(&result.display, about, severity, line));
             }
         }
         if let Some(guide) = result.guide {
@@ -628,6 +655,9 @@ fn run<R: Send>(
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.findings.dedup();
+    report
+        .suppressed
+        .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     report.files.sort();
     report.files.dedup();
     report.guides.sort_by(|a, b| a.path.cmp(&b.path));
@@ -737,6 +767,13 @@ fn cross_file_findings(
                 };
                 (DanglingReference::NAME, site.pointer.clone(), message)
             }
+            CrossFinding::TitleTaken { other } => {
+                let Some(title) = document.value.get("title").and_then(Value::as_str) else {
+                    continue;
+                };
+                let message = rules::duplicate_title::guide_message(title, &other_display(other));
+                (rules::DuplicateTitle::NAME, "/title".to_owned(), message)
+            }
         };
         let Some(severity) = config.severity(rule) else {
             continue;
@@ -780,6 +817,8 @@ struct Analysed<R> {
     ids: Option<GuideIds>,
     /// Its guide, rendered for a streaming export.
     rendered: Option<R>,
+    /// Its guide title, hashed as `duplicate-title` compares titles.
+    title: Option<IdHash>,
 }
 
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
@@ -805,6 +844,7 @@ fn analyse<R>(
         result,
         ids,
         rendered: None,
+        title: None,
     };
     let stem = file_stem(&path).map(IdHash::of);
     let config = shared.config;
@@ -868,6 +908,13 @@ fn analyse<R>(
         .get("id")
         .and_then(Value::as_str)
         .map(Into::into);
+    let title = document
+        .value
+        .get("title")
+        .and_then(Value::as_str)
+        .map(rules::duplicate_title::normalized)
+        .filter(|title| !title.is_empty())
+        .map(|title| IdHash::of(&title));
     let mut violations = Vec::new();
     let mut guide = None;
     if reported {
@@ -923,7 +970,9 @@ fn analyse<R>(
         }
     };
     if !reported {
-        return done(result, guide_id.map(|_| local));
+        let mut analysed = done(result, guide_id.map(|_| local));
+        analysed.title = title;
+        return analysed;
     }
 
     let file = GuideFile {
@@ -1028,6 +1077,7 @@ fn analyse<R>(
         result,
         ids: guide_id.map(|_| local),
         rendered,
+        title,
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod locate;
 pub mod report;
 pub mod rules;
 pub mod suppression;
@@ -15,4 +16,4 @@ pub use config::{Config, ConfigError, FailOn};
 pub use engine::{
     LintError, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming,
 };
-pub use finding::{Finding, RuleInfo, Severity};
+pub use finding::{Finding, RuleInfo, Severity, Suppressed};

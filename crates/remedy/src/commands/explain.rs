@@ -4,6 +4,15 @@ use remedy_lint::rules;
 
 use super::Outcome;
 
+/// `error`, `warning`, or `off` for a rule that runs only when configured.
+fn default_level(rule: &remedy_lint::RuleInfo) -> &'static str {
+    if rules::OFF_BY_DEFAULT.contains(&rule.name) {
+        "off"
+    } else {
+        rule.default_severity.as_str()
+    }
+}
+
 pub fn rules() -> Result<Outcome, String> {
     let registry = rules::registry();
     let width = registry
@@ -15,7 +24,7 @@ pub fn rules() -> Result<Outcome, String> {
         println!(
             "{:width$}  {:7}  {}",
             rule.name,
-            rule.default_severity.as_str(),
+            default_level(rule),
             rule.summary
         );
     }
@@ -25,7 +34,7 @@ pub fn rules() -> Result<Outcome, String> {
 pub fn explain(name: &str) -> Result<Outcome, String> {
     match rules::find(name) {
         Some(rule) => {
-            println!("# {} ({} by default)\n", rule.name, rule.default_severity);
+            println!("# {} ({} by default)\n", rule.name, default_level(rule));
             println!("{}", rule.doc.trim_end());
             Ok(Outcome::Clean)
         }

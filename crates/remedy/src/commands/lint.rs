@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use remedy_core::source::describe_io;
 use remedy_lint::report::{Format, ReportInput, write_report};
-use remedy_lint::{LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules};
+use remedy_lint::{
+    FailOn, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules,
+};
 
 use super::{Outcome, Session};
 use crate::cli::{FormatArg, LintArgs};
@@ -58,7 +60,13 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
     };
     let report = lint(&request).map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
-    print_report(session, &report, args.format.into(), &mut stdout)?;
+    print_report(
+        session,
+        &report,
+        args.format.into(),
+        config.fail_on,
+        &mut stdout,
+    )?;
     Ok(if report.fails(config.fail_on) {
         Outcome::Findings
     } else {
@@ -70,6 +78,7 @@ pub(super) fn print_report(
     session: &Session,
     report: &LintReport,
     format: Format,
+    fail_on: FailOn,
     out: &mut dyn Write,
 ) -> Result<(), String> {
     if session.quiet && format == Format::Human && report.findings.is_empty() {
@@ -77,6 +86,8 @@ pub(super) fn print_report(
     }
     let input = ReportInput {
         findings: &report.findings,
+        suppressed: &report.suppressed,
+        fail_on,
         files: &report.files,
         rules: rules::registry(),
         color: session.color && format == Format::Human,
@@ -134,7 +145,13 @@ fn judge_for_export(
 ) -> Result<Result<LintReport, Outcome>, String> {
     if !report.findings.is_empty() {
         let mut stderr = std::io::stderr().lock();
-        print_report(session, &report, Format::Human, &mut stderr)?;
+        print_report(
+            session,
+            &report,
+            Format::Human,
+            session.config.fail_on,
+            &mut stderr,
+        )?;
     }
     if report.errors() > 0 && !force {
         eprintln!(
