@@ -651,6 +651,13 @@ fn run<R: Send>(
             report.files.push(display);
         }
     }
+    // Never an empty range: a finding at one position (a syntax error) covers its character.
+    for finding in &mut report.findings {
+        if finding.span.end <= finding.span.start {
+            let start = finding.span.start;
+            finding.span.end = Position::new(start.line, start.column.saturating_add(1));
+        }
+    }
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
