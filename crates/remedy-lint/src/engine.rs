@@ -437,15 +437,15 @@ fn run<R: Send>(
     let walk_problems = found.problems;
 
     // Every file once: named files first, then the rest of the content root for the index.
-    let stdin_key = request
+    let stdin_path = request
         .stdin
         .as_ref()
-        .map(|stdin| identity(&normalize(&cwd.join(&stdin.name))));
+        .map(|stdin| resolve_stdin_name(&stdin.name, cwd, &content_root, &root.files));
+    let stdin_key = stdin_path.as_deref().map(identity);
     let mut jobs: Vec<Job> = Vec::new();
     {
         let mut seen: HashSet<PathBuf> = stdin_key.iter().cloned().collect();
-        if let Some(stdin) = &request.stdin {
-            let path = normalize(&cwd.join(&stdin.name));
+        if let (Some(stdin), Some(path)) = (&request.stdin, stdin_path.clone()) {
             jobs.push(Job {
                 display: displayer(&path),
                 path,
@@ -1179,6 +1179,38 @@ fn source_name(path: &Path, content_root: &Path) -> String {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default(),
     }
+}
+
+/// The file standard input stands for (`--stdin-filename NAME`): an absolute path as it is; a
+/// relative one below the working directory, or else below the content root, whichever exists;
+/// a bare file name that is neither, the one file of that name under the content root (editors
+/// send bare names); else below the working directory, as a new file.
+fn resolve_stdin_name(
+    name: &Path,
+    cwd: &Path,
+    content_root: &Path,
+    root_files: &[PathBuf],
+) -> PathBuf {
+    if name.is_absolute() {
+        return normalize(name);
+    }
+    let in_cwd = normalize(&cwd.join(name));
+    if in_cwd.is_file() {
+        return in_cwd;
+    }
+    let in_root = normalize(&content_root.join(name));
+    if in_root.is_file() {
+        return in_root;
+    }
+    if name.components().count() == 1 {
+        let mut same_name = root_files
+            .iter()
+            .filter(|path| path.file_name() == Some(name.as_os_str()));
+        if let (Some(only), None) = (same_name.next(), same_name.next()) {
+            return normalize(only);
+        }
+    }
+    in_cwd
 }
 
 /// Removes `.` and resolves `..` without touching the file system.

@@ -93,9 +93,12 @@ pub(super) fn print_report(
         color: session.color && format == Format::Human,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
-    write_report(format, &input, out)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {}", describe_io(&e)))
+    match write_report(format, &input, out).and_then(|()| out.flush()) {
+        // The reader took what it wanted (`remedy lint | head`): the run's outcome stands.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report: {}", describe_io(&e))),
+        Ok(()) => Ok(()),
+    }
 }
 
 /// The request every command makes: these paths (the content root when empty) with the
