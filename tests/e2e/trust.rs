@@ -285,3 +285,30 @@ fn a_closed_pipe_ends_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn an_export_never_leaves_a_guide_out_silently() {
+    let scratch = project("trust-left-out");
+    // The schema stops the typed guide: no export can hold it.
+    scratch.write(
+        "content/c/broken.yaml",
+        &clean_guide("broken").replace("risk: very-low", "risk: medium"),
+    );
+    let run = scratch.remedy(&["export", "json", "-o", "out.json", "--force"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(
+            "remedy: left out of the export: content/c/broken.yaml cannot be loaded as a guide"
+        ),
+        "{}",
+        run.stderr
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&scratch.read("out.json")).unwrap_or_default();
+    assert_eq!(exported["guides"].as_array().map(Vec::len), Some(2));
+    // Every guide loads: --force exports them all and the run is clean.
+    std::fs::remove_file(scratch.root.join("content/c/broken.yaml")).unwrap_or_default();
+    scratch
+        .remedy(&["export", "json", "-o", "out.json", "--force"])
+        .assert_code(0);
+}

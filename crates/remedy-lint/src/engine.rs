@@ -84,6 +84,9 @@ pub struct LintReport {
     pub files: Vec<PathBuf>,
     /// When asked for: the files that hold a typed guide, sorted by path.
     pub guides: Vec<LintedGuide>,
+    /// The files linted that hold no guide an export can use (they do not parse, or have the
+    /// wrong shape): an export with `--force` leaves them out and must say so.
+    pub unloaded: Vec<PathBuf>,
 }
 
 impl LintReport {
@@ -217,6 +220,8 @@ struct FileResult {
     /// large corpus have none of them.
     extra: Option<Box<FileExtra>>,
     guide: Option<Box<LintedGuide>>,
+    /// Whether the file held a typed guide (an export can use it).
+    loaded: bool,
 }
 
 #[derive(Debug, Default)]
@@ -637,6 +642,9 @@ fn run<R: Send>(
         if let Some(guide) = result.guide {
             report.guides.push(*guide);
         }
+        if !result.loaded {
+            report.unloaded.push(result.display.clone());
+        }
         report.files.push(result.display);
     }
     if let Some(severity) = config.severity(io_error::IoError::NAME) {
@@ -648,6 +656,7 @@ fn run<R: Send>(
                 severity,
                 None,
             ));
+            report.unloaded.push(display.clone());
             report.files.push(display);
         }
     }
@@ -667,6 +676,8 @@ fn run<R: Send>(
         .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     report.files.sort();
     report.files.dedup();
+    report.unloaded.sort();
+    report.unloaded.dedup();
     report.guides.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
 }
@@ -846,6 +857,7 @@ fn analyse<R>(
         identity: Identity::None,
         extra: None,
         guide: None,
+        loaded: false,
     };
     let done = |result, ids| Analysed {
         result,
@@ -1069,6 +1081,7 @@ fn analyse<R>(
         result.extra().stdin = Some(source);
     }
     let mut rendered = None;
+    result.loaded = guide.is_some();
     if let Some(guide) = guide {
         let linted = LintedGuide {
             source: source_name(&path, shared.content_root),

@@ -162,6 +162,14 @@ fn judge_for_export(
         );
         return Ok(Err(Outcome::Findings));
     }
+    // Never silently: every file the export cannot hold is named, and the run exits 1.
+    for file in &report.unloaded {
+        eprintln!(
+            "remedy: left out of the export: {} cannot be loaded as a guide (see its errors above)",
+            file.display()
+        );
+        session.left_out.set(true);
+    }
     Ok(Ok(report))
 }
 

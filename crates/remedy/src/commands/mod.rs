@@ -38,6 +38,8 @@ pub struct Session {
     pub color: bool,
     pub quiet: bool,
     pub jobs: Option<usize>,
+    /// Set when an export with `--force` left a guide out: the run then exits 1 (SPEC §4).
+    pub left_out: std::cell::Cell<bool>,
 }
 
 impl Session {
@@ -64,7 +66,17 @@ impl Session {
             color: crate::terminal::use_color(global.color),
             quiet: global.quiet,
             jobs: global.jobs,
+            left_out: std::cell::Cell::new(false),
         })
+    }
+
+    /// An export's outcome: a guide left out is never a clean run.
+    fn judged(&self, outcome: Outcome) -> Outcome {
+        if outcome == Outcome::Clean && self.left_out.get() {
+            Outcome::Findings
+        } else {
+            outcome
+        }
     }
 
     /// The content root, as configured.
@@ -93,8 +105,14 @@ pub fn run(cli: Cli) -> Result<Outcome, String> {
         Command::Rules => explain::rules(),
         Command::Explain { rule } => explain::explain(&rule),
         Command::Lint(args) => lint::run(&Session::start(&cli.global)?, args),
-        Command::Export(command) => export::run(&Session::start(&cli.global)?, command),
-        Command::Build(args) => build::run(&Session::start(&cli.global)?, args),
+        Command::Export(command) => {
+            let session = Session::start(&cli.global)?;
+            export::run(&session, command).map(|outcome| session.judged(outcome))
+        }
+        Command::Build(args) => {
+            let session = Session::start(&cli.global)?;
+            build::run(&session, args).map(|outcome| session.judged(outcome))
+        }
         Command::New(args) => new::run(&Session::start(&cli.global)?, args),
     }
 }
