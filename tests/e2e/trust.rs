@@ -312,3 +312,52 @@ fn an_export_never_leaves_a_guide_out_silently() {
         .remedy(&["export", "json", "-o", "out.json", "--force"])
         .assert_code(0);
 }
+
+#[test]
+fn every_unprintable_character_is_found_in_one_run_and_the_rest_prints() {
+    let scratch = project("trust-unprintable");
+    let guide = clean_guide("symbols")
+        .replace(
+            "Hold the side button until the slider appears.",
+            "Look for 📶 and 設定, then for 📶 again.",
+        )
+        .replace(
+            "Drag the slider, then turn the device back on.",
+            "Choose \u{F8FF} menu, then Café – “Ω Ж →” … as printed.",
+        );
+    scratch.write("content/c/symbols.yaml", &guide);
+    let run = scratch.remedy(&["lint", "content/c/symbols.yaml", "--format", "json"]);
+    run.assert_code(1);
+    let report = json(&run);
+    let places: Vec<(u64, u64)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            assert_eq!(f["rule"], "unprintable-character", "{f}");
+            (
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // 📶, 設, 定, 📶 on the first step's line; U+F8FF on the second's.
+    assert_eq!(places, [(14, 24), (14, 30), (14, 31), (14, 43), (15, 22)]);
+
+    // What lint lets through, the PDF prints.
+    let printable = clean_guide("printable").replace(
+        "Drag the slider, then turn the device back on.",
+        "Tap Café – “Ω Ж →” … ß as printed.",
+    );
+    scratch.write(
+        "content/c/symbols.yaml",
+        &printable.replace("id: printable", "id: symbols"),
+    );
+    scratch
+        .remedy(&["lint", "content/c/symbols.yaml"])
+        .assert_code(0);
+    scratch
+        .remedy(&["export", "pdf", "content/c/symbols.yaml", "-o", "pdf"])
+        .assert_code(0);
+    assert!(scratch.root.join("pdf/symbols.pdf").is_file());
+}

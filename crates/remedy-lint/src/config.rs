@@ -184,6 +184,16 @@ pub enum ConfigError {
         /// Every rule name, comma-separated.
         valid: String,
     },
+    /// A `[pdf] fonts` file that cannot be read or is not a font.
+    #[error("{}: the font {} in [pdf] fonts {problem}; check the path (it is relative to remedy.toml's folder)", .path.display(), .font.display())]
+    Font {
+        /// The configuration file.
+        path: PathBuf,
+        /// The font file.
+        font: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// A value of the wrong type or outside its choices.
     #[error("{}: `{key}` is {found}; {expected}", .path.display())]
     BadValue {
@@ -215,6 +225,9 @@ pub struct Config {
     pub extra_phrases: Vec<String>,
     /// `[lint.stale-review] max-age-days`.
     pub stale_max_age_days: u32,
+    /// `[pdf] fonts`: extra fonts the handouts may draw with, resolved against the
+    /// configuration file's folder.
+    pub pdf_fonts: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -226,6 +239,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             extra_phrases: Vec::new(),
             stale_max_age_days: rules::stale_review::DEFAULT_MAX_AGE_DAYS,
+            pdf_fonts: Vec::new(),
         }
     }
 }
@@ -344,7 +358,7 @@ impl Config {
             content: base.join(DEFAULT_CONTENT),
             ..Config::default()
         };
-        const TOP: [&str; 2] = ["content", "lint"];
+        const TOP: [&str; 3] = ["content", "lint", "pdf"];
         const LINT: [&str; 4] = ["fail-on", "rules", "undeclared-destructive", "stale-review"];
         const DESTRUCTIVE: [&str; 1] = ["extra-phrases"];
         for (key, value) in &table {
@@ -479,6 +493,30 @@ impl Config {
                 ("lint", value) => {
                     return Err(bad("lint", value, "write it as a table, [lint]".into()));
                 }
+                ("pdf", Value::Table(pdf)) => {
+                    for (key, value) in pdf {
+                        if key != "fonts" {
+                            return Err(unknown(key, "[pdf]", &["fonts"]));
+                        }
+                        let expected = || {
+                            "write a list of font files, like fonts = [\"fonts/NotoSansJP-Regular.ttf\"]".to_owned()
+                        };
+                        let Value::Array(items) = value else {
+                            return Err(bad("pdf.fonts", value, expected()));
+                        };
+                        for item in items {
+                            match item.as_str() {
+                                Some(font) if !font.trim().is_empty() => {
+                                    config.pdf_fonts.push(base.join(font));
+                                }
+                                _ => return Err(bad("pdf.fonts", item, expected())),
+                            }
+                        }
+                    }
+                }
+                ("pdf", value) => {
+                    return Err(bad("pdf", value, "write it as a table, [pdf]".into()));
+                }
                 (key, _) => return Err(unknown(key, "the top level", &TOP)),
             }
         }
@@ -496,12 +534,44 @@ impl Config {
     }
 
     /// The rule options this configuration sets, with today's date from the system clock.
+    /// `[pdf] fonts` are not read here ([`Config::read_fonts`] does, once per run).
     pub fn rule_options(&self) -> RuleOptions {
         RuleOptions {
             destructive_phrases: PhraseMatcher::new(&self.extra_phrases),
             today: Some(rules::today_utc()),
             stale_max_age_days: self.stale_max_age_days,
+            extra_fonts: Default::default(),
         }
+    }
+
+    /// Reads the `[pdf] fonts` files, each checked to be a font with a character map.
+    pub fn read_fonts(&self) -> Result<rules::unprintable_character::ExtraFonts, ConfigError> {
+        let shown = self
+            .file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+        let mut fonts = Vec::with_capacity(self.pdf_fonts.len());
+        for font in &self.pdf_fonts {
+            let bytes = std::fs::read(font).map_err(|error| ConfigError::Font {
+                path: shown.clone(),
+                font: font.clone(),
+                problem: format!(
+                    "cannot be read: {}",
+                    remedy_core::source::describe_io(&error)
+                ),
+            })?;
+            if !rules::unprintable_character::is_font(&bytes) {
+                return Err(ConfigError::Font {
+                    path: shown.clone(),
+                    font: font.clone(),
+                    problem: "is not a TrueType or OpenType font".into(),
+                });
+            }
+            fonts.push(bytes);
+        }
+        Ok(rules::unprintable_character::ExtraFonts(
+            std::sync::Arc::new(fonts),
+        ))
     }
 }
 
@@ -546,7 +616,7 @@ mod tests {
         );
         assert_eq!(
             error("contents = \"x\"\n"),
-            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint"
+            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf"
         );
         assert_eq!(
             error("[lint.undeclared-destructive]\nphrases = []\n"),

@@ -480,9 +480,11 @@ fn run<R: Send>(
     // In report order, so that guides stream out in it.
     jobs.sort_by(|a, b| a.display.cmp(&b.display));
 
+    let mut options = config.rule_options();
+    options.extra_fonts = config.read_fonts()?;
     let shared = Shared {
         config,
-        options: config.rule_options(),
+        options,
         load: LoadOptions::default(),
         keep_guides: request.keep_guides,
         content_root: &content_root,

@@ -65,6 +65,7 @@ pub mod self_reference;
 pub mod stale_review;
 pub mod undeclared_destructive;
 pub mod unjustified_suppression;
+pub mod unprintable_character;
 pub mod unused_suppression;
 pub mod yaml_syntax;
 
@@ -89,6 +90,7 @@ pub use self_reference::SelfReference;
 pub use stale_review::StaleReview;
 pub use undeclared_destructive::{PhraseMatcher, UndeclaredDestructive};
 pub use unjustified_suppression::UnjustifiedSuppression;
+pub use unprintable_character::UnprintableCharacter;
 pub use unused_suppression::UnusedSuppression;
 pub use yaml_syntax::YamlSyntax;
 
@@ -105,7 +107,7 @@ pub const REQUIRED: [&str; 4] = [
 pub const OFF_BY_DEFAULT: [&str; 1] = [StaleReview::NAME];
 
 /// Every rule as declared, in SPEC order, extensions last.
-const RAW: [RuleInfo; 23] = [
+const RAW: [RuleInfo; 24] = [
     YamlSyntax::RAW,
     Schema::RAW,
     IdMismatch::RAW,
@@ -120,6 +122,7 @@ const RAW: [RuleInfo; 23] = [
     MethodWithoutCause::RAW,
     IoError::RAW,
     UnusedSuppression::RAW,
+    UnprintableCharacter::RAW,
     InvalidTimeRange::RAW,
     ManualNumbering::RAW,
     DeepNesting::RAW,
@@ -244,6 +247,8 @@ pub struct RuleOptions {
     pub today: Option<i64>,
     /// `[lint.stale-review] max-age-days`.
     pub stale_max_age_days: u32,
+    /// `[pdf] fonts`, read once per run.
+    pub extra_fonts: unprintable_character::ExtraFonts,
 }
 
 /// A finding as a rule produces it: the engine adds the file, the severity and the source line.
@@ -350,6 +355,7 @@ pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
         stale_review::check(cx, guide, &mut out);
         duplicate_title::check(cx, guide, &mut out);
         self_reference::check(cx, guide, &mut out);
+        unprintable_character::check(cx, guide, &mut out);
     }
     out
 }
@@ -379,6 +385,7 @@ mod tests {
                 "method-without-cause",
                 "io-error",
                 "unused-suppression",
+                "unprintable-character",
                 "invalid-time-range",
                 "manual-numbering",
                 "deep-nesting",
