@@ -684,6 +684,28 @@ fn run<R: Send>(
     Ok(report)
 }
 
+/// A dangling local reference's message with "did you mean …?": the guide's id of the kind
+/// the reference needs that is nearest to the one written, when one is close.
+fn with_nearest_id(message: String, guide: &Guide, site: &ReferenceSite) -> String {
+    let written = site.reference.target();
+    let mut nearest: Option<(usize, &str)> = None;
+    guide.for_each_declaration(|id, kind, _| {
+        if !site.expected.accepts(kind) || id == written {
+            return;
+        }
+        let distance = strsim::levenshtein(written, id);
+        if distance <= (id.len().max(written.len()) / 3).max(2)
+            && nearest.is_none_or(|(best, _)| distance < best)
+        {
+            nearest = Some((distance, id));
+        }
+    });
+    match nearest {
+        Some((_, id)) => format!("{message} (did you mean `{id}`?)"),
+        None => message,
+    }
+}
+
 /// The message for a reference inside its own guide, written without its guide (`ID`), that
 /// does not resolve, or `None`.
 fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {
@@ -1068,6 +1090,11 @@ fn analyse<R>(
         });
         for site in local_failures {
             if let Some(message) = resolve_locally(&local, &site) {
+                let message = if local.kind(site.reference.target()).is_none() {
+                    with_nearest_id(message, guide, &site)
+                } else {
+                    message
+                };
                 let span = map.nearest(&site.pointer).value;
                 let rule = RuleFinding {
                     rule: DanglingReference::NAME,
