@@ -361,3 +361,77 @@ fn every_unprintable_character_is_found_in_one_run_and_the_rest_prints() {
         .assert_code(0);
     assert!(scratch.root.join("pdf/symbols.pdf").is_file());
 }
+
+/// The shell lines of README's "A short tour", without the install line.
+fn readme_tour() -> Vec<String> {
+    let readme = std::fs::read_to_string(crate::support::repo().join("README.md"))
+        .unwrap_or_else(|e| panic!("README.md: {e}"));
+    let tour = readme
+        .split("## A short tour")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|block| block.split("```").next())
+        .unwrap_or_default();
+    tour.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with("cargo install"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_readme_tour_works_in_a_scratch_folder_and_leaves_nothing_behind() {
+    let lines = readme_tour();
+    assert!(
+        lines.iter().any(|line| line.starts_with("remedy new")),
+        "{lines:?}"
+    );
+    // A line whose comment says it exits 1 must exit 1; every other line must succeed.
+    let script: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            if line.contains("# exit 1") {
+                format!("if {line}\nthen echo 'expected exit 1' >&2; exit 9; fi")
+            } else {
+                line.clone()
+            }
+        })
+        .collect();
+    let scratch = Scratch::new("readme-tour");
+    scratch.copy_from_repo("content", "content");
+    let before = std::fs::read_dir(scratch.root.join("content/icloud"))
+        .map(|dir| dir.count())
+        .unwrap_or(0);
+    let binary = Path::new(env!("CARGO_BIN_EXE_remedy"));
+    let path = format!(
+        "{}:{}",
+        binary
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("sh")
+        .arg("-ec")
+        .arg(script.join("\n"))
+        .current_dir(&scratch.root)
+        .env("PATH", path)
+        .env("CI", "true")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sh: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    // The tour ran in its own folder: the copy it started from is as it was.
+    let left: Vec<String> = std::fs::read_dir(&scratch.root)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(left, ["content"]);
+    let after = std::fs::read_dir(scratch.root.join("content/icloud"))
+        .map(|dir| dir.count())
+        .unwrap_or(0);
+    assert_eq!(after, before);
+}

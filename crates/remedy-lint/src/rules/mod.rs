@@ -134,7 +134,8 @@ const RAW: [RuleInfo; 24] = [
     UnjustifiedSuppression::RAW,
 ];
 
-/// Every rule: the twelve of SPEC §3 in its order, then `io-error` and `unused-suppression`.
+/// Every rule: the twelve of SPEC §3 v1 in its order, then `io-error` and `unused-suppression`,
+/// then the v2 rules in SPEC order.
 pub fn registry() -> &'static [RuleInfo] {
     static DOCS: OnceLock<Vec<String>> = OnceLock::new();
     static REGISTRY: OnceLock<Vec<RuleInfo>> = OnceLock::new();
