@@ -371,15 +371,15 @@ fn writer_message(source: &SourceText, info: &str, at: Position) -> (String, Pos
             at,
         );
     }
-    if info.contains("unknown escape") {
-        if let Some((backslash, next)) = unknown_escape(source, at) {
-            return (
-                format!(
-                    "invalid YAML: `\\{next}` is not an escape in double quotes; put the text in single quotes ('C:\\Windows'), or write each backslash twice (\"C:\\\\Windows\")"
-                ),
-                backslash,
-            );
-        }
+    if info.contains("unknown escape")
+        && let Some((backslash, next)) = unknown_escape(source, at)
+    {
+        return (
+            format!(
+                "invalid YAML: `\\{next}` is not an escape in double quotes; put the text in single quotes ('C:\\Windows'), or write each backslash twice (\"C:\\\\Windows\")"
+            ),
+            backslash,
+        );
     }
     if info.contains("did not find expected ',' or") {
         // The parser stops at the `:` of the entry after the missing comma: point at that entry.
