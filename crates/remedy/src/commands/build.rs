@@ -5,7 +5,7 @@
 //! [`MANIFEST`] inside the output folder, and the next build removes those of the list it did not
 //! write again. A file the user put there is never on the list.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -32,6 +32,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     // Every export writes a new file and renames it into place, so what this build wrote is
     // what changed since it started, by the file system's own clock.
     let started = file_system_now(out);
+    let before = file_times(out);
     let previous = read_manifest(out);
     let json = out.join("json").join("guides.json");
     export_json(&export, &json, false).map_err(|e| e.to_string())?;
@@ -42,7 +43,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
         page_size: args.page_size.into(),
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
-    let written = written_since(out, started);
+    let written = written_since(out, started, &before);
     // Without the file system's time nothing is known to be stale: nothing is removed.
     let stale: Vec<&String> = match started {
         Some(_) => previous.difference(&written).collect(),
@@ -50,7 +51,15 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     };
     for stale in stale {
         let path = out.join(stale);
-        if path.is_file() {
+        // Written since this build started (by a build running beside this one, or missed by
+        // the walk while an export swapped it in): not stale.
+        let fresh = std::fs::metadata(&path)
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|modified| {
+                started.is_some_and(|started| modified >= started)
+                    || before.get(stale.as_str()) != Some(&modified)
+            });
+        if path.is_file() && !fresh {
             std::fs::remove_file(&path).map_err(|e| {
                 format!(
                     "cannot remove {}, which an earlier build wrote: {}",
@@ -86,7 +95,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
 /// the folder cannot be written; the exports then fail and say why.
 fn file_system_now(out: &Path) -> Option<SystemTime> {
     let _ = std::fs::create_dir_all(out);
-    let probe = out.join(".remedy-build-clock");
+    let probe = out.join(format!(".remedy-build-clock.{}", std::process::id()));
     let stamped = std::fs::write(&probe, b"")
         .and_then(|()| std::fs::metadata(&probe))
         .and_then(|meta| meta.modified());
@@ -124,12 +133,37 @@ fn is_listed_path(line: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// Every file under `out` modified since `started`, relative, `/`-separated.
-fn written_since(out: &Path, started: Option<SystemTime>) -> BTreeSet<String> {
+/// Every file under `out` with its modification time, by relative `/`-separated path.
+fn file_times(out: &Path) -> BTreeMap<String, SystemTime> {
+    let mut times = BTreeMap::new();
+    walk_files(out, |relative, modified| {
+        times.insert(relative, modified);
+    });
+    times
+}
+
+/// Every file under `out` this build wrote: modified since `started`, or changed since
+/// `before` (a build running beside this one may rename in a file it wrote a moment before this
+/// one started, over the one this build wrote), relative, `/`-separated.
+fn written_since(
+    out: &Path,
+    started: Option<SystemTime>,
+    before: &BTreeMap<String, SystemTime>,
+) -> BTreeSet<String> {
     let mut written = BTreeSet::new();
     let Some(started) = started else {
         return written;
     };
+    walk_files(out, |relative, modified| {
+        if modified >= started || before.get(&relative) != Some(&modified) {
+            written.insert(relative);
+        }
+    });
+    written
+}
+
+/// Calls `visit` with every regular file below `out` a manifest may list and its time.
+fn walk_files(out: &Path, mut visit: impl FnMut(String, SystemTime)) {
     let mut folders: Vec<PathBuf> = vec![out.to_path_buf()];
     while let Some(folder) = folders.pop() {
         let Ok(entries) = std::fs::read_dir(&folder) else {
@@ -144,11 +178,10 @@ fn written_since(out: &Path, started: Option<SystemTime>) -> BTreeSet<String> {
                 folders.push(path);
                 continue;
             }
-            let fresh = kind.is_file()
-                && entry
-                    .metadata()
-                    .and_then(|meta| meta.modified())
-                    .is_ok_and(|modified| modified >= started);
+            let modified = entry.metadata().and_then(|meta| meta.modified());
+            let (true, Ok(modified)) = (kind.is_file(), modified) else {
+                continue;
+            };
             let Ok(relative) = path.strip_prefix(out) else {
                 continue;
             };
@@ -157,12 +190,11 @@ fn written_since(out: &Path, started: Option<SystemTime>) -> BTreeSet<String> {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
             let relative = relative.join("/");
-            if fresh && is_listed_path(&relative) {
-                written.insert(relative);
+            if is_listed_path(&relative) {
+                visit(relative, modified);
             }
         }
     }
-    written
 }
 
 /// Writes the list atomically: a half-written list would make the next build forget files.
