@@ -122,7 +122,19 @@ fn leading_markers(text: &[char]) -> usize {
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for i in 0..guide.methods.len() {
         for visit in cx.steps(i) {
-            let chars: Vec<char> = visit.step.text.trim_start().chars().collect();
+            let text = visit.step.text.trim_start();
+            // Most steps start with a word: two letters, and not "Step".
+            let mut first = text.chars();
+            let plain_word = matches!(
+                (first.next(), first.next()),
+                (Some(a), Some(b)) if a.is_alphabetic() && b.is_alphabetic()
+            ) && !text
+                .get(..4)
+                .is_some_and(|word| word.eq_ignore_ascii_case("step"));
+            if plain_word {
+                continue;
+            }
+            let chars: Vec<char> = text.chars().collect();
             let length = leading_markers(&chars);
             if length == 0 {
                 continue;

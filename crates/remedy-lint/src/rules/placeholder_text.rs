@@ -66,6 +66,13 @@ declare_rule! {
     }
 }
 
+/// Whether `needle` (ASCII, lowercase) is in `text`, ignoring ASCII case, without allocating.
+fn contains_ignoring_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -74,9 +81,16 @@ fn is_word_char(c: char) -> bool {
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     let source = &cx.file.source;
     locate::for_each_text(guide, &cx.steps, |text, pointer| {
-        let node = cx.value_span(&pointer);
         let trimmed = text.trim();
-        if SKELETON_TEXTS.contains(&trimmed) {
+        let has_marker = MARKERS.iter().any(|marker| text.contains(marker));
+        let has_filler = contains_ignoring_ascii_case(text, FILLER);
+        let is_skeleton = SKELETON_TEXTS.contains(&trimmed);
+        if !has_marker && !has_filler && !is_skeleton {
+            return;
+        }
+        let pointer = pointer();
+        let node = cx.value_span(&pointer);
+        if is_skeleton {
             let span = locate::find_text(source, node, trimmed, false).unwrap_or(node);
             out.push(RuleFinding {
                 rule: PlaceholderText::NAME,
@@ -102,7 +116,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 rest = &rest[at + marker.len()..];
             }
         }
-        if text.to_lowercase().contains(FILLER) {
+        if has_filler {
             words.push(FILLER);
         }
         if words.is_empty() {

@@ -203,6 +203,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if faults.is_empty() && unpaired.is_empty() {
             return;
         }
+        let pointer = pointer();
         let node = cx.value_span(&pointer);
         let mut found: Vec<(Span, String)> = Vec::new();
         for (c, nth) in unpaired {
