@@ -306,6 +306,65 @@ mod tests {
         assert!(malformed[0].rules.is_empty());
     }
 
+    fn finding_of(rule: &'static str, line: u32) -> Finding {
+        Finding {
+            file: "g.yaml".into(),
+            span: Span::new(Position::new(line, 3), Position::new(line, 9)),
+            pointer: "/x".into(),
+            rule,
+            severity: Severity::Error,
+            message: "m".into(),
+            source_line: None,
+        }
+    }
+
+    #[test]
+    fn the_rules_exports_need_are_never_silenced() {
+        let directives = directives(
+            "# remedy: ignore[schema, orphan-cause] -- on purpose\n",
+            |_| false,
+        );
+        let applied = apply(
+            vec![finding_of("schema", 2), finding_of("orphan-cause", 2)],
+            &directives,
+            |_| Some(Severity::Error),
+        );
+        let kept: Vec<&str> = applied.kept.iter().map(|f| f.rule).collect();
+        assert_eq!(kept, ["schema"]);
+        assert_eq!(applied.suppressed.len(), 1);
+        assert_eq!(applied.suppressed[0].reason.as_deref(), Some("on purpose"));
+        let about: Vec<(&str, &str)> = applied
+            .about_comments
+            .iter()
+            .map(|f| (f.rule, f.message.as_str()))
+            .collect();
+        assert_eq!(about.len(), 1);
+        assert_eq!(about[0].0, "unused-suppression");
+        assert!(
+            about[0].1.contains("cannot be suppressed"),
+            "{}",
+            about[0].1
+        );
+    }
+
+    #[test]
+    fn an_error_silenced_without_a_reason_is_unjustified_but_a_warning_is_not() {
+        let directives = directives("# remedy: ignore[orphan-cause]\n", |_| false);
+        for (level, unjustified) in [(Severity::Error, 1), (Severity::Warning, 0)] {
+            let applied = apply(vec![finding_of("orphan-cause", 1)], &directives, |_| {
+                Some(level)
+            });
+            assert!(applied.kept.is_empty());
+            assert_eq!(applied.suppressed[0].reason, None);
+            let found = applied
+                .about_comments
+                .iter()
+                .filter(|f| f.rule == "unjustified-suppression")
+                .count();
+            assert_eq!(found, unjustified, "{level}");
+        }
+    }
+
     #[test]
     fn a_reason_follows_two_hyphens() {
         let found = directives(

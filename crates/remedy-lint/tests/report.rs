@@ -442,6 +442,76 @@ fn sarif_validates_against_the_official_schema() {
     assert_eq!(schema_errors(&validator, &broken).len(), 3);
 }
 
+/// Every finding of `findings()` silenced, the first with a reason, rendered in `format`.
+fn render_suppressed(format: Format) -> Vec<u8> {
+    let all = findings();
+    let suppressed: Vec<remedy_lint::Suppressed> = all
+        .iter()
+        .enumerate()
+        .map(|(i, finding)| remedy_lint::Suppressed {
+            finding: finding.clone(),
+            reason: (i == 0).then(|| "kept on purpose: \"see the FAQ\"".to_owned()),
+        })
+        .collect();
+    let input = ReportInput {
+        findings: &[],
+        suppressed: &suppressed,
+        fail_on: remedy_lint::FailOn::Error,
+        files: &files(),
+        rules: RULES,
+        color: false,
+        tool_version: "0.1.0",
+    };
+    let mut out = Vec::new();
+    write_report(format, &input, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn suppressed_findings_are_sarif_results_with_in_source_suppressions_the_schema_accepts() {
+    let log: Value = serde_json::from_slice(&render_suppressed(Format::Sarif)).unwrap();
+    let errors = schema_errors(&sarif_validator(), &log);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings().len());
+    assert_eq!(
+        results[0]["suppressions"],
+        serde_json::json!([{"kind": "inSource", "justification": "kept on purpose: \"see the FAQ\""}])
+    );
+    assert!(
+        results[1..]
+            .iter()
+            .all(|r| r["suppressions"] == serde_json::json!([{"kind": "inSource"}]))
+    );
+}
+
+#[test]
+fn suppressed_findings_are_counted_and_listed_by_human_json_and_junit() {
+    let human = String::from_utf8(render_suppressed(Format::Human)).unwrap();
+    let n = findings().len();
+    assert!(
+        human.ends_with(&format!(
+            "All clear: 3 files checked, no problems. ({n} suppressed)\n"
+        )),
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!("{RESET}:9:5: suppressed[orphan-cause]: ")),
+        "{human}"
+    );
+    let json: Value = serde_json::from_slice(&render_suppressed(Format::Json)).unwrap();
+    assert_eq!(json["summary"]["suppressed"], n);
+    assert_eq!(json["suppressed"].as_array().map(Vec::len), Some(n));
+    assert_eq!(
+        json["suppressed"][0]["reason"],
+        "kept on purpose: \"see the FAQ\""
+    );
+    assert_eq!(json["suppressed"][1]["reason"], Value::Null);
+    let junit = String::from_utf8(render_suppressed(Format::Junit)).unwrap();
+    assert!(junit.contains("failures=\"0\""), "{junit}");
+    assert_eq!(junit.matches("suppressed[").count(), n, "{junit}");
+}
+
 #[test]
 fn sarif_carries_rule_metadata() {
     let log: Value = serde_json::from_slice(&render_all(Format::Sarif)).unwrap();
