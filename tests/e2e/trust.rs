@@ -278,6 +278,9 @@ fn a_closed_pipe_ends_quietly() {
         &["export", "json", "-o", "-", "--jsonl"][..],
         &["lint"][..],
         &["lint", "--format", "json"][..],
+        &["schema"][..],
+        &["rules"][..],
+        &["explain", "schema"][..],
     ] {
         let (code, stderr) = with_closed_stdout(&scratch, args);
         assert_eq!(code, 0, "{args:?}: {stderr}");

@@ -20,22 +20,28 @@ pub fn rules() -> Result<Outcome, String> {
         .map(|rule| rule.name.len())
         .max()
         .unwrap_or(0);
+    let mut text = String::new();
     for rule in registry {
-        println!(
-            "{:width$}  {:7}  {}",
+        text.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
             rule.name,
             default_level(rule),
             rule.summary
-        );
+        ));
     }
+    super::write_stdout(&text)?;
     Ok(Outcome::Clean)
 }
 
 pub fn explain(name: &str) -> Result<Outcome, String> {
     match rules::find(name) {
         Some(rule) => {
-            println!("# {} ({} by default)\n", rule.name, default_level(rule));
-            println!("{}", rule.doc.trim_end());
+            super::write_stdout(&format!(
+                "# {} ({} by default)\n\n{}\n",
+                rule.name,
+                default_level(rule),
+                rule.doc.trim_end()
+            ))?;
             Ok(Outcome::Clean)
         }
         None => Err(format!(

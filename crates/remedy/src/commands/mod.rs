@@ -95,11 +95,29 @@ impl From<FailOnArg> for FailOn {
     }
 }
 
+/// Writes `text` to standard output; a reader that closed the pipe (`| head`) took what it
+/// wanted, so that ends quietly.
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!(
+            "cannot write to standard output: {}",
+            remedy_core::source::describe_io(&e)
+        )),
+        Ok(()) => Ok(()),
+    }
+}
+
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<Outcome, String> {
     match cli.command {
         Command::Schema => {
-            print!("{}", remedy_core::schema::guide_schema_text());
+            write_stdout(&remedy_core::schema::guide_schema_text())?;
             Ok(Outcome::Clean)
         }
         Command::Rules => explain::rules(),
