@@ -314,6 +314,17 @@ const FILES_PER_THREAD_AND_ROUND: usize = 64;
 /// the other, so fewer rounds are faster (3% on the bench's 1,000 guides with two threads).
 const FILES_PER_THREAD_AND_ROUND_UNRENDERED: usize = 512;
 
+/// The first file with a guide title.
+#[derive(Debug, Clone, Copy)]
+struct FirstTitle {
+    /// Its index in the results.
+    at: usize,
+    guide: Option<IdHash>,
+    reported: bool,
+    /// Whether a finding on it already names a later file.
+    named_other: bool,
+}
+
 /// What the rounds of files add up to, collected in file order.
 struct Collector {
     /// The index of every guide's ids, filled as files are done.
@@ -326,7 +337,7 @@ struct Collector {
     cross: Vec<(usize, CrossFinding)>,
     /// The first file with each guide title (hashed as `duplicate-title` compares them), when
     /// that rule is on.
-    titles: Option<HashMap<IdHash, (usize, Option<IdHash>)>>,
+    titles: Option<HashMap<IdHash, FirstTitle>>,
     results: Vec<FileResult>,
     dangling_on: bool,
 }
@@ -351,17 +362,31 @@ impl Collector {
             if let (Some(titles), Some(title)) = (&mut self.titles, title) {
                 let at = self.results.len();
                 let guide = result.guide_id();
-                match titles.get(&title) {
+                match titles.get_mut(&title) {
                     // Two files of one guide id are `duplicate-id` already.
-                    Some(&(first, first_guide))
-                        if result.reported && (guide.is_none() || guide != first_guide) =>
-                    {
+                    Some(first) if guide.is_some() && guide == first.guide => {}
+                    // The later file names the first; a first file linted alone names the later
+                    // one, once, when the later one is not linted (only some files are).
+                    Some(first) if result.reported => {
                         self.cross
-                            .push((at, CrossFinding::TitleTaken { other: first }));
+                            .push((at, CrossFinding::TitleTaken { other: first.at }));
+                    }
+                    Some(first) if first.reported && !first.named_other => {
+                        first.named_other = true;
+                        self.cross
+                            .push((first.at, CrossFinding::TitleTaken { other: at }));
                     }
                     Some(_) => {}
                     None => {
-                        titles.insert(title, (at, guide));
+                        titles.insert(
+                            title,
+                            FirstTitle {
+                                at,
+                                guide,
+                                reported: result.reported,
+                                named_other: false,
+                            },
+                        );
                     }
                 }
             }

@@ -423,3 +423,42 @@ fn an_empty_method_step_list_is_one_finding_of_dangling_step_or_of_schema_when_t
         .collect();
     assert_eq!(found, [(14, "schema")]);
 }
+
+#[test]
+fn two_guides_with_one_title_are_reported_on_the_later_file_or_on_the_one_linted() {
+    let root = Scratch::new("title-twins");
+    root.write(
+        "content/a/first.yaml",
+        &common::guide("first", "").replace("title: Guide first", "title: Reset the router"),
+    );
+    root.write(
+        "content/b/second.yaml",
+        &common::guide("second", "").replace("title: Guide second", "title: reset the Router"),
+    );
+    let message = |file: &str, other: &str, title: &str| {
+        format!(
+            "{file}:2:8: warning[duplicate-title]: the guide's title “{title}” is also the title of {other}; give each guide a title that tells readers which problem it solves\n"
+        )
+    };
+    let all = common::run(&request(&root, &[]));
+    assert_eq!(
+        common::lines(&all),
+        message(
+            "content/b/second.yaml",
+            "content/a/first.yaml",
+            "reset the Router"
+        )
+    );
+    // Only the first file is linted: the clash is still reported, on it.
+    let first = common::run(&request(&root, &["content/a/first.yaml"]));
+    assert_eq!(
+        common::lines(&first),
+        message(
+            "content/a/first.yaml",
+            "content/b/second.yaml",
+            "Reset the router"
+        )
+    );
+    let second = common::run(&request(&root, &["content/b/second.yaml"]));
+    assert_eq!(common::lines(&second), common::lines(&all));
+}
