@@ -717,6 +717,15 @@ fn sarif_of_the_real_rules_validates_and_describes_each() {
             "{}",
             rule.name
         );
+        // Distinct from the id ignoring case (the SARIF validator's SARIF1001).
+        let name = descriptor["name"].as_str().unwrap();
+        assert!(!name.eq_ignore_ascii_case(rule.name), "{name}");
+        let enabled = &descriptor["defaultConfiguration"]["enabled"];
+        if rule.name == "stale-review" {
+            assert_eq!(enabled, &Value::Bool(false));
+        } else {
+            assert!(enabled.is_null(), "{}", rule.name);
+        }
     }
 }
 

@@ -127,13 +127,18 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
         .or_else(|| first_paragraph(doc))
         .unwrap_or(rule.summary);
     let help = if doc.is_empty() { rule.summary } else { doc };
+    // A rule that runs only when configured says so (`enabled: false`) beside its level.
+    let mut configuration = json!({ "level": level(rule.default_severity) });
+    if crate::rules::OFF_BY_DEFAULT.contains(&rule.name) {
+        configuration["enabled"] = json!(false);
+    }
     json!({
         "id": rule.name,
         "name": rule_name(rule.name),
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": full },
         "help": { "text": help, "markdown": help },
-        "defaultConfiguration": { "level": level(rule.default_severity) },
+        "defaultConfiguration": configuration,
         "properties": { "tags": ["remedy"] },
     })
 }
