@@ -475,6 +475,7 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
                 .unwrap_or_default();
             let hint = instance
                 .as_str()
+                .filter(|written| written.len() <= 64)
                 .and_then(|written| closest(written, &allowed))
                 .map(|nearest| format!(" (did you mean `{nearest}`?)"))
                 .unwrap_or_default();

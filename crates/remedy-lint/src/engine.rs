@@ -713,6 +713,10 @@ fn run<R: Send>(
 /// the reference needs that is nearest to the one written, when one is close.
 fn with_nearest_id(message: String, guide: &Guide, site: &ReferenceSite) -> String {
     let written = site.reference.target();
+    // Ids are at most 64 characters: a longer one is near none of them.
+    if written.len() > 64 {
+        return message;
+    }
     let mut nearest: Option<(usize, &str)> = None;
     guide.for_each_declaration(|id, kind, _| {
         if !site.expected.accepts(kind) || id == written {

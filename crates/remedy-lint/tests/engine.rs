@@ -462,3 +462,23 @@ fn two_guides_with_one_title_are_reported_on_the_later_file_or_on_the_one_linted
     let second = common::run(&request(&root, &["content/b/second.yaml"]));
     assert_eq!(common::lines(&second), common::lines(&all));
 }
+
+#[test]
+fn a_text_of_many_unprintable_characters_is_read_once_and_reported_a_bounded_number_of_times() {
+    let root = Scratch::new("many-unprintable");
+    // 300,000 characters, 20,000 of them distinct, none in the handout fonts.
+    let text: String = (0..300_000u32)
+        .filter_map(|i| char::from_u32(0x4E00 + i % 20_000))
+        .collect();
+    let guide =
+        common::guide("many", "").replacen("A guide for a test.", &format!("\"{text}\""), 1);
+    root.write("content/many.yaml", &guide);
+    let report = common::run(&request(&root, &[]));
+    let unprintable = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "unprintable-character")
+        .count();
+    assert_eq!(unprintable, 200, "{}", common::lines(&report).len());
+    assert!(report.findings.iter().all(|f| f.span.start.line == 3));
+}

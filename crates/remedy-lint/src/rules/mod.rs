@@ -158,6 +158,10 @@ pub fn find(name: &str) -> Option<&'static RuleInfo> {
 
 /// The rule name nearest to a mistyped one, for "did you mean …?"; `None` when none is close.
 pub fn nearest_name(name: &str) -> Option<&'static str> {
+    // No rule name is this long: nothing is near, and the distance would cost its length squared.
+    if name.len() > 64 {
+        return None;
+    }
     let name = name.trim().to_lowercase().replace(['_', ' '], "-");
     registry()
         .iter()

@@ -122,6 +122,8 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if words.is_empty() {
             return;
         }
+        words.sort_unstable();
+        words.dedup();
         // Each placeholder at its place in the source; a text that writes it differently
         // (an escape) is reported at the whole text, once.
         let mut spans = Vec::new();
@@ -152,6 +154,8 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if spans.is_empty() {
             spans.push((node, words[0]));
         }
+        // A text with more placeholders than this is one to rewrite, not to fix one by one.
+        spans.truncate(200);
         for (span, word) in spans {
             let message = if word == FILLER {
                 "“lorem ipsum” is filler text; replace it with your own text".to_owned()

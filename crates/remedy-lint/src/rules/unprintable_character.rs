@@ -7,6 +7,7 @@
 //! yet, so no text is checked against it.) Their character maps are read with `ttf-parser`,
 //! the built-in faces parsed once per process, the configured ones read once per run.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use remedy_core::{Guide, Span};
@@ -181,6 +182,11 @@ fn unpaired_direction_controls(text: &str) -> Vec<(char, usize)> {
     unpaired
 }
 
+/// The most findings one text gets: a guide is read by people, and a text with more
+/// unprintable characters than this is not one a writer can fix one by one (nor should it cost
+/// a finding per character of a hostile file).
+const MAX_PER_TEXT: usize = 200;
+
 /// Every unprintable character of every text, at its own position.
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     let extra = &cx.options.extra_fonts;
@@ -189,31 +195,42 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if text.is_ascii() {
             return;
         }
-        // Each distinct character at fault, in order of first appearance, with its message.
-        let mut faults: Vec<(char, String)> = Vec::new();
+        // Each distinct character at fault with its message (`None`: it prints).
+        let mut verdicts: HashMap<char, Option<String>> = HashMap::new();
         for c in text.chars() {
-            if faults.iter().any(|(seen, _)| *seen == c) {
-                continue;
-            }
-            if let Some(message) = problem(c, extra) {
-                faults.push((c, message));
-            }
+            verdicts.entry(c).or_insert_with(|| problem(c, extra));
         }
+        verdicts.retain(|_, message| message.is_some());
         let unpaired = unpaired_direction_controls(text);
-        if faults.is_empty() && unpaired.is_empty() {
+        if verdicts.is_empty() && unpaired.is_empty() {
             return;
         }
         let pointer = pointer();
         let node = cx.value_span(&pointer);
+        // One pass over the source of the text: where each character at fault, and each
+        // direction control, is written.
+        let mut at: HashMap<char, Vec<Span>> = HashMap::new();
+        let mut order: Vec<char> = Vec::new();
+        let spans = locate::find_all(source, node, |rest| {
+            let c = rest.first().copied().unwrap_or(' ');
+            if verdicts.contains_key(&c) || is_direction_control(c) {
+                order.push(c);
+                1
+            } else {
+                0
+            }
+        });
+        for (c, span) in order.into_iter().zip(spans) {
+            at.entry(c).or_default().push(span);
+        }
         let mut found: Vec<(Span, String)> = Vec::new();
         for (c, nth) in unpaired {
             let message = format!(
                 "U+{:04X} is a direction control without its partner: it reverses or isolates the rest of the line for the reader; remove it",
                 u32::from(c)
             );
-            let spans =
-                locate::find_all(source, node, |rest| usize::from(rest.first() == Some(&c)));
             // The occurrence itself when the source writes each one as it reads.
+            let spans = at.get(&c).map_or(&[][..], Vec::as_slice);
             let written = text.chars().filter(|t| *t == c).count();
             let span = match spans.get(nth) {
                 Some(span) if spans.len() == written => *span,
@@ -221,17 +238,17 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             };
             found.push((span, message));
         }
-        for (c, message) in faults {
-            let spans =
-                locate::find_all(source, node, |rest| usize::from(rest.first() == Some(&c)));
-            if spans.is_empty() {
+        for (c, message) in verdicts {
+            let Some(message) = message else { continue };
+            match at.get(&c) {
+                Some(spans) => found.extend(spans.iter().map(|span| (*span, message.clone()))),
                 // Written as an escape (`\U0001F4F6`): the text's node is the place.
-                found.push((node, message));
-            } else {
-                found.extend(spans.into_iter().map(|span| (span, message.clone())));
+                None => found.push((node, message)),
             }
         }
-        found.sort_by_key(|(span, _)| *span);
+        found.sort();
+        found.dedup_by(|a, b| a.0 == b.0);
+        found.truncate(MAX_PER_TEXT);
         for (span, message) in found {
             out.push(RuleFinding {
                 rule: UnprintableCharacter::NAME,
