@@ -812,6 +812,21 @@ impl Builder<'_> {
 /// A plain key as the core schema resolves it, as JSON writes it: `~`, `Null` and an empty key
 /// are `null`, `True` is `true`, `0x10` is `16`; text stays as written.
 fn resolved_key(text: &str) -> std::borrow::Cow<'_, str> {
+    // Nearly every key is a word: text as written, without resolving (and copying) it.
+    let first = text.bytes().next();
+    let may_resolve = match first {
+        None => true,
+        Some(b) => {
+            b.is_ascii_digit()
+                || matches!(
+                    b,
+                    b'-' | b'+' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+                )
+        }
+    };
+    if !may_resolve {
+        return std::borrow::Cow::Borrowed(text);
+    }
     match resolve_plain(text, Position::START) {
         Ok(Value::String(_)) | Err(_) => std::borrow::Cow::Borrowed(text),
         Ok(Value::Null) => std::borrow::Cow::Borrowed("null"),
