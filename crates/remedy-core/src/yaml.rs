@@ -813,18 +813,23 @@ impl Builder<'_> {
 /// are `null`, `True` is `true`, `0x10` is `16`; text stays as written.
 fn resolved_key(text: &str) -> std::borrow::Cow<'_, str> {
     // Nearly every key is a word: text as written, without resolving (and copying) it.
-    let first = text.bytes().next();
-    let may_resolve = match first {
-        None => true,
-        Some(b) => {
-            b.is_ascii_digit()
-                || matches!(
-                    b,
-                    b'-' | b'+' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
-                )
-        }
-    };
-    if !may_resolve {
+    let resolves = matches!(
+        text,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+    ) || text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
+    if !resolves {
         return std::borrow::Cow::Borrowed(text);
     }
     match resolve_plain(text, Position::START) {
