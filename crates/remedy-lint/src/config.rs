@@ -327,6 +327,16 @@ impl Config {
         Ok(config)
     }
 
+    /// The `remedy.toml` of the nearest folder that has one, from `path`'s folder up: for a file
+    /// linted from outside its project, whose working directory has no configuration.
+    pub fn find_near(path: &Path) -> Option<PathBuf> {
+        let start = if path.is_dir() { path } else { path.parent()? };
+        start
+            .ancestors()
+            .map(|folder| folder.join(CONFIG_FILE))
+            .find(|candidate| candidate.is_file())
+    }
+
     /// Parses configuration text. `shown` names the file in errors; a relative `content` is
     /// joined to `base`.
     pub fn parse(text: &str, shown: &Path, base: &Path) -> Result<Config, ConfigError> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use remedy_core::source::describe_io;
 use remedy_lint::report::{Format, ReportInput, write_report};
 use remedy_lint::{
-    FailOn, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules,
+    Config, FailOn, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules,
 };
 
 use super::{Outcome, Session};
@@ -26,6 +26,18 @@ impl From<FormatArg> for Format {
 
 pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
     let mut config = session.config.clone();
+    // No remedy.toml from the working directory up: a file linted from outside its project
+    // takes the configuration of its own project (its content root, for references).
+    let named = args
+        .paths
+        .iter()
+        .find(|path| path.as_os_str() != "-")
+        .or(args.stdin_filename.as_ref());
+    if config.file.is_none()
+        && let Some(found) = named.and_then(|path| Config::find_near(&session.cwd.join(path)))
+    {
+        config = Config::load(Some(&found), &session.cwd).map_err(|e| e.to_string())?;
+    }
     if let Some(fail_on) = args.fail_on {
         config.fail_on = fail_on.into();
     }
