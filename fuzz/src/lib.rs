@@ -53,6 +53,8 @@ pub fn lint_bytes(bytes: &[u8]) -> LintReport {
 pub fn render_every_format(report: &LintReport) {
     let input = ReportInput {
         findings: &report.findings,
+        suppressed: &report.suppressed,
+        fail_on: remedy_lint::FailOn::Error,
         files: &report.files,
         rules: rules::registry(),
         color: false,

@@ -21,18 +21,67 @@ fn build_writes_every_export_of_the_project_content() {
         "out/csv/scenarios.csv",
         "out/csv/related.csv",
         "out/sqlite/guides.db",
-        "out/pdf/icloud-sync-errors-ios.pdf",
-        "out/pdf/resume-icloud-syncing.pdf",
-        "out/pdf/icloud-photos-sync-iphone.pdf",
         "out/pdf/handbook.pdf",
     ] {
         let path = scratch.root.join(file);
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         assert!(size > 0, "{file} missing or empty");
     }
+    // One handout per guide the content holds, however many that is.
+    let stems = guide_stems(&scratch.root.join("content"));
+    assert!(!stems.is_empty());
+    for stem in &stems {
+        let path = scratch.root.join(format!("out/pdf/{stem}.pdf"));
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 0, "{} missing or empty", path.display());
+    }
     let json: serde_json::Value = serde_json::from_str(&scratch.read("out/json/guides.json"))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(json["guides"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["guides"].as_array().map(Vec::len), Some(stems.len()));
+}
+
+/// The file stems of every guide under `root`.
+fn guide_stems(root: &std::path::Path) -> Vec<String> {
+    let mut stems = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+                && let Some(stem) = path.file_stem()
+            {
+                stems.push(stem.to_string_lossy().into_owned());
+            }
+        }
+    }
+    stems.sort();
+    stems
+}
+
+#[test]
+fn build_removes_the_outputs_of_a_deleted_guide_and_only_those() {
+    let scratch = Scratch::new("build-stale");
+    scratch.write("content/first.yaml", &clean_guide("first"));
+    scratch.write("content/second.yaml", &clean_guide("second"));
+    scratch.remedy(&["build", "-q"]).assert_code(0);
+    assert!(scratch.root.join("out/pdf/second.pdf").is_file());
+    // A file the user keeps in the output folder is not the build's to remove.
+    scratch.write("out/pdf/notes.pdf", "mine");
+    scratch.write("out/README.txt", "mine too");
+    std::fs::remove_file(scratch.root.join("content/second.yaml")).unwrap_or_default();
+    scratch.remedy(&["build", "-q"]).assert_code(0);
+    assert!(!scratch.root.join("out/pdf/second.pdf").exists());
+    assert!(scratch.root.join("out/pdf/first.pdf").is_file());
+    assert!(scratch.root.join("out/pdf/handbook.pdf").is_file());
+    assert_eq!(scratch.read("out/pdf/notes.pdf"), "mine");
+    assert_eq!(scratch.read("out/README.txt"), "mine too");
+    let json: serde_json::Value = serde_json::from_str(&scratch.read("out/json/guides.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["guides"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]

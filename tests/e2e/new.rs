@@ -1,9 +1,10 @@
-//! `remedy new`: a skeleton that lints clean, and nothing ever overwritten.
+//! `remedy new`: a skeleton whose placeholders lint refuses until filled in, and nothing ever
+//! overwritten.
 
 use crate::support::Scratch;
 
 #[test]
-fn a_new_guide_lints_clean_as_written() {
+fn a_new_guide_is_refused_until_its_placeholders_are_filled_in() {
     let scratch = Scratch::new("new");
     let run = scratch.remedy(&[
         "new",
@@ -16,6 +17,31 @@ fn a_new_guide_lints_clean_as_written() {
     run.assert_code(0);
     let text = scratch.read("content/icloud/icloud-backup-stuck.yaml");
     assert!(text.contains("title: \"iCloud backup is stuck\""), "{text}");
+    let run = scratch.remedy(&["lint", "--format", "json"]);
+    run.assert_code(1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    // Every placeholder sentence of the skeleton, and nothing else.
+    assert_eq!(findings.len(), 15, "{}", run.stdout);
+    for finding in &findings {
+        assert_eq!(finding["rule"], "placeholder-text", "{finding}");
+    }
+    assert_eq!(findings[0]["line"], 10, "{}", run.stdout);
+    // An export of the skeleton is refused like any guide with errors.
+    scratch
+        .remedy(&["export", "json", "-o", "out.json"])
+        .assert_code(1);
+    // Filled in, it passes.
+    let filled = remedy_lint::rules::placeholder_text::SKELETON_TEXTS
+        .iter()
+        .enumerate()
+        .fold(text, |text, (i, placeholder)| {
+            text.replace(
+                placeholder,
+                &format!("Sentence number {i} written by the writer."),
+            )
+        });
+    scratch.write("content/icloud/icloud-backup-stuck.yaml", &filled);
     scratch
         .remedy(&["lint", "--fail-on", "warning"])
         .assert_code(0);

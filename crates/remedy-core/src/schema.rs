@@ -47,6 +47,7 @@ pub struct SchemaBuildError(String);
 pub fn schema_for<T: JsonSchema>(id: &str) -> Schema {
     let mut settings = SchemaSettings::draft2020_12();
     settings.transforms.push(Box::new(RemoveNull));
+    settings.transforms.push(Box::new(StandardFormats));
     let mut schema = settings.into_generator().into_root_schema_for::<T>();
     if let Some(object) = schema.as_object_mut() {
         let mut ordered = serde_json::Map::new();
@@ -60,6 +61,77 @@ pub fn schema_for<T: JsonSchema>(id: &str) -> Schema {
         *object = ordered;
     }
     schema
+}
+
+/// schemars marks Rust integers with formats of its own (`uint8`, `uint32`) that JSON Schema
+/// does not define, so strict validators (ajv) refuse the schema: they become the range they
+/// mean, as `minimum`/`maximum`.
+#[derive(Debug, Clone)]
+struct StandardFormats;
+
+impl Transform for StandardFormats {
+    fn transform(&mut self, schema: &mut Schema) {
+        transform_subschemas(self, schema);
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let Some(Value::String(format)) = object.get("format") else {
+            return;
+        };
+        let (minimum, maximum): (i64, Option<u64>) = match format.as_str() {
+            "uint8" => (0, Some(u64::from(u8::MAX))),
+            "uint16" => (0, Some(u64::from(u16::MAX))),
+            "uint32" => (0, Some(u64::from(u32::MAX))),
+            "uint64" | "uint" => (0, None),
+            "int8" => (i64::from(i8::MIN), Some(127)),
+            "int16" => (i64::from(i16::MIN), Some(32_767)),
+            "int32" => (i64::from(i32::MIN), Some(2_147_483_647)),
+            "int64" | "int" => {
+                object.remove("format");
+                return;
+            }
+            _ => return,
+        };
+        object.remove("format");
+        let raise = object
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_none_or(|current| current < minimum as f64);
+        if raise {
+            object.insert("minimum".into(), Value::from(minimum));
+        }
+        if let Some(maximum) = maximum {
+            let lower = object
+                .get("maximum")
+                .and_then(Value::as_f64)
+                .is_none_or(|current| current > maximum as f64);
+            if lower {
+                object.insert("maximum".into(), Value::from(maximum));
+            }
+        }
+    }
+}
+
+/// In a guide every text a writer writes must say something: a string without a pattern,
+/// format or choices of its own gets `minLength: 1`, so `cons: [""]` or `note: ""` is a
+/// schema finding rather than an empty line in the handout and an empty cell in the tables.
+#[derive(Debug, Clone)]
+struct NonEmptyText;
+
+impl Transform for NonEmptyText {
+    fn transform(&mut self, schema: &mut Schema) {
+        transform_subschemas(self, schema);
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let is_text = object.get("type") == Some(&Value::from("string"));
+        let constrained = ["minLength", "pattern", "format", "enum", "const"]
+            .iter()
+            .any(|key| object.contains_key(*key));
+        if is_text && !constrained {
+            object.insert("minLength".into(), Value::from(1));
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +171,11 @@ impl Transform for RemoveNull {
 /// The guide schema as JSON, as checked in at `schemas/guide.schema.json`.
 pub fn guide_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| schema_for::<Guide>(GUIDE_SCHEMA_ID).to_value())
+    SCHEMA.get_or_init(|| {
+        let mut schema = schema_for::<Guide>(GUIDE_SCHEMA_ID);
+        NonEmptyText.transform(&mut schema);
+        schema.to_value()
+    })
 }
 
 /// The guide schema, pretty-printed with a final newline: the bytes of the checked-in file.
@@ -376,17 +452,37 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
                 what(pointer)
             )
         }
+        ValidationErrorKind::Type { .. } if last == "time" && !instance.is_object() => format!(
+            "{field} is `{}`; write the minutes as a `{{min, max}}` mapping, like `time: {{min: 5, max: 10}}` (leave out `max` when open-ended)",
+            short(instance)
+        ),
         ValidationErrorKind::Type { kind } => format!(
             "{field} must be {}, not {}",
             type_name(kind),
             json_type(instance)
         ),
         ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<String> = match options.as_array() {
+                Some(values) => values
+                    .iter()
+                    .filter_map(|value| value.as_str().map(str::to_owned))
+                    .collect(),
+                None => Vec::new(),
+            };
             let options = options
                 .as_array()
                 .map(|o| o.iter().map(short).collect::<Vec<_>>().join(", "))
                 .unwrap_or_default();
-            format!("{field} is `{}`; use one of {options}", short(instance))
+            let hint = instance
+                .as_str()
+                .filter(|written| written.len() <= 64)
+                .and_then(|written| closest(written, &allowed))
+                .map(|nearest| format!(" (did you mean `{nearest}`?)"))
+                .unwrap_or_default();
+            format!(
+                "{field} is `{}`; use one of {options}{hint}",
+                short(instance)
+            )
         }
         ValidationErrorKind::Pattern { .. } => {
             let is_reference = matches!(last, "see" | "addresses" | "try")
@@ -426,6 +522,9 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
         }
         ValidationErrorKind::Maximum { limit } => {
             format!("{field} is {}; it must be at most {limit}", short(instance))
+        }
+        ValidationErrorKind::MinLength { .. } if last.parse::<usize>().is_ok() => {
+            format!("{field} is empty; write the text or remove the entry")
         }
         ValidationErrorKind::MinLength { .. } => {
             format!("{field} is empty; write the text or remove the key")

@@ -231,20 +231,26 @@ pub fn parse(source: &SourceText, limits: Limits) -> Result<Document, YamlError>
                 };
             }
             // A bracket never closed is noticed at the end of the file; the writer needs the
-            // line of the bracket.
+            // line of the bracket. A bracket followed by more text on its line is one whose
+            // entries lack a comma.
             let unclosed = builder.stack.iter().rev().find(|frame| frame.flow);
             match unclosed {
-                Some(frame) if error.info().contains("flow") => YamlError::Syntax {
-                    message: format!(
-                        "invalid YAML: this `[` or `{{` is never closed (the parser said: {})",
-                        error.info()
-                    ),
-                    at: frame.start,
-                },
-                _ => YamlError::Syntax {
-                    message: syntax_message(error.info()),
-                    at,
-                },
+                Some(frame)
+                    if (error.info().contains("flow") && only_blank_after(source, at))
+                        || frame.start.line < at.line =>
+                {
+                    YamlError::Syntax {
+                        message: format!(
+                            "invalid YAML: this `[` or `{{` is never closed; close it on the same line, like `platforms: [ios, macos]` (the parser said: {})",
+                            error.info()
+                        ),
+                        at: frame.start,
+                    }
+                }
+                _ => {
+                    let (message, at) = writer_message(source, error.info(), at);
+                    YamlError::Syntax { message, at }
+                }
             }
         })?;
         let event_span = span(&event_span);
@@ -287,14 +293,136 @@ pub fn parse(source: &SourceText, limits: Limits) -> Result<Document, YamlError>
     }
 }
 
+/// Whether nothing but spaces and line breaks follows `at`.
+fn only_blank_after(source: &SourceText, at: Position) -> bool {
+    let Some(line) = source.line(at.line) else {
+        return true;
+    };
+    let rest: String = line
+        .chars()
+        .skip(at.column.saturating_sub(1) as usize)
+        .collect();
+    let later = (at.line + 1..=u32::try_from(source.line_count()).unwrap_or(u32::MAX))
+        .filter_map(|n| source.line(n))
+        .any(|text| !text.trim().is_empty());
+    rest.trim().is_empty() && !later
+}
+
+fn column_of(chars_before: usize) -> u32 {
+    u32::try_from(chars_before + 1).unwrap_or(u32::MAX)
+}
+
+/// The first tab at or after the start of `line`, where the parser noticed one (it reports some
+/// at the end of the line before).
+fn first_tab_from(source: &SourceText, line: u32) -> Option<Position> {
+    let last = u32::try_from(source.line_count()).unwrap_or(u32::MAX);
+    (line..=last.min(line.saturating_add(2))).find_map(|n| {
+        let text = source.line(n)?;
+        let at = text.chars().position(|c| c == '\t')?;
+        Some(Position::new(n, column_of(at)))
+    })
+}
+
+/// The backslash of the first escape a double-quoted scalar starting at `quote` cannot hold.
+fn unknown_escape(source: &SourceText, quote: Position) -> Option<(Position, char)> {
+    const ESCAPES: &str = "0abt\tnvfre \"/\\N_LPxuU";
+    let last = u32::try_from(source.line_count()).unwrap_or(u32::MAX);
+    for n in quote.line..=last {
+        let chars: Vec<char> = source.line(n)?.chars().collect();
+        let from = if n == quote.line {
+            quote.column as usize
+        } else {
+            0
+        };
+        let mut k = from;
+        while k < chars.len() {
+            match chars[k] {
+                '"' => return None,
+                '\\' => match chars.get(k + 1) {
+                    Some(next) if !ESCAPES.contains(*next) => {
+                        return Some((Position::new(n, column_of(k)), *next));
+                    }
+                    _ => k += 2,
+                },
+                _ => k += 1,
+            }
+        }
+    }
+    None
+}
+
+/// The start of the last line before `line` that holds something.
+fn previous_content_line(source: &SourceText, line: u32) -> Option<Position> {
+    (1..line).rev().find_map(|n| {
+        let text = source.line(n)?;
+        let indent = text.chars().take_while(|c| *c == ' ').count();
+        (!text.trim().is_empty()).then(|| Position::new(n, column_of(indent)))
+    })
+}
+
+/// A syntax error in a writer's words, at the character at fault: the parser's messages are
+/// terse and technical, and some point before the mistake.
+fn writer_message(source: &SourceText, info: &str, at: Position) -> (String, Position) {
+    if info.contains("tab") {
+        let at = first_tab_from(source, at.line).unwrap_or(at);
+        return (
+            "invalid YAML: a tab; YAML indents with spaces only, so replace the tab with spaces"
+                .into(),
+            at,
+        );
+    }
+    if info.contains("unknown escape")
+        && let Some((backslash, next)) = unknown_escape(source, at)
+    {
+        return (
+            format!(
+                "invalid YAML: `\\{next}` is not an escape in double quotes; put the text in single quotes ('C:\\Windows'), or write each backslash twice (\"C:\\\\Windows\")"
+            ),
+            backslash,
+        );
+    }
+    if info.contains("did not find expected ',' or") {
+        // The parser stops at the `:` of the entry after the missing comma: point at that entry.
+        let chars: Vec<char> = source.line(at.line).unwrap_or_default().chars().collect();
+        let mut start = (at.column.saturating_sub(1) as usize).min(chars.len());
+        while start > 0
+            && (chars[start - 1].is_alphanumeric() || matches!(chars[start - 1], '_' | '-'))
+        {
+            start -= 1;
+        }
+        let entry: String = chars[start..(at.column.saturating_sub(1) as usize).min(chars.len())]
+            .iter()
+            .collect();
+        let before = if entry.is_empty() {
+            String::new()
+        } else {
+            format!(" (add one before `{entry}`)")
+        };
+        return (
+            format!(
+                "invalid YAML: the entries of a `{{…}}` or `[…]` need commas between them{before}, like `time: {{min: 5, max: 10}}`"
+            ),
+            Position::new(at.line, column_of(start)),
+        );
+    }
+    if info.contains("simple key expect ':'") || info.contains("could not find expected ':'") {
+        let line = previous_content_line(source, at.line).filter(|_| at.column == 1);
+        return (
+            "invalid YAML: this line is neither `key: value` nor a list entry; write the key, a colon and a space before the value, like `title: Fix it`".into(),
+            line.unwrap_or(at),
+        );
+    }
+    (syntax_message(info), at)
+}
+
 /// The parser's messages are terse and technical; say what they mean for a writer.
 fn syntax_message(info: &str) -> String {
     let hint = if info.contains("mapping values are not allowed") {
-        " (a `: ` inside a value: put the value in quotes)"
+        " (a `: ` inside a value: put the value in quotes, like `title: \"Wi-Fi: slow\"`)"
     } else if info.contains("did not find expected key")
         || info.contains("did not find expected '-'")
     {
-        " (check the indentation of this line against the lines above)"
+        " (check the indentation of this line against the lines above: the keys of one step line up under its `text`, and each list entry starts with `- ` at the same column)"
     } else if info.contains("found character that cannot start any token") {
         " (a tab or a reserved character: indent with spaces, quote values starting with @ or `)"
     } else {
@@ -313,10 +441,35 @@ fn tag_text(tag: &Tag) -> String {
     }
 }
 
+/// What a tag means to the loader: `!` (the non-specific tag, however the parser spells it),
+/// or the name of a core-schema tag, written `!!str` or verbatim `!<tag:yaml.org,2002:str>`.
+enum TagKind<'t> {
+    NonSpecific,
+    Core(&'t str),
+    Other,
+}
+
+fn tag_kind(tag: &Tag) -> TagKind<'_> {
+    const CORE_PREFIX: &str = "tag:yaml.org,2002:";
+    let written = (tag.handle.as_str(), tag.suffix.as_str());
+    match written {
+        ("!", "") | ("", "!") => TagKind::NonSpecific,
+        _ if tag.is_yaml_core_schema() => TagKind::Core(&tag.suffix),
+        ("", suffix) | ("!", suffix) if suffix.starts_with(CORE_PREFIX) => {
+            TagKind::Core(&suffix[CORE_PREFIX.len()..])
+        }
+        (handle, suffix) if handle.starts_with(CORE_PREFIX) || handle == CORE_PREFIX => {
+            TagKind::Core(suffix)
+        }
+        _ => TagKind::Other,
+    }
+}
+
 fn check_collection_tag(tag: Option<&Tag>, expected: &str, at: Position) -> Result<(), YamlError> {
     match tag {
         None => Ok(()),
-        Some(tag) if tag.is_yaml_core_schema() && tag.suffix == expected => Ok(()),
+        Some(tag) if matches!(tag_kind(tag), TagKind::NonSpecific) => Ok(()),
+        Some(tag) if matches!(tag_kind(tag), TagKind::Core(name) if name == expected) => Ok(()),
         Some(tag) => Err(YamlError::UnsupportedTag {
             tag: tag_text(tag),
             at,
@@ -423,7 +576,13 @@ impl Builder<'_> {
             }
             ScalarStyle::Plain => {}
         }
-        if anchor == 0 && tag.is_none() && self.take_key(text, value_span)? {
+        // Keys are compared as YAML resolves them: `~`, `null` and an empty key are one key.
+        let key_text = if style == ScalarStyle::Plain {
+            resolved_key(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        if anchor == 0 && tag.is_none() && self.take_key(&key_text, value_span)? {
             return Ok(());
         }
         if self.is_key_position() {
@@ -650,6 +809,36 @@ impl Builder<'_> {
     }
 }
 
+/// A plain key as the core schema resolves it, as JSON writes it: `~`, `Null` and an empty key
+/// are `null`, `True` is `true`, `0x10` is `16`; text stays as written.
+fn resolved_key(text: &str) -> std::borrow::Cow<'_, str> {
+    // Nearly every key is a word: text as written, without resolving (and copying) it.
+    let resolves = matches!(
+        text,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+    ) || text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
+    if !resolves {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    match resolve_plain(text, Position::START) {
+        Ok(Value::String(_)) | Err(_) => std::borrow::Cow::Borrowed(text),
+        Ok(Value::Null) => std::borrow::Cow::Borrowed("null"),
+        Ok(other) => std::borrow::Cow::Owned(other.to_string()),
+    }
+}
+
 const CORE_TAGS: [&str; 7] = ["str", "int", "float", "bool", "null", "seq", "map"];
 
 fn resolve_scalar(
@@ -665,19 +854,21 @@ fn resolve_scalar(
             Ok(Value::String(text.to_owned()))
         };
     };
-    let core = tag.is_yaml_core_schema() && CORE_TAGS.contains(&tag.suffix.as_str());
-    let non_specific = tag.handle == "!" && tag.suffix.is_empty();
-    if !core && !non_specific {
-        return Err(YamlError::UnsupportedTag {
-            tag: tag_text(tag),
-            at,
-        });
-    }
-    if non_specific || tag.suffix == "str" {
+    let name = match tag_kind(tag) {
+        TagKind::NonSpecific => return Ok(Value::String(text.to_owned())),
+        TagKind::Core(name) if CORE_TAGS.contains(&name) => name,
+        TagKind::Core(_) | TagKind::Other => {
+            return Err(YamlError::UnsupportedTag {
+                tag: tag_text(tag),
+                at,
+            });
+        }
+    };
+    if name == "str" {
         return Ok(Value::String(text.to_owned()));
     }
     let value = resolve_plain(text, at)?;
-    let fits = match tag.suffix.as_str() {
+    let fits = match name {
         "int" => value.is_i64() || value.is_u64(),
         "float" => value.is_number(),
         "bool" => value.is_boolean(),

@@ -273,3 +273,85 @@ fn a_guide_with_a_typo_still_yields_the_typed_guide() -> Result<(), LoadError> {
     );
     Ok(())
 }
+
+#[test]
+fn the_non_specific_tag_and_verbatim_core_tags_are_accepted() -> Result<(), YamlError> {
+    // `!` makes a scalar a string and leaves a collection as it is (YAML 1.2, 6.9.1).
+    let document = parse(
+        "a: ! 12\nb: !<tag:yaml.org,2002:str> 7\nc: !<tag:yaml.org,2002:int> 8\nd: ! [x]\ne: !<tag:yaml.org,2002:seq> [y]\n",
+    )?;
+    assert_eq!(document.value["a"], "12");
+    assert_eq!(document.value["b"], "7");
+    assert_eq!(document.value["c"], 8);
+    assert_eq!(document.value["d"], serde_json::json!(["x"]));
+    assert_eq!(document.value["e"], serde_json::json!(["y"]));
+    let error = error_of("a: !<tag:example.com,2000:x> 1\n");
+    assert!(
+        matches!(error, YamlError::UnsupportedTag { .. }),
+        "{error:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn duplicate_keys_are_compared_as_resolved() {
+    for text in [
+        "~: a\nnull: b\n",
+        "Null: a\n? \n: b\n",
+        "true: a\nTrue: b\n",
+    ] {
+        let error = error_of(text);
+        assert!(
+            matches!(error, YamlError::DuplicateKey { at: pos, .. } if pos.line >= 2),
+            "{text:?}: {error:?}"
+        );
+    }
+    assert!(parse("\"~\": a\nb: ~\n").is_ok());
+}
+
+/// The message and position of a syntax error.
+fn syntax_error(text: &str) -> (Position, String) {
+    let error = error_of(text);
+    (error.position(), error.to_string())
+}
+
+#[test]
+fn a_tab_is_reported_where_it_is_and_in_a_writers_words() {
+    for text in ["a: 1\nb:\n\tc: 2\n", "a: 1\n\tb: 2\n"] {
+        let (at_, message) = syntax_error(text);
+        let tab_line = text.lines().position(|l| l.starts_with('\t')).unwrap_or(0) + 1;
+        assert_eq!(at_, at(tab_line as u32, 1), "{text:?}");
+        assert_eq!(
+            message,
+            "invalid YAML: a tab; YAML indents with spaces only, so replace the tab with spaces"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_escape_is_reported_at_its_backslash_with_what_to_write() {
+    let (position, message) = syntax_error("id: a\ntitle: \"C:\\Windows\\x\"\n");
+    assert_eq!(position, at(2, 11));
+    assert!(message.contains("`\\W` is not an escape"), "{message}");
+    assert!(message.contains("single quotes"), "{message}");
+    assert!(message.contains("backslash twice"), "{message}");
+}
+
+#[test]
+fn flow_and_mapping_mistakes_come_with_an_example() {
+    let (position, message) = syntax_error("time: {min: 5 max: 10}\nb: 1\n");
+    assert_eq!(position, at(1, 15));
+    assert!(message.contains("(add one before `max`)"), "{message}");
+    assert!(message.contains("`time: {min: 5, max: 10}`"), "{message}");
+    let (position, message) = syntax_error("steps: [a, b\nc: 1\n");
+    assert_eq!(position, at(1, 8));
+    assert!(message.contains("never closed"), "{message}");
+    let (position, message) = syntax_error("a: 1\ntitle Fix it\nb: 2\n");
+    assert_eq!(position, at(2, 1));
+    assert!(message.contains("like `title: Fix it`"), "{message}");
+    let (_, message) = syntax_error("a: b: c\n");
+    assert!(
+        message.contains("put the value in quotes, like"),
+        "{message}"
+    );
+}

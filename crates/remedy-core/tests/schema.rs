@@ -14,6 +14,70 @@ fn the_checked_in_schema_matches_the_types() {
     );
 }
 
+/// Every `format` anywhere in a schema.
+fn formats(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let Some(serde_json::Value::String(format)) = object.get("format") {
+                out.push(format.clone());
+            }
+            object.values().for_each(|child| formats(child, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|child| formats(child, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_schemas_use_only_formats_json_schema_defines() {
+    // Strict validators (ajv) refuse schemars' `uint8`/`uint32`; integers carry their range.
+    let export = include_str!("../../../schemas/export.schema.json");
+    for text in [SCHEMA_FILE, export] {
+        let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let mut found = Vec::new();
+        formats(&schema, &mut found);
+        found.sort();
+        found.dedup();
+        assert_eq!(found, ["date"]);
+    }
+    let time = &guide_schema()["$defs"]["TimeRange"]["properties"]["min"];
+    assert_eq!(time["minimum"], 0);
+    assert_eq!(time["maximum"], u32::MAX);
+}
+
+#[test]
+fn empty_texts_and_list_entries_are_violations() -> Result<(), remedy_core::LoadError> {
+    let text = "id: g\ntitle: T\nsummary: \"\"\nupdated: 2026-01-01\ncauses: [{id: c, title: C}]\nmethods:\n  - id: m\n    title: M\n    risk: low\n    steps: [{text: Go., note: ''}]\n    cons: [\"\"]\n";
+    let file = load_source(
+        "g.yaml".into(),
+        SourceText::new(text.to_owned()),
+        &LoadOptions::default(),
+    )?;
+    let found: Vec<(String, String)> = file
+        .violations
+        .iter()
+        .map(|v| (v.pointer.clone(), v.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/summary".to_owned(),
+                "`summary` is empty; write the text or remove the key".to_owned()
+            ),
+            (
+                "/methods/0/steps/0/note".to_owned(),
+                "`note` is empty; write the text or remove the key".to_owned()
+            ),
+            (
+                "/methods/0/cons/0".to_owned(),
+                "entry 1 of `cons` is empty; write the text or remove the entry".to_owned()
+            ),
+        ]
+    );
+    Ok(())
+}
+
 #[test]
 fn the_schema_is_valid_draft_2020_12() {
     let schema = guide_schema();

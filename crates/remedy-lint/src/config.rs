@@ -164,8 +164,18 @@ pub enum ConfigError {
         /// The keys allowed there, comma-separated.
         valid: String,
     },
+    /// A rule the exports depend on, turned off or lowered to a warning.
+    #[error("{}: `lint.rules.{name}` cannot be `{level}`: the exports cannot use a guide with `{name}` findings, so they are always errors; remove this line", .path.display())]
+    Required {
+        /// The file.
+        path: PathBuf,
+        /// The rule.
+        name: &'static str,
+        /// The level written: `off` or `warning`.
+        level: String,
+    },
     /// A rule name in `[lint.rules]` that is not a rule.
-    #[error("{}: unknown rule `{name}` in [lint.rules]; valid rules: {valid}", .path.display())]
+    #[error("{}: unknown rule `{name}` in [lint.rules]; {}valid rules: {valid}", .path.display(), did_you_mean(.name))]
     UnknownRule {
         /// The file.
         path: PathBuf,
@@ -173,6 +183,16 @@ pub enum ConfigError {
         name: String,
         /// Every rule name, comma-separated.
         valid: String,
+    },
+    /// A `[pdf] fonts` file that cannot be read or is not a font.
+    #[error("{}: the font {} in [pdf] fonts {problem}; check the path (it is relative to remedy.toml's folder)", .path.display(), .font.display())]
+    Font {
+        /// The configuration file.
+        path: PathBuf,
+        /// The font file.
+        font: PathBuf,
+        /// What is wrong.
+        problem: String,
     },
     /// A value of the wrong type or outside its choices.
     #[error("{}: `{key}` is {found}; {expected}", .path.display())]
@@ -203,6 +223,11 @@ pub struct Config {
     pub rules: BTreeMap<&'static str, RuleLevel>,
     /// `[lint.undeclared-destructive] extra-phrases`.
     pub extra_phrases: Vec<String>,
+    /// `[lint.stale-review] max-age-days`.
+    pub stale_max_age_days: u32,
+    /// `[pdf] fonts`: extra fonts the handouts may draw with, resolved against the
+    /// configuration file's folder.
+    pub pdf_fonts: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -213,8 +238,16 @@ impl Default for Config {
             fail_on: FailOn::Error,
             rules: BTreeMap::new(),
             extra_phrases: Vec::new(),
+            stale_max_age_days: rules::stale_review::DEFAULT_MAX_AGE_DAYS,
+            pdf_fonts: Vec::new(),
         }
     }
+}
+
+fn did_you_mean(name: &str) -> String {
+    rules::nearest_name(name)
+        .map(|rule| format!("did you mean `{rule}`? "))
+        .unwrap_or_default()
 }
 
 fn describe(value: &Value) -> String {
@@ -250,8 +283,8 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Config {
-    /// Loads `explicit` (`--config FILE`, relative to `cwd`), or `remedy.toml` in `cwd` when it
-    /// exists, or the defaults.
+    /// Loads `explicit` (`--config FILE`, relative to `cwd`), or the `remedy.toml` of `cwd` or of
+    /// its nearest parent folder that has one, or the defaults.
     pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, ConfigError> {
         let path = match explicit {
             Some(path) => {
@@ -264,17 +297,26 @@ impl Config {
                 path
             }
             None => {
-                let path = cwd.join(CONFIG_FILE);
-                if !path.is_file() {
+                let found = cwd
+                    .ancestors()
+                    .map(|folder| folder.join(CONFIG_FILE))
+                    .find(|path| path.is_file());
+                let Some(path) = found else {
                     return Ok(Config {
                         content: cwd.join(DEFAULT_CONTENT),
                         ..Config::default()
                     });
-                }
+                };
                 path
             }
         };
-        let shown = explicit.map_or_else(|| PathBuf::from(CONFIG_FILE), Path::to_path_buf);
+        // Errors name the file as the user would find it: as given, or relative to `cwd`.
+        let shown = match explicit {
+            Some(given) => given.to_path_buf(),
+            None => path
+                .strip_prefix(cwd)
+                .map_or_else(|_| path.clone(), Path::to_path_buf),
+        };
         let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
             path: shown.clone(),
             message: remedy_core::source::describe_io(&error),
@@ -283,6 +325,16 @@ impl Config {
         let mut config = Config::parse(&text, &shown, &base)?;
         config.file = Some(path);
         Ok(config)
+    }
+
+    /// The `remedy.toml` of the nearest folder that has one, from `path`'s folder up: for a file
+    /// linted from outside its project, whose working directory has no configuration.
+    pub fn find_near(path: &Path) -> Option<PathBuf> {
+        let start = if path.is_dir() { path } else { path.parent()? };
+        start
+            .ancestors()
+            .map(|folder| folder.join(CONFIG_FILE))
+            .find(|candidate| candidate.is_file())
     }
 
     /// Parses configuration text. `shown` names the file in errors; a relative `content` is
@@ -316,8 +368,8 @@ impl Config {
             content: base.join(DEFAULT_CONTENT),
             ..Config::default()
         };
-        const TOP: [&str; 2] = ["content", "lint"];
-        const LINT: [&str; 3] = ["fail-on", "rules", "undeclared-destructive"];
+        const TOP: [&str; 3] = ["content", "lint", "pdf"];
+        const LINT: [&str; 4] = ["fail-on", "rules", "undeclared-destructive", "stale-review"];
         const DESTRUCTIVE: [&str; 1] = ["extra-phrases"];
         for (key, value) in &table {
             match (key.as_str(), value) {
@@ -365,6 +417,15 @@ impl Config {
                                             ),
                                         ));
                                     };
+                                    if rules::REQUIRED.contains(&rule.name)
+                                        && parsed != RuleLevel::Error
+                                    {
+                                        return Err(ConfigError::Required {
+                                            path: path.clone(),
+                                            name: rule.name,
+                                            level: level.as_str().unwrap_or_default().to_owned(),
+                                        });
+                                    }
                                     config.rules.insert(rule.name, parsed);
                                 }
                             }
@@ -405,7 +466,30 @@ impl Config {
                                     }
                                 }
                             }
-                            ("rules" | "undeclared-destructive", value) => {
+                            ("stale-review", Value::Table(options)) => {
+                                for (key, value) in options {
+                                    if key != "max-age-days" {
+                                        return Err(unknown(
+                                            key,
+                                            "[lint.stale-review]",
+                                            &["max-age-days"],
+                                        ));
+                                    }
+                                    match value.as_integer().map(u32::try_from) {
+                                        Some(Ok(days)) if days > 0 => {
+                                            config.stale_max_age_days = days;
+                                        }
+                                        _ => {
+                                            return Err(bad(
+                                                "lint.stale-review.max-age-days",
+                                                value,
+                                                "write a whole number of days, like max-age-days = 365".into(),
+                                            ));
+                                        }
+                                    }
+                                }
+                            }
+                            ("rules" | "undeclared-destructive" | "stale-review", value) => {
                                 return Err(bad(
                                     &format!("lint.{key}"),
                                     value,
@@ -419,6 +503,30 @@ impl Config {
                 ("lint", value) => {
                     return Err(bad("lint", value, "write it as a table, [lint]".into()));
                 }
+                ("pdf", Value::Table(pdf)) => {
+                    for (key, value) in pdf {
+                        if key != "fonts" {
+                            return Err(unknown(key, "[pdf]", &["fonts"]));
+                        }
+                        let expected = || {
+                            "write a list of font files, like fonts = [\"fonts/NotoSansJP-Regular.ttf\"]".to_owned()
+                        };
+                        let Value::Array(items) = value else {
+                            return Err(bad("pdf.fonts", value, expected()));
+                        };
+                        for item in items {
+                            match item.as_str() {
+                                Some(font) if !font.trim().is_empty() => {
+                                    config.pdf_fonts.push(base.join(font));
+                                }
+                                _ => return Err(bad("pdf.fonts", item, expected())),
+                            }
+                        }
+                    }
+                }
+                ("pdf", value) => {
+                    return Err(bad("pdf", value, "write it as a table, [pdf]".into()));
+                }
                 (key, _) => return Err(unknown(key, "the top level", &TOP)),
             }
         }
@@ -430,15 +538,50 @@ impl Config {
         let info = rules::find(rule)?;
         match self.rules.get(info.name) {
             Some(level) => level.severity(),
+            None if rules::OFF_BY_DEFAULT.contains(&info.name) => None,
             None => Some(info.default_severity),
         }
     }
 
-    /// The rule options this configuration sets.
+    /// The rule options this configuration sets, with today's date from the system clock.
+    /// `[pdf] fonts` are not read here ([`Config::read_fonts`] does, once per run).
     pub fn rule_options(&self) -> RuleOptions {
         RuleOptions {
             destructive_phrases: PhraseMatcher::new(&self.extra_phrases),
+            today: Some(rules::today_utc()),
+            stale_max_age_days: self.stale_max_age_days,
+            extra_fonts: Default::default(),
         }
+    }
+
+    /// Reads the `[pdf] fonts` files, each checked to be a font with a character map.
+    pub fn read_fonts(&self) -> Result<rules::unprintable_character::ExtraFonts, ConfigError> {
+        let shown = self
+            .file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+        let mut fonts = Vec::with_capacity(self.pdf_fonts.len());
+        for font in &self.pdf_fonts {
+            let bytes = std::fs::read(font).map_err(|error| ConfigError::Font {
+                path: shown.clone(),
+                font: font.clone(),
+                problem: format!(
+                    "cannot be read: {}",
+                    remedy_core::source::describe_io(&error)
+                ),
+            })?;
+            if !rules::unprintable_character::is_font(&bytes) {
+                return Err(ConfigError::Font {
+                    path: shown.clone(),
+                    font: font.clone(),
+                    problem: "is not a TrueType or OpenType font".into(),
+                });
+            }
+            fonts.push(bytes);
+        }
+        Ok(rules::unprintable_character::ExtraFonts(
+            std::sync::Arc::new(fonts),
+        ))
     }
 }
 
@@ -460,18 +603,18 @@ mod tests {
     #[test]
     fn the_spec_example_parses() {
         let config = parse(
-            "content = \"guides\"\n[lint]\nfail-on = \"warning\"\n[lint.rules]\norphan-cause = \"off\"\nschema = \"warning\"\n[lint.undeclared-destructive]\nextra-phrases = [\"reset all content\"]\n",
+            "content = \"guides\"\n[lint]\nfail-on = \"warning\"\n[lint.rules]\norphan-cause = \"off\"\ndangling-step = \"warning\"\n[lint.undeclared-destructive]\nextra-phrases = [\"reset all content\"]\n",
         )
         .unwrap_or_default();
         assert_eq!(config.content, PathBuf::from("/repo/guides"));
         assert_eq!(config.fail_on, FailOn::Warning);
         assert_eq!(config.severity("orphan-cause"), None);
-        assert_eq!(config.severity("schema"), Some(Severity::Warning));
+        assert_eq!(config.severity("dangling-step"), Some(Severity::Warning));
         assert_eq!(
             config.severity("method-without-cause"),
             Some(Severity::Warning)
         );
-        assert_eq!(config.severity("dangling-step"), Some(Severity::Error));
+        assert_eq!(config.severity("schema"), Some(Severity::Error));
         assert_eq!(config.extra_phrases, ["reset all content"]);
     }
 
@@ -479,19 +622,19 @@ mod tests {
     fn unknown_keys_name_the_key_and_the_valid_ones() {
         assert_eq!(
             error("[lint]\nfail_on = \"error\"\n"),
-            "remedy.toml: unknown key `fail_on` in [lint]; valid keys: fail-on, rules, undeclared-destructive"
+            "remedy.toml: unknown key `fail_on` in [lint]; valid keys: fail-on, rules, undeclared-destructive, stale-review"
         );
         assert_eq!(
             error("contents = \"x\"\n"),
-            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint"
+            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf"
         );
         assert_eq!(
             error("[lint.undeclared-destructive]\nphrases = []\n"),
             "remedy.toml: unknown key `phrases` in [lint.undeclared-destructive]; valid keys: extra-phrases"
         );
         let rule = error("[lint.rules]\norphan-causes = \"off\"\n");
-        assert!(rule.starts_with("remedy.toml: unknown rule `orphan-causes` in [lint.rules]; valid rules: yaml-syntax, schema,"), "{rule}");
-        assert!(rule.ends_with("io-error, unused-suppression"), "{rule}");
+        assert!(rule.starts_with("remedy.toml: unknown rule `orphan-causes` in [lint.rules]; did you mean `orphan-cause`? valid rules: yaml-syntax, schema,"), "{rule}");
+        assert!(rule.contains("did you mean `orphan-cause`? "), "{rule}");
     }
 
     #[test]
@@ -512,6 +655,54 @@ mod tests {
             error("[lint.undeclared-destructive]\nextra-phrases = \"wipe\"\n")
                 .contains("write a list of phrases")
         );
+    }
+
+    #[test]
+    fn rules_the_exports_need_cannot_be_turned_off_or_lowered() {
+        for rule in ["yaml-syntax", "schema", "io-error", "duplicate-id"] {
+            for level in ["off", "warning"] {
+                assert_eq!(
+                    error(&format!("[lint.rules]\n{rule} = \"{level}\"\n")),
+                    format!(
+                        "remedy.toml: `lint.rules.{rule}` cannot be `{level}`: the exports cannot use a guide with `{rule}` findings, so they are always errors; remove this line"
+                    )
+                );
+            }
+            assert!(parse(&format!("[lint.rules]\n{rule} = \"error\"\n")).is_ok());
+        }
+    }
+
+    #[test]
+    fn stale_review_is_off_until_turned_on_and_takes_its_age() {
+        let config = parse("").unwrap_or_default();
+        assert_eq!(config.severity("stale-review"), None);
+        assert_eq!(config.rule_options().stale_max_age_days, 365);
+        let config = parse(
+            "[lint.rules]\nstale-review = \"warning\"\n[lint.stale-review]\nmax-age-days = 90\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(config.severity("stale-review"), Some(Severity::Warning));
+        assert_eq!(config.stale_max_age_days, 90);
+        assert!(
+            error("[lint.stale-review]\nmax-age-days = -3\n").contains("a whole number of days")
+        );
+    }
+
+    #[test]
+    fn the_nearest_parent_folder_with_remedy_toml_is_used() {
+        let root =
+            std::env::temp_dir().join(format!("remedy-config-parent-{}", std::process::id()));
+        let nested = root.join("content/deep/er");
+        let _ = std::fs::create_dir_all(&nested);
+        let _ = std::fs::write(root.join("remedy.toml"), "content = \"guides\"\n");
+        let config = Config::load(None, &nested);
+        let _ = std::fs::remove_dir_all(&root);
+        let config = match config {
+            Ok(config) => config,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(config.content, root.join("guides"));
+        assert_eq!(config.file, Some(root.join("remedy.toml")));
     }
 
     #[test]

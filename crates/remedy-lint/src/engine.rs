@@ -25,7 +25,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::config::{Config, ConfigError, FailOn};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Suppressed};
 use crate::rules::{
     self, DanglingReference, DuplicateId, FileContext, RuleFinding, RuleOptions,
     dangling_reference, duplicate_id, io_error, yaml_syntax,
@@ -78,10 +78,15 @@ pub struct LintedGuide {
 pub struct LintReport {
     /// Every finding, sorted by [`Finding::sort_key`].
     pub findings: Vec<Finding>,
+    /// The findings `# remedy: ignore[…]` comments silenced, sorted like `findings`.
+    pub suppressed: Vec<Suppressed>,
     /// Every file linted (display paths, sorted), with or without findings.
     pub files: Vec<PathBuf>,
     /// When asked for: the files that hold a typed guide, sorted by path.
     pub guides: Vec<LintedGuide>,
+    /// The files linted that hold no guide an export can use (they do not parse, or have the
+    /// wrong shape): an export with `--force` leaves them out and must say so.
+    pub unloaded: Vec<PathBuf>,
 }
 
 impl LintReport {
@@ -215,6 +220,8 @@ struct FileResult {
     /// large corpus have none of them.
     extra: Option<Box<FileExtra>>,
     guide: Option<Box<LintedGuide>>,
+    /// Whether the file held a typed guide (an export can use it).
+    loaded: bool,
 }
 
 #[derive(Debug, Default)]
@@ -284,6 +291,8 @@ enum CrossFinding {
     GuideIdTaken { other: usize },
     /// This reference (by its index in [`Guide::references`]) does not resolve.
     Dangling { ordinal: u16 },
+    /// The guide's title is also the title of this earlier file.
+    TitleTaken { other: usize },
 }
 
 /// What every file job shares.
@@ -305,6 +314,17 @@ const FILES_PER_THREAD_AND_ROUND: usize = 64;
 /// the other, so fewer rounds are faster (3% on the bench's 1,000 guides with two threads).
 const FILES_PER_THREAD_AND_ROUND_UNRENDERED: usize = 512;
 
+/// The first file with a guide title.
+#[derive(Debug, Clone, Copy)]
+struct FirstTitle {
+    /// Its index in the results.
+    at: usize,
+    guide: Option<IdHash>,
+    reported: bool,
+    /// Whether a finding on it already names a later file.
+    named_other: bool,
+}
+
 /// What the rounds of files add up to, collected in file order.
 struct Collector {
     /// The index of every guide's ids, filled as files are done.
@@ -315,6 +335,9 @@ struct Collector {
     repeated: HashSet<IdHash>,
     /// Cross-guide findings found so far: (file, finding).
     cross: Vec<(usize, CrossFinding)>,
+    /// The first file with each guide title (hashed as `duplicate-title` compares them), when
+    /// that rule is on.
+    titles: Option<HashMap<IdHash, FirstTitle>>,
     results: Vec<FileResult>,
     dangling_on: bool,
 }
@@ -330,10 +353,42 @@ impl Collector {
             mut result,
             ids,
             rendered,
+            title,
         } in done
         {
             if let Some(rendered) = rendered {
                 sink(rendered);
+            }
+            if let (Some(titles), Some(title)) = (&mut self.titles, title) {
+                let at = self.results.len();
+                let guide = result.guide_id();
+                match titles.get_mut(&title) {
+                    // Two files of one guide id are `duplicate-id` already.
+                    Some(first) if guide.is_some() && guide == first.guide => {}
+                    // The later file names the first; a first file linted alone names the later
+                    // one, once, when the later one is not linted (only some files are).
+                    Some(first) if result.reported => {
+                        self.cross
+                            .push((at, CrossFinding::TitleTaken { other: first.at }));
+                    }
+                    Some(first) if first.reported && !first.named_other => {
+                        first.named_other = true;
+                        self.cross
+                            .push((first.at, CrossFinding::TitleTaken { other: at }));
+                    }
+                    Some(_) => {}
+                    None => {
+                        titles.insert(
+                            title,
+                            FirstTitle {
+                                at,
+                                guide,
+                                reported: result.reported,
+                                named_other: false,
+                            },
+                        );
+                    }
+                }
             }
             if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
                 && !self.index.insert(guide, &ids)
@@ -412,15 +467,15 @@ fn run<R: Send>(
     let walk_problems = found.problems;
 
     // Every file once: named files first, then the rest of the content root for the index.
-    let stdin_key = request
+    let stdin_path = request
         .stdin
         .as_ref()
-        .map(|stdin| identity(&normalize(&cwd.join(&stdin.name))));
+        .map(|stdin| resolve_stdin_name(&stdin.name, cwd, &content_root, &root.files));
+    let stdin_key = stdin_path.as_deref().map(identity);
     let mut jobs: Vec<Job> = Vec::new();
     {
         let mut seen: HashSet<PathBuf> = stdin_key.iter().cloned().collect();
-        if let Some(stdin) = &request.stdin {
-            let path = normalize(&cwd.join(&stdin.name));
+        if let (Some(stdin), Some(path)) = (&request.stdin, stdin_path.clone()) {
             jobs.push(Job {
                 display: displayer(&path),
                 path,
@@ -450,9 +505,11 @@ fn run<R: Send>(
     // In report order, so that guides stream out in it.
     jobs.sort_by(|a, b| a.display.cmp(&b.display));
 
+    let mut options = config.rule_options();
+    options.extra_fonts = config.read_fonts()?;
     let shared = Shared {
         config,
-        options: config.rule_options(),
+        options,
         load: LoadOptions::default(),
         keep_guides: request.keep_guides,
         content_root: &content_root,
@@ -471,6 +528,9 @@ fn run<R: Send>(
         cross: Vec::new(),
         results: Vec::with_capacity(jobs.len()),
         dangling_on,
+        titles: config
+            .severity(rules::DuplicateTitle::NAME)
+            .map(|_| HashMap::new()),
     };
     let mut jobs = jobs.into_iter();
     let mut previous: Option<Vec<Analysed<R>>> = None;
@@ -582,8 +642,6 @@ fn run<R: Send>(
 
     // Suppressions, then everything together.
     let mut report = LintReport::default();
-    let enabled = |rule: &str| config.severity(rule).is_some();
-    let unused_severity = config.severity(rules::UnusedSuppression::NAME);
     let mut cross_findings = cross_findings.into_iter().peekable();
     for (i, result) in results.into_iter().enumerate() {
         let extra_findings = cross_findings.next_if(|(file, _)| *file == i);
@@ -597,18 +655,22 @@ fn run<R: Send>(
             ..
         } = result.extra.map(|extra| *extra).unwrap_or_default();
         findings.extend(extra_findings.into_iter().flat_map(|(_, found)| found));
-        let (kept, unused) = suppression::apply(findings, &directives, enabled);
-        report.findings.extend(kept);
-        if let Some(severity) = unused_severity {
-            for unused in unused {
-                let line = directive_lines.get(&unused.span.start.line).cloned();
+        let applied = suppression::apply(findings, &directives, |rule| config.severity(rule));
+        report.findings.extend(applied.kept);
+        report.suppressed.extend(applied.suppressed);
+        for about in applied.about_comments {
+            if let Some(severity) = config.severity(about.rule) {
+                let line = directive_lines.get(&about.span.start.line).cloned();
                 report
                     .findings
-                    .push(finding(&result.display, unused, severity, line));
+                    .push(finding(&result.display, about, severity, line));
             }
         }
         if let Some(guide) = result.guide {
             report.guides.push(*guide);
+        }
+        if !result.loaded {
+            report.unloaded.push(result.display.clone());
         }
         report.files.push(result.display);
     }
@@ -621,17 +683,56 @@ fn run<R: Send>(
                 severity,
                 None,
             ));
+            report.unloaded.push(display.clone());
             report.files.push(display);
+        }
+    }
+    // Never an empty range: a finding at one position (a syntax error) covers its character.
+    for finding in &mut report.findings {
+        if finding.span.end <= finding.span.start {
+            let start = finding.span.start;
+            finding.span.end = Position::new(start.line, start.column.saturating_add(1));
         }
     }
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.findings.dedup();
+    report
+        .suppressed
+        .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     report.files.sort();
     report.files.dedup();
+    report.unloaded.sort();
+    report.unloaded.dedup();
     report.guides.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
+}
+
+/// A dangling local reference's message with "did you mean …?": the guide's id of the kind
+/// the reference needs that is nearest to the one written, when one is close.
+fn with_nearest_id(message: String, guide: &Guide, site: &ReferenceSite) -> String {
+    let written = site.reference.target();
+    // Ids are at most 64 characters: a longer one is near none of them.
+    if written.len() > 64 {
+        return message;
+    }
+    let mut nearest: Option<(usize, &str)> = None;
+    guide.for_each_declaration(|id, kind, _| {
+        if !site.expected.accepts(kind) || id == written {
+            return;
+        }
+        let distance = strsim::levenshtein(written, id);
+        if distance <= (id.len().max(written.len()) / 3).max(2)
+            && nearest.is_none_or(|(best, _)| distance < best)
+        {
+            nearest = Some((distance, id));
+        }
+    });
+    match nearest {
+        Some((_, id)) => format!("{message} (did you mean `{id}`?)"),
+        None => message,
+    }
 }
 
 /// The message for a reference inside its own guide, written without its guide (`ID`), that
@@ -737,6 +838,13 @@ fn cross_file_findings(
                 };
                 (DanglingReference::NAME, site.pointer.clone(), message)
             }
+            CrossFinding::TitleTaken { other } => {
+                let Some(title) = document.value.get("title").and_then(Value::as_str) else {
+                    continue;
+                };
+                let message = rules::duplicate_title::guide_message(title, &other_display(other));
+                (rules::DuplicateTitle::NAME, "/title".to_owned(), message)
+            }
         };
         let Some(severity) = config.severity(rule) else {
             continue;
@@ -780,6 +888,8 @@ struct Analysed<R> {
     ids: Option<GuideIds>,
     /// Its guide, rendered for a streaming export.
     rendered: Option<R>,
+    /// Its guide title, hashed as `duplicate-title` compares titles.
+    title: Option<IdHash>,
 }
 
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
@@ -800,11 +910,13 @@ fn analyse<R>(
         identity: Identity::None,
         extra: None,
         guide: None,
+        loaded: false,
     };
     let done = |result, ids| Analysed {
         result,
         ids,
         rendered: None,
+        title: None,
     };
     let stem = file_stem(&path).map(IdHash::of);
     let config = shared.config;
@@ -868,6 +980,13 @@ fn analyse<R>(
         .get("id")
         .and_then(Value::as_str)
         .map(Into::into);
+    let title = document
+        .value
+        .get("title")
+        .and_then(Value::as_str)
+        .map(rules::duplicate_title::normalized)
+        .filter(|title| !title.is_empty())
+        .map(|title| IdHash::of(&title));
     let mut violations = Vec::new();
     let mut guide = None;
     if reported {
@@ -923,7 +1042,9 @@ fn analyse<R>(
         }
     };
     if !reported {
-        return done(result, guide_id.map(|_| local));
+        let mut analysed = done(result, guide_id.map(|_| local));
+        analysed.title = title;
+        return analysed;
     }
 
     let file = GuideFile {
@@ -998,6 +1119,11 @@ fn analyse<R>(
         });
         for site in local_failures {
             if let Some(message) = resolve_locally(&local, &site) {
+                let message = if local.kind(site.reference.target()).is_none() {
+                    with_nearest_id(message, guide, &site)
+                } else {
+                    message
+                };
                 let span = map.nearest(&site.pointer).value;
                 let rule = RuleFinding {
                     rule: DanglingReference::NAME,
@@ -1013,6 +1139,7 @@ fn analyse<R>(
         result.extra().stdin = Some(source);
     }
     let mut rendered = None;
+    result.loaded = guide.is_some();
     if let Some(guide) = guide {
         let linted = LintedGuide {
             source: source_name(&path, shared.content_root),
@@ -1028,6 +1155,7 @@ fn analyse<R>(
         result,
         ids: guide_id.map(|_| local),
         rendered,
+        title,
     }
 }
 
@@ -1122,6 +1250,38 @@ fn source_name(path: &Path, content_root: &Path) -> String {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default(),
     }
+}
+
+/// The file standard input stands for (`--stdin-filename NAME`): an absolute path as it is; a
+/// relative one below the working directory, or else below the content root, whichever exists;
+/// a bare file name that is neither, the one file of that name under the content root (editors
+/// send bare names); else below the working directory, as a new file.
+fn resolve_stdin_name(
+    name: &Path,
+    cwd: &Path,
+    content_root: &Path,
+    root_files: &[PathBuf],
+) -> PathBuf {
+    if name.is_absolute() {
+        return normalize(name);
+    }
+    let in_cwd = normalize(&cwd.join(name));
+    if in_cwd.is_file() {
+        return in_cwd;
+    }
+    let in_root = normalize(&content_root.join(name));
+    if in_root.is_file() {
+        return in_root;
+    }
+    if name.components().count() == 1 {
+        let mut same_name = root_files
+            .iter()
+            .filter(|path| path.file_name() == Some(name.as_os_str()));
+        if let (Some(only), None) = (same_name.next(), same_name.next()) {
+            return normalize(only);
+        }
+    }
+    in_cwd
 }
 
 /// Removes `.` and resolves `..` without touching the file system.

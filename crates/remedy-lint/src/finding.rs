@@ -70,3 +70,12 @@ impl Finding {
         (&self.file, self.span.start, self.span.end, self.rule)
     }
 }
+
+/// A finding a `# remedy: ignore[…]` comment silenced: not a failure, but every report lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The finding as it would have been reported.
+    pub finding: Finding,
+    /// The reason written after ` -- `, if any.
+    pub reason: Option<String>,
+}

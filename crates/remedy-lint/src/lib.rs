@@ -1,12 +1,14 @@
 //! The remedy linter: rules, configuration, inline suppression and reporters.
 //!
-//! [`lint`] runs the whole check: [`config::Config`] says what and how, [`rules`] hold the twelve
-//! rules of SPEC §3 plus `io-error` and `unused-suppression`, [`suppression`] applies the inline
-//! `# remedy: ignore[…]` comments, and [`report`] turns the findings into output.
+//! [`lint`] runs the whole check: [`config::Config`] says what and how, [`rules`] hold the rules
+//! of SPEC §3 (one file each), [`suppression`] applies the inline `# remedy: ignore[…] -- reason`
+//! comments, [`locate`] finds the characters at fault inside a text, and [`report`] turns the
+//! findings (and the suppressed ones) into output.
 
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod locate;
 pub mod report;
 pub mod rules;
 pub mod suppression;
@@ -15,4 +17,4 @@ pub use config::{Config, ConfigError, FailOn};
 pub use engine::{
     LintError, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming,
 };
-pub use finding::{Finding, RuleInfo, Severity};
+pub use finding::{Finding, RuleInfo, Severity, Suppressed};

@@ -1,11 +1,16 @@
-//! Inline suppression: `# remedy: ignore[rule-a, rule-b]`, a YAML comment on the node's first line
-//! or on the line above it. A suppression that silences nothing is reported as
-//! `unused-suppression`.
+//! Inline suppression: `# remedy: ignore[rule-a, rule-b] -- reason`, a YAML comment on the
+//! node's first line or on the line above it. A suppression that silences nothing is reported as
+//! `unused-suppression`; one that silences an error without a reason as
+//! `unjustified-suppression`. The rules exports depend on ([`rules::REQUIRED`]) are never
+//! silenced. Every finding silenced is kept, with the reason, for the reports to list.
 
 use remedy_core::{Position, Span};
 
-use crate::finding::Finding;
-use crate::rules::{self, RuleFinding, UnusedSuppression, unused_suppression};
+use crate::finding::{Finding, Severity, Suppressed};
+use crate::rules::{
+    self, RuleFinding, UnjustifiedSuppression, UnusedSuppression, unjustified_suppression,
+    unused_suppression,
+};
 
 /// One rule name inside a suppression comment, with where it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +30,8 @@ pub struct Directive {
     pub span: Span,
     /// The rule names, in order; empty for a malformed comment (`# remedy: ignore`).
     pub rules: Vec<SuppressedRule>,
+    /// The reason written after ` -- `, if any.
+    pub reason: Option<String>,
 }
 
 fn column(chars_before: usize) -> u32 {
@@ -89,6 +96,7 @@ fn parse_comment(comment: &[char], line: u32, offset: usize) -> Option<Directive
         line,
         span,
         rules: Vec::new(),
+        reason: None,
     };
     let after_ignore = rest["ignore".len()..].trim_start();
     let Some(inside) = after_ignore.strip_prefix('[') else {
@@ -97,6 +105,12 @@ fn parse_comment(comment: &[char], line: u32, offset: usize) -> Option<Directive
     let Some(close) = inside.find(']') else {
         return Some(directive);
     };
+    directive.reason = inside[close + 1..]
+        .trim_start()
+        .strip_prefix("--")
+        .map(str::trim)
+        .filter(|reason| !reason.is_empty())
+        .map(str::to_owned);
     let inside = &inside[..close];
     // Char offset of `inside` within the comment.
     let inside_byte = text.len() - after_ignore.len() + 1;
@@ -160,39 +174,57 @@ pub fn directives(text: &str, inside_scalar: impl Fn(Position) -> bool) -> Vec<D
     out
 }
 
-/// Applies a file's suppressions to its findings: returns the findings left, and one
-/// `unused-suppression` finding (before severity and file are filled in) per rule name that
-/// silenced nothing or is not a rule. `enabled` says whether a rule is on; names of rules that are
-/// off are not reported as unused.
+/// What applying a file's suppressions leaves.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// The findings no comment silences.
+    pub kept: Vec<Finding>,
+    /// The findings silenced, each with the reason of the comment that silenced it.
+    pub suppressed: Vec<Suppressed>,
+    /// `unused-suppression` and `unjustified-suppression` findings about the comments, before
+    /// severity and file are filled in.
+    pub about_comments: Vec<RuleFinding>,
+}
+
+/// Applies a file's suppressions to its findings. `severity` is a rule's severity after
+/// configuration (`None`: off); names of rules that are off are not reported as unused.
 pub fn apply(
     findings: Vec<Finding>,
     directives: &[Directive],
-    enabled: impl Fn(&str) -> bool,
-) -> (Vec<Finding>, Vec<RuleFinding>) {
+    severity: impl Fn(&str) -> Option<Severity>,
+) -> Applied {
     let mut used: Vec<Vec<bool>> = directives
         .iter()
         .map(|d| vec![false; d.rules.len()])
         .collect();
-    let mut kept = Vec::with_capacity(findings.len());
+    let mut applied = Applied {
+        kept: Vec::with_capacity(findings.len()),
+        ..Applied::default()
+    };
     for finding in findings {
         let line = finding.span.start.line;
-        let mut silenced = false;
+        let mut silenced_by = None;
+        let required = rules::REQUIRED.contains(&finding.rule);
         for (d, directive) in directives.iter().enumerate() {
             if directive.line != line && directive.line + 1 != line {
                 continue;
             }
             for (r, rule) in directive.rules.iter().enumerate() {
-                if rule.name == finding.rule {
+                if rule.name == finding.rule && !required {
                     used[d][r] = true;
-                    silenced = true;
+                    silenced_by.get_or_insert(d);
                 }
             }
         }
-        if !silenced {
-            kept.push(finding);
+        match silenced_by {
+            Some(d) => applied.suppressed.push(Suppressed {
+                finding,
+                reason: directives[d].reason.clone(),
+            }),
+            None => applied.kept.push(finding),
         }
     }
-    let mut unused = Vec::new();
+    let unused = &mut applied.about_comments;
     for (d, directive) in directives.iter().enumerate() {
         if directive.rules.is_empty() {
             unused.push(RuleFinding {
@@ -203,12 +235,23 @@ pub fn apply(
             });
         }
         for (r, rule) in directive.rules.iter().enumerate() {
+            let level = severity(&rule.name);
             if used[d][r] {
+                if directive.reason.is_none() && level == Some(Severity::Error) {
+                    unused.push(RuleFinding {
+                        rule: UnjustifiedSuppression::NAME,
+                        span: rule.span,
+                        pointer: String::new(),
+                        message: unjustified_suppression::message(&rule.name),
+                    });
+                }
                 continue;
             }
             let message = if rules::find(&rule.name).is_none() {
                 unused_suppression::unknown_message(&rule.name)
-            } else if enabled(&rule.name) {
+            } else if rules::REQUIRED.contains(&rule.name.as_str()) {
+                unused_suppression::required_message(&rule.name)
+            } else if level.is_some() {
                 unused_suppression::unused_message(&rule.name)
             } else {
                 continue;
@@ -221,7 +264,7 @@ pub fn apply(
             });
         }
     }
-    (kept, unused)
+    applied
 }
 
 #[cfg(test)]
@@ -261,5 +304,77 @@ mod tests {
         let malformed = directives("# remedy: ignore\n", |_| false);
         assert_eq!(malformed.len(), 1);
         assert!(malformed[0].rules.is_empty());
+    }
+
+    fn finding_of(rule: &'static str, line: u32) -> Finding {
+        Finding {
+            file: "g.yaml".into(),
+            span: Span::new(Position::new(line, 3), Position::new(line, 9)),
+            pointer: "/x".into(),
+            rule,
+            severity: Severity::Error,
+            message: "m".into(),
+            source_line: None,
+        }
+    }
+
+    #[test]
+    fn the_rules_exports_need_are_never_silenced() {
+        let directives = directives(
+            "# remedy: ignore[schema, orphan-cause] -- on purpose\n",
+            |_| false,
+        );
+        let applied = apply(
+            vec![finding_of("schema", 2), finding_of("orphan-cause", 2)],
+            &directives,
+            |_| Some(Severity::Error),
+        );
+        let kept: Vec<&str> = applied.kept.iter().map(|f| f.rule).collect();
+        assert_eq!(kept, ["schema"]);
+        assert_eq!(applied.suppressed.len(), 1);
+        assert_eq!(applied.suppressed[0].reason.as_deref(), Some("on purpose"));
+        let about: Vec<(&str, &str)> = applied
+            .about_comments
+            .iter()
+            .map(|f| (f.rule, f.message.as_str()))
+            .collect();
+        assert_eq!(about.len(), 1);
+        assert_eq!(about[0].0, "unused-suppression");
+        assert!(
+            about[0].1.contains("cannot be suppressed"),
+            "{}",
+            about[0].1
+        );
+    }
+
+    #[test]
+    fn an_error_silenced_without_a_reason_is_unjustified_but_a_warning_is_not() {
+        let directives = directives("# remedy: ignore[orphan-cause]\n", |_| false);
+        for (level, unjustified) in [(Severity::Error, 1), (Severity::Warning, 0)] {
+            let applied = apply(vec![finding_of("orphan-cause", 1)], &directives, |_| {
+                Some(level)
+            });
+            assert!(applied.kept.is_empty());
+            assert_eq!(applied.suppressed[0].reason, None);
+            let found = applied
+                .about_comments
+                .iter()
+                .filter(|f| f.rule == "unjustified-suppression")
+                .count();
+            assert_eq!(found, unjustified, "{level}");
+        }
+    }
+
+    #[test]
+    fn a_reason_follows_two_hyphens() {
+        let found = directives(
+            "# remedy: ignore[schema] -- \"delete\" means the draft\n# remedy: ignore[x] --  \n",
+            |_| false,
+        );
+        assert_eq!(
+            found[0].reason.as_deref(),
+            Some("\"delete\" means the draft")
+        );
+        assert_eq!(found[1].reason, None);
     }
 }

@@ -13,7 +13,12 @@ fn the_projects_guides_are_clean() {
     };
     let report = common::run(&common::request(&repo, config, &[]));
     assert_eq!(common::lines(&report), "");
-    assert_eq!(report.files.len(), 3, "{:?}", report.files);
+    // Whatever content/ holds (the count is not this test's business), every guide was linted.
+    let guides = remedy_core::corpus::discover(&[repo.join("content")])
+        .map(|found| found.files.len())
+        .unwrap_or_default();
+    assert!(guides > 0);
+    assert_eq!(report.files.len(), guides, "{:?}", report.files);
 }
 
 /// The engine reads a linted guide's ids (and, when one repeats, their pointers) from the typed

@@ -299,7 +299,7 @@ fn the_content_root_is_relative_to_the_configuration_file() {
     match Config::load(None, &root.0) {
         Err(error) => assert_eq!(
             error.to_string(),
-            "remedy.toml: unknown key `fail_on` in [lint]; valid keys: fail-on, rules, undeclared-destructive"
+            "remedy.toml: unknown key `fail_on` in [lint]; valid keys: fail-on, rules, undeclared-destructive, stale-review"
         ),
         Ok(config) => panic!("expected an error, got {config:?}"),
     }
@@ -422,4 +422,63 @@ fn an_empty_method_step_list_is_one_finding_of_dangling_step_or_of_schema_when_t
         .map(|f| (f.span.start.line, f.rule))
         .collect();
     assert_eq!(found, [(14, "schema")]);
+}
+
+#[test]
+fn two_guides_with_one_title_are_reported_on_the_later_file_or_on_the_one_linted() {
+    let root = Scratch::new("title-twins");
+    root.write(
+        "content/a/first.yaml",
+        &common::guide("first", "").replace("title: Guide first", "title: Reset the router"),
+    );
+    root.write(
+        "content/b/second.yaml",
+        &common::guide("second", "").replace("title: Guide second", "title: reset the Router"),
+    );
+    let message = |file: &str, other: &str, title: &str| {
+        format!(
+            "{file}:2:8: warning[duplicate-title]: the guide's title “{title}” is also the title of {other}; give each guide a title that tells readers which problem it solves\n"
+        )
+    };
+    let all = common::run(&request(&root, &[]));
+    assert_eq!(
+        common::lines(&all),
+        message(
+            "content/b/second.yaml",
+            "content/a/first.yaml",
+            "reset the Router"
+        )
+    );
+    // Only the first file is linted: the clash is still reported, on it.
+    let first = common::run(&request(&root, &["content/a/first.yaml"]));
+    assert_eq!(
+        common::lines(&first),
+        message(
+            "content/a/first.yaml",
+            "content/b/second.yaml",
+            "Reset the router"
+        )
+    );
+    let second = common::run(&request(&root, &["content/b/second.yaml"]));
+    assert_eq!(common::lines(&second), common::lines(&all));
+}
+
+#[test]
+fn a_text_of_many_unprintable_characters_is_read_once_and_reported_a_bounded_number_of_times() {
+    let root = Scratch::new("many-unprintable");
+    // 300,000 characters, 20,000 of them distinct, none in the handout fonts.
+    let text: String = (0..300_000u32)
+        .filter_map(|i| char::from_u32(0x4E00 + i % 20_000))
+        .collect();
+    let guide =
+        common::guide("many", "").replacen("A guide for a test.", &format!("\"{text}\""), 1);
+    root.write("content/many.yaml", &guide);
+    let report = common::run(&request(&root, &[]));
+    let unprintable = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "unprintable-character")
+        .count();
+    assert_eq!(unprintable, 200, "{}", common::lines(&report).len());
+    assert!(report.findings.iter().all(|f| f.span.start.line == 3));
 }

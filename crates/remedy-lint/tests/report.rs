@@ -187,6 +187,8 @@ fn files() -> Vec<PathBuf> {
 fn render(format: Format, findings: &[Finding], files: &[PathBuf], color: bool) -> Vec<u8> {
     let input = ReportInput {
         findings,
+        suppressed: &[],
+        fail_on: remedy_lint::FailOn::Error,
         files,
         rules: RULES,
         color,
@@ -357,7 +359,10 @@ fn json_has_exactly_the_documented_keys_in_order() {
             .cloned()
             .collect::<Vec<_>>()
     };
-    assert_eq!(keys(&report), ["version", "findings", "summary"]);
+    assert_eq!(
+        keys(&report),
+        ["version", "findings", "suppressed", "summary"]
+    );
     assert_eq!(report["version"], 1);
     let findings = report["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 6);
@@ -388,9 +393,12 @@ fn json_has_exactly_the_documented_keys_in_order() {
     );
     assert_eq!(
         report["summary"],
-        serde_json::json!({"files": 3, "errors": 4, "warnings": 2})
+        serde_json::json!({"files": 3, "errors": 4, "warnings": 2, "suppressed": 0})
     );
-    assert_eq!(keys(&report["summary"]), ["files", "errors", "warnings"]);
+    assert_eq!(
+        keys(&report["summary"]),
+        ["files", "errors", "warnings", "suppressed"]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,6 +440,76 @@ fn sarif_validates_against_the_official_schema() {
         0.into();
     broken["runs"][0]["tool"]["driver"]["unknown"] = true.into();
     assert_eq!(schema_errors(&validator, &broken).len(), 3);
+}
+
+/// Every finding of `findings()` silenced, the first with a reason, rendered in `format`.
+fn render_suppressed(format: Format) -> Vec<u8> {
+    let all = findings();
+    let suppressed: Vec<remedy_lint::Suppressed> = all
+        .iter()
+        .enumerate()
+        .map(|(i, finding)| remedy_lint::Suppressed {
+            finding: finding.clone(),
+            reason: (i == 0).then(|| "kept on purpose: \"see the FAQ\"".to_owned()),
+        })
+        .collect();
+    let input = ReportInput {
+        findings: &[],
+        suppressed: &suppressed,
+        fail_on: remedy_lint::FailOn::Error,
+        files: &files(),
+        rules: RULES,
+        color: false,
+        tool_version: "0.1.0",
+    };
+    let mut out = Vec::new();
+    write_report(format, &input, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn suppressed_findings_are_sarif_results_with_in_source_suppressions_the_schema_accepts() {
+    let log: Value = serde_json::from_slice(&render_suppressed(Format::Sarif)).unwrap();
+    let errors = schema_errors(&sarif_validator(), &log);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings().len());
+    assert_eq!(
+        results[0]["suppressions"],
+        serde_json::json!([{"kind": "inSource", "justification": "kept on purpose: \"see the FAQ\""}])
+    );
+    assert!(
+        results[1..]
+            .iter()
+            .all(|r| r["suppressions"] == serde_json::json!([{"kind": "inSource"}]))
+    );
+}
+
+#[test]
+fn suppressed_findings_are_counted_and_listed_by_human_json_and_junit() {
+    let human = String::from_utf8(render_suppressed(Format::Human)).unwrap();
+    let n = findings().len();
+    assert!(
+        human.ends_with(&format!(
+            "All clear: 3 files checked, no problems. ({n} suppressed)\n"
+        )),
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!("{RESET}:9:5: suppressed[orphan-cause]: ")),
+        "{human}"
+    );
+    let json: Value = serde_json::from_slice(&render_suppressed(Format::Json)).unwrap();
+    assert_eq!(json["summary"]["suppressed"], n);
+    assert_eq!(json["suppressed"].as_array().map(Vec::len), Some(n));
+    assert_eq!(
+        json["suppressed"][0]["reason"],
+        "kept on purpose: \"see the FAQ\""
+    );
+    assert_eq!(json["suppressed"][1]["reason"], Value::Null);
+    let junit = String::from_utf8(render_suppressed(Format::Junit)).unwrap();
+    assert!(junit.contains("failures=\"0\""), "{junit}");
+    assert_eq!(junit.matches("suppressed[").count(), n, "{junit}");
 }
 
 #[test]
@@ -578,9 +656,10 @@ fn sarif_describes_rules_missing_from_the_list_and_absolute_paths() {
     assert!(results[0]["locations"][0].get("logicalLocations").is_none());
     let second = &results[1]["locations"][0]["physicalLocation"];
     assert_eq!(second["artifactLocation"]["uri"], "a%3Ab.yaml");
+    // An empty span still gets a region of one character: never an empty region.
     assert_eq!(
         second["region"],
-        serde_json::json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1})
+        serde_json::json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 2})
     );
 }
 
@@ -607,6 +686,8 @@ fn sarif_of_the_real_rules_validates_and_describes_each() {
         .collect();
     let input = ReportInput {
         findings: &findings,
+        suppressed: &[],
+        fail_on: remedy_lint::FailOn::Error,
         files: &files(),
         rules,
         color: false,
@@ -636,6 +717,15 @@ fn sarif_of_the_real_rules_validates_and_describes_each() {
             "{}",
             rule.name
         );
+        // Distinct from the id ignoring case (the SARIF validator's SARIF1001).
+        let name = descriptor["name"].as_str().unwrap();
+        assert!(!name.eq_ignore_ascii_case(rule.name), "{name}");
+        let enabled = &descriptor["defaultConfiguration"]["enabled"];
+        if rule.name == "stale-review" {
+            assert_eq!(enabled, &Value::Bool(false));
+        } else {
+            assert!(enabled.is_null(), "{}", rule.name);
+        }
     }
 }
 
@@ -686,85 +776,161 @@ fn github_writes_one_command_line_per_finding() {
 // ---------------------------------------------------------------------------------------------
 // JUnit.
 
+fn render_junit(findings: &[Finding], files: &[PathBuf], fail_on: remedy_lint::FailOn) -> String {
+    let input = ReportInput {
+        findings,
+        suppressed: &[],
+        fail_on,
+        files,
+        rules: RULES,
+        color: false,
+        tool_version: "0.1.0",
+    };
+    let mut out = Vec::new();
+    write_report(Format::Junit, &input, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
 #[test]
-fn junit_is_well_formed_and_has_one_case_per_file() {
+fn junit_has_one_case_per_file_and_failing_rule_with_one_failure_each() {
     let text = String::from_utf8(render_all(Format::Junit)).unwrap();
     let root = xml::parse(&text).unwrap_or_else(|error| panic!("{error}\n{text}"));
     assert_eq!(root.name, "testsuites");
-    assert_eq!(root.attr("tests"), Some("3"));
-    assert_eq!(root.attr("failures"), Some("2"));
-    assert_eq!(root.attr("errors"), Some("0"));
     let [suite] = root.children.as_slice() else {
         panic!("one testsuite")
     };
     assert_eq!(suite.name, "testsuite");
-    assert_eq!(suite.attr("name"), Some("remedy"));
-    assert_eq!(suite.attr("tests"), Some("3"));
-    assert_eq!(suite.attr("failures"), Some("2"));
-    assert_eq!(suite.attr("errors"), Some("0"));
-
-    let cases = &suite.children;
-    let names: Vec<_> = cases
-        .iter()
-        .map(|case| case.attr("name").unwrap())
-        .collect();
-    assert_eq!(names, [RESET, KONTO, WIFI]);
-    assert!(
-        cases
-            .iter()
-            .all(|case| case.name == "testcase" && case.attr("classname") == Some("remedy"))
-    );
-
-    // Errors are failures; warnings are in system-out.
-    let reset = &cases[0];
-    let failures: Vec<_> = reset
+    let all = findings();
+    // Every (file, rule) with an error is a failing case; the clean file passes.
+    let mut failing: Vec<(String, &str)> = Vec::new();
+    for finding in all.iter().filter(|f| f.severity == Severity::Error) {
+        let key = (finding.file.display().to_string(), finding.rule);
+        if !failing.contains(&key) {
+            failing.push(key);
+        }
+    }
+    let cases: Vec<_> = suite
         .children
         .iter()
-        .filter(|child| child.name == "failure")
+        .filter(|c| c.name == "testcase")
         .collect();
-    assert_eq!(failures.len(), 2);
-    assert_eq!(failures[0].attr("type"), Some("missing-pros-cons"));
+    let names: Vec<(String, String)> = cases
+        .iter()
+        .map(|c| {
+            (
+                c.attr("classname").unwrap().to_owned(),
+                c.attr("name").unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, String)> = failing
+        .iter()
+        .map(|(file, rule)| (file.clone(), (*rule).to_owned()))
+        .collect();
+    expected.push((WIFI.to_owned(), "lint".to_owned()));
+    expected.sort();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    assert_eq!(suite.attr("tests"), Some(cases.len().to_string().as_str()));
     assert_eq!(
-        failures[0].text,
-        format!(
-            "{RESET}:20:5: error[missing-pros-cons]: method `erase-and-restore` has no `cons`; \
-             list at least one drawback"
-        )
+        suite.attr("failures"),
+        Some(failing.len().to_string().as_str())
     );
-    let out = reset
+    for case in &cases {
+        let failures = case.children.iter().filter(|c| c.name == "failure").count();
+        let passing = case.attr("name") == Some("lint");
+        assert_eq!(failures, usize::from(!passing), "{:?}", case.attr("name"));
+    }
+    // Warnings (below fail-on) are in the suite's system-out.
+    let out = suite
         .children
         .iter()
         .find(|c| c.name == "system-out")
         .unwrap();
     assert!(
         out.text
-            .starts_with(&format!("{RESET}:9:5: warning[orphan-cause]: "))
+            .contains(&format!("{RESET}:9:5: warning[orphan-cause]: ")),
+        "{}",
+        out.text
     );
+}
 
-    // The message with quotes, a comma, a newline and non-ASCII text survives the round trip.
-    let konto = &cases[1];
-    let all = findings();
-    let out = konto
-        .children
-        .iter()
-        .find(|c| c.name == "system-out")
-        .unwrap();
-    assert_eq!(
-        out.text,
-        format!(
-            "{KONTO}:7:15: warning[undeclared-destructive]: {}",
-            all[4].message
-        )
-    );
-    let failures: Vec<_> = konto
-        .children
-        .iter()
-        .filter(|c| c.name == "failure")
+#[test]
+fn junit_failures_agree_with_the_exit_code_at_every_fail_on() {
+    use remedy_lint::FailOn;
+    let warnings: Vec<Finding> = findings()
+        .into_iter()
+        .filter(|f| f.severity == Severity::Warning)
         .collect();
-    assert_eq!(failures.len(), 2);
-    assert_eq!(failures[1].attr("message"), Some(all[5].message.as_str()));
+    let failures = |text: &str| {
+        let root = xml::parse(text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+        root.children[0].attr("failures").unwrap().to_owned()
+    };
+    // Only warnings: `--fail-on warning` exits 1, so JUnit must fail too; `error` passes.
+    let at_warning = render_junit(&warnings, &files(), FailOn::Warning);
+    assert_ne!(failures(&at_warning), "0", "{at_warning}");
+    assert_eq!(
+        failures(&render_junit(&warnings, &files(), FailOn::Error)),
+        "0"
+    );
+    assert_eq!(
+        failures(&render_junit(&findings(), &files(), FailOn::Never)),
+        "0"
+    );
+}
 
-    assert!(cases[2].children.is_empty());
+/// The common JUnit schema (Apache Ant's, published by Windy Road), vendored beside the goldens.
+fn xmllint_against_the_junit_schema(text: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("remedy-junit-xsd-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let report = dir.join(format!("report-{}.xml", text.len()));
+    std::fs::write(&report, text).map_err(|e| e.to_string())?;
+    let output = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(golden_dir().join("JUnit.xsd"))
+        .arg(&report)
+        .output();
+    let _ = std::fs::remove_file(&report);
+    // No xmllint is a failure, never a skip: CI installs it (libxml2-utils).
+    let output = output.map_err(|e| format!("cannot run xmllint (install libxml2-utils): {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[test]
+fn junit_is_valid_against_the_common_junit_schema() {
+    use remedy_lint::FailOn;
+    let escaped = vec![finding(
+        "a&b<c>.yaml",
+        Span::new(Position::new(1, 1), Position::new(1, 2)),
+        "",
+        "schema",
+        Severity::Error,
+        "bad ]]> <tag attr=\"x\"> & 'y'\u{1}\r\n\tend",
+        None,
+    )];
+    for (name, text) in [
+        (
+            "findings",
+            render_junit(&findings(), &files(), FailOn::Error),
+        ),
+        (
+            "findings at warning",
+            render_junit(&findings(), &files(), FailOn::Warning),
+        ),
+        ("clean", render_junit(&[], &files(), FailOn::Error)),
+        ("no files", render_junit(&[], &[], FailOn::Error)),
+        ("escaped", render_junit(&escaped, &[], FailOn::Error)),
+    ] {
+        if let Err(error) = xmllint_against_the_junit_schema(&text) {
+            panic!("{name}: {error}\n{text}");
+        }
+    }
 }
 
 #[test]
@@ -781,8 +947,12 @@ fn junit_escapes_markup_and_forbidden_characters() {
     let text = String::from_utf8(render(Format::Junit, &findings, &[], false)).unwrap();
     assert!(!text.contains('\u{1}') && !text.contains('\u{b}'));
     let root = xml::parse(&text).unwrap_or_else(|error| panic!("{error}\n{text}"));
-    let case = &root.children[0].children[0];
-    assert_eq!(case.attr("name"), Some("a&b<c>.yaml"));
+    let case = root.children[0]
+        .children
+        .iter()
+        .find(|c| c.name == "testcase")
+        .unwrap();
+    assert_eq!(case.attr("classname"), Some("a&b<c>.yaml"));
     let failure = &case.children[0];
     assert_eq!(
         failure.attr("message"),

@@ -18,6 +18,8 @@ use remedy_lint::rules::registry;
 fn render(format: Format, report: &remedy_lint::LintReport) -> Vec<u8> {
     let input = ReportInput {
         findings: &report.findings,
+        suppressed: &report.suppressed,
+        fail_on: remedy_lint::FailOn::Error,
         files: &report.files,
         rules: registry(),
         color: false,

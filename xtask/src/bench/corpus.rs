@@ -980,21 +980,26 @@ pub fn guide(seed: u64, index: usize, total: usize) -> String {
 
     // Header.
     y.scalar(0, "", "id", &own.id);
+    // Numbered: `duplicate-title` holds two guides of one title to be a mistake.
     let title = format!(
-        "Fix {} {} problems on the {}",
+        "Fix {} {} problems on the {} (case {})",
         w.rng.pick(NOUNS),
         w.rng.pick(NOUNS),
-        w.rng.pick(DEVICES)
+        w.rng.pick(DEVICES),
+        index + 1
     );
     y.text(0, "", "title", &title);
     let summary = w.prose().sentences(2, 3);
     y.text(0, "", "summary", &summary);
-    let date = format!(
-        "{}-{:02}-{:02}",
+    // Never after November 2026, when the corpus was designed: `future-date` refuses dates
+    // after today.
+    let (year, month, day) = (
         w.rng.range(2023, 2026),
         w.rng.range(1, 12),
-        w.rng.range(1, 28)
+        w.rng.range(1, 28),
     );
+    let month = if year == 2026 { month.min(11) } else { month };
+    let date = format!("{year}-{month:02}-{day:02}");
     y.scalar(0, "", "updated", &date);
     let mut platforms: Vec<String> = Vec::new();
     for _ in 0..w.rng.range(1, 3) {
@@ -1055,6 +1060,7 @@ pub fn guide(seed: u64, index: usize, total: usize) -> String {
         }
     }
     y.line(0, "methods:");
+    let mut method_titles: Vec<String> = Vec::new();
     for (m, addressed) in addresses.iter().enumerate() {
         let destructive = m >= 2 && w.rng.chance(55);
         let risk = if destructive {
@@ -1063,11 +1069,16 @@ pub fn guide(seed: u64, index: usize, total: usize) -> String {
             ["very-low", "low", "low"][w.rng.below(3)]
         };
         y.scalar(2, "- ", "id", &own.methods[m]);
-        let title = format!(
+        let mut title = format!(
             "{} {}",
             capitalise(w.rng.pick(VERBS)),
             w.prose().noun_phrase()
         );
+        // Two methods of one title are a `duplicate-title` finding.
+        if method_titles.contains(&title.to_lowercase()) {
+            title = format!("{title}, way {}", m + 1);
+        }
+        method_titles.push(title.to_lowercase());
         y.text(4, "", "title", &title);
         let summary = w.prose().sentences(2, 3);
         y.text(4, "", "summary", &summary);
@@ -1181,6 +1192,7 @@ mod tests {
     #[test]
     fn guides_load_without_schema_violations() {
         let mut sizes = Vec::new();
+        let mut guide_titles = Vec::new();
         for index in 0..60 {
             let text = guide(SEED, index, 200);
             sizes.push(text.len());
@@ -1204,7 +1216,21 @@ mod tests {
             );
             assert!((6..=8).contains(&guide.causes.len()));
             assert_eq!(guide.methods.len(), 5);
+            // What the v2 rules ask of a clean corpus: titles of their own, no future dates.
+            let mut titles: Vec<String> = guide
+                .methods
+                .iter()
+                .map(|m| m.title.to_lowercase())
+                .collect();
+            titles.sort();
+            titles.dedup();
+            assert_eq!(titles.len(), 5, "guide {index}");
+            assert!(guide.updated.0.as_str() <= "2026-11-30", "guide {index}");
+            guide_titles.push(guide.title.clone());
         }
+        guide_titles.sort();
+        guide_titles.dedup();
+        assert_eq!(guide_titles.len(), 60);
         let mean = sizes.iter().sum::<usize>() / sizes.len();
         assert!((15_000..=35_000).contains(&mean), "mean guide size {mean}");
     }

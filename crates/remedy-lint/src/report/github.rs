@@ -4,6 +4,7 @@
 //! ```text
 //! ::error file=content/a.yaml,line=3,col=5,endLine=3,endColumn=9,title=schema::message
 //! ::warning file=content/a.yaml,line=7,endLine=9,title=orphan-cause::message
+//! ::notice file=content/a.yaml,line=12,col=9,title=suppressed orphan-cause::message (suppressed: reason)
 //! ```
 //!
 //! Values are escaped as the Actions toolkit (`@actions/core`) does: the message with
@@ -47,6 +48,20 @@ pub(super) fn render(input: &ReportInput) -> String {
             let _ = write!(out, "{key}={}", escape_property(value));
         }
         let _ = writeln!(out, "::{}", escape_data(&finding.message));
+    }
+    // Silenced findings are notices, so the run's log still says where they are and why.
+    for suppressed in input.suppressed {
+        let finding = &suppressed.finding;
+        let reason = suppressed.reason.as_deref().unwrap_or("no reason given");
+        let _ = writeln!(
+            out,
+            "::notice file={},line={},col={},title={}::{}",
+            escape_property(&display_path(&finding.file)),
+            finding.span.start.line,
+            finding.span.start.column,
+            escape_property(&format!("suppressed {}", finding.rule)),
+            escape_data(&format!("{} (suppressed: {reason})", finding.message))
+        );
     }
     out
 }

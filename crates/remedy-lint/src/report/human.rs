@@ -13,7 +13,9 @@
 //! East Asian wide character takes two cells, so the marker stays under the node in a terminal.
 //! The summary counts errors, warnings and the files that have findings
 //! (`3 errors, 1 warning in 2 files`); with no findings it reads
-//! `All clear: 3 files checked, no problems.`
+//! `All clear: 3 files checked, no problems.` Findings that comments silenced are listed before
+//! it, one line each with the reason (`file:line:col: suppressed[rule]: reason`), and counted at
+//! its end: `1 error in 1 file (2 suppressed)`.
 
 use std::fmt::Write as _;
 
@@ -290,12 +292,45 @@ pub(super) fn char_width(c: char) -> usize {
     }
 }
 
+/// ` (2 suppressed)` when comments silenced findings, else nothing.
+fn suppressed_note(input: &ReportInput) -> String {
+    match input.suppressed.len() {
+        0 => String::new(),
+        n => format!(" ({n} suppressed)"),
+    }
+}
+
+/// One line per silenced finding, where it is and why: `file:line:col: suppressed[rule]: reason`.
+fn suppressed_lines(input: &ReportInput) -> String {
+    let mut out = String::new();
+    for suppressed in input.suppressed {
+        let finding = &suppressed.finding;
+        let reason = suppressed.reason.as_deref().unwrap_or("no reason given");
+        out.push_str(&format!(
+            "{}:{}:{}: suppressed[{}]: {}\n",
+            display_path(&finding.file),
+            finding.span.start.line,
+            finding.span.start.column,
+            finding.rule,
+            printable(reason)
+        ));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
 fn summary(input: &ReportInput, paint: &Paint) -> String {
     let counts = Counts::of(input.findings);
+    let listed = suppressed_lines(input);
     if input.findings.is_empty() {
         let checked = plural(all_files(input).len(), "file");
-        let text = format!("All clear: {checked} checked, no problems.");
-        return paint.paint(BOLD_GREEN, &text);
+        let text = format!(
+            "All clear: {checked} checked, no problems.{}",
+            suppressed_note(input)
+        );
+        return listed + &paint.paint(BOLD_GREEN, &text);
     }
     let mut files_with_findings: Vec<&std::path::Path> =
         input.findings.iter().map(|f| f.file.as_path()).collect();
@@ -310,16 +345,17 @@ fn summary(input: &ReportInput, paint: &Paint) -> String {
         parts.push(plural(counts.warnings, "warning"));
     }
     let text = format!(
-        "{} in {}",
+        "{} in {}{}",
         parts.join(", "),
-        plural(files_with_findings.len(), "file")
+        plural(files_with_findings.len(), "file"),
+        suppressed_note(input)
     );
     let style = if counts.errors > 0 {
         BOLD_RED
     } else {
         BOLD_YELLOW
     };
-    paint.paint(style, &text)
+    listed + &paint.paint(style, &text)
 }
 
 #[cfg(test)]

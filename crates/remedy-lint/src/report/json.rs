@@ -7,12 +7,17 @@
 //!     {"file": "content/a.yaml", "line": 3, "column": 5, "end_line": 3, "end_column": 9,
 //!      "rule": "schema", "severity": "error", "message": "…", "pointer": "/methods/0"}
 //!   ],
-//!   "summary": {"files": 3, "errors": 1, "warnings": 0}
+//!   "suppressed": [
+//!     {"file": "content/a.yaml", "line": 9, "column": 7, "rule": "orphan-cause",
+//!      "reason": "kept for the FAQ"}
+//!   ],
+//!   "summary": {"files": 3, "errors": 1, "warnings": 0, "suppressed": 1}
 //! }
 //! ```
 //!
 //! `end_line`/`end_column` are exclusive (the position just after the node), columns count
-//! characters; `summary.files` is the number of files linted.
+//! characters; `summary.files` is the number of files linted. A suppression without a reason has
+//! `"reason": null`.
 
 use std::io;
 
@@ -28,7 +33,17 @@ const VERSION: u32 = 1;
 struct Report<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
+    suppressed: Vec<JsonSuppressed<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    file: String,
+    line: u32,
+    column: u32,
+    rule: &'a str,
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +64,7 @@ struct Summary {
     files: usize,
     errors: usize,
     warnings: usize,
+    suppressed: usize,
 }
 
 pub(super) fn render(input: &ReportInput) -> io::Result<Vec<u8>> {
@@ -70,10 +86,22 @@ pub(super) fn render(input: &ReportInput) -> io::Result<Vec<u8>> {
                 pointer: &finding.pointer,
             })
             .collect(),
+        suppressed: input
+            .suppressed
+            .iter()
+            .map(|suppressed| JsonSuppressed {
+                file: display_path(&suppressed.finding.file),
+                line: suppressed.finding.span.start.line,
+                column: suppressed.finding.span.start.column,
+                rule: suppressed.finding.rule,
+                reason: suppressed.reason.as_deref(),
+            })
+            .collect(),
         summary: Summary {
             files: all_files(input).len(),
             errors: counts.errors,
             warnings: counts.warnings,
+            suppressed: input.suppressed.len(),
         },
     };
     let mut bytes = serde_json::to_vec_pretty(&report).map_err(io::Error::other)?;

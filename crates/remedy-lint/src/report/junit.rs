@@ -1,24 +1,33 @@
-//! The junit reporter: JUnit XML with one test case per file linted, passing files too.
+//! The junit reporter: JUnit XML valid against the common JUnit schema (Apache Ant's, as
+//! published by Windy Road), which CI test views read.
 //!
 //! ```xml
 //! <?xml version="1.0" encoding="UTF-8"?>
-//! <testsuites name="remedy" tests="2" failures="1" errors="0">
-//!   <testsuite name="remedy" tests="2" failures="1" errors="0" skipped="0">
-//!     <testcase classname="remedy" name="content/a.yaml">
-//!       <failure message="…" type="schema">content/a.yaml:3:5: error[schema]: …</failure>
-//!       <system-out>content/a.yaml:9:3: warning[orphan-cause]: …</system-out>
+//! <testsuites>
+//!   <testsuite name="remedy lint" package="remedy" id="0" tests="3" failures="2" errors="0"
+//!       skipped="0" time="0" timestamp="1970-01-01T00:00:00" hostname="localhost">
+//!     <properties>
+//!       <property name="fail-on" value="error"/>
+//!     </properties>
+//!     <testcase classname="content/a.yaml" name="schema" time="0">
+//!       <failure message="2 schema findings" type="schema">content/a.yaml:3:5: error[schema]: …
+//! content/a.yaml:8:5: error[schema]: …</failure>
 //!     </testcase>
-//!     <testcase classname="remedy" name="content/b.yaml"/>
+//!     <testcase classname="content/a.yaml" name="dangling-reference" time="0">…</testcase>
+//!     <testcase classname="content/b.yaml" name="lint" time="0"/>
+//!     <system-out>content/b.yaml:9:3: warning[orphan-cause]: …</system-out>
+//!     <system-err></system-err>
 //!   </testsuite>
 //! </testsuites>
 //! ```
 //!
-//! Only errors fail a test case: each error is a `<failure>`. Warnings are reported in the test
-//! case's `<system-out>`, one per line, so they are visible in the CI's test view without turning
-//! a file red that `fail-on = "error"` (the default) lets through. `failures` counts the test
-//! cases (files) with at least one error, as JUnit consumers expect; `errors` is always 0 (a file
-//! that cannot be read or parsed is a `yaml-syntax` finding, so a failure too). No timestamps or
-//! durations are written, so the report is reproducible.
+//! One test case per file and rule that has findings at or above `fail-on`, each with one
+//! `failure` listing every such finding of that rule in that file (the schema allows one, and
+//! many viewers show only the first); one passing test case, named `lint`, per file with none.
+//! So `failures` is non-zero exactly when `remedy lint` exits 1. Findings below `fail-on`, and
+//! the findings suppression comments silenced (with their reasons), are listed in the suite's
+//! `system-out`. The schema requires a timestamp, a host and times: they are fixed
+//! (`1970-01-01T00:00:00`, `localhost`, `0`), so the report is reproducible.
 //!
 //! Text and attribute values are escaped (`&`, `<`, `>`, `"`, `'`; in attributes also tab and line
 //! breaks, which attribute normalisation would otherwise turn into spaces), and characters XML 1.0
@@ -28,63 +37,96 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{ReportInput, all_files, display_path, one_line};
-use crate::finding::{Finding, Severity};
+use super::{ReportInput, all_files, display_path, one_line, plural};
+use crate::finding::Finding;
 
 pub(super) fn render(input: &ReportInput) -> String {
     let files = all_files(input);
-    let mut by_file: BTreeMap<&Path, Vec<&Finding>> = BTreeMap::new();
+    // Per file, the failing findings by rule (in the order the rules first fail) and the rest.
+    let mut failing: BTreeMap<&Path, Vec<(&str, Vec<&Finding>)>> = BTreeMap::new();
+    let mut below: Vec<&Finding> = Vec::new();
     for finding in input.findings {
-        by_file.entry(&finding.file).or_default().push(finding);
+        if !input.fail_on.fails(finding.severity) {
+            below.push(finding);
+            continue;
+        }
+        let rules = failing.entry(&finding.file).or_default();
+        match rules.iter_mut().find(|(rule, _)| *rule == finding.rule) {
+            Some((_, findings)) => findings.push(finding),
+            None => rules.push((finding.rule, vec![finding])),
+        }
     }
-    let failing = by_file
-        .values()
-        .filter(|findings| findings.iter().any(|f| f.severity == Severity::Error))
-        .count();
-    let tests = files.len();
+    let failures: usize = failing.values().map(Vec::len).sum();
+    let tests = failures + files.iter().filter(|f| !failing.contains_key(*f)).count();
 
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<testsuites>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"remedy\" tests=\"{tests}\" failures=\"{failing}\" errors=\"0\">"
+        "  <testsuite name=\"remedy lint\" package=\"remedy\" id=\"0\" tests=\"{tests}\" \
+         failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"0\" \
+         timestamp=\"1970-01-01T00:00:00\" hostname=\"localhost\">"
     );
+    out.push_str("    <properties>\n");
     let _ = writeln!(
         out,
-        "  <testsuite name=\"remedy\" tests=\"{tests}\" failures=\"{failing}\" errors=\"0\" \
-         skipped=\"0\">"
+        "      <property name=\"fail-on\" value=\"{}\"/>",
+        input.fail_on
     );
+    out.push_str("    </properties>\n");
     for file in files {
-        let findings = by_file.get(file).map(Vec::as_slice).unwrap_or_default();
-        let name = escape_attribute(&display_path(file));
-        if findings.is_empty() {
-            let _ = writeln!(out, "    <testcase classname=\"remedy\" name=\"{name}\"/>");
+        let classname = escape_attribute(&display_path(file));
+        let Some(rules) = failing.get(file) else {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{classname}\" name=\"lint\" time=\"0\"/>"
+            );
             continue;
-        }
-        let _ = writeln!(out, "    <testcase classname=\"remedy\" name=\"{name}\">");
-        for finding in findings.iter().filter(|f| f.severity == Severity::Error) {
+        };
+        for (rule, findings) in rules {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{classname}\" name=\"{}\" time=\"0\">",
+                escape_attribute(rule)
+            );
+            let message = if findings.len() == 1 {
+                findings[0].message.clone()
+            } else {
+                format!(
+                    "{} in this file",
+                    plural(findings.len(), &format!("{rule} finding"))
+                )
+            };
+            let lines: Vec<String> = findings.iter().map(|finding| one_line(finding)).collect();
             let _ = writeln!(
                 out,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                escape_attribute(&finding.message),
-                escape_attribute(finding.rule),
-                escape_text(&one_line(finding))
+                escape_attribute(&message),
+                escape_attribute(rule),
+                escape_text(&lines.join("\n"))
             );
+            out.push_str("    </testcase>\n");
         }
-        let warnings: Vec<String> = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .map(|finding| one_line(finding))
-            .collect();
-        if !warnings.is_empty() {
-            let _ = writeln!(
-                out,
-                "      <system-out>{}</system-out>",
-                escape_text(&warnings.join("\n"))
-            );
-        }
-        out.push_str("    </testcase>\n");
     }
+    let mut system_out: Vec<String> = below.iter().map(|finding| one_line(finding)).collect();
+    for suppressed in input.suppressed {
+        let finding = &suppressed.finding;
+        system_out.push(format!(
+            "{}:{}:{}: suppressed[{}]: {}",
+            display_path(&finding.file),
+            finding.span.start.line,
+            finding.span.start.column,
+            finding.rule,
+            suppressed.reason.as_deref().unwrap_or("no reason given")
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "    <system-out>{}</system-out>",
+        escape_text(&system_out.join("\n"))
+    );
+    out.push_str("    <system-err></system-err>\n");
     out.push_str("  </testsuite>\n");
     out.push_str("</testsuites>\n");
     out

@@ -14,7 +14,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::config::FailOn;
+use crate::finding::{Finding, RuleInfo, Severity, Suppressed};
 
 mod github;
 mod human;
@@ -87,6 +88,11 @@ impl FromStr for Format {
 pub struct ReportInput<'a> {
     /// The findings, sorted by file, then position ([`Finding::sort_key`]).
     pub findings: &'a [Finding],
+    /// The findings suppression comments silenced, with their reasons: never failures, but
+    /// every report counts them and says where they are and why.
+    pub suppressed: &'a [Suppressed],
+    /// From which severity findings fail the run: junit fails exactly those test cases.
+    pub fail_on: FailOn,
     /// Every file linted, with findings or without (junit has one test case per file).
     pub files: &'a [PathBuf],
     /// Every rule (sarif lists them all in `tool.driver.rules`).

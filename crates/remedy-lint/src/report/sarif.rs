@@ -6,7 +6,10 @@
 //! level, message, one physical location (a URI relative to `%SRCROOT%`, the working directory, and
 //! the region, end exclusive, columns in Unicode code points as `columnKind` says), the node's JSON
 //! Pointer as logical
-//! location, and a partial fingerprint.
+//! location, and a partial fingerprint. A finding a comment silenced is a result too, with
+//! `suppressions: [{kind: inSource, justification: the reason}]`, so code scanning shows it as
+//! dismissed in the source. A rule's `name` never equals its id ignoring case (`schema` is
+//! `SchemaViolation`), as the SARIF validator asks; a region is never empty.
 //!
 //! The fingerprint (`remedy/v1`) hashes rule, file and pointer (FNV-1a, 64 bits), plus an
 //! occurrence number for findings that share all three: an alert follows its node when lines
@@ -45,7 +48,11 @@ fn log(input: &ReportInput) -> Value {
     for (position, rule) in input.rules.iter().enumerate() {
         index.entry(rule.name).or_insert(position);
     }
-    for finding in input.findings {
+    let silenced = input
+        .suppressed
+        .iter()
+        .map(|suppressed| &suppressed.finding);
+    for finding in input.findings.iter().chain(silenced) {
         if !index.contains_key(finding.rule) {
             index.insert(finding.rule, rules.len());
             rules.push(unknown_rule_descriptor(finding.rule));
@@ -53,7 +60,7 @@ fn log(input: &ReportInput) -> Value {
     }
 
     let mut occurrences: HashMap<(&str, &Path, &str), usize> = HashMap::new();
-    let results: Vec<Value> = input
+    let mut results: Vec<Value> = input
         .findings
         .iter()
         .map(|finding| {
@@ -64,6 +71,23 @@ fn log(input: &ReportInput) -> Value {
             result(finding, index[finding.rule], *occurrence)
         })
         .collect();
+    for suppressed in input.suppressed {
+        let finding = &suppressed.finding;
+        let occurrence = occurrences
+            .entry((finding.rule, &finding.file, &finding.pointer))
+            .or_insert(0);
+        *occurrence += 1;
+        let mut value = result(finding, index[finding.rule], *occurrence);
+        let mut suppression = Map::new();
+        suppression.insert("kind".into(), json!("inSource"));
+        if let Some(reason) = &suppressed.reason {
+            suppression.insert("justification".into(), json!(reason));
+        }
+        if let Some(object) = value.as_object_mut() {
+            object.insert("suppressions".into(), json!([suppression]));
+        }
+        results.push(value);
+    }
 
     json!({
         "$schema": SCHEMA_URI,
@@ -103,13 +127,18 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
         .or_else(|| first_paragraph(doc))
         .unwrap_or(rule.summary);
     let help = if doc.is_empty() { rule.summary } else { doc };
+    // A rule that runs only when configured says so (`enabled: false`) beside its level.
+    let mut configuration = json!({ "level": level(rule.default_severity) });
+    if crate::rules::OFF_BY_DEFAULT.contains(&rule.name) {
+        configuration["enabled"] = json!(false);
+    }
     json!({
         "id": rule.name,
-        "name": pascal_case(rule.name),
+        "name": rule_name(rule.name),
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": full },
         "help": { "text": help, "markdown": help },
-        "defaultConfiguration": { "level": level(rule.default_severity) },
+        "defaultConfiguration": configuration,
         "properties": { "tags": ["remedy"] },
     })
 }
@@ -117,7 +146,7 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
 fn unknown_rule_descriptor(name: &str) -> Value {
     json!({
         "id": name,
-        "name": pascal_case(name),
+        "name": rule_name(name),
         "shortDescription": { "text": name },
         "properties": { "tags": ["remedy"] },
     })
@@ -159,6 +188,17 @@ fn non_empty(text: &str) -> Option<&str> {
     Some(text.trim()).filter(|text| !text.is_empty())
 }
 
+/// A rule's SARIF `name`: its id in PascalCase, which for a one-word id (`schema`) would equal
+/// the id ignoring case, so that one is `SchemaViolation`.
+fn rule_name(id: &str) -> String {
+    let name = pascal_case(id);
+    if name.eq_ignore_ascii_case(id) {
+        name + "Violation"
+    } else {
+        name
+    }
+}
+
 /// `missing-backup-warning` → `MissingBackupWarning`.
 pub(crate) fn pascal_case(name: &str) -> String {
     name.split(['-', '_'])
@@ -177,8 +217,9 @@ fn result(finding: &Finding, rule_index: usize, occurrence: usize) -> Value {
     let start_line = finding.span.start.line.max(1);
     let start_column = finding.span.start.column.max(1);
     let (mut end_line, mut end_column) = (finding.span.end.line, finding.span.end.column.max(1));
-    if (end_line, end_column) < (start_line, start_column) {
-        (end_line, end_column) = (start_line, start_column);
+    // A region is never empty: a finding at one position covers the character there.
+    if (end_line, end_column) <= (start_line, start_column) {
+        (end_line, end_column) = (start_line, start_column + 1);
     }
 
     let mut location = Map::new();
@@ -272,6 +313,8 @@ mod tests {
         assert_eq!(pascal_case("schema"), "Schema");
         assert_eq!(pascal_case("yaml-syntax"), "YamlSyntax");
         assert_eq!(pascal_case("a--b_c"), "ABC");
+        assert_eq!(rule_name("schema"), "SchemaViolation");
+        assert_eq!(rule_name("yaml-syntax"), "YamlSyntax");
     }
 
     #[test]

@@ -46,36 +46,68 @@ macro_rules! declare_rule {
 
 pub mod dangling_reference;
 pub mod dangling_step;
+pub mod deep_nesting;
 pub mod duplicate_id;
+pub mod duplicate_title;
+pub mod future_date;
 pub mod id_mismatch;
+pub mod invalid_time_range;
 pub mod io_error;
+pub mod manual_numbering;
 pub mod method_without_cause;
 pub mod missing_backup_warning;
 pub mod missing_pros_cons;
 pub mod orphan_cause;
+pub mod placeholder_text;
 pub mod risk_understated;
 pub mod schema;
+pub mod self_reference;
+pub mod stale_review;
 pub mod undeclared_destructive;
+pub mod unjustified_suppression;
+pub mod unprintable_character;
 pub mod unused_suppression;
 pub mod yaml_syntax;
 
 pub use dangling_reference::DanglingReference;
 pub use dangling_step::DanglingStep;
+pub use deep_nesting::DeepNesting;
 pub use duplicate_id::DuplicateId;
+pub use duplicate_title::DuplicateTitle;
+pub use future_date::FutureDate;
 pub use id_mismatch::IdMismatch;
+pub use invalid_time_range::InvalidTimeRange;
 pub use io_error::IoError;
+pub use manual_numbering::ManualNumbering;
 pub use method_without_cause::MethodWithoutCause;
 pub use missing_backup_warning::MissingBackupWarning;
 pub use missing_pros_cons::MissingProsCons;
 pub use orphan_cause::OrphanCause;
+pub use placeholder_text::PlaceholderText;
 pub use risk_understated::RiskUnderstated;
 pub use schema::Schema;
+pub use self_reference::SelfReference;
+pub use stale_review::StaleReview;
 pub use undeclared_destructive::{PhraseMatcher, UndeclaredDestructive};
+pub use unjustified_suppression::UnjustifiedSuppression;
+pub use unprintable_character::UnprintableCharacter;
 pub use unused_suppression::UnusedSuppression;
 pub use yaml_syntax::YamlSyntax;
 
+/// The rules the exports depend on: a guide with one of their findings cannot be exported, so
+/// configuration can neither turn them off nor lower them, and no comment silences them.
+pub const REQUIRED: [&str; 4] = [
+    YamlSyntax::NAME,
+    Schema::NAME,
+    IoError::NAME,
+    DuplicateId::NAME,
+];
+
+/// The rules that run only when `[lint.rules]` turns them on.
+pub const OFF_BY_DEFAULT: [&str; 1] = [StaleReview::NAME];
+
 /// Every rule as declared, in SPEC order, extensions last.
-const RAW: [RuleInfo; 14] = [
+const RAW: [RuleInfo; 24] = [
     YamlSyntax::RAW,
     Schema::RAW,
     IdMismatch::RAW,
@@ -90,9 +122,20 @@ const RAW: [RuleInfo; 14] = [
     MethodWithoutCause::RAW,
     IoError::RAW,
     UnusedSuppression::RAW,
+    UnprintableCharacter::RAW,
+    InvalidTimeRange::RAW,
+    ManualNumbering::RAW,
+    DeepNesting::RAW,
+    PlaceholderText::RAW,
+    FutureDate::RAW,
+    StaleReview::RAW,
+    DuplicateTitle::RAW,
+    SelfReference::RAW,
+    UnjustifiedSuppression::RAW,
 ];
 
-/// Every rule: the twelve of SPEC §3 in its order, then `io-error` and `unused-suppression`.
+/// Every rule: the twelve of SPEC §3 v1 in its order, then `io-error` and `unused-suppression`,
+/// then the v2 rules in SPEC order.
 pub fn registry() -> &'static [RuleInfo] {
     static DOCS: OnceLock<Vec<String>> = OnceLock::new();
     static REGISTRY: OnceLock<Vec<RuleInfo>> = OnceLock::new();
@@ -111,6 +154,55 @@ pub fn registry() -> &'static [RuleInfo] {
 /// The rule with this name.
 pub fn find(name: &str) -> Option<&'static RuleInfo> {
     registry().iter().find(|rule| rule.name == name)
+}
+
+/// The rule name nearest to a mistyped one, for "did you mean …?"; `None` when none is close.
+pub fn nearest_name(name: &str) -> Option<&'static str> {
+    // No rule name is this long: nothing is near, and the distance would cost its length squared.
+    if name.len() > 64 {
+        return None;
+    }
+    let name = name.trim().to_lowercase().replace(['_', ' '], "-");
+    registry()
+        .iter()
+        .map(|rule| (strsim::levenshtein(&name, rule.name), rule.name))
+        .filter(|(distance, rule)| *distance <= (rule.len() / 3).max(2))
+        .min()
+        .map(|(_, rule)| rule)
+}
+
+/// Days since 1970-01-01 of a calendar date (Howard Hinnant's `days_from_civil`).
+pub fn days_from_civil(year: u16, month: u8, day: u8) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The calendar date, `YYYY-MM-DD`, of a day counted from 1970-01-01.
+pub fn civil_from_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Today in UTC, as days since 1970-01-01, from the system clock.
+pub fn today_utc() -> i64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    i64::try_from(seconds / 86_400).unwrap_or(0)
 }
 
 /// The names of every rule, in registry order, comma-separated: for messages.
@@ -156,6 +248,12 @@ pub fn overlaps_dangling_step(finding: &RuleFinding, findings: &[RuleFinding]) -
 pub struct RuleOptions {
     /// `[lint.undeclared-destructive] extra-phrases`, compiled.
     pub destructive_phrases: PhraseMatcher,
+    /// Today (UTC) as days since 1970-01-01, for the date rules; `None` leaves them silent.
+    pub today: Option<i64>,
+    /// `[lint.stale-review] max-age-days`.
+    pub stale_max_age_days: u32,
+    /// `[pdf] fonts`, read once per run.
+    pub extra_fonts: unprintable_character::ExtraFonts,
 }
 
 /// A finding as a rule produces it: the engine adds the file, the severity and the source line.
@@ -254,6 +352,15 @@ pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
         missing_pros_cons::check(cx, guide, &mut out);
         orphan_cause::check(cx, guide, &mut out);
         method_without_cause::check(cx, guide, &mut out);
+        invalid_time_range::check(cx, guide, &mut out);
+        manual_numbering::check(cx, guide, &mut out);
+        deep_nesting::check(cx, guide, &mut out);
+        placeholder_text::check(cx, guide, &mut out);
+        future_date::check(cx, guide, &mut out);
+        stale_review::check(cx, guide, &mut out);
+        duplicate_title::check(cx, guide, &mut out);
+        self_reference::check(cx, guide, &mut out);
+        unprintable_character::check(cx, guide, &mut out);
     }
     out
 }
@@ -283,6 +390,16 @@ mod tests {
                 "method-without-cause",
                 "io-error",
                 "unused-suppression",
+                "unprintable-character",
+                "invalid-time-range",
+                "manual-numbering",
+                "deep-nesting",
+                "placeholder-text",
+                "future-date",
+                "stale-review",
+                "duplicate-title",
+                "self-reference",
+                "unjustified-suppression",
             ]
         );
         let warnings: Vec<&str> = registry()
@@ -296,9 +413,34 @@ mod tests {
                 "undeclared-destructive",
                 "orphan-cause",
                 "method-without-cause",
-                "unused-suppression"
+                "unused-suppression",
+                "manual-numbering",
+                "deep-nesting",
+                "stale-review",
+                "duplicate-title",
+                "self-reference",
+                "unjustified-suppression",
             ]
         );
+    }
+
+    #[test]
+    fn dates_count_days_both_ways() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2026, 12, 1), 20_788);
+        assert_eq!(civil_from_days(20_788), "2026-12-01");
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), "2024-02-29");
+    }
+
+    #[test]
+    fn mistyped_rule_names_get_the_nearest() {
+        assert_eq!(nearest_name("orphan-causes"), Some("orphan-cause"));
+        assert_eq!(
+            nearest_name("missing_backup_warning"),
+            Some("missing-backup-warning")
+        );
+        assert_eq!(nearest_name("shema"), Some("schema"));
+        assert_eq!(nearest_name("completely-different"), None);
     }
 
     #[test]

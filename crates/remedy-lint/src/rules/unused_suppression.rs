@@ -42,13 +42,17 @@ pub fn unused_message(name: &str) -> String {
     )
 }
 
+/// For a rule exports depend on, which no comment silences.
+pub fn required_message(name: &str) -> String {
+    format!(
+        "`{name}` findings cannot be suppressed: the exports cannot use a guide that has them; fix the finding and remove `{name}` from the comment"
+    )
+}
+
 /// For a name that is not a rule.
 pub fn unknown_message(name: &str) -> String {
     let known = super::names();
-    let hint = super::registry()
-        .iter()
-        .map(|rule| rule.name)
-        .find(|rule| rule.replace('-', "") == name.replace(['-', '_', ' '], "").to_lowercase())
+    let hint = super::nearest_name(name)
         .map(|rule| format!("did you mean `{rule}`? "))
         .unwrap_or_default();
     format!("`{name}` in `# remedy: ignore[…]` is not a rule; {hint}the rules are {known}")

@@ -4,6 +4,15 @@ use remedy_lint::rules;
 
 use super::Outcome;
 
+/// `error`, `warning`, or `off` for a rule that runs only when configured.
+fn default_level(rule: &remedy_lint::RuleInfo) -> &'static str {
+    if rules::OFF_BY_DEFAULT.contains(&rule.name) {
+        "off"
+    } else {
+        rule.default_severity.as_str()
+    }
+}
+
 pub fn rules() -> Result<Outcome, String> {
     let registry = rules::registry();
     let width = registry
@@ -11,22 +20,28 @@ pub fn rules() -> Result<Outcome, String> {
         .map(|rule| rule.name.len())
         .max()
         .unwrap_or(0);
+    let mut text = String::new();
     for rule in registry {
-        println!(
-            "{:width$}  {:7}  {}",
+        text.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
             rule.name,
-            rule.default_severity.as_str(),
+            default_level(rule),
             rule.summary
-        );
+        ));
     }
+    super::write_stdout(&text)?;
     Ok(Outcome::Clean)
 }
 
 pub fn explain(name: &str) -> Result<Outcome, String> {
     match rules::find(name) {
         Some(rule) => {
-            println!("# {} ({} by default)\n", rule.name, rule.default_severity);
-            println!("{}", rule.doc.trim_end());
+            super::write_stdout(&format!(
+                "# {} ({} by default)\n\n{}\n",
+                rule.name,
+                default_level(rule),
+                rule.doc.trim_end()
+            ))?;
             Ok(Outcome::Clean)
         }
         None => Err(format!(

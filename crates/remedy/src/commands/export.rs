@@ -285,10 +285,17 @@ fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
             .finish()
             .map_err(|e| format!("cannot write the export: {}", describe_io(&e)))?;
         let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&bytes)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| format!("cannot write to standard output: {}", describe_io(&e)))?;
+        match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
+            // The reader took what it wanted (`| head`): nothing went wrong here.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                return Err(format!(
+                    "cannot write to standard output: {}",
+                    describe_io(&e)
+                ));
+            }
+            Ok(()) => {}
+        }
         return Ok(Outcome::Clean);
     }
     let path = args.output.clone();

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use remedy_core::source::describe_io;
 use remedy_lint::report::{Format, ReportInput, write_report};
-use remedy_lint::{LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules};
+use remedy_lint::{
+    Config, FailOn, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming, rules,
+};
 
 use super::{Outcome, Session};
 use crate::cli::{FormatArg, LintArgs};
@@ -24,6 +26,18 @@ impl From<FormatArg> for Format {
 
 pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
     let mut config = session.config.clone();
+    // No remedy.toml from the working directory up: a file linted from outside its project
+    // takes the configuration of its own project (its content root, for references).
+    let named = args
+        .paths
+        .iter()
+        .find(|path| path.as_os_str() != "-")
+        .or(args.stdin_filename.as_ref());
+    if config.file.is_none()
+        && let Some(found) = named.and_then(|path| Config::find_near(&session.cwd.join(path)))
+    {
+        config = Config::load(Some(&found), &session.cwd).map_err(|e| e.to_string())?;
+    }
     if let Some(fail_on) = args.fail_on {
         config.fail_on = fail_on.into();
     }
@@ -58,7 +72,13 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
     };
     let report = lint(&request).map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
-    print_report(session, &report, args.format.into(), &mut stdout)?;
+    print_report(
+        session,
+        &report,
+        args.format.into(),
+        config.fail_on,
+        &mut stdout,
+    )?;
     Ok(if report.fails(config.fail_on) {
         Outcome::Findings
     } else {
@@ -70,6 +90,7 @@ pub(super) fn print_report(
     session: &Session,
     report: &LintReport,
     format: Format,
+    fail_on: FailOn,
     out: &mut dyn Write,
 ) -> Result<(), String> {
     if session.quiet && format == Format::Human && report.findings.is_empty() {
@@ -77,14 +98,19 @@ pub(super) fn print_report(
     }
     let input = ReportInput {
         findings: &report.findings,
+        suppressed: &report.suppressed,
+        fail_on,
         files: &report.files,
         rules: rules::registry(),
         color: session.color && format == Format::Human,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
-    write_report(format, &input, out)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {}", describe_io(&e)))
+    match write_report(format, &input, out).and_then(|()| out.flush()) {
+        // The reader took what it wanted (`remedy lint | head`): the run's outcome stands.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report: {}", describe_io(&e))),
+        Ok(()) => Ok(()),
+    }
 }
 
 /// The request every command makes: these paths (the content root when empty) with the
@@ -134,13 +160,27 @@ fn judge_for_export(
 ) -> Result<Result<LintReport, Outcome>, String> {
     if !report.findings.is_empty() {
         let mut stderr = std::io::stderr().lock();
-        print_report(session, &report, Format::Human, &mut stderr)?;
+        print_report(
+            session,
+            &report,
+            Format::Human,
+            session.config.fail_on,
+            &mut stderr,
+        )?;
     }
     if report.errors() > 0 && !force {
         eprintln!(
             "remedy: nothing exported: fix the errors above, or pass --force to export anyway"
         );
         return Ok(Err(Outcome::Findings));
+    }
+    // Never silently: every file the export cannot hold is named, and the run exits 1.
+    for file in &report.unloaded {
+        eprintln!(
+            "remedy: left out of the export: {} cannot be loaded as a guide (see its errors above)",
+            file.display()
+        );
+        session.left_out.set(true);
     }
     Ok(Ok(report))
 }

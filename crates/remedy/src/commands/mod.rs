@@ -38,6 +38,8 @@ pub struct Session {
     pub color: bool,
     pub quiet: bool,
     pub jobs: Option<usize>,
+    /// Set when an export with `--force` left a guide out: the run then exits 1 (SPEC §4).
+    pub left_out: std::cell::Cell<bool>,
 }
 
 impl Session {
@@ -64,7 +66,17 @@ impl Session {
             color: crate::terminal::use_color(global.color),
             quiet: global.quiet,
             jobs: global.jobs,
+            left_out: std::cell::Cell::new(false),
         })
+    }
+
+    /// An export's outcome: a guide left out is never a clean run.
+    fn judged(&self, outcome: Outcome) -> Outcome {
+        if outcome == Outcome::Clean && self.left_out.get() {
+            Outcome::Findings
+        } else {
+            outcome
+        }
     }
 
     /// The content root, as configured.
@@ -83,18 +95,42 @@ impl From<FailOnArg> for FailOn {
     }
 }
 
+/// Writes `text` to standard output; a reader that closed the pipe (`| head`) took what it
+/// wanted, so that ends quietly.
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!(
+            "cannot write to standard output: {}",
+            remedy_core::source::describe_io(&e)
+        )),
+        Ok(()) => Ok(()),
+    }
+}
+
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<Outcome, String> {
     match cli.command {
         Command::Schema => {
-            print!("{}", remedy_core::schema::guide_schema_text());
+            write_stdout(&remedy_core::schema::guide_schema_text())?;
             Ok(Outcome::Clean)
         }
         Command::Rules => explain::rules(),
         Command::Explain { rule } => explain::explain(&rule),
         Command::Lint(args) => lint::run(&Session::start(&cli.global)?, args),
-        Command::Export(command) => export::run(&Session::start(&cli.global)?, command),
-        Command::Build(args) => build::run(&Session::start(&cli.global)?, args),
+        Command::Export(command) => {
+            let session = Session::start(&cli.global)?;
+            export::run(&session, command).map(|outcome| session.judged(outcome))
+        }
+        Command::Build(args) => {
+            let session = Session::start(&cli.global)?;
+            build::run(&session, args).map(|outcome| session.judged(outcome))
+        }
         Command::New(args) => new::run(&Session::start(&cli.global)?, args),
     }
 }

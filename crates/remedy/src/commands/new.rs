@@ -1,5 +1,6 @@
-//! `remedy new ID`: a skeleton guide a writer fills in. It passes the linter as written, so the
-//! writer starts from green and every finding after that is about their own edits.
+//! `remedy new ID`: a skeleton guide a writer fills in. Its structure passes the schema as
+//! written; its placeholder sentences (`placeholder-text`) are lint errors until the writer
+//! replaces them, so an unfilled skeleton is never exported as a real handout.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -217,6 +218,14 @@ mod tests {
         let title = file.guide.map(|guide| guide.title);
         assert_eq!(title.as_deref(), Some("Fix \"quoted\": things"));
         Ok(())
+    }
+
+    #[test]
+    fn every_placeholder_the_linter_knows_is_in_the_skeleton() {
+        let text = skeleton("my-guide", "My guide", "2026-11-21");
+        for placeholder in remedy_lint::rules::placeholder_text::SKELETON_TEXTS {
+            assert!(text.contains(placeholder), "{placeholder}");
+        }
     }
 
     #[test]

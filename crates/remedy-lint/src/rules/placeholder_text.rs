@@ -1,0 +1,173 @@
+//! `placeholder-text`: text left from `remedy new`'s skeleton, or `TODO`, `TBD`, `FIXME`,
+//! `lorem ipsum`.
+
+use remedy_core::Guide;
+
+use super::{FileContext, RuleFinding};
+use crate::locate;
+
+/// The sentences `remedy new` writes into a skeleton for the writer to replace. The binary's
+/// skeleton is tested against this list, so the two cannot drift apart.
+pub const SKELETON_TEXTS: [&str; 15] = [
+    "Say in one paragraph which problem this guide solves and who it is for.",
+    "Explain what is going on before the reader starts.",
+    "Name the first likely cause",
+    "Say how the reader recognises this cause.",
+    "Name the first method",
+    "Say what this method does and when it helps.",
+    "Say which situation this method suits best.",
+    "Write the first instruction.",
+    "Say what the reader sees when the step worked.",
+    "Write the second instruction.",
+    "Say what speaks for this method.",
+    "Say what speaks against it.",
+    "Write a question readers ask?",
+    "Answer it in a few sentences.",
+    "Describe a situation the reader may be in.",
+];
+
+/// Words that mark unfinished text, matched as whole words in capitals.
+const MARKERS: [&str; 3] = ["TODO", "TBD", "FIXME"];
+
+/// Filler text, matched in any case.
+const FILLER: &str = "lorem ipsum";
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// Text that was never written: a sentence left from the skeleton `remedy new` writes
+    /// ("Write the first instruction."), the words `TODO`, `TBD` or `FIXME` in capitals, or
+    /// "lorem ipsum" filler. The finding points at the placeholder itself.
+    ///
+    /// ## Why it matters
+    ///
+    /// An unfinished guide exports like a finished one: the reader gets a handout that tells
+    /// them to "Write the first instruction." Lint is the last check before it is printed.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml
+    /// steps:
+    ///   - text: Write the first instruction.
+    ///   - text: Open Settings. TODO check the menu name on iOS 18
+    /// ```
+    ///
+    /// Fixed:
+    ///
+    /// ```yaml
+    /// steps:
+    ///   - text: Open Settings on your iPhone.
+    ///   - text: Tap General > About.
+    /// ```
+    pub struct PlaceholderText {
+        name: "placeholder-text",
+        severity: Error,
+        summary: "text left from `remedy new`'s skeleton, or `TODO`, `TBD`, `FIXME`, `lorem ipsum`",
+    }
+}
+
+/// Whether `needle` (ASCII, lowercase) is in `text`, ignoring ASCII case, without allocating.
+fn contains_ignoring_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Every placeholder in every text of the guide.
+pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
+    let source = &cx.file.source;
+    locate::for_each_text(guide, &cx.steps, |text, pointer| {
+        let trimmed = text.trim();
+        let has_marker = MARKERS.iter().any(|marker| text.contains(marker));
+        let has_filler = contains_ignoring_ascii_case(text, FILLER);
+        let is_skeleton = SKELETON_TEXTS.contains(&trimmed);
+        if !has_marker && !has_filler && !is_skeleton {
+            return;
+        }
+        let pointer = pointer();
+        let node = cx.value_span(&pointer);
+        if is_skeleton {
+            let span = locate::find_text(source, node, trimmed, false).unwrap_or(node);
+            out.push(RuleFinding {
+                rule: PlaceholderText::NAME,
+                span,
+                pointer,
+                message: format!(
+                    "“{trimmed}” is a placeholder from `remedy new`'s skeleton; replace it with your own text"
+                ),
+            });
+            return;
+        }
+        let mut words: Vec<&str> = Vec::new();
+        for marker in MARKERS {
+            let mut rest = text;
+            let mut before = None::<char>;
+            while let Some(at) = rest.find(marker) {
+                let prior = rest[..at].chars().next_back().or(before);
+                let after = rest[at + marker.len()..].chars().next();
+                if !prior.is_some_and(is_word_char) && !after.is_some_and(is_word_char) {
+                    words.push(marker);
+                }
+                before = Some(marker.chars().next_back().unwrap_or(' '));
+                rest = &rest[at + marker.len()..];
+            }
+        }
+        if has_filler {
+            words.push(FILLER);
+        }
+        if words.is_empty() {
+            return;
+        }
+        words.sort_unstable();
+        words.dedup();
+        // Each placeholder at its place in the source; a text that writes it differently
+        // (an escape) is reported at the whole text, once.
+        let mut spans = Vec::new();
+        for word in &words {
+            let ignore_case = *word == FILLER;
+            let chars: Vec<char> = word.chars().collect();
+            let found = locate::find_all(source, node, |rest| {
+                let matches = rest.len() >= chars.len()
+                    && rest.iter().zip(&chars).all(|(a, b)| {
+                        if ignore_case {
+                            a.to_lowercase().eq(b.to_lowercase())
+                        } else {
+                            a == b
+                        }
+                    });
+                if matches
+                    && (ignore_case || !rest.get(chars.len()).is_some_and(|c| is_word_char(*c)))
+                {
+                    chars.len()
+                } else {
+                    0
+                }
+            });
+            spans.extend(found.into_iter().map(|span| (span, *word)));
+        }
+        spans.sort();
+        spans.dedup();
+        if spans.is_empty() {
+            spans.push((node, words[0]));
+        }
+        // A text with more placeholders than this is one to rewrite, not to fix one by one.
+        spans.truncate(200);
+        for (span, word) in spans {
+            let message = if word == FILLER {
+                "“lorem ipsum” is filler text; replace it with your own text".to_owned()
+            } else {
+                format!("`{word}` marks unfinished text; finish the text and remove `{word}`")
+            };
+            out.push(RuleFinding {
+                rule: PlaceholderText::NAME,
+                span,
+                pointer: pointer.clone(),
+                message,
+            });
+        }
+    });
+}

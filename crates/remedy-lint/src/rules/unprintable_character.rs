@@ -1,0 +1,314 @@
+//! `unprintable-character`: a character the handout fonts cannot draw, or one that would print
+//! wrongly (private-use characters, unpaired direction controls).
+//!
+//! The fonts are the ones the PDF export draws the guide's texts with: DejaVu Sans in its four
+//! faces (regular, bold, oblique, bold oblique; any text may be set in any of them), plus
+//! `[pdf] fonts` from `remedy.toml`. (DejaVu Sans Mono draws code; the model has no code field
+//! yet, so no text is checked against it.) Their character maps are read with `ttf-parser`,
+//! the built-in faces parsed once per process, the configured ones read once per run.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use remedy_core::{Guide, Span};
+
+use super::{FileContext, RuleFinding};
+use crate::locate;
+
+declare_rule! {
+    /// ## What it finds
+    ///
+    /// A character in a guide's text that the handout cannot print: one the handout fonts
+    /// (DejaVu Sans, and the fonts listed in `[pdf] fonts`) have no glyph for, such as an emoji
+    /// (📶) or Japanese text without a Japanese font; a private-use character (U+E000–U+F8FF,
+    /// like the Apple logo U+F8FF), which only some devices show; and a direction control
+    /// (U+202A–U+202E, U+2066–U+2069) that is opened and never closed, or closed and never
+    /// opened. Every occurrence is reported at its own line and column.
+    ///
+    /// ## Why it matters
+    ///
+    /// The PDF export refuses a character it cannot draw rather than printing an empty box, so a
+    /// guide that passed lint would fail to export. A private-use character prints as nothing
+    /// or as a box on most systems, and an unpaired direction control reverses the rest of the
+    /// line for the reader.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml
+    /// steps:
+    ///   - text: Check that the Wi‑Fi icon 📶 shows full bars.
+    ///   - text: Choose  menu > System Settings.
+    /// ```
+    ///
+    /// Fixed (or add a font with those characters to `[pdf] fonts`):
+    ///
+    /// ```yaml
+    /// steps:
+    ///   - text: Check that the Wi‑Fi icon shows full bars.
+    ///   - text: Choose Apple menu > System Settings.
+    /// ```
+    pub struct UnprintableCharacter {
+        name: "unprintable-character",
+        severity: Error,
+        summary: "a character the handout fonts cannot draw, or one that would print wrongly",
+    }
+}
+
+/// The fonts of `[pdf] fonts`, read once per run; shared by every worker.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraFonts(pub Arc<Vec<Vec<u8>>>);
+
+impl ExtraFonts {
+    fn covers(&self, c: char) -> bool {
+        self.0.iter().any(|bytes| {
+            ttf_parser::Face::parse(bytes, 0)
+                .ok()
+                .and_then(|face| face.glyph_index(c))
+                .is_some_and(|glyph| glyph.0 != 0)
+        })
+    }
+}
+
+/// Whether `bytes` hold a font whose character map can be read.
+pub fn is_font(bytes: &[u8]) -> bool {
+    ttf_parser::Face::parse(bytes, 0).is_ok_and(|face| face.tables().cmap.is_some())
+}
+
+/// The built-in faces, parsed once.
+struct BuiltIn {
+    sans: Vec<ttf_parser::Face<'static>>,
+}
+
+fn built_in() -> &'static BuiltIn {
+    static FACES: OnceLock<BuiltIn> = OnceLock::new();
+    FACES.get_or_init(|| BuiltIn {
+        sans: [
+            dejavu::sans::regular(),
+            dejavu::sans::bold(),
+            dejavu::sans::oblique(),
+            dejavu::sans::bold_oblique(),
+        ]
+        .into_iter()
+        .filter_map(|bytes| ttf_parser::Face::parse(bytes, 0).ok())
+        .collect(),
+    })
+}
+
+/// Whether every face of DejaVu Sans draws `c` (text may be bold or oblique anywhere).
+fn sans_covers(c: char) -> bool {
+    let faces = &built_in().sans;
+    !faces.is_empty()
+        && faces
+            .iter()
+            .all(|face| face.glyph_index(c).is_some_and(|glyph| glyph.0 != 0))
+}
+
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
+}
+
+/// What is wrong with one character, if anything (direction controls are checked in pairs).
+fn problem(c: char, extra: &ExtraFonts) -> Option<String> {
+    // Line breaks and tabs are layout, not glyphs; plain ASCII is always drawn.
+    if matches!(c, '\n' | '\r' | '\t') || (' '..='~').contains(&c) {
+        return None;
+    }
+    if is_private_use(c) {
+        let hint = if c == '\u{F8FF}' {
+            "write \"Apple\" (the Apple logo shows only on Apple devices)"
+        } else {
+            "write what it stands for in words"
+        };
+        return Some(format!(
+            "U+{:04X} is a private-use character: it prints as nothing or as a box on most systems; {hint}",
+            u32::from(c)
+        ));
+    }
+    if is_direction_control(c) {
+        return None;
+    }
+    if sans_covers(c) || extra.covers(c) {
+        return None;
+    }
+    Some(format!(
+        "`{c}` (U+{:04X}) cannot be printed: the handout fonts (DejaVu Sans) have no glyph for it; write it in words, or add a font that has it to `[pdf] fonts` in remedy.toml",
+        u32::from(c)
+    ))
+}
+
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The direction controls of `text` that have no partner (an embedding or override, U+202A–
+/// U+202E, is closed by U+202C; an isolate, U+2066–U+2068, by U+2069), each as the character and
+/// which occurrence of it in the text it is (0 for the first).
+fn unpaired_direction_controls(text: &str) -> Vec<(char, usize)> {
+    let mut seen: Vec<(char, usize)> = Vec::new();
+    let mut nth = |c: char| match seen.iter_mut().find(|(s, _)| *s == c) {
+        Some((_, count)) => {
+            *count += 1;
+            *count - 1
+        }
+        None => {
+            seen.push((c, 1));
+            0
+        }
+    };
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let mut unpaired = Vec::new();
+    let isolate = |c: char| matches!(c, '\u{2066}'..='\u{2068}');
+    for c in text.chars() {
+        match c {
+            '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' | '\u{2066}' | '\u{2067}'
+            | '\u{2068}' => open.push((c, nth(c))),
+            '\u{202C}' | '\u{2069}' => {
+                let at = nth(c);
+                let closes_isolate = c == '\u{2069}';
+                match open
+                    .iter()
+                    .rposition(|(o, _)| isolate(*o) == closes_isolate)
+                {
+                    Some(index) => {
+                        open.remove(index);
+                    }
+                    None => unpaired.push((c, at)),
+                }
+            }
+            _ => {}
+        }
+    }
+    unpaired.extend(open);
+    unpaired
+}
+
+/// The most findings one text gets: a guide is read by people, and a text with more
+/// unprintable characters than this is not one a writer can fix one by one (nor should it cost
+/// a finding per character of a hostile file).
+const MAX_PER_TEXT: usize = 200;
+
+/// Every unprintable character of every text, at its own position.
+pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
+    let extra = &cx.options.extra_fonts;
+    let source = &cx.file.source;
+    locate::for_each_text(guide, &cx.steps, |text, pointer| {
+        if text.is_ascii() {
+            return;
+        }
+        // Each distinct character at fault with its message (`None`: it prints).
+        let mut verdicts: HashMap<char, Option<String>> = HashMap::new();
+        for c in text.chars() {
+            verdicts.entry(c).or_insert_with(|| problem(c, extra));
+        }
+        verdicts.retain(|_, message| message.is_some());
+        let unpaired = unpaired_direction_controls(text);
+        if verdicts.is_empty() && unpaired.is_empty() {
+            return;
+        }
+        let pointer = pointer();
+        let node = cx.value_span(&pointer);
+        // One pass over the source of the text: where each character at fault, and each
+        // direction control, is written.
+        let mut at: HashMap<char, Vec<Span>> = HashMap::new();
+        let mut order: Vec<char> = Vec::new();
+        let spans = locate::find_all(source, node, |rest| {
+            let c = rest.first().copied().unwrap_or(' ');
+            if verdicts.contains_key(&c) || is_direction_control(c) {
+                order.push(c);
+                1
+            } else {
+                0
+            }
+        });
+        for (c, span) in order.into_iter().zip(spans) {
+            at.entry(c).or_default().push(span);
+        }
+        let mut found: Vec<(Span, String)> = Vec::new();
+        for (c, nth) in unpaired {
+            let message = format!(
+                "U+{:04X} is a direction control without its partner: it reverses or isolates the rest of the line for the reader; remove it",
+                u32::from(c)
+            );
+            // The occurrence itself when the source writes each one as it reads.
+            let spans = at.get(&c).map_or(&[][..], Vec::as_slice);
+            let written = text.chars().filter(|t| *t == c).count();
+            let span = match spans.get(nth) {
+                Some(span) if spans.len() == written => *span,
+                _ => node,
+            };
+            found.push((span, message));
+        }
+        for (c, message) in verdicts {
+            let Some(message) = message else { continue };
+            match at.get(&c) {
+                Some(spans) => found.extend(spans.iter().map(|span| (*span, message.clone()))),
+                // Written as an escape (`\U0001F4F6`): the text's node is the place.
+                None => found.push((node, message)),
+            }
+        }
+        found.sort();
+        found.dedup_by(|a, b| a.0 == b.0);
+        found.truncate(MAX_PER_TEXT);
+        for (span, message) in found {
+            out.push(RuleFinding {
+                rule: UnprintableCharacter::NAME,
+                span,
+                pointer: pointer.clone(),
+                message,
+            });
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fonts_decide() {
+        let none = ExtraFonts::default();
+        for c in ['é', '’', '–', '…', 'Ω', '→', 'ß', 'Ж'] {
+            assert_eq!(problem(c, &none), None, "{c}");
+        }
+        for c in ['📶', '中', 'の', '\u{F8FF}', '\u{E000}'] {
+            assert!(problem(c, &none).is_some(), "{c}");
+        }
+    }
+
+    #[test]
+    fn pdf_fonts_are_tried_after_the_built_in_ones() {
+        let regular = dejavu::sans::regular();
+        let Ok(face) = ttf_parser::Face::parse(regular, 0) else {
+            panic!("DejaVu Sans does not parse");
+        };
+        // A character the regular face has but another face lacks: refused with the built-in
+        // fonts alone, printable once a font that has it is configured.
+        let only_regular = (0x80u32..0x3_0000)
+            .filter_map(char::from_u32)
+            .find(|c| !sans_covers(*c) && face.glyph_index(*c).is_some_and(|g| g.0 != 0));
+        let Some(c) = only_regular else {
+            panic!("every face covers the same characters")
+        };
+        assert!(problem(c, &ExtraFonts::default()).is_some());
+        let extra = ExtraFonts(Arc::new(vec![regular.to_vec()]));
+        assert_eq!(problem(c, &extra), None);
+        assert!(is_font(regular));
+        assert!(!is_font(b"not a font"));
+    }
+
+    #[test]
+    fn direction_controls_pair_up() {
+        assert!(unpaired_direction_controls("a\u{202B}b\u{202C}c").is_empty());
+        assert!(unpaired_direction_controls("a\u{2067}b\u{2069}").is_empty());
+        assert_eq!(unpaired_direction_controls("a\u{202E}b"), [('\u{202E}', 0)]);
+        assert_eq!(unpaired_direction_controls("a\u{2069}b"), [('\u{2069}', 0)]);
+        assert_eq!(
+            unpaired_direction_controls("\u{2067}a\u{202C}"),
+            [('\u{202C}', 0), ('\u{2067}', 0)]
+        );
+        assert_eq!(
+            unpaired_direction_controls("\u{202E}x\u{202C} \u{202E}y"),
+            [('\u{202E}', 1)]
+        );
+    }
+}
