@@ -880,7 +880,7 @@ fn junit_failures_agree_with_the_exit_code_at_every_fail_on() {
     );
 }
 
-/// The common JUnit schema (Apache Ant's, published by Windy Road), vendored beside the goldens.
+/// The Ant JUnit report format CI servers read, as our own schema beside the goldens (JUnit.xsd).
 fn xmllint_against_the_junit_schema(text: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("remedy-junit-xsd-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
