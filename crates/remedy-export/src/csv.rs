@@ -1,7 +1,7 @@
 //! CSV tables and their Frictionless data package, for data teams (SPEC §4).
 //!
-//! Six tables, `guides.csv`, `causes.csv`, `methods.csv`, `steps.csv`, `pros_cons.csv` and
-//! `faq.csv`, and `datapackage.json` describing them. The columns, their types and keys are
+//! Seven tables, `guides.csv`, `causes.csv`, `methods.csv`, `steps.csv`, `pros_cons.csv`, `faq.csv`
+//! and `prerequisites.csv`, and `datapackage.json` describing them. The columns, their types and keys are
 //! declared once, in [`TABLES`]: the header rows and the data package both come from there.
 //!
 //! The format: RFC 4180 (fields quoted only when they hold a comma, a quote, CR or LF; quotes
@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use remedy_core::{Guide, Method, Step, StepVisit};
+use remedy_core::{Code, Guide, Method, Step, StepVisit, rich_text};
 
 use crate::ExportGuide;
 use crate::output::{ExportError, StagedFile, commit_all, ensure_dir};
@@ -33,6 +33,8 @@ pub struct CsvOptions {
     /// so that a spreadsheet shows it as text instead of running it as a formula (OWASP "CSV
     /// injection"). Off by default: databases get the text as written.
     pub excel_safe: bool,
+    /// Write rich text as its source (`--text markdown`) instead of without its markup.
+    pub markdown: bool,
 }
 
 /// The type of a column, as the data package declares it.
@@ -128,8 +130,9 @@ impl Table {
 }
 
 const ID: &str = remedy_core::id::ID_PATTERN;
-const REFERENCE: &str = remedy_core::id::REFERENCE_PATTERN;
 const NUMBER: &str = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$";
+/// One reference or several, separated by `;`.
+const REFERENCES: &str = "^([a-z0-9]+(-[a-z0-9]+)*#)?[a-z0-9]+(-[a-z0-9]+)*(;([a-z0-9]+(-[a-z0-9]+)*#)?[a-z0-9]+(-[a-z0-9]+)*)*$";
 const RISKS: &[&str] = &["very-low", "low", "moderate", "high", "very-high"];
 
 const fn key(name: &'static str, constraint: Constraint, description: &'static str) -> Field {
@@ -205,8 +208,8 @@ const TO_METHODS: ForeignKey = ForeignKey {
     reference: &["guide_id", "method_id"],
 };
 
-/// The six tables, in the order they are written and described.
-pub const TABLES: [Table; 6] = [
+/// The tables, in the order they are written and described.
+pub const TABLES: [Table; 7] = [
     Table {
         name: "guides",
         file: "guides.csv",
@@ -259,6 +262,16 @@ pub const TABLES: [Table; 6] = [
                 "source",
                 true,
                 "The guide's file, relative to the content root, with `/` separators.",
+            ),
+            text(
+                "overview",
+                false,
+                "Background the reader needs; paragraphs separated by a blank line.",
+            ),
+            text(
+                "lang",
+                false,
+                "The guide's language as a BCP 47 tag; empty means `en`.",
             ),
         ],
         primary_key: &["guide_id"],
@@ -367,6 +380,32 @@ pub const TABLES: [Table; 6] = [
                 Constraint::Minimum(0),
                 "The number of steps that make or confirm a backup.",
             ),
+            integer(
+                "reset_steps",
+                true,
+                Constraint::Minimum(0),
+                "The number of steps marked `resets` (settings returned to defaults, no data lost).",
+            ),
+            text(
+                "platforms",
+                false,
+                "The platforms the method applies to, separated by `;`; empty: all of the guide's.",
+            ),
+            text(
+                "warning",
+                false,
+                "A caution for the whole method, shown before its steps.",
+            ),
+            text(
+                "image_src",
+                false,
+                "The method's picture, relative to the guide's file.",
+            ),
+            text(
+                "image_alt",
+                false,
+                "What the method's picture shows, for readers who cannot see it.",
+            ),
         ],
         primary_key: &["guide_id", "method_id"],
         foreign_keys: &[TO_GUIDES],
@@ -430,9 +469,39 @@ pub const TABLES: [Table; 6] = [
                 name: "see",
                 kind: FieldType::String,
                 required: false,
-                constraint: Constraint::Pattern(REFERENCE),
-                description: "A related method or step: `ID`, or `GUIDE#ID` in another guide.",
+                constraint: Constraint::Pattern(REFERENCES),
+                description: "Related methods or steps, separated by `;`: `ID`, or `GUIDE#ID` in another guide.",
             },
+            boolean(
+                "resets",
+                "`true` when the step returns settings to defaults or forgets saved configuration without losing data; empty when not stated.",
+            ),
+            text(
+                "code",
+                false,
+                "Something to type, exactly as shown; line breaks kept.",
+            ),
+            text(
+                "code_language",
+                false,
+                "Where the code is typed: `powershell`, `terminal`, `cmd`, …",
+            ),
+            text(
+                "image_src",
+                false,
+                "The step's picture, relative to the guide's file.",
+            ),
+            text(
+                "image_alt",
+                false,
+                "What the step's picture shows, for readers who cannot see it.",
+            ),
+            text(
+                "platforms",
+                false,
+                "The platforms the step applies to as written, separated by `;`; empty: it inherits its method's.",
+            ),
+            text("image_caption", false, "Shown under the step's picture."),
         ],
         primary_key: &["guide_id", "method_id", "number"],
         foreign_keys: &[TO_METHODS],
@@ -476,13 +545,31 @@ pub const TABLES: [Table; 6] = [
         primary_key: &["guide_id", "position"],
         foreign_keys: &[TO_GUIDES],
     },
+    Table {
+        name: "prerequisites",
+        file: "prerequisites.csv",
+        title: "Prerequisites",
+        description: "One row per thing a reader needs ready before starting a method (its `before`).",
+        fields: &[
+            GUIDE_ID,
+            METHOD_ID,
+            POSITION,
+            text(
+                "text",
+                true,
+                "What to have ready: a password, a cable, a computer.",
+            ),
+        ],
+        primary_key: &["guide_id", "method_id", "position"],
+        foreign_keys: &[TO_METHODS],
+    },
 ];
 
 /// The rows of the six tables, in [`TABLES`] order; every cell already text.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Rows {
     /// `rows[i]` holds the data rows of `TABLES[i]`.
-    pub tables: [Vec<Vec<String>>; 6],
+    pub tables: [Vec<Vec<String>>; 7],
 }
 
 /// One cell: the text as written where there is one (no copy), else a number or flag as text.
@@ -528,10 +615,10 @@ fn count_steps(walk: &[StepVisit<'_>], keep: impl Fn(&Step) -> bool) -> usize {
 
 impl Rows {
     /// The rows for these guides, in content order.
-    pub fn new(guides: &[ExportGuide]) -> Self {
+    pub fn new(guides: &[ExportGuide], options: &CsvOptions) -> Self {
         let mut rows = Rows::default();
         for export in guides {
-            guide_rows(export.guide, export.source, &mut |table, cells| {
+            guide_rows(export.guide, export.source, options, &mut |table, cells| {
                 rows.tables[table].push(cells.iter().map(|cell| cell.to_string()).collect());
             });
         }
@@ -541,13 +628,29 @@ impl Rows {
 
 /// Every row one guide adds, as `row(table, cells)` with `table` an index into [`TABLES`], in
 /// content order: the one place that says what each column holds.
-fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, &[Cell<'g>])) {
+fn guide_rows<'g>(
+    guide: &'g Guide,
+    source: &'g str,
+    options: &CsvOptions,
+    row: &mut dyn FnMut(usize, &[Cell<'g>]),
+) {
     const GUIDES: usize = 0;
     const CAUSES: usize = 1;
     const METHODS: usize = 2;
     const STEPS: usize = 3;
     const PROS_CONS: usize = 4;
     const FAQ: usize = 5;
+    const PREREQUISITES: usize = 6;
+    let markdown = options.markdown;
+    // Rich text: as written with `--text markdown`, else without its markup.
+    let rich = |text: &'g str| -> Cell<'g> {
+        if markdown || !rich_text::may_hold_markup(text) {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(rich_text::plain(text))
+        }
+    };
+    let rich_opt = |text: Option<&'g String>| text.map_or(Cow::Borrowed(""), |t| rich(t));
     let gid = written(guide.id.as_str());
     let walks: Vec<Vec<StepVisit<'g>>> = guide.methods.iter().map(Method::walk_steps).collect();
     let total_steps: usize = walks.iter().map(Vec::len).sum();
@@ -556,7 +659,7 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
         &[
             gid.clone(),
             written(&guide.title),
-            written(&guide.summary),
+            rich(&guide.summary),
             Cow::Owned(guide.updated.to_string()),
             joined(&guide.platforms),
             joined(&guide.tags),
@@ -564,6 +667,8 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
             number(Some(guide.methods.len())),
             number(Some(total_steps)),
             written(source),
+            rich_opt(guide.overview.as_ref()),
+            cell(guide.lang.as_deref()),
         ],
     );
     for (i, cause) in guide.causes.iter().enumerate() {
@@ -574,7 +679,7 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                 written(cause.id.as_str()),
                 number(Some(i + 1)),
                 written(&cause.title),
-                cell(cause.description.as_deref()),
+                rich_opt(cause.description.as_ref()),
             ],
         );
     }
@@ -587,8 +692,8 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                 mid.clone(),
                 number(Some(i + 1)),
                 written(&method.title),
-                cell(method.summary.as_deref()),
-                cell(method.best_for.as_deref()),
+                rich_opt(method.summary.as_ref()),
+                rich_opt(method.best_for.as_ref()),
                 number(method.ease),
                 number(method.effectiveness),
                 number(method.time.map(|t| t.min)),
@@ -599,8 +704,19 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                 number(Some(walk.len())),
                 number(Some(count_steps(walk, Step::is_destructive))),
                 number(Some(count_steps(walk, Step::is_backup))),
+                number(Some(count_steps(walk, Step::is_reset))),
+                joined(&method.platforms),
+                rich_opt(method.warning.as_ref()),
+                cell(method.image.as_ref().map(|image| image.src.as_str())),
+                cell(method.image.as_ref().map(|image| image.alt.as_str())),
             ],
         );
+        for (j, item) in method.before.iter().enumerate() {
+            row(
+                PREREQUISITES,
+                &[gid.clone(), mid.clone(), number(Some(j + 1)), rich(item)],
+            );
+        }
         for visit in walk {
             let step = visit.step;
             row(
@@ -613,13 +729,20 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                     visit.parent_number().map_or(Cow::Borrowed(""), Cow::Owned),
                     number(Some(visit.depth())),
                     number(Some(visit.position())),
-                    written(&step.text),
-                    cell(step.note.as_deref()),
-                    cell(step.warning.as_deref()),
-                    cell(step.result.as_deref()),
+                    rich(&step.text),
+                    rich_opt(step.note.as_ref()),
+                    rich_opt(step.warning.as_ref()),
+                    rich_opt(step.result.as_ref()),
                     flag(step.destructive),
                     flag(step.backup),
-                    cell(step.see.as_ref().map(|see| see.as_str())),
+                    joined(step.see()),
+                    flag(step.resets),
+                    cell(step.code.as_ref().map(Code::text)),
+                    cell(step.code.as_ref().and_then(Code::language)),
+                    cell(step.image.as_ref().map(|image| image.src.as_str())),
+                    cell(step.image.as_ref().map(|image| image.alt.as_str())),
+                    joined(&step.platforms),
+                    rich_opt(step.image.as_ref().and_then(|image| image.caption.as_ref())),
                 ],
             );
         }
@@ -632,7 +755,7 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
                         mid.clone(),
                         written(kind),
                         number(Some(j + 1)),
-                        written(item),
+                        rich(item),
                     ],
                 );
             }
@@ -644,8 +767,8 @@ fn guide_rows<'g>(guide: &'g Guide, source: &'g str, row: &mut dyn FnMut(usize, 
             &[
                 gid.clone(),
                 number(Some(i + 1)),
-                written(&entry.question),
-                written(&entry.answer),
+                rich(&entry.question),
+                rich(&entry.answer),
                 joined(&entry.see),
             ],
         );
@@ -704,12 +827,12 @@ pub fn table_csv(table: &Table, rows: &[Vec<String>], options: &CsvOptions) -> i
 
 /// One guide's records of the six tables (no headers), in [`TABLES`] order: rendered on its
 /// own so that guides can be rendered in parallel and written as they come ([`CsvWriter`]).
-pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result<[Vec<u8>; 6]> {
-    let mut out: [Vec<u8>; 6] = Default::default();
+pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result<[Vec<u8>; 7]> {
+    let mut out: [Vec<u8>; 7] = Default::default();
     let mut failed = None;
     {
         let mut writers = out.each_mut().map(records);
-        guide_rows(guide.guide, guide.source, &mut |table, cells| {
+        guide_rows(guide.guide, guide.source, options, &mut |table, cells| {
             if failed.is_some() {
                 return;
             }
@@ -738,7 +861,7 @@ pub fn render_csv(
     guides: &[ExportGuide],
     options: &CsvOptions,
 ) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
-    let rows = Rows::new(guides);
+    let rows = Rows::new(guides, options);
     let mut files = Vec::with_capacity(TABLES.len() + 1);
     for (table, rows) in TABLES.iter().zip(&rows.tables) {
         files.push((table.file, table_csv(table, rows, options)?));
@@ -783,7 +906,7 @@ impl CsvWriter {
     }
 
     /// Adds the next guide's records.
-    pub fn push(&mut self, rendered: &[Vec<u8>; 6]) -> Result<(), ExportError> {
+    pub fn push(&mut self, rendered: &[Vec<u8>; 7]) -> Result<(), ExportError> {
         for (file, bytes) in self.tables.iter_mut().zip(rendered) {
             file.write_all(bytes)
                 .map_err(|e| ExportError::io("write", file.target(), e))?;

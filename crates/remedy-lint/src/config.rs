@@ -203,6 +203,10 @@ pub struct Config {
     pub rules: BTreeMap<&'static str, RuleLevel>,
     /// `[lint.undeclared-destructive] extra-phrases`.
     pub extra_phrases: Vec<String>,
+    /// `[lint.undeclared-destructive] extra-reset-phrases`.
+    pub extra_reset_phrases: Vec<String>,
+    /// `[platforms]`: display names by platform slug, over the built-in ones.
+    pub platform_names: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -213,6 +217,8 @@ impl Default for Config {
             fail_on: FailOn::Error,
             rules: BTreeMap::new(),
             extra_phrases: Vec::new(),
+            extra_reset_phrases: Vec::new(),
+            platform_names: BTreeMap::new(),
         }
     }
 }
@@ -316,9 +322,9 @@ impl Config {
             content: base.join(DEFAULT_CONTENT),
             ..Config::default()
         };
-        const TOP: [&str; 2] = ["content", "lint"];
+        const TOP: [&str; 3] = ["content", "lint", "platforms"];
         const LINT: [&str; 3] = ["fail-on", "rules", "undeclared-destructive"];
-        const DESTRUCTIVE: [&str; 1] = ["extra-phrases"];
+        const DESTRUCTIVE: [&str; 2] = ["extra-phrases", "extra-reset-phrases"];
         for (key, value) in &table {
             match (key.as_str(), value) {
                 ("content", Value::String(content)) if !content.trim().is_empty() => {
@@ -370,33 +376,37 @@ impl Config {
                             }
                             ("undeclared-destructive", Value::Table(options)) => {
                                 for (key, value) in options {
-                                    if key != "extra-phrases" {
+                                    if !DESTRUCTIVE.contains(&key.as_str()) {
                                         return Err(unknown(
                                             key,
                                             "[lint.undeclared-destructive]",
                                             &DESTRUCTIVE,
                                         ));
                                     }
+                                    let full = format!("lint.undeclared-destructive.{key}");
                                     let expected = || {
-                                        "write a list of phrases, like extra-phrases = [\"reset all content\"]".to_owned()
+                                        format!(
+                                            "write a list of phrases, like {key} = [\"reset all content\"]"
+                                        )
                                     };
                                     let Value::Array(items) = value else {
-                                        return Err(bad(
-                                            "lint.undeclared-destructive.extra-phrases",
-                                            value,
-                                            expected(),
-                                        ));
+                                        return Err(bad(&full, value, expected()));
+                                    };
+                                    let list = if key == "extra-phrases" {
+                                        &mut config.extra_phrases
+                                    } else {
+                                        &mut config.extra_reset_phrases
                                     };
                                     for item in items {
                                         match item.as_str() {
                                             Some(phrase)
                                                 if phrase.chars().any(char::is_alphanumeric) =>
                                             {
-                                                config.extra_phrases.push(phrase.to_owned());
+                                                list.push(phrase.to_owned());
                                             }
                                             _ => {
                                                 return Err(bad(
-                                                    "lint.undeclared-destructive.extra-phrases",
+                                                    &full,
                                                     item,
                                                     "each phrase must be text with at least one word".into(),
                                                 ));
@@ -419,6 +429,29 @@ impl Config {
                 ("lint", value) => {
                     return Err(bad("lint", value, "write it as a table, [lint]".into()));
                 }
+                ("platforms", Value::Table(names)) => {
+                    for (slug, name) in names {
+                        match name.as_str() {
+                            Some(name) if !name.trim().is_empty() => {
+                                config.platform_names.insert(slug.clone(), name.to_owned());
+                            }
+                            _ => {
+                                return Err(bad(
+                                    &format!("platforms.{slug}"),
+                                    name,
+                                    format!("write the name readers see, like {slug} = \"iPhone\""),
+                                ));
+                            }
+                        }
+                    }
+                }
+                ("platforms", value) => {
+                    return Err(bad(
+                        "platforms",
+                        value,
+                        "write it as a table, [platforms], of slug = \"Name\"".into(),
+                    ));
+                }
                 (key, _) => return Err(unknown(key, "the top level", &TOP)),
             }
         }
@@ -438,6 +471,7 @@ impl Config {
     pub fn rule_options(&self) -> RuleOptions {
         RuleOptions {
             destructive_phrases: PhraseMatcher::new(&self.extra_phrases),
+            reset_phrases: PhraseMatcher::resets(&self.extra_reset_phrases),
         }
     }
 }

@@ -824,7 +824,7 @@ fn step_blocks(
     }
     if let Some(see) = &step.see {
         let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
-        spans.extend(ctx.see_spans("See: ", std::slice::from_ref(see)));
+        spans.extend(ctx.see_spans("See: ", see.as_slice()));
         blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
     }
     if let Some(result) = &step.result {

@@ -48,14 +48,18 @@ pub mod dangling_reference;
 pub mod dangling_step;
 pub mod duplicate_id;
 pub mod id_mismatch;
+pub mod image_alt_text;
 pub mod io_error;
 pub mod method_without_cause;
 pub mod missing_backup_warning;
+pub mod missing_image;
 pub mod missing_pros_cons;
 pub mod orphan_cause;
 pub mod risk_understated;
 pub mod schema;
 pub mod undeclared_destructive;
+pub mod unknown_platform;
+pub mod unsupported_markup;
 pub mod unused_suppression;
 pub mod yaml_syntax;
 
@@ -63,19 +67,23 @@ pub use dangling_reference::DanglingReference;
 pub use dangling_step::DanglingStep;
 pub use duplicate_id::DuplicateId;
 pub use id_mismatch::IdMismatch;
+pub use image_alt_text::ImageAltText;
 pub use io_error::IoError;
 pub use method_without_cause::MethodWithoutCause;
 pub use missing_backup_warning::MissingBackupWarning;
+pub use missing_image::MissingImage;
 pub use missing_pros_cons::MissingProsCons;
 pub use orphan_cause::OrphanCause;
 pub use risk_understated::RiskUnderstated;
 pub use schema::Schema;
 pub use undeclared_destructive::{PhraseMatcher, UndeclaredDestructive};
+pub use unknown_platform::UnknownPlatform;
+pub use unsupported_markup::UnsupportedMarkup;
 pub use unused_suppression::UnusedSuppression;
 pub use yaml_syntax::YamlSyntax;
 
 /// Every rule as declared, in SPEC order, extensions last.
-const RAW: [RuleInfo; 14] = [
+const RAW: [RuleInfo; 18] = [
     YamlSyntax::RAW,
     Schema::RAW,
     IdMismatch::RAW,
@@ -90,6 +98,10 @@ const RAW: [RuleInfo; 14] = [
     MethodWithoutCause::RAW,
     IoError::RAW,
     UnusedSuppression::RAW,
+    UnsupportedMarkup::RAW,
+    MissingImage::RAW,
+    ImageAltText::RAW,
+    UnknownPlatform::RAW,
 ];
 
 /// Every rule: the twelve of SPEC §3 in its order, then `io-error` and `unused-suppression`.
@@ -152,10 +164,21 @@ pub fn overlaps_dangling_step(finding: &RuleFinding, findings: &[RuleFinding]) -
 }
 
 /// Options of the rules, from `remedy.toml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RuleOptions {
     /// `[lint.undeclared-destructive] extra-phrases`, compiled.
     pub destructive_phrases: PhraseMatcher,
+    /// `[lint.undeclared-destructive] extra-reset-phrases`, compiled with the built-in ones.
+    pub reset_phrases: PhraseMatcher,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        Self {
+            destructive_phrases: PhraseMatcher::default(),
+            reset_phrases: PhraseMatcher::resets(&[]),
+        }
+    }
 }
 
 /// A finding as a rule produces it: the engine adds the file, the severity and the source line.
@@ -186,6 +209,8 @@ pub struct FileContext<'a> {
     pub steps: Vec<Vec<StepVisit<'a>>>,
     /// Whether an id of the guide is declared twice, when the caller already knows it.
     pub ids_repeat: Option<bool>,
+    /// The content root, which images must stay inside; `None`: the guide's own folder.
+    pub content_root: Option<&'a std::path::Path>,
 }
 
 impl<'a> FileContext<'a> {
@@ -202,6 +227,7 @@ impl<'a> FileContext<'a> {
             options,
             steps,
             ids_repeat: None,
+            content_root: None,
         }
     }
 
@@ -254,6 +280,10 @@ pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
         missing_pros_cons::check(cx, guide, &mut out);
         orphan_cause::check(cx, guide, &mut out);
         method_without_cause::check(cx, guide, &mut out);
+        unsupported_markup::check(cx, guide, &mut out);
+        missing_image::check(cx, guide, &mut out);
+        image_alt_text::check(cx, guide, &mut out);
+        unknown_platform::check(cx, guide, &mut out);
     }
     out
 }
@@ -283,6 +313,10 @@ mod tests {
                 "method-without-cause",
                 "io-error",
                 "unused-suppression",
+                "unsupported-markup",
+                "missing-image",
+                "image-alt-text",
+                "unknown-platform",
             ]
         );
         let warnings: Vec<&str> = registry()
@@ -296,7 +330,8 @@ mod tests {
                 "undeclared-destructive",
                 "orphan-cause",
                 "method-without-cause",
-                "unused-suppression"
+                "unused-suppression",
+                "image-alt-text"
             ]
         );
     }

@@ -17,7 +17,7 @@ use remedy_lint::report::plural;
 
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
-use crate::cli::{CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg};
+use crate::cli::{CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, TextArg};
 use crate::terminal::Progress;
 
 impl From<PageSizeArg> for PageSize {
@@ -73,6 +73,16 @@ pub(super) fn export_guides(guides: &[LintedGuide]) -> Vec<ExportGuide<'_>> {
     export
 }
 
+/// Replaces each guide by what a reader of `platform` sees (`--platform`), for the exports that
+/// keep every guide in memory.
+pub(super) fn view_for_platform(guides: &mut [LintedGuide], platform: Option<&str>) {
+    if let Some(platform) = platform {
+        for linted in guides {
+            linted.guide = linted.guide.for_platform(platform);
+        }
+    }
+}
+
 /// One guide, rendered for a streaming export on a lint worker thread.
 struct Rendered<T> {
     id: String,
@@ -82,10 +92,19 @@ struct Rendered<T> {
 
 fn rendered<T, E: ToString>(
     linted: &LintedGuide,
+    platform: Option<&str>,
     render: impl FnOnce(&ExportGuide<'_>) -> Result<T, E>,
 ) -> Rendered<T> {
+    let view;
+    let guide = match platform {
+        Some(platform) => {
+            view = linted.guide.for_platform(platform);
+            &view
+        }
+        None => &linted.guide,
+    };
     let export = ExportGuide {
-        guide: &linted.guide,
+        guide,
         source: &linted.source,
     };
     Rendered {
@@ -243,10 +262,12 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
                 refuse_guide_file(book, session)?;
             }
             // The book and the related-guide titles of each handout need every guide.
-            let report = match lint_for_export(session, &args.common.paths, args.common.force)? {
+            let mut report = match lint_for_export(session, &args.common.paths, args.common.force)?
+            {
                 Ok(report) => report,
                 Err(outcome) => return Ok(outcome),
             };
+            view_for_platform(&mut report.guides, args.common.platform.as_deref());
             let export = export_guides(&report.guides);
             let options = PdfOptions {
                 page_size: args.page_size.into(),
@@ -265,8 +286,12 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
 
 fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
     let jsonl = args.jsonl;
-    let render =
-        move |linted: &LintedGuide| rendered(linted, |export| render_json_guide(export, jsonl));
+    let platform = args.common.platform.clone();
+    let render = move |linted: &LintedGuide| {
+        rendered(linted, platform.as_deref(), |export| {
+            render_json_guide(export, jsonl)
+        })
+    };
     if args.output.as_os_str() == "-" {
         // Standard output cannot be taken back: the export waits in memory for the verdict.
         let stream = Stream::new(
@@ -324,14 +349,19 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
     let options = CsvOptions {
         bom: args.bom,
         excel_safe: args.excel_safe,
+        markdown: args.text == TextArg::Markdown,
     };
+    let platform = args.common.platform.clone();
     let dir = args.output.clone();
     let created = missing_folders(&dir);
-    let render =
-        move |linted: &LintedGuide| rendered(linted, |export| render_csv_guide(export, &options));
+    let render = move |linted: &LintedGuide| {
+        rendered(linted, platform.as_deref(), |export| {
+            render_csv_guide(export, &options)
+        })
+    };
     let stream = Stream::new(
         move || CsvWriter::create(&dir, &options).map_err(|e| e.to_string()),
-        |writer: &mut CsvWriter, records: [Vec<u8>; 6]| {
+        |writer: &mut CsvWriter, records: [Vec<u8>; 7]| {
             writer.push(&records).map_err(|e| e.to_string())
         },
     );
