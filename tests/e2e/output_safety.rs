@@ -322,7 +322,7 @@ fn two_builds_into_one_folder_at_once_leave_complete_files() {
             "round {round} too slow"
         );
         assert_outputs_complete(&scratch.root.join("out"));
-        assert_eq!(files(&scratch.root.join("out")).len(), 12, "round {round}");
+        assert_eq!(files(&scratch.root.join("out")).len(), 13, "round {round}");
     }
 }
 

@@ -117,6 +117,18 @@ impl Guide {
         view
     }
 
+    /// The guide with every rich-text field as its plain text (markup removed, a menu path's
+    /// `>` kept): for exporters that cannot show markup.
+    pub fn with_plain_text(&self) -> Guide {
+        let mut plain = self.clone();
+        plain.for_each_rich_text_mut(&mut |text| {
+            if rich_text::may_hold_markup(text) {
+                *text = rich_text::plain(text);
+            }
+        });
+        plain
+    }
+
     /// Every rich-text field, mutably (for rewriting them in a view).
     fn for_each_rich_text_mut(&mut self, visit: &mut dyn FnMut(&mut String)) {
         visit(&mut self.summary);

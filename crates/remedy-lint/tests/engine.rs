@@ -323,7 +323,7 @@ fn extra_phrases_from_the_configuration_are_destructive() {
             .findings
             .is_empty()
     );
-    // Built in: "reset all". An extra phrase changes nothing there, but "pair again" is new.
+    // Built in: "reset all content". An extra phrase changes nothing there, but "pair again" is new.
     let text = text.replace("Do the first thing.", "Unpair the watch and pair again.");
     root.write("content/one.yaml", &text);
     root.write(
@@ -342,7 +342,7 @@ fn extra_phrases_from_the_configuration_are_destructive() {
         .collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].1.contains("“Unpair the watch”"), "{found:?}");
-    assert!(found[1].1.contains("“Reset all”"), "{found:?}");
+    assert!(found[1].1.contains("“Reset all content”"), "{found:?}");
 }
 
 #[test]

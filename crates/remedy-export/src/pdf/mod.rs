@@ -123,10 +123,12 @@ fn chapter(
     export: &ExportGuide<'_>,
     library: &Library<'_>,
 ) -> Result<Chapter, ExportError> {
+    // The handout prints rich text without its markup (no `**` or backticks).
+    let plain = export.guide.with_plain_text();
     let mut ctx = Ctx {
         fonts,
         frame,
-        guide: export.guide,
+        guide: &plain,
         source: export.source,
         library,
         problem: None,

@@ -17,7 +17,7 @@ declare_rule! {
     ///
     /// - erase, erases, erasing; wipe, wipes, wiping; delete, deletes, deleting
     /// - remove … from (up to four words between: "remove the photos from this iPhone")
-    /// - factory reset, factory settings, factory defaults
+    /// - reset all content, factory reset, factory settings, factory defaults
     /// - sign out, log out, logout (and signs/signing, logs/logging)
     /// - format or reformat … disk, drive, card, volume, partition
     /// - uninstall, discard, overwrite (and their -s and -ing forms)
@@ -40,8 +40,8 @@ declare_rule! {
     ///
     /// It also finds a step that reads as a **reset** while it has neither `destructive` nor
     /// `resets`: reset … network settings, reset all settings, reset … settings, reset … to
-    /// defaults, forget this network or device, forget … networks, unpair, reset the NVRAM, PRAM,
-    /// SMC or router, and the phrases of `extra-reset-phrases`. A reset returns settings to their
+    /// defaults, forget this network or device, forget … networks, unpair, reset the NVRAM, PRAM
+    /// or SMC, and the phrases of `extra-reset-phrases`. A reset returns settings to their
     /// defaults or forgets saved configuration but loses no documents or photos: `resets: true`
     /// marks it (and lets the method keep a low risk), `resets: false` says the step only
     /// mentions it.
@@ -85,6 +85,7 @@ const BUILT_IN: &[&str] = &[
     "wipe|wipes|wiping",
     "delete|deletes|deleting",
     "remove|removes|removing ~4 from",
+    "reset|resets|resetting all content",
     "factory reset|resets|resetting|settings|defaults|default",
     "sign|signs|signing out",
     "log|logs|logging out",
@@ -110,7 +111,7 @@ const RESETS: &[&str] = &[
     "unpair|unpairs|unpairing",
     "reset|resets|resetting ~3 defaults|default",
     "restore|restores|restoring ~3 defaults|default",
-    "reset|resets|resetting ~2 nvram|pram|smc|router",
+    "reset|resets|resetting ~2 nvram|pram|smc",
 ];
 
 /// Matches that start where one of these does are not destructive.
@@ -460,7 +461,7 @@ mod tests {
                 "Remove the photos from",
             ),
             ("Tap Remove from iPhone.", "Remove from"),
-            ("Tap Reset All Settings.", "Reset All"),
+            ("Tap Reset All Content.", "Reset All Content"),
             ("Do a factory reset.", "factory reset"),
             ("Factory-reset the router.", "Factory-reset"),
             (
@@ -470,10 +471,6 @@ mod tests {
             ("Tap Sign Out.", "Sign Out"),
             ("Use the sign-out button.", "sign-out"),
             ("Log out of the app.", "Log out"),
-            (
-                "Reset the iPhone’s network settings.",
-                "Reset the iPhone’s network settings",
-            ),
             ("Format the SD card as exFAT.", "Format the SD card"),
             ("Uninstall the VPN app.", "Uninstall"),
             ("Discard the changes.", "Discard"),
@@ -484,6 +481,28 @@ mod tests {
         ];
         for (text, phrase) in cases {
             assert_eq!(found(text).as_deref(), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn reset_phrases_are_their_own_list() {
+        let resets = PhraseMatcher::resets(&["forget this printer".to_owned()]);
+        for (text, phrase) in [
+            ("Tap Reset All Settings.", "Reset All Settings"),
+            (
+                "Reset the iPhone’s network settings.",
+                "Reset the iPhone’s network settings",
+            ),
+            ("Tap Forget This Network.", "Forget This Network"),
+            ("Unpair the watch.", "Unpair"),
+            ("Reset the NVRAM.", "Reset the NVRAM"),
+            ("Choose Forget This Printer.", "Forget This Printer"),
+        ] {
+            assert_eq!(resets.find(text), Some(phrase), "{text}");
+            assert_eq!(found(text), None, "{text} is no data loss");
+        }
+        for text in ["Reset the router by unplugging it.", "Forget it."] {
+            assert_eq!(resets.find(text), None, "{text}");
         }
     }
 
