@@ -12,6 +12,7 @@ use crate::rich_text;
 const DISPLAY_NAMES: &[(&str, &str)] = &[
     ("android", "Android"),
     ("chromeos", "ChromeOS"),
+    ("icloud", "iCloud"),
     ("ios", "iOS"),
     ("ipados", "iPadOS"),
     ("linux", "Linux"),

@@ -52,7 +52,10 @@ fn the_project_guides_render_with_every_step() -> TestResult {
         .collect();
     let keep = std::env::var_os("REMEDY_PDF_OUT").map(PathBuf::from);
     for size in [PageSize::A4, PageSize::Letter] {
-        let options = PdfOptions { page_size: size };
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
         for export in &exports {
             let started = Instant::now();
             let bytes = render_guide(export, &options)?;

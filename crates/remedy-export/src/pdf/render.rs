@@ -109,24 +109,11 @@ pub(crate) fn long_date(date: &Date) -> String {
     }
 }
 
-/// A platform slug as readers write it.
+/// A platform slug as readers write it: the built-in name, else the slug capitalized.
 fn platform_name(slug: &str) -> String {
-    let known = [
-        ("ios", "iOS"),
-        ("ipados", "iPadOS"),
-        ("macos", "macOS"),
-        ("watchos", "watchOS"),
-        ("tvos", "tvOS"),
-        ("visionos", "visionOS"),
-        ("icloud", "iCloud"),
-        ("windows", "Windows"),
-        ("android", "Android"),
-        ("linux", "Linux"),
-        ("chromeos", "ChromeOS"),
-        ("web", "Web"),
-    ];
-    if let Some((_, name)) = known.iter().find(|(key, _)| *key == slug) {
-        return (*name).to_owned();
+    let known = remedy_core::platform::display_name(slug);
+    if known != slug {
+        return known.to_owned();
     }
     let mut chars = slug.chars();
     match chars.next() {
@@ -216,6 +203,8 @@ pub(crate) struct Ctx<'a> {
     /// Every guide being exported, by id (the guide itself included), to name related guides
     /// and references into them.
     pub library: &'a BTreeMap<&'a str, &'a Guide>,
+    /// `[platforms]` display names from the configuration.
+    pub platform_names: &'a BTreeMap<String, String>,
     /// The first character no face can draw, as an error message.
     pub problem: Option<String>,
     /// The width of the current method's first-level step numbers.
@@ -419,7 +408,10 @@ fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
         let names: Vec<String> = guide
             .platforms
             .iter()
-            .map(|p| platform_name(p.as_str()))
+            .map(|p| match ctx.platform_names.get(p.as_str()) {
+                Some(name) => name.clone(),
+                None => platform_name(p.as_str()),
+            })
             .collect();
         meta.push(Span::new("PLATFORMS ", label));
         meta.push(ctx.span(&names.join(", "), value));

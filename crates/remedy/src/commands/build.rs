@@ -28,6 +28,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     let book = pdf_dir.join("handbook.pdf");
     let options = PdfOptions {
         page_size: args.page_size.into(),
+        platform_names: session.config.platform_names.clone(),
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
     if !session.quiet {

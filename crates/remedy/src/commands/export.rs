@@ -271,6 +271,7 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
             let export = export_guides(&report.guides);
             let options = PdfOptions {
                 page_size: args.page_size.into(),
+                platform_names: session.config.platform_names.clone(),
             };
             write_pdfs(
                 session,
