@@ -410,6 +410,11 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
                     "{field} is `{}`; write the date as YYYY-MM-DD",
                     short(instance)
                 )
+            } else if last == "lang" {
+                format!(
+                    "{field} is `{}`; write a BCP 47 language tag such as `en`, `en-GB` or `de`",
+                    short(instance)
+                )
             } else if is_reference {
                 format!(
                     "`{}` is not a valid reference; write `id` or `guide-id#id` (lowercase letters, digits, hyphens)",
@@ -455,6 +460,18 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
         {
             format!(
                 "{field} must be a guide id (`other-guide`) or a link with exactly `title` and `url`"
+            )
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if last == "see" =>
+        {
+            format!("{field} must be a reference (`id` or `guide-id#id`) or a list of them")
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if last == "code" =>
+        {
+            format!(
+                "{field} must be the text to type, or a mapping with `text` and an optional `language`"
             )
         }
         other => format!("{field}: {}", jsonschema_message(other, instance)),
