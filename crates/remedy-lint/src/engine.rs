@@ -747,7 +747,7 @@ fn cross_file_findings(
                     .get(ordinal as usize)
                     .map_or(map.nearest(&pointer).value, |site| {
                         remedy_core::reference_span(
-                            &source,
+                            source,
                             map,
                             &document.value,
                             &pointer,

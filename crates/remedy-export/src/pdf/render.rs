@@ -671,7 +671,7 @@ fn code_block(ctx: &mut Ctx<'_>, code: &remedy_core::Code, x: f32) -> Block {
     let mut units = Vec::new();
     if let Some(language) = code.language() {
         let label = [Span::new(
-            &language.to_uppercase(),
+            language.to_uppercase(),
             style(Face::Bold, 7.0, MUTED),
         )];
         units.extend(ctx.paragraph(&label, x + 6.0, 10.0));
