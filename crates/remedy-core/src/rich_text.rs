@@ -254,7 +254,12 @@ pub fn parse(
                     dest_url,
                     ..
                 } => {
-                    let kind = classify_destination(&dest_url);
+                    // `<someone@example.com>` is an e-mail autolink: a `mailto:` link.
+                    let kind = if link_type == LinkType::Email {
+                        Some(Ok(format!("mailto:{dest_url}")))
+                    } else {
+                        classify_destination(&dest_url)
+                    };
                     if kind.is_none() {
                         problem(
                             destination_range(text, range.clone(), &dest_url),
@@ -564,6 +569,7 @@ mod tests {
             .collect();
         assert_eq!(found, [("# Heading", "a heading")]);
 
+        assert_eq!(one("Write to <help@example.com> or see <https://example.com>.").1, []);
         let text = "Tap <b>Reset</b> and ![x](a.png) or [f](file.txt).";
         let (_, problems) = one(text);
         let found: Vec<&str> = problems.iter().map(|p| &text[p.range.clone()]).collect();

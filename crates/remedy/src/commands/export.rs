@@ -371,7 +371,7 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
         Err(outcome) => return Ok(outcome),
     };
     writer.finish().map_err(|e| e.to_string())?;
-    done(session, "6 tables and datapackage.json", &args.output);
+    done(session, "7 tables and datapackage.json", &args.output);
     Ok(Outcome::Clean)
 }
 
