@@ -92,6 +92,23 @@ impl GuideFile {
         }
         value_range_span(&self.source, node.value, text, range).unwrap_or(node.value)
     }
+
+    /// [`GuideFile::text_range_span`] for several ranges of one text, in one walk.
+    pub fn text_range_spans(
+        &self,
+        pointer: &str,
+        text: &str,
+        ranges: &[std::ops::Range<usize>],
+    ) -> Vec<Span> {
+        let node = self.document.source_map.nearest(pointer);
+        if self.document.source_map.get(pointer).is_none() {
+            return vec![node.value; ranges.len()];
+        }
+        crate::scalar::value_ranges_spans(&self.source, node.value, text, ranges)
+            .into_iter()
+            .map(|span| span.unwrap_or(node.value))
+            .collect()
+    }
 }
 
 /// The span of a reference at `pointer` of the document whose JSON value is `value`: the node

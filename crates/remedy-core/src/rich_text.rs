@@ -569,7 +569,10 @@ mod tests {
             .collect();
         assert_eq!(found, [("# Heading", "a heading")]);
 
-        assert_eq!(one("Write to <help@example.com> or see <https://example.com>.").1, []);
+        assert_eq!(
+            one("Write to <help@example.com> or see <https://example.com>.").1,
+            []
+        );
         let text = "Tap <b>Reset</b> and ![x](a.png) or [f](file.txt).";
         let (_, problems) = one(text);
         let found: Vec<&str> = problems.iter().map(|p| &text[p.range.clone()]).collect();

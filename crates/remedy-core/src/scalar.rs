@@ -8,6 +8,7 @@
 //! When the two cannot be matched (a construct this walk does not know), the answer is `None`
 //! and the caller points at the whole scalar: coarse, never wrong.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::position::{Position, Span};
@@ -91,8 +92,41 @@ pub fn value_range_span(
     value: &str,
     range: Range<usize>,
 ) -> Option<Span> {
-    if range.start >= range.end || range.end > value.len() {
-        return None;
+    value_ranges_spans(source, scalar, value, &[range])
+        .pop()
+        .flatten()
+}
+
+/// [`value_range_span`] for several ranges of one value, in one walk of the scalar: a text
+/// with many pieces of markup at fault costs one pass, not one per piece.
+pub fn value_ranges_spans(
+    source: &SourceText,
+    scalar: Span,
+    value: &str,
+    ranges: &[Range<usize>],
+) -> Vec<Option<Span>> {
+    let mut spans = vec![None; ranges.len()];
+    if let Some(walked) = walk(source, scalar, value, ranges) {
+        spans = walked;
+    }
+    spans
+}
+
+fn walk(
+    source: &SourceText,
+    scalar: Span,
+    value: &str,
+    ranges: &[Range<usize>],
+) -> Option<Vec<Option<Span>>> {
+    let mut starts: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut ends: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut last = 0;
+    for (i, range) in ranges.iter().enumerate() {
+        if range.start < range.end && range.end <= value.len() {
+            starts.entry(range.start).or_default().push(i);
+            ends.entry(range.end).or_default().push(i);
+            last = last.max(range.end);
+        }
     }
     let mut cursor = Cursor::new(source, scalar.start)?;
     let (style, indent) = match cursor.peek()? {
@@ -128,19 +162,30 @@ pub fn value_range_span(
         }
         _ => (Style::Plain, None),
     };
-    let mut start = None;
+    let mut found_start: Vec<Option<Position>> = vec![None; ranges.len()];
+    let mut spans: Vec<Option<Span>> = vec![None; ranges.len()];
     for (offset, wanted) in value.char_indices() {
-        if offset >= range.end {
+        if offset >= last {
             break;
         }
-        let at = match_char(&mut cursor, style, indent, wanted)?;
-        if offset == range.start {
-            start = Some(at);
+        let Some(at) = match_char(&mut cursor, style, indent, wanted) else {
+            break;
+        };
+        for &i in starts.get(&offset).into_iter().flatten() {
+            found_start[i] = Some(at);
+        }
+        let end = cursor.position();
+        for &i in ends
+            .get(&(offset + wanted.len_utf8()))
+            .into_iter()
+            .flatten()
+        {
+            spans[i] = found_start[i]
+                .filter(|start| end > *start)
+                .map(|start| Span::new(start, end));
         }
     }
-    let start = start?;
-    let end = cursor.position();
-    (end > start).then_some(Span::new(start, end))
+    Some(spans)
 }
 
 /// Advances `cursor` past the source of one value character; returns where that source starts.

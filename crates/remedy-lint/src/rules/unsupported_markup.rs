@@ -57,10 +57,12 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             return;
         }
         let pointer = pointer();
-        for problem in problems {
+        let ranges: Vec<_> = problems.iter().map(|p| p.range.clone()).collect();
+        let spans = cx.file.text_range_spans(&pointer, text, &ranges);
+        for (problem, span) in problems.into_iter().zip(spans) {
             out.push(RuleFinding {
                 rule: UnsupportedMarkup::NAME,
-                span: cx.file.text_range_span(&pointer, text, problem.range),
+                span,
                 pointer: pointer.clone(),
                 message: format!(
                     "{} is not part of guide rich text; {}",
