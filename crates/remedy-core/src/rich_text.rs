@@ -193,6 +193,10 @@ fn destination_range(text: &str, link: Range<usize>, destination: &str) -> Range
     }
 }
 
+/// The deepest nesting of labels, emphasis and links kept in the tree: no real text nests
+/// deeper, and the tree's walks (and its drop) then stay shallow whatever the input.
+const MAX_NESTING: usize = 16;
+
 /// One open container while the tree is built.
 #[derive(Debug)]
 enum Frame {
@@ -223,6 +227,8 @@ pub fn parse(
     };
     // Each open container keeps the inlines collected inside it.
     let mut stack: Vec<(Frame, Vec<Inline>)> = Vec::new();
+    // Containers opened deeper than MAX_NESTING keep their text but not their nesting.
+    let mut flattened = 0usize;
     let mut current: Vec<Inline> = Vec::new();
     let mut paragraph_count = 0usize;
     let mut block_depth = 0usize;
@@ -247,6 +253,7 @@ pub fn parse(
                         flush(&mut rich, &mut current);
                     }
                 }
+                Tag::Strong | Tag::Emphasis if stack.len() >= MAX_NESTING => flattened += 1,
                 Tag::Strong => stack.push((Frame::Strong, std::mem::take(&mut current))),
                 Tag::Emphasis => stack.push((Frame::Emphasis, std::mem::take(&mut current))),
                 Tag::Link {
@@ -281,7 +288,11 @@ pub fn parse(
                             "write the address in the link: `[text](https://…)`",
                         );
                     }
-                    stack.push((Frame::Link(kind), std::mem::take(&mut current)));
+                    if stack.len() >= MAX_NESTING {
+                        flattened += 1;
+                    } else {
+                        stack.push((Frame::Link(kind), std::mem::take(&mut current)));
+                    }
                 }
                 Tag::List(_) if leading_list_marker_is_text && range.start == 0 => {
                     list_depth += 1;
@@ -303,6 +314,9 @@ pub fn parse(
             },
             Event::End(tag) => match tag {
                 TagEnd::Paragraph => flush(&mut rich, &mut current),
+                TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link if flattened > 0 => {
+                    flattened -= 1;
+                }
                 TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link => {
                     if let Some((frame, outer)) = stack.pop() {
                         let inner = std::mem::replace(&mut current, outer);
@@ -547,6 +561,28 @@ mod tests {
                 Inline::Text(". *".into()),
             ]
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_followed() {
+        let text = format!("{}x{}", "*a _b ".repeat(5000), " b_ a*".repeat(5000));
+        let (rich, _) = parse(&text, Paragraphs::One, false);
+        let mut depth = 0;
+        let mut level: &[Inline] = rich.paragraphs.first().map_or(&[], Vec::as_slice);
+        while let Some(Inline::Emphasis(inner)) =
+            level.iter().find(|i| matches!(i, Inline::Emphasis(_)))
+        {
+            depth += 1;
+            level = inner;
+        }
+        assert!(depth <= MAX_NESTING, "{depth}");
+        assert!(plain(&text).contains('x'));
+        // Deep block nesting is pulldown-cmark's to walk; it only has to come back.
+        let quotes = format!("{} x", ">".repeat(20_000));
+        assert!(!parse(&quotes, Paragraphs::One, false).1.is_empty());
+        let brackets = format!("{}x{}", "[".repeat(20_000), "](#a)".repeat(20_000));
+        let _ = parse(&brackets, Paragraphs::One, false);
+        let _ = unlink(&brackets, &|_| false);
     }
 
     #[test]
