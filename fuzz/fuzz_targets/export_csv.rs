@@ -13,6 +13,11 @@ fuzz_target!(|data: &[u8]| {
         CsvOptions {
             bom: true,
             excel_safe: true,
+            markdown: false,
+        },
+        CsvOptions {
+            markdown: true,
+            ..CsvOptions::default()
         },
     ] {
         match render_csv(&guides, &options) {

@@ -8,4 +8,5 @@ mod hostile;
 mod lint;
 mod new;
 mod output_safety;
+mod platform;
 mod trust;

@@ -405,7 +405,7 @@ mod tests {
         }
         let steps = dir.join("steps.csv");
         let mut text = std::fs::read_to_string(&steps).map_err(|e| e.to_string())?;
-        text.push_str("wifi-drops,no-such-method,1,,,1,1,Orphan.,,,,,,,1\r\n");
+        text.push_str("wifi-drops,no-such-method,1,,,1,1,Orphan.,,,,,,,1,,,,,,,\r\n");
         std::fs::write(&steps, text).map_err(|e| e.to_string())?;
         let error = check_csv(&dir, false)
             .err()

@@ -62,7 +62,8 @@ fn check_steps(pdf: &str, guide: &remedy_core::Guide) -> Result<usize, String> {
     let mut count = 0;
     for method in &guide.methods {
         for visit in method.walk_steps() {
-            let wanted = squeeze(&visit.step.text);
+            // The handout prints rich text without its markup.
+            let wanted = squeeze(&remedy_core::rich_text::plain(&visit.step.text));
             match text[from..].find(&wanted) {
                 Some(at) => from += at + wanted.len(),
                 None => {

@@ -10,17 +10,20 @@ pub mod corpus;
 pub mod id;
 pub mod load;
 pub mod model;
+pub mod platform;
 pub mod position;
 pub mod references;
+pub mod rich_text;
+pub mod scalar;
 pub mod schema;
 pub mod source;
 pub mod yaml;
 
 pub use id::{Date, Id, Reference, Slug};
-pub use load::{GuideFile, LoadError, LoadOptions, load_file, load_source};
+pub use load::{GuideFile, LoadError, LoadOptions, load_file, load_source, reference_span};
 pub use model::{
-    Cause, ComparisonRow, ExternalLink, Faq, Guide, Method, Related, Risk, Scenario, Step,
-    StepVisit, TimeRange,
+    Cause, Code, CodeBlock, ComparisonRow, ExternalLink, Faq, Guide, Image, Method, Related,
+    RichField, Risk, Scenario, See, Step, StepVisit, TimeRange,
 };
 pub use position::{NodeSpan, Position, SourceMap, Span};
 pub use references::{

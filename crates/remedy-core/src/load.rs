@@ -6,7 +6,8 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::model::Guide;
-use crate::position::Position;
+use crate::position::{Position, SourceMap, Span};
+use crate::scalar::value_range_span;
 use crate::schema::{Anchor, SchemaBuildError, SchemaViolation, validate_guide};
 use crate::source::{DEFAULT_MAX_FILE_BYTES, ReadError, SourceText};
 use crate::yaml::{self, Document, Limits, YamlError};
@@ -75,6 +76,64 @@ impl GuideFile {
     pub fn stem(&self) -> Option<&str> {
         file_stem(&self.path)
     }
+
+    /// Where bytes `range` of `text`, the string at `pointer`, are in the source: the
+    /// characters themselves, or the whole node when they cannot be told apart (a value from
+    /// an alias).
+    pub fn text_range_span(
+        &self,
+        pointer: &str,
+        text: &str,
+        range: std::ops::Range<usize>,
+    ) -> Span {
+        let node = self.document.source_map.nearest(pointer);
+        if self.document.source_map.get(pointer).is_none() {
+            return node.value;
+        }
+        value_range_span(&self.source, node.value, text, range).unwrap_or(node.value)
+    }
+
+    /// [`GuideFile::text_range_span`] for several ranges of one text, in one walk.
+    pub fn text_range_spans(
+        &self,
+        pointer: &str,
+        text: &str,
+        ranges: &[std::ops::Range<usize>],
+    ) -> Vec<Span> {
+        let node = self.document.source_map.nearest(pointer);
+        if self.document.source_map.get(pointer).is_none() {
+            return vec![node.value; ranges.len()];
+        }
+        crate::scalar::value_ranges_spans(&self.source, node.value, text, ranges)
+            .into_iter()
+            .map(|span| span.unwrap_or(node.value))
+            .collect()
+    }
+}
+
+/// The span of a reference at `pointer` of the document whose JSON value is `value`: the node
+/// itself, or, for an internal link in rich text, the link's destination inside it.
+pub fn reference_span(
+    source: &SourceText,
+    map: &SourceMap,
+    value: &serde_json::Value,
+    pointer: &str,
+    reference: &str,
+) -> Span {
+    let node = map.nearest(pointer);
+    let Some(text) = value.pointer(pointer).and_then(serde_json::Value::as_str) else {
+        return node.value;
+    };
+    if text == reference || map.get(pointer).is_none() {
+        return node.value;
+    }
+    let found = text
+        .match_indices(reference)
+        .find(|(at, _)| text[at + reference.len()..].starts_with(')'));
+    let Some((at, _)) = found else {
+        return node.value;
+    };
+    value_range_span(source, node.value, text, at..at + reference.len()).unwrap_or(node.value)
 }
 
 /// The stem of a guide file's name, when it is valid Unicode.

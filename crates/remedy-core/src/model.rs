@@ -29,6 +29,10 @@ pub struct Guide {
     pub summary: String,
     /// The date of the last review, `YYYY-MM-DD`.
     pub updated: Date,
+    /// The guide's language as a BCP 47 tag, e.g. `en`, `en-GB`, `de`; `en` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"))]
+    pub lang: Option<String>,
     /// The platforms the guide applies to, e.g. `[ios, ipados, macos]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platforms: Vec<Slug>,
@@ -100,6 +104,19 @@ pub struct Method {
     pub time: Option<TimeRange>,
     /// The risk to the reader's data.
     pub risk: Risk,
+    /// The platforms this method applies to, each one of the guide's `platforms`; absent: all
+    /// of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<Slug>,
+    /// What the reader needs ready before starting: a password, a cable, a computer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
+    /// A caution for the whole method, shown before its steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    /// A picture for the whole method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
     /// The steps, in order. Steps may hold sub-steps.
     #[schemars(length(min = 1))]
     pub steps: Vec<Step>,
@@ -109,6 +126,35 @@ pub struct Method {
     /// What speaks against it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cons: Vec<String>,
+}
+
+/// What a rich-text field may hold beyond inline markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RichField {
+    /// One paragraph.
+    One,
+    /// Paragraphs separated by blank lines.
+    Many,
+    /// A step's text: one paragraph; a leading list marker is `manual-numbering`'s.
+    StepText,
+}
+
+impl RichField {
+    /// Parses `text` as this field allows.
+    pub fn parse(
+        self,
+        text: &str,
+    ) -> (
+        crate::rich_text::RichText,
+        Vec<crate::rich_text::Unsupported>,
+    ) {
+        use crate::rich_text::{Paragraphs, parse};
+        match self {
+            RichField::One => parse(text, Paragraphs::One, false),
+            RichField::Many => parse(text, Paragraphs::Many, false),
+            RichField::StepText => parse(text, Paragraphs::One, true),
+        }
+    }
 }
 
 /// How long a method takes, in minutes. Leave `max` out when it is open-ended ("60+").
@@ -243,18 +289,118 @@ pub struct Step {
     /// destructive is not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destructive: Option<bool>,
+    /// The step returns settings to their defaults or forgets saved configuration (Wi‑Fi
+    /// networks, pairings, preferences) but loses no documents, photos or messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resets: Option<bool>,
     /// The step makes or confirms a backup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<bool>,
-    /// A related method or step: `ID` or `GUIDE#ID`.
+    /// Related methods or steps: `ID` or `GUIDE#ID`, one or a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub see: Option<Reference>,
+    pub see: Option<See>,
+    /// Something to type, shown verbatim in a monospaced block: the text, or
+    /// `{text, language}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+    /// A screenshot or diagram for this step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// The platforms this step applies to, each one of its method's; absent: all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<Slug>,
+}
+
+/// `see` as written: one reference, or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum See {
+    /// One method or step: `ID` or `GUIDE#ID`.
+    One(Reference),
+    /// Several methods or steps.
+    Many(Vec<Reference>),
+}
+
+impl See {
+    /// The references, in order.
+    pub fn as_slice(&self) -> &[Reference] {
+        match self {
+            See::One(reference) => std::slice::from_ref(reference),
+            See::Many(references) => references,
+        }
+    }
+}
+
+/// `code` as written: the text alone, or with a language label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Code {
+    /// The text to type, exactly as shown.
+    Text(String),
+    /// The text with a label for its language.
+    Block(CodeBlock),
+}
+
+/// Code with its language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CodeBlock {
+    /// The text to type, exactly as shown; line breaks are kept.
+    #[schemars(length(min = 1))]
+    pub text: String,
+    /// Where to type it: `powershell`, `terminal`, `cmd`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub language: Option<String>,
+}
+
+impl Code {
+    /// The text to type.
+    pub fn text(&self) -> &str {
+        match self {
+            Code::Text(text) => text,
+            Code::Block(block) => &block.text,
+        }
+    }
+
+    /// The language label, when written.
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            Code::Text(_) => None,
+            Code::Block(block) => block.language.as_deref(),
+        }
+    }
+}
+
+/// A picture: a PNG or JPEG file next to the guide, with a text for readers who cannot see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Image {
+    /// The file, relative to the guide's file, `/`-separated, inside the content root.
+    #[schemars(length(min = 1))]
+    pub src: String,
+    /// What the picture shows, for readers who cannot see it.
+    #[schemars(length(min = 1))]
+    pub alt: String,
+    /// Shown under the picture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
 }
 
 impl Step {
     /// Whether the step is marked `destructive: true`.
     pub fn is_destructive(&self) -> bool {
         self.destructive == Some(true)
+    }
+
+    /// Whether the step is marked `resets: true`.
+    pub fn is_reset(&self) -> bool {
+        self.resets == Some(true)
+    }
+
+    /// The `see` references, empty when there are none.
+    pub fn see(&self) -> &[Reference] {
+        self.see.as_ref().map_or(&[], See::as_slice)
     }
 
     /// Whether the step is marked `backup: true`.
@@ -458,6 +604,75 @@ impl Guide {
             .collect()
     }
 
+    /// Every rich-text field of the guide in document order: `visit(text, field, pointer)`.
+    pub fn for_each_rich_text<'g>(
+        &'g self,
+        mut visit: impl FnMut(&'g str, RichField, &dyn Fn() -> String),
+    ) {
+        use RichField::{Many, One, StepText};
+        visit(&self.summary, One, &|| "/summary".into());
+        if let Some(overview) = &self.overview {
+            visit(overview, Many, &|| "/overview".into());
+        }
+        for (i, cause) in self.causes.iter().enumerate() {
+            if let Some(text) = &cause.description {
+                visit(text, Many, &|| format!("/causes/{i}/description"));
+            }
+        }
+        for (i, method) in self.methods.iter().enumerate() {
+            let at = |field: &str| format!("/methods/{i}/{field}");
+            if let Some(text) = &method.summary {
+                visit(text, One, &|| at("summary"));
+            }
+            if let Some(text) = &method.best_for {
+                visit(text, One, &|| at("best_for"));
+            }
+            for (j, text) in method.before.iter().enumerate() {
+                visit(text, One, &|| format!("/methods/{i}/before/{j}"));
+            }
+            if let Some(text) = &method.warning {
+                visit(text, One, &|| at("warning"));
+            }
+            if let Some(caption) = method
+                .image
+                .as_ref()
+                .and_then(|image| image.caption.as_ref())
+            {
+                visit(caption, One, &|| at("image/caption"));
+            }
+            method.for_each_step(|step, path| {
+                let at = |field: &str| format!("{}/{field}", step_pointer(i, path));
+                visit(&step.text, StepText, &|| at("text"));
+                if let Some(text) = &step.warning {
+                    visit(text, One, &|| at("warning"));
+                }
+                if let Some(text) = &step.note {
+                    visit(text, Many, &|| at("note"));
+                }
+                if let Some(text) = &step.result {
+                    visit(text, One, &|| at("result"));
+                }
+                if let Some(caption) = step.image.as_ref().and_then(|image| image.caption.as_ref())
+                {
+                    visit(caption, One, &|| at("image/caption"));
+                }
+            });
+            for (j, text) in method.pros.iter().enumerate() {
+                visit(text, One, &|| format!("/methods/{i}/pros/{j}"));
+            }
+            for (j, text) in method.cons.iter().enumerate() {
+                visit(text, One, &|| format!("/methods/{i}/cons/{j}"));
+            }
+        }
+        for (i, faq) in self.faq.iter().enumerate() {
+            visit(&faq.question, One, &|| format!("/faq/{i}/question"));
+            visit(&faq.answer, Many, &|| format!("/faq/{i}/answer"));
+        }
+        for (i, scenario) in self.scenarios.iter().enumerate() {
+            visit(&scenario.when, One, &|| format!("/scenarios/{i}/when"));
+        }
+    }
+
     /// The method with this id.
     pub fn method(&self, id: &str) -> Option<&Method> {
         self.methods.iter().find(|method| method.id.as_str() == id)
@@ -484,8 +699,12 @@ mod tests {
             warning: None,
             result: None,
             destructive: None,
+            resets: None,
             backup: None,
             see: None,
+            code: None,
+            image: None,
+            platforms: vec![],
         }
     }
 
@@ -501,6 +720,10 @@ mod tests {
             effectiveness: None,
             time: None,
             risk: Risk::Low,
+            platforms: vec![],
+            before: vec![],
+            warning: None,
+            image: None,
             steps: vec![
                 step("a", vec![]),
                 step(

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::id::Reference;
-use crate::model::{Guide, Related, step_pointer};
+use crate::model::{Guide, Related, See, step_pointer};
 use crate::position::child_pointer;
 
 /// What an id inside a guide names.
@@ -131,12 +131,18 @@ impl Guide {
                     format!("/methods/{i}/addresses/{j}")
                 });
             }
-            method.for_each_step(|step, path| {
-                if let Some(see) = &step.see {
-                    visit(see.as_str(), Expected::MethodOrStep, &|| {
-                        child_pointer(&step_pointer(i, path), "see")
-                    });
+            method.for_each_step(|step, path| match &step.see {
+                Some(See::One(see)) => visit(see.as_str(), Expected::MethodOrStep, &|| {
+                    child_pointer(&step_pointer(i, path), "see")
+                }),
+                Some(See::Many(list)) => {
+                    for (j, see) in list.iter().enumerate() {
+                        visit(see.as_str(), Expected::MethodOrStep, &|| {
+                            format!("{}/see/{j}", step_pointer(i, path))
+                        });
+                    }
                 }
+                None => {}
             });
         }
         for (i, faq) in self.faq.iter().enumerate() {
@@ -158,6 +164,17 @@ impl Guide {
                 visit(id.as_str(), Expected::Guide, &|| format!("/related/{i}"));
             }
         }
+        // Internal links in rich text, as written after `(` (the `#` of a same-guide link
+        // removed): the text is borrowed from the field itself.
+        self.for_each_rich_text(|text, _, pointer| {
+            for (target, range) in crate::rich_text::references(text) {
+                let written = text.get(range).unwrap_or_default();
+                let written = written.strip_prefix('#').unwrap_or(written);
+                if written == target.as_str() {
+                    visit(written, Expected::MethodOrStep, pointer);
+                }
+            }
+        });
     }
 }
 

@@ -258,6 +258,18 @@ fn is_required(kind: &ValidationErrorKind) -> bool {
 
 /// What the object at `pointer` is, from its place in a guide.
 fn object_kind(pointer: &str) -> Option<&'static str> {
+    if let Some((owner, last)) = pointer.rsplit_once('/') {
+        match (last, container_kind(owner)) {
+            ("image", Some("Method" | "Step")) => return Some("Image"),
+            ("code", Some("Step")) => return Some("CodeBlock"),
+            _ => {}
+        }
+    }
+    container_kind(pointer)
+}
+
+/// [`object_kind`] for the objects that hold others.
+fn container_kind(pointer: &str) -> Option<&'static str> {
     let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
     let numbered = |i: usize| tokens.get(i).is_some_and(|t| t.parse::<usize>().is_ok());
     match tokens.as_slice() {
@@ -306,6 +318,8 @@ fn what(pointer: &str) -> &'static str {
         Some("Scenario") => "a scenario",
         Some("ExternalLink") => "a related link",
         Some("Step") => "a step",
+        Some("Image") => "an image",
+        Some("CodeBlock") => "`code`",
         _ => "this mapping",
     }
 }
@@ -329,7 +343,7 @@ fn unknown_key_message(key: &str, pointer: &str, allowed: &[String]) -> String {
 
 /// The allowed key a typo most likely meant: within two edits, or differing only in case or
 /// separators.
-fn closest<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
+pub fn closest<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
     let normal = |s: &str| s.to_lowercase().replace(['-', ' '], "_");
     if let Some(hit) = allowed.iter().find(|a| normal(a) == normal(key)) {
         return Some(hit);
@@ -492,6 +506,11 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
                     "{field} is `{}`; write the date as YYYY-MM-DD",
                     short(instance)
                 )
+            } else if last == "lang" {
+                format!(
+                    "{field} is `{}`; write a BCP 47 language tag such as `en`, `en-GB` or `de`",
+                    short(instance)
+                )
             } else if is_reference {
                 format!(
                     "`{}` is not a valid reference; write `id` or `guide-id#id` (lowercase letters, digits, hyphens)",
@@ -540,6 +559,18 @@ fn describe(kind: &ValidationErrorKind, pointer: &str, instance: &Value) -> Stri
         {
             format!(
                 "{field} must be a guide id (`other-guide`) or a link with exactly `title` and `url`"
+            )
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if last == "see" =>
+        {
+            format!("{field} must be a reference (`id` or `guide-id#id`) or a list of them")
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if last == "code" =>
+        {
+            format!(
+                "{field} must be the text to type, or a mapping with `text` and an optional `language`"
             )
         }
         other => format!("{field}: {}", jsonschema_message(other, instance)),

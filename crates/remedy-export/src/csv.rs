@@ -1,10 +1,10 @@
 //! CSV tables and their Frictionless data package, for data teams (SPEC §4).
 //!
 //! The tables of [`TABLES`] (`guides.csv`, `causes.csv`, `methods.csv`, `steps.csv`,
-//! `pros_cons.csv`, `faq.csv`, `method_causes.csv`, `scenarios.csv`, `related.csv`), and
-//! `datapackage.json` describing them. The columns, their types and keys are
-//! declared once, in [`TABLES`]: the header rows, the data package and the SQLite database
-//! ([`crate::sqlite`]) all come from there.
+//! `pros_cons.csv`, `faq.csv`, `method_causes.csv`, `scenarios.csv`, `related.csv`,
+//! `prerequisites.csv`), and `datapackage.json` describing them. The columns, their types and
+//! keys are declared once, in [`TABLES`]: the header rows, the data package and the SQLite
+//! database ([`crate::sqlite`]) all come from there.
 //!
 //! The format: RFC 4180 (fields quoted only when they hold a comma, a quote, CR or LF; quotes
 //! doubled; records end in CRLF), UTF-8, one header row, rows in content order (guides as given,
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use remedy_core::{Guide, Method, Related, Step, StepVisit};
+use remedy_core::{Code, Guide, Method, Related, Step, StepVisit, rich_text};
 
 use crate::ExportGuide;
 use crate::output::{ExportError, ScratchFile, StagedFile, commit_all, ensure_dir};
@@ -36,6 +36,8 @@ pub struct CsvOptions {
     /// so that a spreadsheet shows it as text instead of running it as a formula (OWASP "CSV
     /// injection"). Off by default: databases get the text as written.
     pub excel_safe: bool,
+    /// Write rich text as its source (`--text markdown`) instead of without its markup.
+    pub markdown: bool,
 }
 
 /// The type of a column, as the data package declares it.
@@ -130,9 +132,11 @@ impl Table {
     }
 }
 
-const ID: &str = remedy_core::id::ID_PATTERN;
 const REFERENCE: &str = remedy_core::id::REFERENCE_PATTERN;
+const ID: &str = remedy_core::id::ID_PATTERN;
 const NUMBER: &str = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$";
+/// One reference or several, separated by `;`.
+const REFERENCES: &str = "^([a-z0-9]+(-[a-z0-9]+)*#)?[a-z0-9]+(-[a-z0-9]+)*(;([a-z0-9]+(-[a-z0-9]+)*#)?[a-z0-9]+(-[a-z0-9]+)*)*$";
 const RISKS: &[&str] = &["very-low", "low", "moderate", "high", "very-high"];
 
 const fn key(name: &'static str, constraint: Constraint, description: &'static str) -> Field {
@@ -263,6 +267,16 @@ pub const TABLES: &[Table] = &[
                 true,
                 "The guide's file, relative to the content root, with `/` separators.",
             ),
+            text(
+                "overview",
+                false,
+                "Background the reader needs; paragraphs separated by a blank line.",
+            ),
+            text(
+                "lang",
+                false,
+                "The guide's language as a BCP 47 tag; empty means `en`.",
+            ),
         ],
         primary_key: &["guide_id"],
         foreign_keys: &[],
@@ -370,6 +384,32 @@ pub const TABLES: &[Table] = &[
                 Constraint::Minimum(0),
                 "The number of steps that make or confirm a backup.",
             ),
+            integer(
+                "reset_steps",
+                true,
+                Constraint::Minimum(0),
+                "The number of steps marked `resets` (settings returned to defaults, no data lost).",
+            ),
+            text(
+                "platforms",
+                false,
+                "The platforms the method applies to, separated by `;`; empty: all of the guide's.",
+            ),
+            text(
+                "warning",
+                false,
+                "A caution for the whole method, shown before its steps.",
+            ),
+            text(
+                "image_src",
+                false,
+                "The method's picture, relative to the guide's file.",
+            ),
+            text(
+                "image_alt",
+                false,
+                "What the method's picture shows, for readers who cannot see it.",
+            ),
         ],
         primary_key: &["guide_id", "method_id"],
         foreign_keys: &[TO_GUIDES],
@@ -433,8 +473,8 @@ pub const TABLES: &[Table] = &[
                 name: "see",
                 kind: FieldType::String,
                 required: false,
-                constraint: Constraint::Pattern(REFERENCE),
-                description: "A related method or step: `ID`, or `GUIDE#ID` in another guide.",
+                constraint: Constraint::Pattern(REFERENCES),
+                description: "Related methods or steps, separated by `;`: `ID`, or `GUIDE#ID` in another guide.",
             },
             integer(
                 "reading_order",
@@ -442,6 +482,36 @@ pub const TABLES: &[Table] = &[
                 Constraint::Minimum(1),
                 "The step's place in its method as printed, from 1 (a step before its sub-steps): `ORDER BY reading_order` reads the steps in order.",
             ),
+            boolean(
+                "resets",
+                "`true` when the step returns settings to defaults or forgets saved configuration without losing data; empty when not stated.",
+            ),
+            text(
+                "code",
+                false,
+                "Something to type, exactly as shown; line breaks kept.",
+            ),
+            text(
+                "code_language",
+                false,
+                "Where the code is typed: `powershell`, `terminal`, `cmd`, …",
+            ),
+            text(
+                "image_src",
+                false,
+                "The step's picture, relative to the guide's file.",
+            ),
+            text(
+                "image_alt",
+                false,
+                "What the step's picture shows, for readers who cannot see it.",
+            ),
+            text(
+                "platforms",
+                false,
+                "The platforms the step applies to as written, separated by `;`; empty: it inherits its method's.",
+            ),
+            text("image_caption", false, "Shown under the step's picture."),
         ],
         primary_key: &["guide_id", "method_id", "number"],
         foreign_keys: &[TO_METHODS],
@@ -558,6 +628,24 @@ pub const TABLES: &[Table] = &[
         ],
         primary_key: &["guide_id", "position"],
         foreign_keys: &[TO_GUIDES],
+    },
+    Table {
+        name: "prerequisites",
+        file: "prerequisites.csv",
+        title: "Prerequisites",
+        description: "One row per thing a reader needs ready before starting a method (its `before`).",
+        fields: &[
+            GUIDE_ID,
+            METHOD_ID,
+            POSITION,
+            text(
+                "text",
+                true,
+                "What to have ready: a password, a cable, a computer.",
+            ),
+        ],
+        primary_key: &["guide_id", "method_id", "position"],
+        foreign_keys: &[TO_METHODS],
     },
 ];
 
@@ -689,12 +777,12 @@ fn count_steps(walk: &[StepVisit<'_>], keep: impl Fn(&Step) -> bool) -> usize {
 
 impl Rows {
     /// The rows for these guides, in content order.
-    pub fn new(guides: &[ExportGuide]) -> Self {
+    pub fn new(guides: &[ExportGuide], options: &CsvOptions) -> Self {
         let mut rows = Rows::default();
         let mut titles = Titles::default();
         for export in guides {
             titles.add(export.guide.id.as_str(), &export.guide.title);
-            guide_rows(export.guide, export.source, &mut |table, cells| {
+            guide_rows(export.guide, export.source, options, &mut |table, cells| {
                 rows.tables[table].push(cells.iter().map(|cell| cell.to_string()).collect());
             });
         }
@@ -710,6 +798,7 @@ impl Rows {
 pub(crate) fn guide_rows<'g>(
     guide: &'g Guide,
     source: &'g str,
+    options: &CsvOptions,
     row: &mut dyn FnMut(usize, &[Cell<'g>]),
 ) {
     const GUIDES: usize = 0;
@@ -720,6 +809,17 @@ pub(crate) fn guide_rows<'g>(
     const FAQ: usize = 5;
     const METHOD_CAUSES: usize = table_index("method_causes");
     const SCENARIOS: usize = table_index("scenarios");
+    const PREREQUISITES: usize = table_index("prerequisites");
+    let markdown = options.markdown;
+    // Rich text: as written with `--text markdown`, else without its markup.
+    let rich = |text: &'g str| -> Cell<'g> {
+        if markdown || !rich_text::may_hold_markup(text) {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(rich_text::plain(text))
+        }
+    };
+    let rich_opt = |text: Option<&'g String>| text.map_or(Cow::Borrowed(""), |t| rich(t));
     let gid = written(guide.id.as_str());
     let walks: Vec<Vec<StepVisit<'g>>> = guide.methods.iter().map(Method::walk_steps).collect();
     let total_steps: usize = walks.iter().map(Vec::len).sum();
@@ -728,7 +828,7 @@ pub(crate) fn guide_rows<'g>(
         &[
             gid.clone(),
             written(&guide.title),
-            written(&guide.summary),
+            rich(&guide.summary),
             Cow::Owned(guide.updated.to_string()),
             joined(&guide.platforms),
             joined(&guide.tags),
@@ -736,6 +836,8 @@ pub(crate) fn guide_rows<'g>(
             number(Some(guide.methods.len())),
             number(Some(total_steps)),
             written(source),
+            rich_opt(guide.overview.as_ref()),
+            cell(guide.lang.as_deref()),
         ],
     );
     for (i, cause) in guide.causes.iter().enumerate() {
@@ -746,7 +848,7 @@ pub(crate) fn guide_rows<'g>(
                 written(cause.id.as_str()),
                 number(Some(i + 1)),
                 written(&cause.title),
-                cell(cause.description.as_deref()),
+                rich_opt(cause.description.as_ref()),
             ],
         );
     }
@@ -759,8 +861,8 @@ pub(crate) fn guide_rows<'g>(
                 mid.clone(),
                 number(Some(i + 1)),
                 written(&method.title),
-                cell(method.summary.as_deref()),
-                cell(method.best_for.as_deref()),
+                rich_opt(method.summary.as_ref()),
+                rich_opt(method.best_for.as_ref()),
                 number(method.ease),
                 number(method.effectiveness),
                 number(method.time.map(|t| t.min)),
@@ -771,6 +873,11 @@ pub(crate) fn guide_rows<'g>(
                 number(Some(walk.len())),
                 number(Some(count_steps(walk, Step::is_destructive))),
                 number(Some(count_steps(walk, Step::is_backup))),
+                number(Some(count_steps(walk, Step::is_reset))),
+                joined(&method.platforms),
+                rich_opt(method.warning.as_ref()),
+                cell(method.image.as_ref().map(|image| image.src.as_str())),
+                cell(method.image.as_ref().map(|image| image.alt.as_str())),
             ],
         );
         for (j, cause) in method.addresses.iter().enumerate() {
@@ -782,6 +889,12 @@ pub(crate) fn guide_rows<'g>(
                     written(cause.as_str()),
                     number(Some(j + 1)),
                 ],
+            );
+        }
+        for (j, item) in method.before.iter().enumerate() {
+            row(
+                PREREQUISITES,
+                &[gid.clone(), mid.clone(), number(Some(j + 1)), rich(item)],
             );
         }
         for (reading_order, visit) in (1..).zip(walk) {
@@ -796,14 +909,21 @@ pub(crate) fn guide_rows<'g>(
                     visit.parent_number().map_or(Cow::Borrowed(""), Cow::Owned),
                     number(Some(visit.depth())),
                     number(Some(visit.position())),
-                    written(&step.text),
-                    cell(step.note.as_deref()),
-                    cell(step.warning.as_deref()),
-                    cell(step.result.as_deref()),
+                    rich(&step.text),
+                    rich_opt(step.note.as_ref()),
+                    rich_opt(step.warning.as_ref()),
+                    rich_opt(step.result.as_ref()),
                     flag(step.destructive),
                     flag(step.backup),
-                    cell(step.see.as_ref().map(|see| see.as_str())),
+                    joined(step.see()),
                     number(Some(reading_order)),
+                    flag(step.resets),
+                    cell(step.code.as_ref().map(Code::text)),
+                    cell(step.code.as_ref().and_then(Code::language)),
+                    cell(step.image.as_ref().map(|image| image.src.as_str())),
+                    cell(step.image.as_ref().map(|image| image.alt.as_str())),
+                    joined(&step.platforms),
+                    rich_opt(step.image.as_ref().and_then(|image| image.caption.as_ref())),
                 ],
             );
         }
@@ -816,7 +936,7 @@ pub(crate) fn guide_rows<'g>(
                         mid.clone(),
                         written(kind),
                         number(Some(j + 1)),
-                        written(item),
+                        rich(item),
                     ],
                 );
             }
@@ -828,8 +948,8 @@ pub(crate) fn guide_rows<'g>(
             &[
                 gid.clone(),
                 number(Some(i + 1)),
-                written(&entry.question),
-                written(&entry.answer),
+                rich(&entry.question),
+                rich(&entry.answer),
                 joined(&entry.see),
             ],
         );
@@ -924,7 +1044,7 @@ pub fn render_csv_guide(guide: &ExportGuide, options: &CsvOptions) -> io::Result
     let mut failed = None;
     {
         let mut writers: Vec<_> = out.iter_mut().map(records).collect();
-        guide_rows(guide.guide, guide.source, &mut |table, cells| {
+        guide_rows(guide.guide, guide.source, options, &mut |table, cells| {
             if failed.is_some() {
                 return;
             }
@@ -962,7 +1082,7 @@ pub fn render_csv(
     guides: &[ExportGuide],
     options: &CsvOptions,
 ) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
-    let rows = Rows::new(guides);
+    let rows = Rows::new(guides, options);
     let mut files = Vec::with_capacity(TABLES.len() + 1);
     for (table, rows) in TABLES.iter().zip(&rows.tables) {
         files.push((table.file, table_csv(table, rows, options)?));

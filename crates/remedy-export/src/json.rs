@@ -15,8 +15,8 @@ use std::path::Path;
 
 use remedy_core::schema::{pretty_json, schema_for};
 use remedy_core::{
-    Cause, ComparisonRow, Date, Faq, Guide, Id, Method, Reference, Related, Risk, Scenario, Slug,
-    Step, StepVisit, TimeRange,
+    Cause, Code, ComparisonRow, Date, Faq, Guide, Id, Image, Method, Reference, Related, Risk,
+    Scenario, See, Slug, Step, StepVisit, TimeRange,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
@@ -70,6 +70,9 @@ pub struct ExportedGuide<'g> {
     pub summary: &'g str,
     /// The date of the last review, `YYYY-MM-DD`.
     pub updated: &'g Date,
+    /// The guide's language as a BCP 47 tag; absent means `en`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'g str>,
     /// The platforms the guide applies to, e.g. `["ios", "macos"]`.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub platforms: &'g [Slug],
@@ -128,6 +131,18 @@ pub struct ExportedMethod<'g> {
     pub time: Option<TimeRange>,
     /// The risk to the reader's data.
     pub risk: Risk,
+    /// The platforms this method applies to; absent: all of the guide's.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub platforms: &'g [Slug],
+    /// What the reader needs ready before starting.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub before: &'g [String],
+    /// A caution for the whole method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<&'g str>,
+    /// A picture for the whole method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<&'g Image>,
     /// The steps, in order.
     pub steps: Vec<ExportedStep<'g>>,
     /// What speaks for this method.
@@ -165,12 +180,24 @@ pub struct ExportedStep<'g> {
     /// The step can lose the reader's data or settings; `false` when the writer said it cannot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destructive: Option<bool>,
+    /// The step returns settings to defaults or forgets saved configuration, losing no data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resets: Option<bool>,
     /// The step makes or confirms a backup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<bool>,
-    /// A related method or step: `ID` or `GUIDE#ID`.
+    /// Related methods or steps: `ID` or `GUIDE#ID`, one or a list, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub see: Option<&'g Reference>,
+    pub see: Option<&'g See>,
+    /// Something to type, as written: the text, or `{text, language}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'g Code>,
+    /// A screenshot or diagram for this step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<&'g Image>,
+    /// The platforms this step applies to; absent: all of its method's.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub platforms: &'g [Slug],
 }
 
 impl<'g> ExportDocument<'g> {
@@ -193,6 +220,7 @@ impl<'g> ExportedGuide<'g> {
             title: &guide.title,
             summary: &guide.summary,
             updated: &guide.updated,
+            lang: guide.lang.as_deref(),
             platforms: &guide.platforms,
             tags: &guide.tags,
             overview: guide.overview.as_deref(),
@@ -220,6 +248,10 @@ impl<'g> ExportedMethod<'g> {
             effectiveness: method.effectiveness,
             time: method.time,
             risk: method.risk,
+            platforms: &method.platforms,
+            before: &method.before,
+            warning: method.warning.as_deref(),
+            image: method.image.as_ref(),
             steps: number_steps(&method.walk_steps()),
             pros: &method.pros,
             cons: &method.cons,
@@ -274,8 +306,12 @@ fn close<'g>(open: &mut Vec<OpenStep<'g>>, top: &mut Vec<ExportedStep<'g>>) {
         warning: step.warning.as_deref(),
         result: step.result.as_deref(),
         destructive: step.destructive,
+        resets: step.resets,
         backup: step.backup,
         see: step.see.as_ref(),
+        code: step.code.as_ref(),
+        image: step.image.as_ref(),
+        platforms: &step.platforms,
     };
     match open.last_mut() {
         Some(parent) => parent.children.push(exported),

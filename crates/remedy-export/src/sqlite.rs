@@ -20,7 +20,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, params_from_iter};
 
 use crate::ExportGuide;
-use crate::csv::{Constraint, FieldType, RELATED, STEPS, TABLES, Table, guide_rows};
+use crate::csv::{Constraint, CsvOptions, FieldType, RELATED, STEPS, TABLES, Table, guide_rows};
 use crate::output::{ExportError, StagedFile};
 
 /// `remedy_meta`'s `format`.
@@ -176,31 +176,36 @@ fn sql_value(table: &Table, column: usize, cell: &str) -> Result<Value, ExportEr
 pub fn render_sqlite_guide(guide: &ExportGuide) -> Result<SqliteRecords, ExportError> {
     let mut rows = Vec::new();
     let mut failed = None;
-    guide_rows(guide.guide, guide.source, &mut |index, cells| {
-        if failed.is_some() {
-            return;
-        }
-        let table = &TABLES[index];
-        if cells.len() != table.fields.len() {
-            // A column declared without its cell, or the other way round: a bug, not input.
-            failed = Some(ExportError::Content(format!(
-                "{}: {} cells for {} columns",
-                table.name,
-                cells.len(),
-                table.fields.len()
-            )));
-            return;
-        }
-        let values: Result<Vec<Value>, ExportError> = cells
-            .iter()
-            .enumerate()
-            .map(|(column, cell)| sql_value(table, column, cell))
-            .collect();
-        match values {
-            Ok(values) => rows.push((index, values)),
-            Err(error) => failed = Some(error),
-        }
-    });
+    guide_rows(
+        guide.guide,
+        guide.source,
+        &CsvOptions::default(),
+        &mut |index, cells| {
+            if failed.is_some() {
+                return;
+            }
+            let table = &TABLES[index];
+            if cells.len() != table.fields.len() {
+                // A column declared without its cell, or the other way round: a bug, not input.
+                failed = Some(ExportError::Content(format!(
+                    "{}: {} cells for {} columns",
+                    table.name,
+                    cells.len(),
+                    table.fields.len()
+                )));
+                return;
+            }
+            let values: Result<Vec<Value>, ExportError> = cells
+                .iter()
+                .enumerate()
+                .map(|(column, cell)| sql_value(table, column, cell))
+                .collect();
+            match values {
+                Ok(values) => rows.push((index, values)),
+                Err(error) => failed = Some(error),
+            }
+        },
+    );
     if let Some(error) = failed {
         return Err(error);
     }

@@ -19,7 +19,7 @@ use export_support::{exports, fixture_root, load_guides, temp_dir};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The files of an export, in the order `export_csv` returns them.
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
     "guides.csv",
     "causes.csv",
     "methods.csv",
@@ -29,23 +29,24 @@ const FILES: [&str; 10] = [
     "method_causes.csv",
     "scenarios.csv",
     "related.csv",
+    "prerequisites.csv",
     "datapackage.json",
 ];
 
 /// The columns of SPEC §4, copied from the spec rather than from the code.
-const COLUMNS: [(&str, &str); 9] = [
+const COLUMNS: [(&str, &str); 10] = [
     (
         "guides.csv",
-        "guide_id,title,summary,updated,platforms,tags,causes,methods,steps,source",
+        "guide_id,title,summary,updated,platforms,tags,causes,methods,steps,source,overview,lang",
     ),
     ("causes.csv", "guide_id,cause_id,position,title,description"),
     (
         "methods.csv",
-        "guide_id,method_id,position,title,summary,best_for,ease,effectiveness,time_min,time_max,risk,risk_rank,addresses,steps,destructive_steps,backup_steps",
+        "guide_id,method_id,position,title,summary,best_for,ease,effectiveness,time_min,time_max,risk,risk_rank,addresses,steps,destructive_steps,backup_steps,reset_steps,platforms,warning,image_src,image_alt",
     ),
     (
         "steps.csv",
-        "guide_id,method_id,number,step_id,parent_number,depth,position,text,note,warning,result,destructive,backup,see,reading_order",
+        "guide_id,method_id,number,step_id,parent_number,depth,position,text,note,warning,result,destructive,backup,see,reading_order,resets,code,code_language,image_src,image_alt,platforms,image_caption",
     ),
     ("pros_cons.csv", "guide_id,method_id,kind,position,text"),
     ("faq.csv", "guide_id,position,question,answer,see"),
@@ -55,6 +56,7 @@ const COLUMNS: [(&str, &str); 9] = [
         "related.csv",
         "guide_id,position,related_guide_id,title,url",
     ),
+    ("prerequisites.csv", "guide_id,method_id,position,text"),
 ];
 
 /// Exports the fixtures into a fresh folder named after the test.
@@ -123,8 +125,13 @@ fn headers_are_the_columns_of_the_spec() -> TestResult {
     Ok(())
 }
 
+/// Rich text as the plain export writes it.
+fn plain(value: &str) -> String {
+    remedy_core::rich_text::plain(value)
+}
+
 fn opt(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
+    value.as_deref().map(plain).unwrap_or_default()
 }
 
 fn flag(value: Option<bool>) -> String {
@@ -155,15 +162,43 @@ fn step_rows(
             parent.unwrap_or_default().into(),
             (number.matches('.').count() + 1).to_string(),
             (i + 1).to_string(),
-            step.text.clone(),
+            plain(&step.text),
             opt(&step.note),
             opt(&step.warning),
             opt(&step.result),
             flag(step.destructive),
             flag(step.backup),
-            step.see.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+            step.see()
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
             // Depth first: this method's rows so far, plus this one.
             (out.iter().filter(|row| row[1] == method).count() + 1).to_string(),
+            flag(step.resets),
+            step.code
+                .as_ref()
+                .map(|c| c.text().to_owned())
+                .unwrap_or_default(),
+            step.code
+                .as_ref()
+                .and_then(|c| c.language())
+                .unwrap_or_default()
+                .to_owned(),
+            step.image
+                .as_ref()
+                .map(|i| i.src.clone())
+                .unwrap_or_default(),
+            step.image
+                .as_ref()
+                .map(|i| i.alt.clone())
+                .unwrap_or_default(),
+            step.platforms
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
+            opt(&step.image.as_ref().and_then(|i| i.caption.clone())),
         ]);
         step_rows(guide, method, step.children(), Some(&number), out);
     }
@@ -182,7 +217,7 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
         tables.entry("guides.csv").or_default().push(vec![
             g.clone(),
             guide.title.clone(),
-            guide.summary.clone(),
+            plain(&guide.summary),
             guide.updated.to_string(),
             join(guide.platforms.iter().map(|s| s.to_string()).collect()),
             join(guide.tags.iter().map(|s| s.to_string()).collect()),
@@ -190,6 +225,8 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
             guide.methods.len().to_string(),
             all_steps.len().to_string(),
             source.clone(),
+            opt(&guide.overview),
+            guide.lang.clone().unwrap_or_default(),
         ]);
         for (i, cause) in guide.causes.iter().enumerate() {
             tables.entry("causes.csv").or_default().push(vec![
@@ -228,7 +265,28 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
                 steps.len().to_string(),
                 count(11).to_string(),
                 count(12).to_string(),
+                count(15).to_string(),
+                join(method.platforms.iter().map(|p| p.to_string()).collect()),
+                opt(&method.warning),
+                method
+                    .image
+                    .as_ref()
+                    .map(|i| i.src.clone())
+                    .unwrap_or_default(),
+                method
+                    .image
+                    .as_ref()
+                    .map(|i| i.alt.clone())
+                    .unwrap_or_default(),
             ]);
+            for (j, text) in method.before.iter().enumerate() {
+                tables.entry("prerequisites.csv").or_default().push(vec![
+                    g.clone(),
+                    method.id.to_string(),
+                    (j + 1).to_string(),
+                    plain(text),
+                ]);
+            }
             tables.entry("steps.csv").or_default().extend(steps);
             for (j, cause) in method.addresses.iter().enumerate() {
                 tables.entry("method_causes.csv").or_default().push(vec![
@@ -245,7 +303,7 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
                         method.id.to_string(),
                         kind.into(),
                         (j + 1).to_string(),
-                        text.clone(),
+                        plain(text),
                     ]);
                 }
             }
@@ -254,8 +312,8 @@ fn expected_rows(guides: &[(Guide, String)]) -> BTreeMap<&'static str, Vec<Vec<S
             tables.entry("faq.csv").or_default().push(vec![
                 g.clone(),
                 (i + 1).to_string(),
-                faq.question.clone(),
-                faq.answer.clone(),
+                plain(&faq.question),
+                plain(&faq.answer),
                 join(faq.see.iter().map(|r| r.to_string()).collect()),
             ]);
         }
@@ -331,10 +389,16 @@ fn rows_read_back_equal_the_source_guides() -> TestResult {
 
 #[test]
 fn quoting_and_record_ends_follow_rfc_4180() -> TestResult {
-    let dir = export_fixtures("rfc", &CsvOptions::default())?;
+    let dir = export_fixtures(
+        "rfc",
+        &CsvOptions {
+            markdown: true,
+            ..CsvOptions::default()
+        },
+    )?;
     let causes = fs::read_to_string(dir.join("causes.csv"))?;
     assert!(causes.contains(
-        "wifi-drops,weak-signal,1,Weak signal,\"The device is too far from the router, or walls and metal block it.\nSignal \"\"bars\"\" can look fine, yet the link is poor, slow, or unstable.\n\"\r\n"
+        "wifi-drops,weak-signal,1,Weak signal,\"The device is too far from the router, or walls and metal block it.\n\nSignal \"\"bars\"\" can look fine, yet the link is poor, slow, or unstable.\n\"\r\n"
     ));
     assert!(
         causes
@@ -407,9 +471,9 @@ fn the_datapackage_describes_every_table() -> TestResult {
             let wanted = match name {
                 "ease" | "effectiveness" | "time_min" | "time_max" | "position" | "depth"
                 | "risk_rank" | "causes" | "methods" | "destructive_steps" | "backup_steps"
-                | "reading_order" => "integer",
+                | "reading_order" | "reset_steps" => "integer",
                 "steps" if file != "steps.csv" => "integer",
-                "destructive" | "backup" => "boolean",
+                "destructive" | "backup" | "resets" => "boolean",
                 "updated" => "date",
                 _ => "string",
             };
@@ -544,8 +608,8 @@ fn check_against_package(dir: &Path) -> TestResult {
         }
     }
     assert_eq!(
-        foreign_keys_checked, 8,
-        "causes, methods, faq, scenarios, related → guides; steps, pros_cons, method_causes → methods"
+        foreign_keys_checked, 9,
+        "causes, methods, faq, scenarios, related → guides; steps, pros_cons, method_causes, prerequisites → methods"
     );
     Ok(())
 }
@@ -602,6 +666,7 @@ fn bom_prefixes_every_table_and_changes_nothing_else() -> TestResult {
         &CsvOptions {
             bom: true,
             excel_safe: false,
+            markdown: false,
         },
     )?;
     for file in FILES {
@@ -625,12 +690,20 @@ fn bom_prefixes_every_table_and_changes_nothing_else() -> TestResult {
 
 #[test]
 fn excel_safe_defuses_formula_cells_only() -> TestResult {
-    let plain = export_fixtures("excel-plain", &CsvOptions::default())?;
+    // Text as written, so that the cells that start like formulas reach the check unchanged.
+    let plain = export_fixtures(
+        "excel-plain",
+        &CsvOptions {
+            markdown: true,
+            ..CsvOptions::default()
+        },
+    )?;
     let safe = export_fixtures(
         "excel-safe",
         &CsvOptions {
             bom: false,
             excel_safe: true,
+            markdown: true,
         },
     )?;
     let mut defused = Vec::new();
@@ -727,6 +800,7 @@ fn an_unwritable_target_is_an_error_naming_it_and_leaves_the_old_export() -> Tes
         &CsvOptions {
             bom: true,
             excel_safe: false,
+            markdown: false,
         },
     )
     .err()
@@ -820,6 +894,7 @@ fn rendering_in_memory_gives_the_files_the_writer_writes() -> TestResult {
             CsvOptions {
                 bom: true,
                 excel_safe: true,
+                ..CsvOptions::default()
             },
         ),
     ] {
@@ -838,5 +913,112 @@ fn rendering_in_memory_gives_the_files_the_writer_writes() -> TestResult {
         );
         fs::remove_dir_all(&dir)?;
     }
+    Ok(())
+}
+
+/// The row of `file` whose first cells are `key`.
+fn row_of(dir: &Path, file: &str, key: &[&str]) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let (_, rows) = read_csv(&dir.join(file))?;
+    rows.into_iter()
+        .find(|row| row.iter().zip(key).all(|(cell, want)| cell == want))
+        .ok_or_else(|| format!("{file}: no row {key:?}").into())
+}
+
+/// Rich text reaches the CSV without its markup by default (labels and code keep their text,
+/// a menu path its `>`, a link its text), and as written with `--text markdown`; the v2
+/// columns hold the fields as written.
+#[test]
+fn rich_text_is_plain_by_default_and_the_source_with_markdown() -> TestResult {
+    let plain = export_fixtures("rich-plain", &CsvOptions::default())?;
+    let markdown = export_fixtures(
+        "rich-markdown",
+        &CsvOptions {
+            markdown: true,
+            ..CsvOptions::default()
+        },
+    )?;
+    let key = ["mac-wifi-v2", "forget-network", "3"];
+    let step = row_of(&plain, "steps.csv", &key)?;
+    assert_eq!(
+        step[7],
+        "On the iPhone, tap Settings > Wi-Fi > (i) > Forget This Network."
+    );
+    assert_eq!(
+        row_of(&markdown, "steps.csv", &key)?[7],
+        "On the iPhone, tap **Settings > Wi-Fi > (i) > Forget This Network**."
+    );
+    assert_eq!(step[15], "true", "resets");
+    assert_eq!(step[13], "forget-mac", "see");
+    assert_eq!(step[20], "ios", "platforms as written");
+
+    let renew = row_of(&plain, "steps.csv", &["mac-wifi-v2", "forget-network", "4"])?;
+    assert_eq!(
+        renew[16],
+        "sudo ipconfig set en0 DHCP\nnetworksetup -setairportpower en0 on"
+    );
+    assert_eq!(renew[17], "terminal");
+    assert_eq!(
+        renew[10],
+        "The Mac shows an address that starts with 192.168.."
+    );
+    let first = row_of(&plain, "steps.csv", &["mac-wifi-v2", "forget-network", "1"])?;
+    assert_eq!(
+        first[18..=19],
+        [
+            "wifi-menu.png",
+            "The Wi-Fi pane of System Settings with the network list"
+        ]
+    );
+    assert_eq!(first[21], "Click Details beside the network.");
+    let second = row_of(&plain, "steps.csv", &["mac-wifi-v2", "forget-network", "2"])?;
+    assert_eq!(second[13], "renew;forget-iphone");
+    let join = row_of(&plain, "steps.csv", &["mac-wifi-v2", "forget-network", "5"])?;
+    assert_eq!(join[16], "your-network-name");
+    assert_eq!(join[17], "");
+    assert_eq!(
+        join[8],
+        "The password is case-sensitive.\n\nAsk the owner of the router if you do not know it."
+    );
+
+    let method = row_of(&plain, "methods.csv", &["mac-wifi-v2", "forget-network"])?;
+    assert_eq!(
+        method[16..],
+        [
+            "2",
+            "",
+            "Other devices that share iCloud Keychain forget the network too.",
+            "router-lights.png",
+            "A router with its power and internet lights lit green",
+        ]
+    );
+    let guide = row_of(&plain, "guides.csv", &["mac-wifi-v2"])?;
+    assert_eq!(
+        guide[10],
+        "Most drops come from a saved network that went stale.\n\nSee Apple's status page first."
+    );
+    assert_eq!(guide[11], "en-GB");
+    let source = row_of(&markdown, "guides.csv", &["mac-wifi-v2"])?;
+    assert_eq!(
+        source[10],
+        "Most drops come from a **saved network** that went stale.\n\nSee [Apple's status page](https://www.apple.com/support/systemstatus/) first.\n"
+    );
+    assert_eq!(
+        row_of(
+            &plain,
+            "prerequisites.csv",
+            &["mac-wifi-v2", "forget-network", "2"]
+        )?[3],
+        "A second device to look up the renew step if needed"
+    );
+    assert_eq!(
+        row_of(
+            &markdown,
+            "prerequisites.csv",
+            &["mac-wifi-v2", "forget-network", "1"]
+        )?[3],
+        "The Wi-Fi password, from the **router's label**"
+    );
+    fs::remove_dir_all(&plain)?;
+    fs::remove_dir_all(&markdown)?;
     Ok(())
 }

@@ -365,3 +365,35 @@ fn no_guides_is_an_empty_list() -> TestResult {
     );
     Ok(())
 }
+
+/// A guide with every field of SPEC v2 (rich text, `lang`, `before`, method `warning` and
+/// `image`, step `resets`, `code` in both forms, `see` in both forms, `platforms`, images with
+/// captions) comes out of the JSON export exactly as the YAML has it, derived fields aside.
+#[test]
+fn every_v2_field_survives_the_json_export_as_written() -> TestResult {
+    let path = fixture_root().join("content/rich/mac-wifi-v2.yaml");
+    let file = remedy_core::load_file(&path, &Default::default())?;
+    let guide = file.guide.as_ref().ok_or("the v2 fixture did not load")?;
+    let bytes = json_bytes(&[ExportGuide {
+        guide,
+        source: "rich/mac-wifi-v2.yaml",
+    }])?;
+    let document: Value = serde_json::from_slice(&bytes)?;
+    let mut exported = document["guides"][0].clone();
+    strip_derived(&mut exported);
+    assert_eq!(exported, file.document.value);
+    // The forms the writer chose are kept, not normalized.
+    let steps = &exported["methods"][0]["steps"];
+    assert_eq!(
+        steps[1]["see"],
+        serde_json::json!(["renew", "forget-iphone"])
+    );
+    assert_eq!(steps[2]["see"], "forget-mac");
+    assert_eq!(steps[3]["code"]["language"], "terminal");
+    assert_eq!(steps[4]["code"], "your-network-name");
+    assert_eq!(
+        exported["summary"],
+        "Get a **Mac** or an *iPhone* back on Wi-Fi, step by step."
+    );
+    Ok(())
+}

@@ -23,7 +23,13 @@ fn render(guide: &Guide, size: PageSize) -> Result<Vec<u8>, ExportError> {
         guide,
         source: "pdf/fixture.yaml",
     };
-    render_guide(&export, &PdfOptions { page_size: size })
+    render_guide(
+        &export,
+        &PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        },
+    )
 }
 
 const MARGIN: f32 = 20.0 * 72.0 / 25.4;

@@ -52,7 +52,10 @@ fn the_project_guides_render_with_every_step() -> TestResult {
         .collect();
     let keep = std::env::var_os("REMEDY_PDF_OUT").map(PathBuf::from);
     for size in [PageSize::A4, PageSize::Letter] {
-        let options = PdfOptions { page_size: size };
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
         for export in &exports {
             let started = Instant::now();
             let bytes = render_guide(export, &options)?;
@@ -156,5 +159,48 @@ fn export_writes_one_file_per_guide_and_the_book() -> TestResult {
     assert!(leftovers.is_empty());
     std::fs::remove_dir_all(&dir)?;
     let _ = Path::new("");
+    Ok(())
+}
+
+/// Rich text reaches the handout without its markup, and code keeps its lines: each line of a
+/// two-line command is its own line, in DejaVu Sans Mono, so a reader types it as written.
+#[test]
+fn rich_text_prints_plain_and_code_keeps_its_lines() -> TestResult {
+    let path = root().join("tests/fixtures/export/content/rich/mac-wifi-v2.yaml");
+    let guide = load_guide(&path)?;
+    let export = ExportGuide {
+        guide: &guide,
+        source: "rich/mac-wifi-v2.yaml",
+    };
+    let bytes = render_guide(&export, &PdfOptions::default())?;
+    let pdf = Pdf::parse(&bytes)?;
+    let text = pdf.text()?;
+    assert!(!text.contains("**") && !text.contains('`'), "{text}");
+    assert!(
+        text.contains("Settings > Wi-Fi > (i) > Forget This Network"),
+        "{text}"
+    );
+    let first = pdf.find_runs("sudo ipconfig set en0 DHCP")?;
+    let second = pdf.find_runs("networksetup -setairportpower en0 on")?;
+    assert_eq!((first.len(), second.len()), (1, 1), "each code line once");
+    assert!(
+        first[0].font.contains("DejaVuSansMono"),
+        "{}",
+        first[0].font
+    );
+    assert!(
+        second[0].font.contains("DejaVuSansMono"),
+        "{}",
+        second[0].font
+    );
+    assert_eq!(first[0].page, second[0].page);
+    assert!(
+        second[0].y < first[0].y,
+        "the second line is below the first"
+    );
+    assert!(
+        (second[0].x - first[0].x).abs() < 0.01,
+        "both lines start at the same x"
+    );
     Ok(())
 }

@@ -228,6 +228,10 @@ pub struct Config {
     /// `[pdf] fonts`: extra fonts the handouts may draw with, resolved against the
     /// configuration file's folder.
     pub pdf_fonts: Vec<PathBuf>,
+    /// `[lint.undeclared-destructive] extra-reset-phrases`.
+    pub extra_reset_phrases: Vec<String>,
+    /// `[platforms]`: display names by platform slug, over the built-in ones.
+    pub platform_names: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -240,6 +244,8 @@ impl Default for Config {
             extra_phrases: Vec::new(),
             stale_max_age_days: rules::stale_review::DEFAULT_MAX_AGE_DAYS,
             pdf_fonts: Vec::new(),
+            extra_reset_phrases: Vec::new(),
+            platform_names: BTreeMap::new(),
         }
     }
 }
@@ -368,9 +374,9 @@ impl Config {
             content: base.join(DEFAULT_CONTENT),
             ..Config::default()
         };
-        const TOP: [&str; 3] = ["content", "lint", "pdf"];
+        const TOP: [&str; 4] = ["content", "lint", "pdf", "platforms"];
         const LINT: [&str; 4] = ["fail-on", "rules", "undeclared-destructive", "stale-review"];
-        const DESTRUCTIVE: [&str; 1] = ["extra-phrases"];
+        const DESTRUCTIVE: [&str; 2] = ["extra-phrases", "extra-reset-phrases"];
         for (key, value) in &table {
             match (key.as_str(), value) {
                 ("content", Value::String(content)) if !content.trim().is_empty() => {
@@ -431,33 +437,37 @@ impl Config {
                             }
                             ("undeclared-destructive", Value::Table(options)) => {
                                 for (key, value) in options {
-                                    if key != "extra-phrases" {
+                                    if !DESTRUCTIVE.contains(&key.as_str()) {
                                         return Err(unknown(
                                             key,
                                             "[lint.undeclared-destructive]",
                                             &DESTRUCTIVE,
                                         ));
                                     }
+                                    let full = format!("lint.undeclared-destructive.{key}");
                                     let expected = || {
-                                        "write a list of phrases, like extra-phrases = [\"reset all content\"]".to_owned()
+                                        format!(
+                                            "write a list of phrases, like {key} = [\"reset all content\"]"
+                                        )
                                     };
                                     let Value::Array(items) = value else {
-                                        return Err(bad(
-                                            "lint.undeclared-destructive.extra-phrases",
-                                            value,
-                                            expected(),
-                                        ));
+                                        return Err(bad(&full, value, expected()));
+                                    };
+                                    let list = if key == "extra-phrases" {
+                                        &mut config.extra_phrases
+                                    } else {
+                                        &mut config.extra_reset_phrases
                                     };
                                     for item in items {
                                         match item.as_str() {
                                             Some(phrase)
                                                 if phrase.chars().any(char::is_alphanumeric) =>
                                             {
-                                                config.extra_phrases.push(phrase.to_owned());
+                                                list.push(phrase.to_owned());
                                             }
                                             _ => {
                                                 return Err(bad(
-                                                    "lint.undeclared-destructive.extra-phrases",
+                                                    &full,
                                                     item,
                                                     "each phrase must be text with at least one word".into(),
                                                 ));
@@ -524,8 +534,31 @@ impl Config {
                         }
                     }
                 }
+                ("platforms", Value::Table(names)) => {
+                    for (slug, name) in names {
+                        match name.as_str() {
+                            Some(name) if !name.trim().is_empty() => {
+                                config.platform_names.insert(slug.clone(), name.to_owned());
+                            }
+                            _ => {
+                                return Err(bad(
+                                    &format!("platforms.{slug}"),
+                                    name,
+                                    format!("write the name readers see, like {slug} = \"iPhone\""),
+                                ));
+                            }
+                        }
+                    }
+                }
                 ("pdf", value) => {
                     return Err(bad("pdf", value, "write it as a table, [pdf]".into()));
+                }
+                ("platforms", value) => {
+                    return Err(bad(
+                        "platforms",
+                        value,
+                        "write it as a table, [platforms], of slug = \"Name\"".into(),
+                    ));
                 }
                 (key, _) => return Err(unknown(key, "the top level", &TOP)),
             }
@@ -551,6 +584,7 @@ impl Config {
             today: Some(rules::today_utc()),
             stale_max_age_days: self.stale_max_age_days,
             extra_fonts: Default::default(),
+            reset_phrases: PhraseMatcher::resets(&self.extra_reset_phrases),
         }
     }
 
@@ -619,6 +653,23 @@ mod tests {
     }
 
     #[test]
+    fn reset_phrases_and_platform_names_parse() {
+        let config = parse(
+            "[lint.undeclared-destructive]\nextra-reset-phrases = [\"forget this printer\"]\n[platforms]\nios = \"iPhone\"\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(config.extra_reset_phrases, ["forget this printer"]);
+        assert_eq!(
+            config.platform_names.get("ios").map(String::as_str),
+            Some("iPhone")
+        );
+        assert_eq!(
+            error("[platforms]\nios = 3\n"),
+            "remedy.toml: `platforms.ios` is the number 3; write the name readers see, like ios = \"iPhone\""
+        );
+    }
+
+    #[test]
     fn unknown_keys_name_the_key_and_the_valid_ones() {
         assert_eq!(
             error("[lint]\nfail_on = \"error\"\n"),
@@ -626,11 +677,11 @@ mod tests {
         );
         assert_eq!(
             error("contents = \"x\"\n"),
-            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf"
+            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf, platforms"
         );
         assert_eq!(
             error("[lint.undeclared-destructive]\nphrases = []\n"),
-            "remedy.toml: unknown key `phrases` in [lint.undeclared-destructive]; valid keys: extra-phrases"
+            "remedy.toml: unknown key `phrases` in [lint.undeclared-destructive]; valid keys: extra-phrases, extra-reset-phrases"
         );
         let rule = error("[lint.rules]\norphan-causes = \"off\"\n");
         assert!(rule.starts_with("remedy.toml: unknown rule `orphan-causes` in [lint.rules]; did you mean `orphan-cause`? valid rules: yaml-syntax, schema,"), "{rule}");

@@ -849,7 +849,24 @@ fn cross_file_findings(
         let Some(severity) = config.severity(rule) else {
             continue;
         };
-        let span = map.nearest(&pointer).value;
+        let span = match *found {
+            CrossFinding::Dangling { ordinal } => {
+                references
+                    .get(ordinal as usize)
+                    .map_or(map.nearest(&pointer).value, |site| {
+                        remedy_core::reference_span(
+                            source,
+                            map,
+                            &document.value,
+                            &pointer,
+                            site.reference.as_str(),
+                        )
+                    })
+            }
+            CrossFinding::GuideIdTaken { .. } | CrossFinding::TitleTaken { .. } => {
+                map.nearest(&pointer).value
+            }
+        };
         out.push(Finding {
             file: file.display.to_path_buf(),
             span,
@@ -1057,6 +1074,7 @@ fn analyse<R>(
     let mut cx = FileContext::new(&file, file_stem(&file.path), &shared.options);
     // Without a guide id the ids were not collected; the rule looks for itself.
     cx.ids_repeat = guide_id.is_some().then_some(ids_repeat);
+    cx.content_root = Some(shared.content_root);
     let found = rules::check_file(&cx);
     let dangling_step_on = config.severity(rules::DanglingStep::NAME).is_some();
     for rule in &found {
@@ -1072,7 +1090,6 @@ fn analyse<R>(
         document,
         ..
     } = file;
-    let map = &document.source_map;
     if let Some(guide) = &guide {
         let dangling_on = config.severity(DanglingReference::NAME).is_some();
         let mut ordinal = 0usize;
@@ -1117,6 +1134,12 @@ fn analyse<R>(
                 expected,
             });
         });
+        // The document's value went into the typed guide; a link's text is read from it.
+        let value = if local_failures.is_empty() {
+            Value::Null
+        } else {
+            serde_json::to_value(guide).unwrap_or_default()
+        };
         for site in local_failures {
             if let Some(message) = resolve_locally(&local, &site) {
                 let message = if local.kind(site.reference.target()).is_none() {
@@ -1124,7 +1147,13 @@ fn analyse<R>(
                 } else {
                     message
                 };
-                let span = map.nearest(&site.pointer).value;
+                let span = remedy_core::reference_span(
+                    &source,
+                    &document.source_map,
+                    &value,
+                    &site.pointer,
+                    site.reference.as_str(),
+                );
                 let rule = RuleFinding {
                     rule: DanglingReference::NAME,
                     span,

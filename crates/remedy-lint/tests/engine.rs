@@ -56,7 +56,12 @@ fn references_into_guides_that_are_not_linted_resolve_against_the_whole_content_
     let folder = common::fixtures().join("dangling-reference");
     let config = common::folder_config(&folder);
     let report = common::run(&common::request(&folder, config, &["refs.yaml"]));
-    let expected = std::fs::read_to_string(folder.join("expected.txt")).unwrap_or_default();
+    let expected: String = std::fs::read_to_string(folder.join("expected.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.starts_with("refs.yaml:"))
+        .map(|line| format!("{line}\n"))
+        .collect();
     assert_eq!(common::lines(&report), expected);
 }
 
@@ -323,7 +328,7 @@ fn extra_phrases_from_the_configuration_are_destructive() {
             .findings
             .is_empty()
     );
-    // Built in: "reset all". An extra phrase changes nothing there, but "pair again" is new.
+    // Built in: "reset all content". An extra phrase changes nothing there, but "pair again" is new.
     let text = text.replace("Do the first thing.", "Unpair the watch and pair again.");
     root.write("content/one.yaml", &text);
     root.write(
@@ -342,7 +347,7 @@ fn extra_phrases_from_the_configuration_are_destructive() {
         .collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].1.contains("“Unpair the watch”"), "{found:?}");
-    assert!(found[1].1.contains("“Reset all”"), "{found:?}");
+    assert!(found[1].1.contains("“Reset all content”"), "{found:?}");
 }
 
 #[test]

@@ -135,6 +135,10 @@ pub struct ExportCommon {
     /// Export even when the guides have lint errors.
     #[arg(long)]
     pub force: bool,
+    /// Export what a reader of this platform sees (a slug such as `macos`): methods and steps
+    /// for other platforms are left out and the steps numbered again.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +167,18 @@ pub struct CsvArgs {
     /// as formulas.
     #[arg(long)]
     pub excel_safe: bool,
+    /// How rich text is written: without its markup, or as its Markdown source.
+    #[arg(long, value_enum, default_value_t = TextArg::Plain)]
+    pub text: TextArg,
+}
+
+/// How the CSV export writes rich text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextArg {
+    /// Markup removed: labels and code keep their text, a menu path its `>`, a link its text.
+    Plain,
+    /// The source as written, `**Settings**` and all.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +225,12 @@ pub struct BuildArgs {
     /// Export even when the guides have lint errors.
     #[arg(long)]
     pub force: bool,
+    /// Build what a reader of this platform sees (a slug such as `macos`).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// How the CSV tables write rich text.
+    #[arg(long, value_enum, default_value_t = TextArg::Plain)]
+    pub text: TextArg,
 }
 
 #[derive(Debug, Args)]

@@ -444,6 +444,7 @@ fn resource_name(face: Face) -> &'static str {
         Face::Bold => "F2",
         Face::Oblique => "F3",
         Face::BoldOblique => "F4",
+        Face::Mono => "F5",
     }
 }
 

@@ -16,10 +16,18 @@ pub(crate) enum Face {
     Bold,
     Oblique,
     BoldOblique,
+    /// DejaVu Sans Mono, for code the reader types.
+    Mono,
 }
 
 impl Face {
-    pub(crate) const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Oblique, Face::BoldOblique];
+    pub(crate) const ALL: [Face; 5] = [
+        Face::Regular,
+        Face::Bold,
+        Face::Oblique,
+        Face::BoldOblique,
+        Face::Mono,
+    ];
 
     pub(crate) fn index(self) -> usize {
         match self {
@@ -27,6 +35,7 @@ impl Face {
             Face::Bold => 1,
             Face::Oblique => 2,
             Face::BoldOblique => 3,
+            Face::Mono => 4,
         }
     }
 
@@ -37,6 +46,7 @@ impl Face {
             Face::Bold => dejavu::sans::bold(),
             Face::Oblique => dejavu::sans::oblique(),
             Face::BoldOblique => dejavu::sans::bold_oblique(),
+            Face::Mono => dejavu::sans_mono::regular(),
         }
     }
 
@@ -47,6 +57,7 @@ impl Face {
             Face::Bold => "DejaVuSans-Bold",
             Face::Oblique => "DejaVuSans-Oblique",
             Face::BoldOblique => "DejaVuSans-BoldOblique",
+            Face::Mono => "DejaVuSansMono",
         }
     }
 
@@ -57,6 +68,7 @@ impl Face {
             Face::Bold => "DejaVu Sans Bold",
             Face::Oblique => "DejaVu Sans Oblique",
             Face::BoldOblique => "DejaVu Sans Bold Oblique",
+            Face::Mono => "DejaVu Sans Mono",
         }
     }
 }

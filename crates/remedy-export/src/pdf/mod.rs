@@ -82,10 +82,12 @@ impl FromStr for PageSize {
 }
 
 /// How handouts are set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PdfOptions {
     /// The paper.
     pub page_size: PageSize,
+    /// Display names of platforms (`[platforms]` in `remedy.toml`), over the built-in ones.
+    pub platform_names: BTreeMap<String, String>,
 }
 
 /// Millimetres to points.
@@ -122,13 +124,17 @@ fn chapter(
     frame: Frame,
     export: &ExportGuide<'_>,
     library: &Library<'_>,
+    options: &PdfOptions,
 ) -> Result<Chapter, ExportError> {
+    // The handout prints rich text without its markup (no `**` or backticks).
+    let plain = export.guide.with_plain_text();
     let mut ctx = Ctx {
         fonts,
         frame,
-        guide: export.guide,
+        guide: &plain,
         source: export.source,
         library,
+        platform_names: &options.platform_names,
         problem: None,
         first_column: 19.0,
     };
@@ -163,7 +169,7 @@ fn render_handout(
 ) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::get()?;
     let frame = frame(options);
-    let chapter = chapter(fonts, frame, export, library)?;
+    let chapter = chapter(fonts, frame, export, library, options)?;
     let mut paginated = paginate(&frame, &[&chapter.blocks]);
     add_footers(
         fonts,
@@ -208,7 +214,7 @@ pub fn render_book(
     let library = library(guides);
     let chapters = guides
         .par_iter()
-        .map(|export| chapter(fonts, frame, export, &library))
+        .map(|export| chapter(fonts, frame, export, &library, options))
         .collect::<Result<Vec<_>, _>>()?;
     let plain: Vec<&Guide> = guides.iter().map(|export| export.guide).collect();
 

@@ -109,24 +109,11 @@ pub(crate) fn long_date(date: &Date) -> String {
     }
 }
 
-/// A platform slug as readers write it.
+/// A platform slug as readers write it: the built-in name, else the slug capitalized.
 fn platform_name(slug: &str) -> String {
-    let known = [
-        ("ios", "iOS"),
-        ("ipados", "iPadOS"),
-        ("macos", "macOS"),
-        ("watchos", "watchOS"),
-        ("tvos", "tvOS"),
-        ("visionos", "visionOS"),
-        ("icloud", "iCloud"),
-        ("windows", "Windows"),
-        ("android", "Android"),
-        ("linux", "Linux"),
-        ("chromeos", "ChromeOS"),
-        ("web", "Web"),
-    ];
-    if let Some((_, name)) = known.iter().find(|(key, _)| *key == slug) {
-        return (*name).to_owned();
+    let known = remedy_core::platform::display_name(slug);
+    if known != slug {
+        return known.to_owned();
     }
     let mut chars = slug.chars();
     match chars.next() {
@@ -216,6 +203,8 @@ pub(crate) struct Ctx<'a> {
     /// Every guide being exported, by id (the guide itself included), to name related guides
     /// and references into them.
     pub library: &'a BTreeMap<&'a str, &'a Guide>,
+    /// `[platforms]` display names from the configuration.
+    pub platform_names: &'a BTreeMap<String, String>,
     /// The first character no face can draw, as an error message.
     pub problem: Option<String>,
     /// The width of the current method's first-level step numbers.
@@ -419,7 +408,10 @@ fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
         let names: Vec<String> = guide
             .platforms
             .iter()
-            .map(|p| platform_name(p.as_str()))
+            .map(|p| match ctx.platform_names.get(p.as_str()) {
+                Some(name) => name.clone(),
+                None => platform_name(p.as_str()),
+            })
             .collect();
         meta.push(Span::new("PLATFORMS ", label));
         meta.push(ctx.span(&names.join(", "), value));
@@ -673,6 +665,45 @@ fn indent_for(depth: usize, width: f32, first: f32) -> f32 {
     x.min(width * 0.66)
 }
 
+/// Code to type: one line of the PDF per line written (long lines wrap, lines are never
+/// joined), in DejaVu Sans Mono, with its language as a label.
+fn code_block(ctx: &mut Ctx<'_>, code: &remedy_core::Code, x: f32) -> Block {
+    let mut units = Vec::new();
+    if let Some(language) = code.language() {
+        let label = [Span::new(
+            language.to_uppercase(),
+            style(Face::Bold, 7.0, MUTED),
+        )];
+        units.extend(ctx.paragraph(&label, x + 6.0, 10.0));
+    }
+    for line in code.text().lines() {
+        let shown = if line.trim().is_empty() {
+            "\u{a0}"
+        } else {
+            line
+        };
+        let spans = [ctx.span(shown, style(Face::Mono, SMALL + 0.2, INK))];
+        units.extend(ctx.paragraph(&spans, x + 6.0, SMALL_LEAD));
+    }
+    for unit in &mut units {
+        margin_bar(unit, MUTED);
+    }
+    Block::new(units, 3.0).together()
+}
+
+/// A picture's place: its `alt` and caption, until handouts embed the pictures themselves.
+fn image_note(ctx: &mut Ctx<'_>, image: &remedy_core::Image, x: f32) -> Block {
+    let mut spans = vec![
+        Span::new("Picture: ", style(Face::Bold, SMALL, MUTED)),
+        ctx.span(&image.alt, style(Face::Oblique, SMALL, MUTED)),
+    ];
+    if let Some(caption) = &image.caption {
+        spans.push(Span::new(" — ", style(Face::Regular, SMALL, MUTED)));
+        spans.push(ctx.span(caption, style(Face::Regular, SMALL, MUTED)));
+    }
+    Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5)
+}
+
 /// A warning box: tinted ground, strong left border, a label; never split (unless taller than a
 /// page, when each part still reads as a box).
 fn warning_block(ctx: &mut Ctx<'_>, text: &str, x: f32) -> Block {
@@ -765,6 +796,10 @@ fn step_blocks(
         spans.push(Span::tag("BACKUP", tag_style(), SAFE));
         spans.push(Span::new(" ", body()));
     }
+    if step.is_reset() && !step.is_destructive() {
+        spans.push(Span::tag("SETTINGS RESET", tag_style(), WARN_INK));
+        spans.push(Span::new(" ", body()));
+    }
     for (i, paragraph) in paragraphs(&step.text).iter().enumerate() {
         if i > 0 {
             spans.push(Span::new(" ", body()));
@@ -809,6 +844,12 @@ fn step_blocks(
     }
     blocks.push(Block::new(units, if depth == 1 { 7.0 } else { 3.5 }));
 
+    if let Some(code) = &step.code {
+        blocks.push(code_block(ctx, code, x));
+    }
+    if let Some(image) = &step.image {
+        blocks.push(image_note(ctx, image, x));
+    }
     if let Some(warning) = &step.warning {
         blocks.push(warning_block(ctx, warning, x));
     }
@@ -824,7 +865,7 @@ fn step_blocks(
     }
     if let Some(see) = &step.see {
         let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
-        spans.extend(ctx.see_spans("See: ", std::slice::from_ref(see)));
+        spans.extend(ctx.see_spans("See: ", see.as_slice()));
         blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
     }
     if let Some(result) = &step.result {
@@ -1011,6 +1052,22 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
             ctx.span(best, style(Face::Regular, SMALL, MUTED)),
         ];
         blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
+    }
+    if !method.before.is_empty() {
+        let mut spans = vec![Span::new("Have ready: ", style(Face::Bold, SMALL, INK))];
+        for (i, item) in method.before.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::new("; ", style(Face::Regular, SMALL, INK)));
+            }
+            spans.push(ctx.span(item, style(Face::Regular, SMALL, INK)));
+        }
+        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
+    }
+    if let Some(warning) = &method.warning {
+        blocks.push(warning_block(ctx, warning, 0.0).with_next());
+    }
+    if let Some(image) = &method.image {
+        blocks.push(image_note(ctx, image, 0.0).with_next());
     }
 
     let widest = format!("{}.", method.steps.len());

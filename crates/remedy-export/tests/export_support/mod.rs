@@ -9,7 +9,11 @@ use remedy_core::{Guide, LoadOptions, load_file};
 use remedy_export::ExportGuide;
 
 /// The fixture guide files, relative to the content root, in content (sorted path) order.
-pub const FIXTURES: [&str; 2] = ["network/wifi-drops.yaml", "printer-offline.yaml"];
+pub const FIXTURES: [&str; 3] = [
+    "network/wifi-drops.yaml",
+    "printer-offline.yaml",
+    "rich/mac-wifi-v2.yaml",
+];
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

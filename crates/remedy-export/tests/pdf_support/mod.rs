@@ -361,7 +361,8 @@ impl Pdf {
         let mut at = 0;
         for method in &guide.methods {
             for visit in method.walk_steps() {
-                let needle = squash(&visit.step.text);
+                // The handout prints rich text without its markup.
+                let needle = squash(&remedy_core::rich_text::plain(&visit.step.text));
                 match haystack[at..].find(&needle) {
                     Some(found) => at += found + needle.len(),
                     None => {

@@ -15,6 +15,10 @@ declare_rule! {
     /// It also finds a reference to the wrong kind of thing: `addresses` must name causes,
     /// `try` methods, `see` methods or steps.
     ///
+    /// Internal links in rich text are references too: `[the storage method](#free-up-storage)`
+    /// must name a method or step of the guide, `[…](other-guide#some-step)` one of another
+    /// guide. The finding points at the link's destination.
+    ///
     /// ## Why it matters
     ///
     /// In the handout a reference becomes "see Method 3" or a link to another guide. A dangling
@@ -38,7 +42,7 @@ declare_rule! {
     pub struct DanglingReference {
         name: "dangling-reference",
         severity: Error,
-        summary: "a see, addresses, faq see, scenarios try or related entry that resolves to nothing",
+        summary: "a see, addresses, faq see, scenarios try or related entry, or an internal link, that resolves to nothing",
     }
 }
 
@@ -52,10 +56,11 @@ fn field(site: &ReferenceSite) -> &'static str {
         last
     };
     match name {
-        "addresses" => "addresses",
-        "try" => "try",
-        "related" => "related",
-        _ => "see",
+        "addresses" => "`addresses`",
+        "try" => "`try`",
+        "related" => "`related`",
+        "see" => "`see`",
+        _ => "the link",
     }
 }
 
@@ -70,13 +75,13 @@ pub fn message(site: &ReferenceSite, resolution: &Resolution) -> Option<String> 
             "`related` names the guide `{guide}`, but no guide under the content root has that id; fix the id or remove the entry"
         ),
         Resolution::UnknownGuide { guide } => format!(
-            "`{field}` refers to `{reference}`, but no guide under the content root has the id `{guide}`; fix the guide id"
+            "{field} refers to `{reference}`, but no guide under the content root has the id `{guide}`; fix the guide id"
         ),
         Resolution::UnknownId { guide, id } if guide.is_empty() => format!(
-            "`{field}` refers to `{id}`, but this guide has no {noun} with that id; fix the id, or write `guide-id#{id}` for one in another guide"
+            "{field} refers to `{id}`, but this guide has no {noun} with that id; fix the id, or write `guide-id#{id}` for one in another guide"
         ),
         Resolution::UnknownId { guide, id } => format!(
-            "`{field}` refers to `{reference}`, but the guide `{guide}` has no {noun} `{id}`; fix the id"
+            "{field} refers to `{reference}`, but the guide `{guide}` has no {noun} `{id}`; fix the id"
         ),
         Resolution::WrongKind { found, .. } => {
             let hint = match site.expected {
@@ -86,7 +91,7 @@ pub fn message(site: &ReferenceSite, resolution: &Resolution) -> Option<String> 
                 Expected::Guide => "`related` lists guides",
             };
             format!(
-                "`{field}` refers to `{reference}`, which is a {found}, not a {noun}; {hint}, so name one of those"
+                "{field} refers to `{reference}`, which is a {found}, not a {noun}; {hint}, so name one of those"
             )
         }
     };

@@ -10,7 +10,8 @@ declare_rule! {
     ///
     /// - A step whose text ends with a colon (after trailing spaces) but which has no sub-steps:
     ///   "Free up space:" announces a list that never comes. A colon inside the sentence
-    ///   ("Go to Settings: it is the grey icon.") is fine.
+    ///   ("Go to Settings: it is the grey icon.") is fine, and so is a step whose colon
+    ///   announces its own `code` ("Type this command:") or `image`.
     /// - A `steps: []` anywhere, in a method or a step: an empty list of steps.
     ///
     /// ## Why it matters
@@ -38,7 +39,7 @@ declare_rule! {
     pub struct DanglingStep {
         name: "dangling-step",
         severity: Error,
-        summary: "a step whose text ends with `:` but has no sub-steps, or a `steps: []`",
+        summary: "a step whose text ends with `:` but has no sub-steps, `code` or `image`, or a `steps: []`",
     }
 }
 
@@ -61,13 +62,16 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                     out.push(empty(child_pointer(&visit.pointer(i), "steps")));
                 }
                 Some(_) => {}
-                None if visit.step.text.trim_end().ends_with(':') => {
+                None if visit.step.text.trim_end().ends_with(':')
+                    && visit.step.code.is_none()
+                    && visit.step.image.is_none() =>
+                {
                     let number = visit.number();
                     out.push(cx.at_value(
                         DanglingStep::NAME,
                         visit.pointer(i),
                         format!(
-                            "step {number} ends with `:` but has no sub-steps; add the `steps` it announces, or end the text with a full stop"
+                            "step {number} ends with `:` but has no sub-steps, `code` or `image`; add what it announces, or end the text with a full stop"
                         ),
                     ));
                 }

@@ -49,20 +49,60 @@ declare_rule! {
 /// Walks each method's steps in document order, remembering whether a backup came first.
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for (i, method) in guide.methods.iter().enumerate() {
-        let mut backed_up = false;
-        for visit in cx.steps(i) {
-            if visit.step.is_destructive() && !backed_up {
-                out.push(cx.at_value(
-                    MissingBackupWarning::NAME,
-                    visit.pointer(i),
-                    format!(
-                        "step {} is destructive but no step before it in this method makes a backup; add a step with `backup: true` before it",
-                        visit.number()
-                    ),
-                ));
+        let visits = cx.steps(i);
+        // The views to check: every platform the method applies to, or the whole method when
+        // the guide names no platforms.
+        let views: Vec<Option<&str>> = if guide.platforms.is_empty() {
+            vec![None]
+        } else if method.platforms.is_empty() {
+            guide.platforms.iter().map(|p| Some(p.as_str())).collect()
+        } else {
+            method.platforms.iter().map(|p| Some(p.as_str())).collect()
+        };
+        // For each step, the views in which it is destructive with no backup before it.
+        let mut unguarded: Vec<Vec<&str>> = vec![Vec::new(); visits.len()];
+        let mut any_unguarded = vec![false; visits.len()];
+        for view in &views {
+            let mut backed_up = false;
+            // Whether each open ancestor (and the step itself) applies to this view.
+            let mut applies: Vec<bool> = Vec::new();
+            for (k, visit) in visits.iter().enumerate() {
+                applies.truncate(visit.depth() - 1);
+                let parent = applies.last().copied().unwrap_or(true);
+                let here = parent && view.is_none_or(|p| visit.step.applies_to(p));
+                applies.push(here);
+                if !here {
+                    continue;
+                }
+                if visit.step.is_destructive() && !backed_up {
+                    any_unguarded[k] = true;
+                    if let Some(platform) = view {
+                        unguarded[k].push(platform);
+                    }
+                }
+                backed_up |= visit.step.is_backup();
             }
-            backed_up |= visit.step.is_backup();
         }
+        for (k, visit) in visits.iter().enumerate() {
+            if !any_unguarded[k] {
+                continue;
+            }
+            let message = if guide.platforms.is_empty() || unguarded[k].len() == views.len() {
+                format!(
+                    "step {} is destructive but no step before it in this method makes a backup; add a step with `backup: true` before it",
+                    visit.number()
+                )
+            } else {
+                let names: Vec<String> = unguarded[k].iter().map(|p| format!("`{p}`")).collect();
+                format!(
+                    "step {} is destructive but on {} no step before it in this method makes a backup; add a step with `backup: true` before it that applies there too",
+                    visit.number(),
+                    names.join(", ")
+                )
+            };
+            out.push(cx.at_value(MissingBackupWarning::NAME, visit.pointer(i), message));
+        }
+        let backed_up = visits.iter().any(|visit| visit.step.is_backup());
         if method.risk >= Risk::High && !backed_up {
             out.push(cx.at_value(
                 MissingBackupWarning::NAME,

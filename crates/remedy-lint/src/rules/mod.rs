@@ -51,11 +51,13 @@ pub mod duplicate_id;
 pub mod duplicate_title;
 pub mod future_date;
 pub mod id_mismatch;
+pub mod image_alt_text;
 pub mod invalid_time_range;
 pub mod io_error;
 pub mod manual_numbering;
 pub mod method_without_cause;
 pub mod missing_backup_warning;
+pub mod missing_image;
 pub mod missing_pros_cons;
 pub mod orphan_cause;
 pub mod placeholder_text;
@@ -65,7 +67,9 @@ pub mod self_reference;
 pub mod stale_review;
 pub mod undeclared_destructive;
 pub mod unjustified_suppression;
+pub mod unknown_platform;
 pub mod unprintable_character;
+pub mod unsupported_markup;
 pub mod unused_suppression;
 pub mod yaml_syntax;
 
@@ -76,11 +80,13 @@ pub use duplicate_id::DuplicateId;
 pub use duplicate_title::DuplicateTitle;
 pub use future_date::FutureDate;
 pub use id_mismatch::IdMismatch;
+pub use image_alt_text::ImageAltText;
 pub use invalid_time_range::InvalidTimeRange;
 pub use io_error::IoError;
 pub use manual_numbering::ManualNumbering;
 pub use method_without_cause::MethodWithoutCause;
 pub use missing_backup_warning::MissingBackupWarning;
+pub use missing_image::MissingImage;
 pub use missing_pros_cons::MissingProsCons;
 pub use orphan_cause::OrphanCause;
 pub use placeholder_text::PlaceholderText;
@@ -90,7 +96,9 @@ pub use self_reference::SelfReference;
 pub use stale_review::StaleReview;
 pub use undeclared_destructive::{PhraseMatcher, UndeclaredDestructive};
 pub use unjustified_suppression::UnjustifiedSuppression;
+pub use unknown_platform::UnknownPlatform;
 pub use unprintable_character::UnprintableCharacter;
+pub use unsupported_markup::UnsupportedMarkup;
 pub use unused_suppression::UnusedSuppression;
 pub use yaml_syntax::YamlSyntax;
 
@@ -107,7 +115,7 @@ pub const REQUIRED: [&str; 4] = [
 pub const OFF_BY_DEFAULT: [&str; 1] = [StaleReview::NAME];
 
 /// Every rule as declared, in SPEC order, extensions last.
-const RAW: [RuleInfo; 24] = [
+const RAW: [RuleInfo; 28] = [
     YamlSyntax::RAW,
     Schema::RAW,
     IdMismatch::RAW,
@@ -122,7 +130,11 @@ const RAW: [RuleInfo; 24] = [
     MethodWithoutCause::RAW,
     IoError::RAW,
     UnusedSuppression::RAW,
+    UnsupportedMarkup::RAW,
     UnprintableCharacter::RAW,
+    MissingImage::RAW,
+    ImageAltText::RAW,
+    UnknownPlatform::RAW,
     InvalidTimeRange::RAW,
     ManualNumbering::RAW,
     DeepNesting::RAW,
@@ -244,7 +256,7 @@ pub fn overlaps_dangling_step(finding: &RuleFinding, findings: &[RuleFinding]) -
 }
 
 /// Options of the rules, from `remedy.toml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RuleOptions {
     /// `[lint.undeclared-destructive] extra-phrases`, compiled.
     pub destructive_phrases: PhraseMatcher,
@@ -254,6 +266,20 @@ pub struct RuleOptions {
     pub stale_max_age_days: u32,
     /// `[pdf] fonts`, read once per run.
     pub extra_fonts: unprintable_character::ExtraFonts,
+    /// `[lint.undeclared-destructive] extra-reset-phrases`, compiled with the built-in ones.
+    pub reset_phrases: PhraseMatcher,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        Self {
+            destructive_phrases: PhraseMatcher::default(),
+            today: None,
+            stale_max_age_days: 365,
+            extra_fonts: unprintable_character::ExtraFonts::default(),
+            reset_phrases: PhraseMatcher::resets(&[]),
+        }
+    }
 }
 
 /// A finding as a rule produces it: the engine adds the file, the severity and the source line.
@@ -284,6 +310,8 @@ pub struct FileContext<'a> {
     pub steps: Vec<Vec<StepVisit<'a>>>,
     /// Whether an id of the guide is declared twice, when the caller already knows it.
     pub ids_repeat: Option<bool>,
+    /// The content root, which images must stay inside; `None`: the guide's own folder.
+    pub content_root: Option<&'a std::path::Path>,
 }
 
 impl<'a> FileContext<'a> {
@@ -300,6 +328,7 @@ impl<'a> FileContext<'a> {
             options,
             steps,
             ids_repeat: None,
+            content_root: None,
         }
     }
 
@@ -361,6 +390,10 @@ pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
         duplicate_title::check(cx, guide, &mut out);
         self_reference::check(cx, guide, &mut out);
         unprintable_character::check(cx, guide, &mut out);
+        unsupported_markup::check(cx, guide, &mut out);
+        missing_image::check(cx, guide, &mut out);
+        image_alt_text::check(cx, guide, &mut out);
+        unknown_platform::check(cx, guide, &mut out);
     }
     out
 }
@@ -390,7 +423,11 @@ mod tests {
                 "method-without-cause",
                 "io-error",
                 "unused-suppression",
+                "unsupported-markup",
                 "unprintable-character",
+                "missing-image",
+                "image-alt-text",
+                "unknown-platform",
                 "invalid-time-range",
                 "manual-numbering",
                 "deep-nesting",
@@ -414,6 +451,7 @@ mod tests {
                 "orphan-cause",
                 "method-without-cause",
                 "unused-suppression",
+                "image-alt-text",
                 "manual-numbering",
                 "deep-nesting",
                 "stale-review",

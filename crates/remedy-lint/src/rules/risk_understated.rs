@@ -8,8 +8,10 @@ declare_rule! {
     /// ## What it finds
     ///
     /// A method rated `risk: very-low` or `risk: low` that has a step marked
-    /// `destructive: true` (at any depth). The finding points at `risk` and names the first
-    /// destructive step.
+    /// `destructive: true` (at any depth), or a method rated `risk: very-low` that has a step
+    /// marked `resets: true` (settings returned to defaults, saved networks forgotten). The
+    /// finding points at `risk` and names the first such step. A reset loses no data, so `low`
+    /// is honest for it.
     ///
     /// ## Why it matters
     ///
@@ -44,11 +46,12 @@ declare_rule! {
     pub struct RiskUnderstated {
         name: "risk-understated",
         severity: Error,
-        summary: "a method of risk very-low or low that has a destructive step",
+        summary: "a method of risk very-low or low that has a destructive step, or of risk very-low with a reset step",
     }
 }
 
-/// One finding per low-risk method with a destructive step.
+/// One finding per low-risk method with a destructive step, or very-low-risk method with a
+/// reset step.
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for (i, method) in guide.methods.iter().enumerate() {
         if method.risk > Risk::Low {
@@ -56,22 +59,40 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         }
         let visits = cx.steps(i);
         let mut destructive = visits.iter().filter(|v| v.step.is_destructive());
-        let Some(first) = destructive.next() else {
+        if let Some(first) = destructive.next() {
+            let others = destructive.count();
+            let also = match others {
+                0 => String::new(),
+                n => format!(" (and {} more)", n),
+            };
+            out.push(cx.at_value(
+                RiskUnderstated::NAME,
+                format!("/methods/{i}/risk"),
+                format!(
+                    "the method is rated `{}` risk but step {}{also} is destructive; raise `risk` to `moderate` or higher",
+                    method.risk,
+                    first.number()
+                ),
+            ));
             continue;
-        };
-        let others = destructive.count();
-        let also = match others {
-            0 => String::new(),
-            n => format!(" (and {} more)", n),
-        };
-        out.push(cx.at_value(
-            RiskUnderstated::NAME,
-            format!("/methods/{i}/risk"),
-            format!(
-                "the method is rated `{}` risk but step {}{also} is destructive; raise `risk` to `moderate` or higher",
-                method.risk,
-                first.number()
-            ),
-        ));
+        }
+        if method.risk > Risk::VeryLow {
+            continue;
+        }
+        let mut resets = visits.iter().filter(|v| v.step.is_reset());
+        if let Some(first) = resets.next() {
+            let also = match resets.count() {
+                0 => String::new(),
+                n => format!(" (and {} more)", n),
+            };
+            out.push(cx.at_value(
+                RiskUnderstated::NAME,
+                format!("/methods/{i}/risk"),
+                format!(
+                    "the method is rated `very-low` risk but step {}{also} resets settings; raise `risk` to `low`",
+                    first.number()
+                ),
+            ));
+        }
     }
 }

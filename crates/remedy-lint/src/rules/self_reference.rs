@@ -56,15 +56,19 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     }
     for i in 0..guide.methods.len() {
         for visit in cx.steps(i) {
-            let (Some(step_id), Some(see)) = (&visit.step.id, &visit.step.see) else {
+            let Some(step_id) = &visit.step.id else {
                 continue;
             };
-            let target = match see.as_str().split_once('#') {
-                Some((written, id)) if written == own => id,
-                Some(_) => continue,
-                None => see.as_str(),
-            };
-            if target != step_id.as_str() {
+            let points_at_itself =
+                visit
+                    .step
+                    .see()
+                    .iter()
+                    .any(|see| match see.as_str().split_once('#') {
+                        Some((written, id)) => written == own && id == step_id.as_str(),
+                        None => see.as_str() == step_id.as_str(),
+                    });
+            if !points_at_itself {
                 continue;
             }
             out.push(cx.at_value(

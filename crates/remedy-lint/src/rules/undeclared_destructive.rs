@@ -17,8 +17,7 @@ declare_rule! {
     ///
     /// - erase, erases, erasing; wipe, wipes, wiping; delete, deletes, deleting
     /// - remove … from (up to four words between: "remove the photos from this iPhone")
-    /// - reset all ("Reset All Settings"), factory reset, factory settings, factory defaults
-    /// - reset … network settings ("reset the iPhone's network settings")
+    /// - reset all content, factory reset, factory settings, factory defaults
     /// - sign out, log out, logout (and signs/signing, logs/logging)
     /// - format or reformat … disk, drive, card, volume, partition
     /// - uninstall, discard, overwrite (and their -s and -ing forms)
@@ -38,6 +37,14 @@ declare_rule! {
     ///
     /// `destructive: false` is the writer's answer that the step only mentions the action
     /// ("Before you delete anything, …") and silences the rule; `destructive: true` marks it.
+    ///
+    /// It also finds a step that reads as a **reset** while it has neither `destructive` nor
+    /// `resets`: reset … network settings, reset all settings, reset … settings, reset … to
+    /// defaults, forget this network or device, forget … networks, unpair, reset the NVRAM, PRAM
+    /// or SMC, and the phrases of `extra-reset-phrases`. A reset returns settings to their
+    /// defaults or forgets saved configuration but loses no documents or photos: `resets: true`
+    /// marks it (and lets the method keep a low risk), `resets: false` says the step only
+    /// mentions it.
     ///
     /// ## Why it matters
     ///
@@ -78,9 +85,8 @@ const BUILT_IN: &[&str] = &[
     "wipe|wipes|wiping",
     "delete|deletes|deleting",
     "remove|removes|removing ~4 from",
-    "reset|resets|resetting all",
+    "reset|resets|resetting all content",
     "factory reset|resets|resetting|settings|defaults|default",
-    "reset|resets|resetting ~3 network settings",
     "sign|signs|signing out",
     "log|logs|logging out",
     "logout|signout",
@@ -92,6 +98,20 @@ const BUILT_IN: &[&str] = &[
     "turn|turns|turning|switch|switches|switching icloud photos|drive off",
     "disable|disables|disabling icloud photos|drive",
     "empty|empties|emptying ~2 trash|bin|wastebasket",
+];
+
+/// The built-in reset phrases: steps that return settings to defaults or forget saved
+/// configuration, which `resets: true` (or `destructive`) answers.
+const RESETS: &[&str] = &[
+    "reset|resets|resetting ~3 network settings",
+    "reset|resets|resetting all settings",
+    "reset|resets|resetting ~3 settings",
+    "forget|forgets|forgetting ~1 this network|device",
+    "forget|forgets|forgetting ~2 network|networks",
+    "unpair|unpairs|unpairing",
+    "reset|resets|resetting ~3 defaults|default",
+    "restore|restores|restoring ~3 defaults|default",
+    "reset|resets|resetting ~2 nvram|pram|smc",
 ];
 
 /// Matches that start where one of these does are not destructive.
@@ -313,7 +333,16 @@ impl PhraseMatcher {
 
     /// The built-in phrases plus `extra` (each matched as its words, in order, case-insensitively).
     pub fn new(extra: &[String]) -> Self {
-        let mut patterns: Vec<Pattern> = BUILT_IN.iter().map(|p| compile(p)).collect();
+        Self::with(BUILT_IN, extra)
+    }
+
+    /// The built-in reset phrases plus `extra`.
+    pub fn resets(extra: &[String]) -> Self {
+        Self::with(RESETS, extra)
+    }
+
+    fn with(built_in: &[&str], extra: &[String]) -> Self {
+        let mut patterns: Vec<Pattern> = built_in.iter().map(|p| compile(p)).collect();
         for phrase in extra {
             let tokens = tokenize(phrase);
             let words: Pattern = (0..tokens.len())
@@ -382,25 +411,32 @@ impl PhraseMatcher {
     }
 }
 
-/// One finding per step that reads as destructive and has no `destructive` field.
+/// One finding per step that reads as destructive and has no `destructive` field, or reads as
+/// a reset and has neither `destructive` nor `resets`.
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     let matcher = &cx.options.destructive_phrases;
+    let resets = &cx.options.reset_phrases;
     for i in 0..guide.methods.len() {
         for visit in cx.steps(i) {
             if visit.step.destructive.is_some() {
                 continue;
             }
-            let Some(phrase) = matcher.find(&visit.step.text) else {
-                continue;
-            };
-            out.push(cx.at_value(
-                UndeclaredDestructive::NAME,
-                visit.pointer(i),
+            let message = if let Some(phrase) = matcher.find(&visit.step.text) {
                 format!(
                     "step {} reads as destructive (“{phrase}”) but does not say so; add `destructive: true` (with a backup step before it), or `destructive: false` if it only mentions the action",
                     visit.number()
-                ),
-            ));
+                )
+            } else if visit.step.resets.is_none()
+                && let Some(phrase) = resets.find(&visit.step.text)
+            {
+                format!(
+                    "step {} reads as a reset (“{phrase}”) but does not say so; add `resets: true` if it only forgets settings, `destructive: true` if it loses data, or `resets: false` if it only mentions the action",
+                    visit.number()
+                )
+            } else {
+                continue;
+            };
+            out.push(cx.at_value(UndeclaredDestructive::NAME, visit.pointer(i), message));
         }
     }
 }
@@ -425,7 +461,7 @@ mod tests {
                 "Remove the photos from",
             ),
             ("Tap Remove from iPhone.", "Remove from"),
-            ("Tap Reset All Settings.", "Reset All"),
+            ("Tap Reset All Content.", "Reset All Content"),
             ("Do a factory reset.", "factory reset"),
             ("Factory-reset the router.", "Factory-reset"),
             (
@@ -435,10 +471,6 @@ mod tests {
             ("Tap Sign Out.", "Sign Out"),
             ("Use the sign-out button.", "sign-out"),
             ("Log out of the app.", "Log out"),
-            (
-                "Reset the iPhone’s network settings.",
-                "Reset the iPhone’s network settings",
-            ),
             ("Format the SD card as exFAT.", "Format the SD card"),
             ("Uninstall the VPN app.", "Uninstall"),
             ("Discard the changes.", "Discard"),
@@ -449,6 +481,28 @@ mod tests {
         ];
         for (text, phrase) in cases {
             assert_eq!(found(text).as_deref(), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn reset_phrases_are_their_own_list() {
+        let resets = PhraseMatcher::resets(&["forget this printer".to_owned()]);
+        for (text, phrase) in [
+            ("Tap Reset All Settings.", "Reset All Settings"),
+            (
+                "Reset the iPhone’s network settings.",
+                "Reset the iPhone’s network settings",
+            ),
+            ("Tap Forget This Network.", "Forget This Network"),
+            ("Unpair the watch.", "Unpair"),
+            ("Reset the NVRAM.", "Reset the NVRAM"),
+            ("Choose Forget This Printer.", "Forget This Printer"),
+        ] {
+            assert_eq!(resets.find(text), Some(phrase), "{text}");
+            assert_eq!(found(text), None, "{text} is no data loss");
+        }
+        for text in ["Reset the router by unplugging it.", "Forget it."] {
+            assert_eq!(resets.find(text), None, "{text}");
         }
     }
 

@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::export::{export_guides, left_out_of_database, write_pdfs};
+use super::export::{export_guides, left_out_of_database, view_for_platform, write_pdfs};
 use super::lint::{lint_for_export, shown};
 use super::{Outcome, Session};
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, TextArg};
 use remedy_export::csv::{CsvOptions, export_csv};
 use remedy_export::json::export_json;
 use remedy_export::pdf::PdfOptions;
@@ -24,10 +24,11 @@ use remedy_lint::report::plural;
 pub const MANIFEST: &str = "remedy-build.json";
 
 pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
-    let report = match lint_for_export(session, &[], args.force)? {
+    let mut report = match lint_for_export(session, &[], args.force)? {
         Ok(report) => report,
         Err(outcome) => return Ok(outcome),
     };
+    view_for_platform(&mut report.guides, args.platform.as_deref());
     let export = export_guides(&report.guides);
     let out = &args.out;
     // Every export writes a new file and renames it into place, so what this build wrote is
@@ -37,13 +38,18 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     let previous = read_manifest(out);
     let json = out.join("json").join("guides.json");
     export_json(&export, &json, false).map_err(|e| e.to_string())?;
-    export_csv(&export, &out.join("csv"), &CsvOptions::default()).map_err(|e| e.to_string())?;
+    let csv = CsvOptions {
+        markdown: args.text == TextArg::Markdown,
+        ..CsvOptions::default()
+    };
+    export_csv(&export, &out.join("csv"), &csv).map_err(|e| e.to_string())?;
     let left_out =
         export_sqlite(&export, &out.join("sqlite").join("guides.db")).map_err(|e| e.to_string())?;
     let pdf_dir = out.join("pdf");
     let book = pdf_dir.join("handbook.pdf");
     let options = PdfOptions {
         page_size: args.page_size.into(),
+        platform_names: session.config.platform_names.clone(),
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
     let written = written_since(out, started, &before);

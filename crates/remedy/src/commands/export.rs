@@ -18,7 +18,9 @@ use remedy_lint::report::plural;
 
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
-use crate::cli::{CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, SqliteArgs};
+use crate::cli::{
+    CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, SqliteArgs, TextArg,
+};
 use crate::terminal::Progress;
 
 impl From<PageSizeArg> for PageSize {
@@ -74,6 +76,16 @@ pub(super) fn export_guides(guides: &[LintedGuide]) -> Vec<ExportGuide<'_>> {
     export
 }
 
+/// Replaces each guide by what a reader of `platform` sees (`--platform`), for the exports that
+/// keep every guide in memory.
+pub(super) fn view_for_platform(guides: &mut [LintedGuide], platform: Option<&str>) {
+    if let Some(platform) = platform {
+        for linted in guides {
+            linted.guide = linted.guide.for_platform(platform);
+        }
+    }
+}
+
 /// One guide, rendered for a streaming export on a lint worker thread.
 struct Rendered<T> {
     id: String,
@@ -83,10 +95,19 @@ struct Rendered<T> {
 
 fn rendered<T, E: ToString>(
     linted: &LintedGuide,
+    platform: Option<&str>,
     render: impl FnOnce(&ExportGuide<'_>) -> Result<T, E>,
 ) -> Rendered<T> {
+    let view;
+    let guide = match platform {
+        Some(platform) => {
+            view = linted.guide.for_platform(platform);
+            &view
+        }
+        None => &linted.guide,
+    };
     let export = ExportGuide {
-        guide: &linted.guide,
+        guide,
         source: &linted.source,
     };
     Rendered {
@@ -245,13 +266,16 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
                 refuse_guide_file(book, session)?;
             }
             // The book and the related-guide titles of each handout need every guide.
-            let report = match lint_for_export(session, &args.common.paths, args.common.force)? {
+            let mut report = match lint_for_export(session, &args.common.paths, args.common.force)?
+            {
                 Ok(report) => report,
                 Err(outcome) => return Ok(outcome),
             };
+            view_for_platform(&mut report.guides, args.common.platform.as_deref());
             let export = export_guides(&report.guides);
             let options = PdfOptions {
                 page_size: args.page_size.into(),
+                platform_names: session.config.platform_names.clone(),
             };
             write_pdfs(
                 session,
@@ -267,8 +291,12 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
 
 fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
     let jsonl = args.jsonl;
-    let render =
-        move |linted: &LintedGuide| rendered(linted, |export| render_json_guide(export, jsonl));
+    let platform = args.common.platform.clone();
+    let render = move |linted: &LintedGuide| {
+        rendered(linted, platform.as_deref(), |export| {
+            render_json_guide(export, jsonl)
+        })
+    };
     if args.output.as_os_str() == "-" {
         // Standard output cannot be taken back: the export waits in memory for the verdict.
         let stream = Stream::new(
@@ -333,11 +361,16 @@ fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
     let options = CsvOptions {
         bom: args.bom,
         excel_safe: args.excel_safe,
+        markdown: args.text == TextArg::Markdown,
     };
+    let platform = args.common.platform.clone();
     let dir = args.output.clone();
     let created = missing_folders(&dir);
-    let render =
-        move |linted: &LintedGuide| rendered(linted, |export| render_csv_guide(export, &options));
+    let render = move |linted: &LintedGuide| {
+        rendered(linted, platform.as_deref(), |export| {
+            render_csv_guide(export, &options)
+        })
+    };
     let stream = Stream::new(
         move || CsvWriter::create(&dir, &options).map_err(|e| e.to_string()),
         |writer: &mut CsvWriter, records: CsvRecords| {
@@ -369,7 +402,9 @@ fn run_sqlite(session: &Session, args: SqliteArgs) -> Result<Outcome, String> {
     refuse_guide_file(&path, session)?;
     let created = missing_folders(path.parent().unwrap_or(Path::new("")));
     let opened = path.clone();
-    let render = |linted: &LintedGuide| rendered(linted, render_sqlite_guide);
+    let platform = args.common.platform.clone();
+    let render =
+        move |linted: &LintedGuide| rendered(linted, platform.as_deref(), render_sqlite_guide);
     let stream = Stream::new(
         move || SqliteWriter::create(&opened).map_err(|e| e.to_string()),
         |writer: &mut SqliteWriter, records: SqliteRecords| {
