@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use remedy_core::corpus::{MissingPath, discover};
+use remedy_core::corpus::{MissingPath, discover_within, is_system_folder};
 use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
 use remedy_core::yaml::{self, Document, YamlError};
@@ -116,6 +116,9 @@ pub enum LintError {
     /// The configuration is unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The content root, or a named folder, is the whole system or one of its own folders.
+    #[error("{}: this is a system folder, not a content root; set `content` in remedy.toml (or name a path) to the folder that holds the guides", .0.display())]
+    SystemFolder(PathBuf),
     /// The worker threads could not be started.
     #[error("cannot start {jobs} worker threads: {message}")]
     Threads {
@@ -400,14 +403,22 @@ fn run<R: Send>(
     let displayer = |path: &Path| display_of(path, &normalized_cwd, &named);
 
     let resolved: Vec<PathBuf> = named.iter().map(|(_, path)| path.clone()).collect();
-    let found = discover(&resolved).map_err(|missing| MissingPath {
+    for (given, path) in std::iter::once((&content_root, &content_root))
+        .chain(named.iter().map(|(given, path)| (given, path)))
+    {
+        if path.is_dir() && is_system_folder(path) {
+            return Err(LintError::SystemFolder(given.clone()));
+        }
+    }
+    let found = discover_within(&resolved, Some(&content_root)).map_err(|missing| MissingPath {
         path: displayer(&missing.path),
     })?;
     // Linting the content root itself (what CI does) walks it once.
     let root = if resolved == [content_root.clone()] || !content_root.is_dir() {
         Default::default()
     } else {
-        discover(std::slice::from_ref(&content_root)).unwrap_or_default()
+        discover_within(std::slice::from_ref(&content_root), Some(&content_root))
+            .unwrap_or_default()
     };
     let walk_problems = found.problems;
 

@@ -1,0 +1,258 @@
+//! A hostile pull request (issue 21): the content root, its links, its remedy.toml and the
+//! sizes of its files are the attacker's. Every run here is bounded by a watchdog, so a hang
+//! fails the test instead of stalling the suite.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::hostile::{WATCHDOG, remedy_bounded};
+use crate::support::{Run, Scratch, clean_guide};
+
+fn project(name: &str) -> Scratch {
+    let scratch = Scratch::new(name);
+    scratch.write("content/good.yaml", &clean_guide("good"));
+    scratch
+}
+
+fn run(scratch: &Scratch, args: &[&str]) -> Run {
+    remedy_bounded(&scratch.root, args, WATCHDOG)
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[cfg(unix)]
+fn link(scratch: &Scratch, target: impl AsRef<Path>, at: &str) {
+    let at = scratch.root.join(at);
+    if let Some(parent) = at.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    std::os::unix::fs::symlink(target.as_ref(), &at)
+        .unwrap_or_else(|e| panic!("cannot link {}: {e}", at.display()));
+}
+
+/// The (file, rule, message) of every finding of a JSON report.
+fn findings(report: &Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| {
+                    let text = |key: &str| f[key].as_str().unwrap_or_default().to_owned();
+                    (text("file"), text("rule"), text("message"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every file below `dir`, its bytes read as text, concatenated.
+fn everything_written(dir: &Path) -> String {
+    let mut out = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+    out
+}
+
+/// A secret outside the content root, shaped like a guide with a mistake on its first line, so
+/// that any report that shows a source line would show it.
+const SECRET: &str = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI-hostile-pr-secret";
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_content_root_is_named_and_never_read_in_any_output() {
+    let scratch = project("link-out");
+    scratch.write("secret/credentials.yaml", &format!("{SECRET}: [\n"));
+    link(&scratch, "../secret/credentials.yaml", "content/aws.yaml");
+    link(&scratch, "/proc/self/environ", "content/environ.yaml");
+    link(&scratch, "/etc/passwd", "content/passwd.yaml");
+    link(&scratch, "../secret", "content/folder");
+    // The runner's environment, which /proc/self/environ would print.
+    let report = json(
+        &run(&scratch, &["lint", "--format", "json"])
+            .assert_code(1)
+            .stdout,
+    );
+    let found = findings(&report);
+    let named: Vec<&str> = found.iter().map(|(file, ..)| file.as_str()).collect();
+    assert_eq!(
+        named,
+        [
+            "content/aws.yaml",
+            "content/environ.yaml",
+            "content/folder",
+            "content/passwd.yaml"
+        ],
+        "{report}"
+    );
+    for (file, rule, message) in &found {
+        assert_eq!(rule, "io-error", "{file}");
+        assert!(
+            message.contains("points outside the content root"),
+            "{file}: {message}"
+        );
+    }
+    let mut printed = String::new();
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let lint = run(&scratch, &["lint", "--format", format]);
+        lint.assert_code(1);
+        printed.push_str(&lint.stdout);
+        printed.push_str(&lint.stderr);
+    }
+    for args in [
+        &["export", "json", "--force", "-o", "out/guides.json"][..],
+        &["export", "csv", "--force", "-o", "out/csv"][..],
+        &[
+            "export",
+            "pdf",
+            "--force",
+            "-o",
+            "out/pdf",
+            "--book",
+            "out/book.pdf",
+        ][..],
+        &["build", "--force", "--out", "out/build"][..],
+    ] {
+        let export = run(&scratch, args);
+        printed.push_str(&export.stdout);
+        printed.push_str(&export.stderr);
+    }
+    printed.push_str(&everything_written(&scratch.root.join("out")));
+    // `lint content/aws.yaml`: a named link is held to the same boundary.
+    let named = run(&scratch, &["lint", "content/aws.yaml", "--format", "json"]);
+    named.assert_code(1);
+    assert!(
+        named.stdout.contains("points outside the content root"),
+        "{}",
+        named.stdout
+    );
+    printed.push_str(&named.stdout);
+    for foreign in [SECRET, "wJalrXUtnFEMI", "root:x:0:0", "PATH=", "CARGO"] {
+        assert!(
+            !printed.contains(foreign),
+            "`{foreign}` was printed or exported"
+        );
+    }
+    // The good guide is still exported beside the refused links.
+    let exported = json(&scratch.read("out/guides.json"));
+    assert_eq!(exported["guides"][0]["id"], "good");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_graph_of_links_is_walked_once_per_folder() {
+    // Each level links twice to the next: 2^24 paths, 25 folders.
+    let scratch = project("link-graph");
+    for level in 0..25 {
+        let id = format!("level-{level}");
+        scratch.write(&format!("content/d{level}/{id}.yaml"), &clean_guide(&id));
+    }
+    for level in 0..24 {
+        let next = format!("../d{}", level + 1);
+        link(&scratch, &next, &format!("content/d{level}/a"));
+        link(&scratch, &next, &format!("content/d{level}/b"));
+    }
+    let lint = remedy_bounded(&scratch.root, &["lint", "--format", "json"], WATCHDOG);
+    let report = json(&lint.assert_code(0).stdout);
+    assert_eq!(report["summary"]["files"], 26, "{report}");
+    // Each file by its own path, not through a link.
+    let export = run(&scratch, &["export", "json", "-o", "out.json"]);
+    export.assert_code(0);
+    let exported = json(&scratch.read("out.json"));
+    let sources: Vec<String> = exported["guides"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .filter_map(|g| g["source"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        sources.contains(&"d24/level-24.yaml".to_owned()),
+        "{sources:?}"
+    );
+    assert!(
+        sources
+            .iter()
+            .all(|s| !s.contains("/a/") && !s.contains("/b/")),
+        "{sources:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_the_root_of_the_system_is_not_walked() {
+    let scratch = project("link-slash");
+    link(&scratch, "/", "content/root");
+    link(&scratch, "/sys", "content/sys");
+    let report = json(
+        &run(&scratch, &["lint", "--format", "json"])
+            .assert_code(1)
+            .stdout,
+    );
+    let found = findings(&report);
+    let named: Vec<&str> = found.iter().map(|(file, ..)| file.as_str()).collect();
+    assert_eq!(named, ["content/root", "content/sys"], "{report}");
+    assert_eq!(report["summary"]["files"], 3, "{report}");
+}
+
+#[test]
+fn a_system_folder_as_the_content_root_is_refused() {
+    for root in ["/", "/proc", "/sys", "/dev", "/etc", "/usr", "/proc/self"] {
+        let scratch = project("system-root");
+        scratch.write("remedy.toml", &format!("content = \"{root}\"\n"));
+        for args in [&["lint"][..], &["export", "json", "-o", "out.json"][..]] {
+            let refused = run(&scratch, args);
+            refused.assert_code(2);
+            assert!(
+                refused
+                    .stderr
+                    .contains("is a system folder, not a content root"),
+                "{root}: {}",
+                refused.stderr
+            );
+        }
+        assert!(!scratch.root.join("out.json").exists());
+        // Named on the command line, the same.
+        let scratch = project("system-named");
+        let refused = run(&scratch, &["lint", root]);
+        refused.assert_code(2);
+        assert!(
+            refused.stderr.contains("system folder"),
+            "{}",
+            refused.stderr
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_content_root_are_still_followed() {
+    let scratch = project("link-inside");
+    scratch.write("content/real/shared.yaml", &clean_guide("shared"));
+    link(&scratch, "real", "content/alias");
+    link(
+        &scratch,
+        "../real/shared.yaml",
+        "content/deep/shared-link.yaml",
+    );
+    scratch.write("content/deep/other.yaml", &clean_guide("other"));
+    let report = json(
+        &run(&scratch, &["lint", "--format", "json"])
+            .assert_code(0)
+            .stdout,
+    );
+    // good, real/shared (once, by its own path), deep/other.
+    assert_eq!(report["summary"]["files"], 3, "{report}");
+}
