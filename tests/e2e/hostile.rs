@@ -18,7 +18,12 @@ pub const WATCHDOG: Duration = Duration::from_secs(20);
 /// Runs `remedy ARGS` in `dir` and kills it if it is still running after `limit`, failing the
 /// test. Output is drained on threads so that a chatty run cannot block on a full pipe.
 pub fn remedy_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+    command_bounded(dir, env!("CARGO_BIN_EXE_remedy"), args, limit)
+}
+
+/// [`remedy_bounded`] for any program (a shell that sets limits, then runs remedy).
+pub fn command_bounded(dir: &Path, program: &str, args: &[&str], limit: Duration) -> Run {
+    let mut child = Command::new(program)
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")

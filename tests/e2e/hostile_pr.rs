@@ -256,3 +256,52 @@ fn links_inside_the_content_root_are_still_followed() {
     // good, real/shared (once, by its own path), deep/other.
     assert_eq!(report["summary"]["files"], 3, "{report}");
 }
+
+/// Runs `remedy ARGS` in `dir` with its address space capped at `mib` MiB (`ulimit -v`), under
+/// the watchdog: a run that needs more fails to allocate and aborts, which fails the test.
+fn remedy_within(dir: &Path, args: &[&str], mib: u64) -> Run {
+    let script = format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024);
+    let mut all = vec!["-c", &script, env!("CARGO_BIN_EXE_remedy")];
+    all.extend_from_slice(args);
+    crate::hostile::command_bounded(dir, "sh", &all, WATCHDOG)
+}
+
+#[test]
+fn fifty_thousand_unknown_keys_lint_in_seconds() {
+    // Regression: each schema finding was compared with every other (`overlaps_dangling_step`):
+    // 150,000 keys took 321 s in a release build.
+    let scratch = project("unknown-keys");
+    let mut text = clean_guide("keys");
+    for k in 0..50_000 {
+        text.push_str(&format!("k{k:06}: 1\n"));
+    }
+    scratch.write("content/keys.yaml", &text);
+    let lint = run(&scratch, &["lint", "--format", "json"]);
+    let report = json(&lint.assert_code(1).stdout);
+    assert_eq!(report["summary"]["errors"], 50_000, "{}", lint.stderr);
+}
+
+#[test]
+fn long_nested_keys_over_many_siblings_stay_small() {
+    // 60 nested 200-character keys over 100,000 siblings, 1.1 MB: every node kept its whole
+    // JSON Pointer (12 KB each), 1.27 GB in all. A parent chain keeps it to tens of MB.
+    let scratch = project("nested-keys");
+    let mut text = clean_guide("nested");
+    text.push_str("extra: ");
+    for depth in 0..60 {
+        text.push_str(&format!("{{{}{depth:02}: ", "k".repeat(198)));
+    }
+    text.push('{');
+    for sibling in 0..100_000 {
+        text.push_str(&format!("s{sibling}: 1, "));
+    }
+    text.push_str("last: 1}");
+    text.push_str(&"}".repeat(60));
+    text.push('\n');
+    scratch.write("content/nested.yaml", &text);
+    let lint = remedy_within(&scratch.root, &["lint", "--format", "json"], 400);
+    let report = json(&lint.assert_code(1).stdout);
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0].1, "schema");
+}

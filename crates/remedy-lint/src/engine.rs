@@ -889,14 +889,16 @@ fn analyse<R>(
                 return done(result, None);
             }
         };
-        let value = &document.value;
-        let map = &document.source_map;
+        // One pass over the map, then a binary search per comment: asking every node for
+        // every comment was O(comments × nodes).
+        let mut texts: Vec<remedy_core::Span> = document.source_map.text_spans().collect();
+        texts.sort_unstable();
         take_directives(&mut result, &source, |at| {
-            map.iter().any(|(pointer, node)| {
-                node.value.start < at
-                    && at < node.value.end
-                    && matches!(value.pointer(pointer), Some(Value::String(_)))
-            })
+            let before = texts.partition_point(|text| text.start < at);
+            before
+                .checked_sub(1)
+                .and_then(|last| texts.get(last))
+                .is_some_and(|text| at < text.end)
         });
         // The typed guide. A document the schema accepts gives the guide its strings instead of
         // copies (the rules after this point read the guide, not the YAML value); otherwise the
@@ -949,8 +951,9 @@ fn analyse<R>(
     cx.ids_repeat = guide_id.is_some().then_some(ids_repeat);
     let found = rules::check_file(&cx);
     let dangling_step_on = config.severity(rules::DanglingStep::NAME).is_some();
+    let dangling_steps = rules::dangling_step_pointers(&found);
     for rule in &found {
-        if dangling_step_on && rules::overlaps_dangling_step(rule, &found) {
+        if dangling_step_on && rules::overlaps_dangling_step(rule, &dangling_steps) {
             continue;
         }
         push(&mut result, rule.clone(), Some(&file.source));
