@@ -305,3 +305,97 @@ fn long_nested_keys_over_many_siblings_stay_small() {
     assert_eq!(found.len(), 1, "{report}");
     assert_eq!(found[0].1, "schema");
 }
+
+#[test]
+fn standard_input_is_read_no_further_than_the_size_limit() {
+    // Regression: `lint -` read all of its input before checking the 16 MiB limit (2 GB in,
+    // 4.2 GB resident). A gigabyte of input under a 400 MiB address space proves it stops.
+    let scratch = project("stdin-limit");
+    let script = format!(
+        "ulimit -v {}; yes '# a comment line' | head -c 1000000000 | \"$0\" lint - --format json",
+        400 * 1024
+    );
+    let remedy = env!("CARGO_BIN_EXE_remedy");
+    let lint =
+        crate::hostile::command_bounded(&scratch.root, "sh", &["-c", &script, remedy], WATCHDOG);
+    let report = json(&lint.assert_code(1).stdout);
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0].0, "stdin.yaml");
+    assert!(found[0].2.contains("larger than 16 MiB"), "{report}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_a_device_or_a_huge_file_as_config_is_an_error() {
+    let scratch = project("config-limits");
+    let fifo = scratch.root.join("fifo.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let mut configs = vec![("fifo.toml", "not a regular file")];
+    scratch.write("huge.toml", &format!("# {}\n", "x".repeat(2 * 1024 * 1024)));
+    configs.push(("huge.toml", "larger than 1024 KiB"));
+    if is_root() {
+        // A character device like /dev/zero, made in the scratch folder: reading it never ends.
+        let zero = scratch.root.join("zero.toml");
+        let made = std::process::Command::new("mknod")
+            .args([zero.as_os_str(), "c".as_ref(), "1".as_ref(), "5".as_ref()])
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mknod failed");
+        configs.push(("zero.toml", "not a regular file"));
+    } else {
+        eprintln!("skipped the device-node config: mknod needs root");
+    }
+    for (config, says) in configs {
+        let lint = run(&scratch, &["--config", config, "lint"]);
+        lint.assert_code(2);
+        assert!(lint.stderr.contains(config), "{}", lint.stderr);
+        assert!(lint.stderr.contains(says), "{config}: {}", lint.stderr);
+    }
+}
+
+#[test]
+fn extra_phrases_are_bounded_in_number_and_length() {
+    let scratch = project("phrases");
+    let many: Vec<String> = (0..1001).map(|n| format!("\"wipe thing {n}\"")).collect();
+    let long = "w".repeat(201);
+    for (config, says) in [
+        (
+            format!(
+                "[lint.undeclared-destructive]\nextra-phrases = [{}]\n",
+                many.join(", ")
+            ),
+            "a list of 1001 phrases; list at most 1000",
+        ),
+        (
+            format!("[lint.undeclared-destructive]\nextra-phrases = [\"{long}\"]\n"),
+            "a phrase of 201 characters; keep each phrase to at most 200 characters",
+        ),
+    ] {
+        scratch.write("remedy.toml", &config);
+        let lint = run(&scratch, &["lint"]);
+        lint.assert_code(2);
+        assert!(lint.stderr.contains(says), "{}", lint.stderr);
+        assert!(!lint.stderr.contains(&long), "the phrase was echoed");
+    }
+    // At the limits, it runs.
+    let most: Vec<String> = (0..1000)
+        .map(|n| format!("\"{}{n:03}\"", "w".repeat(197)))
+        .collect();
+    scratch.write(
+        "remedy.toml",
+        &format!(
+            "[lint.undeclared-destructive]\nextra-phrases = [{}]\n",
+            most.join(", ")
+        ),
+    );
+    run(&scratch, &["lint"]).assert_code(0);
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
+}
