@@ -399,3 +399,262 @@ fn is_root() -> bool {
         .output()
         .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
 }
+
+#[cfg(unix)]
+fn kind_of(path: &Path) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => "symlink".into(),
+        Ok(m) if m.file_type().is_fifo() => "fifo".into(),
+        Ok(m) if m.file_type().is_char_device() => "char-device".into(),
+        Ok(m) if m.is_file() => "file".into(),
+        Ok(_) => "other".into(),
+        Err(_) => "missing".into(),
+    }
+}
+
+/// The temporary files (our `.NAME.PID.N.tmp` pattern) anywhere below `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(entry.path());
+            } else if name.starts_with('.') && name.ends_with(".tmp") {
+                out.push(entry.path().display().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_replaced_by_an_export() {
+    let scratch = project("special-outputs");
+    let mkfifo = |name: &str| {
+        let made = std::process::Command::new("mkfifo")
+            .arg(scratch.root.join(name))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    };
+    mkfifo("pipe.json");
+    mkfifo("pipe.pdf");
+    std::fs::create_dir_all(scratch.root.join("csv")).unwrap_or_else(|e| panic!("{e}"));
+    scratch.write("elsewhere.json", "keep me");
+    link(&scratch, "elsewhere.json", "link.json");
+    link(&scratch, "../elsewhere.json", "csv/guides.csv");
+    let mut cases: Vec<(Vec<&str>, &str, String)> = vec![
+        (
+            vec!["export", "json", "-o", "pipe.json"],
+            "pipe.json",
+            "fifo".into(),
+        ),
+        (
+            vec!["export", "json", "-o", "link.json"],
+            "link.json",
+            "symlink".into(),
+        ),
+        (
+            vec!["export", "csv", "-o", "csv"],
+            "csv/guides.csv",
+            "symlink".into(),
+        ),
+        (
+            vec!["export", "pdf", "-o", "pdf", "--book", "pipe.pdf"],
+            "pipe.pdf",
+            "fifo".into(),
+        ),
+        (
+            vec!["export", "pdf", "-o", "pdf", "--book", "link.json"],
+            "link.json",
+            "symlink".into(),
+        ),
+    ];
+    if is_root() {
+        // A device node made here, never the real /dev: /dev/null was replaced by a file.
+        for name in ["null.json", "null.pdf"] {
+            let made = std::process::Command::new("mknod")
+                .arg(scratch.root.join(name))
+                .args(["c", "1", "3"])
+                .status();
+            assert!(made.is_ok_and(|s| s.success()), "mknod failed");
+        }
+        cases.push((
+            vec!["export", "json", "-o", "null.json"],
+            "null.json",
+            "char-device".into(),
+        ));
+        cases.push((
+            vec!["export", "pdf", "-o", "pdf", "--book", "null.pdf"],
+            "null.pdf",
+            "char-device".into(),
+        ));
+    } else {
+        eprintln!("skipped the device-node outputs: mknod needs root");
+    }
+    for (args, node, kind) in cases {
+        let export = run(&scratch, &args);
+        export.assert_code(2);
+        assert!(
+            export.stderr.contains("not a regular file"),
+            "{args:?}: {}",
+            export.stderr
+        );
+        assert!(export.stderr.contains(node), "{args:?}: {}", export.stderr);
+        assert_eq!(kind_of(&scratch.root.join(node)), kind, "{args:?}");
+    }
+    assert_eq!(scratch.read("elsewhere.json"), "keep me");
+    assert!(
+        !scratch.root.join("pdf/good.pdf").exists(),
+        "a refused run wrote handouts"
+    );
+    assert!(
+        temporaries(&scratch.root).is_empty(),
+        "{:?}",
+        temporaries(&scratch.root)
+    );
+}
+
+#[test]
+fn the_book_may_not_be_one_of_the_handouts() {
+    let scratch = project("book-handout");
+    for book in ["pdf/good.pdf", "./pdf/good.pdf"] {
+        let export = run(&scratch, &["export", "pdf", "-o", "pdf", "--book", book]);
+        export.assert_code(2);
+        assert!(
+            export
+                .stderr
+                .contains("is also the handout of the guide `good`"),
+            "{}",
+            export.stderr
+        );
+    }
+    assert!(!scratch.root.join("pdf/good.pdf").exists());
+    run(
+        &scratch,
+        &["export", "pdf", "-o", "pdf", "--book", "pdf/book.pdf"],
+    )
+    .assert_code(0);
+    assert!(scratch.root.join("pdf/book.pdf").is_file());
+}
+
+/// A process id that no process has now.
+fn dead_pid() -> u32 {
+    (400_000..4_000_000)
+        .step_by(7919)
+        .find(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+        .unwrap_or(3_999_999)
+}
+
+#[test]
+fn temporaries_of_killed_runs_are_removed_by_the_next_run() {
+    let scratch = project("stale-temps");
+    let dead = dead_pid();
+    let stale = [
+        format!("out/.guides.json.{dead}.0.tmp"),
+        format!("out/csv/.steps.csv.{dead}.3.tmp"),
+        format!("out/pdf/.good.pdf.{dead}.12.tmp"),
+    ];
+    // Not ours to remove: a running process's (pid 1 always runs), and other names.
+    let kept = [
+        "out/.guides.json.1.0.tmp",
+        "out/.notes.tmp",
+        "out/csv/.x.tmp",
+    ];
+    for name in stale.iter().map(String::as_str).chain(kept) {
+        scratch.write(name, "left behind");
+    }
+    run(&scratch, &["export", "json", "-o", "out/guides.json"]).assert_code(0);
+    run(&scratch, &["export", "csv", "-o", "out/csv"]).assert_code(0);
+    run(&scratch, &["export", "pdf", "-o", "out/pdf"]).assert_code(0);
+    for name in &stale {
+        assert!(!scratch.root.join(name).exists(), "{name} is still there");
+    }
+    for name in kept {
+        assert!(scratch.root.join(name).exists(), "{name} was removed");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_removes_the_temporary_files_and_says_so_in_the_exit_code() {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let scratch = Scratch::new("signals");
+    for i in 0..400 {
+        let id = format!("guide-{i:03}");
+        scratch.write(&format!("content/{id}.yaml"), &clean_guide(&id));
+    }
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let out = scratch.root.join(format!("pdf-{signal}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(["-j", "1", "export", "pdf", "-o"])
+            .arg(&out)
+            .current_dir(&scratch.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start remedy: {e}"));
+        // Wait until the run has temporary files, then signal it.
+        let started = Instant::now();
+        while temporaries(&out).is_empty() {
+            assert!(started.elapsed() < WATCHDOG, "no temporary file appeared");
+            assert!(
+                matches!(child.try_wait(), Ok(None)),
+                "the export ended before the signal"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill failed");
+        let status = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break status;
+            }
+            if started.elapsed() > WATCHDOG {
+                let _ = child.kill();
+                panic!("remedy did not end on SIG{signal}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        assert_eq!(temporaries(&out), Vec::<String>::new(), "SIG{signal}");
+        // And nothing of the interrupted run was published.
+        let published = std::fs::read_dir(&out).map(Iterator::count).unwrap_or(0);
+        assert_eq!(
+            published, 0,
+            "SIG{signal}: handouts of an interrupted run were put in place"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn new_never_writes_through_a_link_out_of_the_content_root() {
+    let scratch = project("new-link");
+    std::fs::create_dir_all(scratch.root.join("outside")).unwrap_or_else(|e| panic!("{e}"));
+    link(&scratch, "../outside", "content/escape");
+    for folder in ["escape", "escape/deeper"] {
+        let new = run(&scratch, &["new", "my-guide", "--folder", folder]);
+        new.assert_code(2);
+        assert!(
+            new.stderr.contains("leads outside the content root"),
+            "{}",
+            new.stderr
+        );
+    }
+    let written = std::fs::read_dir(scratch.root.join("outside")).map(Iterator::count);
+    assert_eq!(
+        written.unwrap_or(0),
+        0,
+        "new wrote outside the content root"
+    );
+    run(&scratch, &["new", "my-guide", "--folder", "inside"]).assert_code(0);
+    assert!(scratch.root.join("content/inside/my-guide.yaml").is_file());
+}

@@ -27,8 +27,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use remedy_core::Guide;
 
-use crate::output::ensure_dir;
-use crate::{ExportError, ExportGuide, write_bytes_atomic};
+use crate::output::{StagedFile, StagedSet, ensure_dir};
+use crate::{ExportError, ExportGuide};
 
 use document::Meta;
 use font::{Face, Fonts};
@@ -294,6 +294,19 @@ pub fn export_pdf(
             )));
         }
     }
+    if let Some(book) = book
+        && let Some(name) = book.file_name().and_then(|name| name.to_str())
+        && let Some(id) = name.strip_suffix(".pdf")
+        && seen.contains(id)
+        && same_folder(book.parent().unwrap_or(Path::new("")), dir)
+    {
+        return Err(ExportError::BadOutput {
+            path: book.to_path_buf(),
+            reason: format!(
+                "is also the handout of the guide `{id}`, which this export writes; name the book something else or put it in another folder"
+            ),
+        });
+    }
     ensure_dir(dir)?;
     let library = library(guides);
     let total = guides.len() + usize::from(book.is_some());
@@ -302,13 +315,15 @@ pub fn export_pdf(
     // for the disk (each file is synced before it is renamed into place); a few handouts wait
     // in between, not all. With one worker (`-j 1`), it writes too.
     let path_of = |export: &ExportGuide<'_>| dir.join(format!("{}.pdf", export.guide.id));
+    // Each handout is staged (written and synced under a temporary name) and the whole run is
+    // committed at the end, book included: all new, or all as before.
     let write = |path: PathBuf, bytes: &[u8]| {
-        write_bytes_atomic(&path, bytes)?;
+        let staged = stage(&path, bytes)?;
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
-        Ok(path)
+        Ok(staged)
     };
     // Each handout's outcome by its index: rendering failed, or how the writing went.
-    let mut outcomes: Vec<(usize, Result<PathBuf, ExportError>)> =
+    let mut outcomes: Vec<(usize, Result<StagedFile, ExportError>)> =
         if rayon::current_num_threads() <= 1 {
             guides
                 .iter()
@@ -330,7 +345,7 @@ pub fn export_pdf(
                         .map(|(index, path, bytes)| (index, write(path, &bytes)))
                         .collect::<Vec<_>>()
                 });
-                let mut outcomes: Vec<(usize, Result<PathBuf, ExportError>)> = guides
+                let mut outcomes: Vec<(usize, Result<StagedFile, ExportError>)> = guides
                     .par_iter()
                     .enumerate()
                     .map_with(sender, |sender, (index, export)| {
@@ -358,13 +373,57 @@ pub fn export_pdf(
     // The first failure in input order, as if the handouts were made one after the other.
     outcomes.sort_by_key(|(index, _)| *index);
     let results = outcomes.into_iter().map(|(_, outcome)| outcome);
-    let mut written = results.collect::<Result<Vec<_>, _>>()?;
+    // A failure before the commit leaves every file as it was; the staged ones are removed
+    // when the set is dropped.
+    let untouched = |error: ExportError| ExportError::NotCommitted {
+        source: Box::new(error),
+        state: format!(
+            "nothing was replaced: the {} are as before",
+            if book.is_some() {
+                "handouts and the book"
+            } else {
+                "handouts"
+            }
+        ),
+    };
+    let mut set = StagedSet::new();
+    let mut written = Vec::with_capacity(total);
+    for staged in results {
+        let staged = staged.map_err(untouched)?;
+        written.push(staged.target().to_path_buf());
+        set.push(staged);
+    }
     if let Some(book) = book {
         let title = "Troubleshooting handbook";
-        let bytes = render_book(guides, title, options)?;
-        write_bytes_atomic(book, &bytes)?;
+        let bytes = render_book(guides, title, options).map_err(untouched)?;
+        set.push(stage(book, &bytes).map_err(untouched)?);
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
         written.push(book.to_path_buf());
     }
+    set.commit()?;
     Ok(written)
+}
+
+/// A file written and synced under a temporary name, closed, waiting for the commit.
+fn stage(path: &Path, bytes: &[u8]) -> Result<StagedFile, ExportError> {
+    use std::io::Write;
+    let mut staged = StagedFile::create(path)?;
+    staged
+        .write_all(bytes)
+        .map_err(|e| ExportError::io("write", path, e))?;
+    staged.finish()?;
+    Ok(staged)
+}
+
+/// Whether two folders are one: by identity when both exist, else as written.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    let lexical = |path: &Path| -> PathBuf {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => lexical(a) == lexical(b),
+    }
 }
