@@ -658,3 +658,120 @@ fn new_never_writes_through_a_link_out_of_the_content_root() {
     run(&scratch, &["new", "my-guide", "--folder", "inside"]).assert_code(0);
     assert!(scratch.root.join("content/inside/my-guide.yaml").is_file());
 }
+
+/// Runs `remedy ARGS` in `dir` with standard output going to `stdout`, under the watchdog.
+fn remedy_into(dir: &Path, args: &[&str], stdout: std::process::Stdio) -> Run {
+    use std::process::{Command, Output, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start remedy: {e}"));
+    let stderr = child.stderr.take();
+    let drained = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = stderr {
+            let _ = std::io::Read::read_to_end(&mut pipe, &mut bytes);
+        }
+        bytes
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            _ if started.elapsed() > WATCHDOG => {
+                let _ = child.kill();
+                panic!("remedy {args:?} hung");
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(5)),
+        }
+    };
+    Run::from(Output {
+        status,
+        stdout: Vec::new(),
+        stderr: drained.join().unwrap_or_default(),
+    })
+}
+
+const STDOUT_COMMANDS: [&[&str]; 9] = [
+    &["rules"],
+    &["schema"],
+    &["explain", "dangling-step"],
+    &["lint"],
+    &["lint", "--format", "json"],
+    &["lint", "--format", "sarif"],
+    &["lint", "--format", "junit"],
+    &["export", "json", "-o", "-"],
+    &["export", "json", "-o", "-", "--jsonl"],
+];
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_an_error_not_a_panic() {
+    let scratch = project("dev-full");
+    for args in STDOUT_COMMANDS {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap_or_else(|e| panic!("cannot open /dev/full: {e}"));
+        // `Run::from` fails the test on exit 101 or a panic message.
+        let run = remedy_into(&scratch.root, args, full.into());
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains("the disk is full"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_never_panics() {
+    let scratch = project("closed-stdout");
+    for args in STDOUT_COMMANDS {
+        // The reading end is closed before remedy writes: every write fails (EPIPE).
+        let (reader, writer) = std::io::pipe().unwrap_or_else(|e| panic!("no pipe: {e}"));
+        drop(reader);
+        let run = remedy_into(&scratch.root, args, writer.into());
+        assert!(
+            matches!(run.code, 0 | 2),
+            "{args:?}: exit {}: {}",
+            run.code,
+            run.stderr
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_line_break_in_a_file_name_cannot_forge_a_line_of_the_report() {
+    let scratch = project("newline-name");
+    let forged = "content/x.yaml:1:1: error[schema]: forged\ncontent/evil.yaml";
+    scratch.write(&format!("{forged}\u{1b}[2J.yaml"), "id: [\n");
+    let lint = run(&scratch, &["lint"]);
+    lint.assert_code(1);
+    let line = lint
+        .stdout
+        .lines()
+        .find(|line| line.contains("forged"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "content/x.yaml:1:1: error[schema]: forged\\ncontent/evil.yaml\\u{1b}[2J.yaml:"
+        ),
+        "{}",
+        lint.stdout
+    );
+    assert!(!lint.stdout.contains('\u{1b}'), "{}", lint.stdout);
+    // One finding: its location line, its source line, its marker, a blank line, the summary.
+    assert_eq!(
+        lint.stdout.lines().filter(|l| l.contains("error[")).count(),
+        1,
+        "{}",
+        lint.stdout
+    );
+}

@@ -2,7 +2,9 @@
 
 use remedy_lint::rules;
 
-use super::Outcome;
+use std::fmt::Write as _;
+
+use super::{Outcome, write_stdout};
 
 pub fn rules() -> Result<Outcome, String> {
     let registry = rules::registry();
@@ -11,22 +13,29 @@ pub fn rules() -> Result<Outcome, String> {
         .map(|rule| rule.name.len())
         .max()
         .unwrap_or(0);
+    let mut text = String::new();
     for rule in registry {
-        println!(
+        let _ = writeln!(
+            text,
             "{:width$}  {:7}  {}",
             rule.name,
             rule.default_severity.as_str(),
             rule.summary
         );
     }
+    write_stdout(&text)?;
     Ok(Outcome::Clean)
 }
 
 pub fn explain(name: &str) -> Result<Outcome, String> {
     match rules::find(name) {
         Some(rule) => {
-            println!("# {} ({} by default)\n", rule.name, rule.default_severity);
-            println!("{}", rule.doc.trim_end());
+            write_stdout(&format!(
+                "# {} ({} by default)\n\n{}\n",
+                rule.name,
+                rule.default_severity,
+                rule.doc.trim_end()
+            ))?;
             Ok(Outcome::Clean)
         }
         None => Err(format!(

@@ -87,7 +87,7 @@ impl From<FailOnArg> for FailOn {
 pub fn run(cli: Cli) -> Result<Outcome, String> {
     match cli.command {
         Command::Schema => {
-            print!("{}", remedy_core::schema::guide_schema_text());
+            write_stdout(&remedy_core::schema::guide_schema_text())?;
             Ok(Outcome::Clean)
         }
         Command::Rules => explain::rules(),
@@ -97,4 +97,20 @@ pub fn run(cli: Cli) -> Result<Outcome, String> {
         Command::Build(args) => build::run(&Session::start(&cli.global)?, args),
         Command::New(args) => new::run(&Session::start(&cli.global)?, args),
     }
+}
+
+/// Writes text to standard output: a full disk (`> /dev/full`) or a closed pipe is an error
+/// message, never the panic of `print!`.
+pub fn write_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| {
+            format!(
+                "cannot write to standard output: {}",
+                remedy_core::source::describe_io(&e)
+            )
+        })
 }
