@@ -138,6 +138,14 @@ fn a_link_out_of_the_content_root_is_named_and_never_read_in_any_output() {
         named.stdout
     );
     printed.push_str(&named.stdout);
+    let folder = run(&scratch, &["lint", "content/folder", "--format", "json"]);
+    folder.assert_code(1);
+    assert!(
+        folder.stdout.contains("points outside the content root"),
+        "{}",
+        folder.stdout
+    );
+    printed.push_str(&folder.stdout);
     for foreign in [SECRET, "wJalrXUtnFEMI", "root:x:0:0", "PATH=", "CARGO"] {
         assert!(
             !printed.contains(foreign),

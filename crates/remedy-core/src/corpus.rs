@@ -84,6 +84,11 @@ pub fn discover_within(paths: &[PathBuf], root: Option<&Path>) -> Result<Discove
             Some((_, resolved)) => resolved.clone(),
             None => identity(path),
         };
+        // `lint content/folder` where the folder is a link out of the root.
+        if !identity(path).starts_with(&boundary) {
+            walk.problem(path.clone(), OUTSIDE_THE_ROOT.to_owned());
+            continue;
+        }
         walk.folder(path, &boundary);
     }
     let mut discovery = walk.discovery;
@@ -154,19 +159,16 @@ impl Walk {
         }
         let mut stack = vec![start.to_path_buf()];
         let mut through_links: VecDeque<(PathBuf, bool)> = VecDeque::new();
-        loop {
-            let Some(folder) = stack.pop().or_else(|| {
-                while let Some((linked, is_folder)) = through_links.pop_front() {
-                    if !is_folder {
-                        self.add(linked);
-                    } else if self.folders.insert(file_key(&linked)) {
-                        return Some(linked);
-                    }
+        while let Some(folder) = stack.pop().or_else(|| {
+            while let Some((linked, is_folder)) = through_links.pop_front() {
+                if !is_folder {
+                    self.add(linked);
+                } else if self.folders.insert(file_key(&linked)) {
+                    return Some(linked);
                 }
-                None
-            }) else {
-                break;
-            };
+            }
+            None
+        }) {
             let entries = match std::fs::read_dir(&folder) {
                 Ok(entries) => entries,
                 Err(error) => {
