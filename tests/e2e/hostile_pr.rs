@@ -857,3 +857,56 @@ fn the_book_holds_one_round_of_guides_not_all_of_them() {
     );
     assert!(peak_kib < 100 * 1024, "peak {} MiB", peak_kib / 1024);
 }
+
+#[test]
+fn a_failed_pdf_run_replaces_no_handout_and_says_so() {
+    let scratch = project("pdf-all-or-nothing");
+    scratch.write("content/other.yaml", &clean_guide("other"));
+    run(&scratch, &["export", "pdf", "-o", "pdf"]).assert_code(0);
+    let before: Vec<Vec<u8>> = ["pdf/good.pdf", "pdf/other.pdf"]
+        .iter()
+        .map(|p| std::fs::read(scratch.root.join(p)).unwrap_or_default())
+        .collect();
+    // New content for both handouts, and a book that cannot be written (a folder is there):
+    // the handouts were staged, but none is put in place.
+    scratch.write(
+        "content/good.yaml",
+        &clean_guide("good").replace("Guide good", "Guide good, revised"),
+    );
+    scratch.write(
+        "content/other.yaml",
+        &clean_guide("other").replace("Guide other", "Guide other, revised"),
+    );
+    std::fs::create_dir_all(scratch.root.join("book.pdf")).unwrap_or_else(|e| panic!("{e}"));
+    let failed = run(
+        &scratch,
+        &["export", "pdf", "-o", "pdf", "--book", "book.pdf"],
+    );
+    failed.assert_code(2);
+    assert!(
+        failed
+            .stderr
+            .contains("nothing was replaced: the handouts and the book are as before"),
+        "{}",
+        failed.stderr
+    );
+    let after: Vec<Vec<u8>> = ["pdf/good.pdf", "pdf/other.pdf"]
+        .iter()
+        .map(|p| std::fs::read(scratch.root.join(p)).unwrap_or_default())
+        .collect();
+    assert!(before == after, "a handout was replaced by a failed run");
+    assert!(
+        temporaries(&scratch.root).is_empty(),
+        "{:?}",
+        temporaries(&scratch.root)
+    );
+    // Once the book can be written, every file is new.
+    std::fs::remove_dir(scratch.root.join("book.pdf")).unwrap_or_else(|e| panic!("{e}"));
+    run(
+        &scratch,
+        &["export", "pdf", "-o", "pdf", "--book", "book.pdf"],
+    )
+    .assert_code(0);
+    let now = std::fs::read(scratch.root.join("pdf/good.pdf")).unwrap_or_default();
+    assert!(now != before[0], "the handout was not replaced");
+}
