@@ -18,7 +18,12 @@ pub const WATCHDOG: Duration = Duration::from_secs(20);
 /// Runs `remedy ARGS` in `dir` and kills it if it is still running after `limit`, failing the
 /// test. Output is drained on threads so that a chatty run cannot block on a full pipe.
 pub fn remedy_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+    command_bounded(dir, env!("CARGO_BIN_EXE_remedy"), args, limit)
+}
+
+/// [`remedy_bounded`] for any program (a shell that sets limits, then runs remedy).
+pub fn command_bounded(dir: &Path, program: &str, args: &[&str], limit: Duration) -> Run {
+    let mut child = Command::new(program)
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
@@ -437,16 +442,24 @@ fn a_symlink_loop_in_the_content_root_is_walked_once() {
     };
     link("..", "content/a/loop"); // back to content
     link(".", "content/self"); // to itself
-    link("..", "content/up"); // out of the root and back in through `content`
-    let report = lint_json(&scratch, 0);
-    assert_eq!(report["summary"]["files"], 2, "{report}");
+    link("..", "content/up"); // out of the root: refused, not walked back in through `content`
+    let report = lint_json(&scratch, 1);
+    assert_eq!(report["summary"]["files"], 3, "{report}");
+    assert_finding(
+        &report,
+        "content/up",
+        (1, 1),
+        "io-error",
+        "points outside the content root",
+    );
     // Regression: files were named through the loop (`content/up/content/good.yaml`).
     let run = remedy_bounded(
         &scratch.root,
-        &["export", "json", "-o", "out.json"],
+        &["export", "json", "--force", "-o", "out.json"],
         WATCHDOG,
     );
-    run.assert_code(0);
+    // The link left out is named, so the forced export exits 1 (SPEC §4).
+    run.assert_code(1);
     let exported = json(&scratch.read("out.json"));
     let sources: Vec<&str> = exported["guides"]
         .as_array()
@@ -492,15 +505,36 @@ fn an_unreadable_file_is_an_io_finding_naming_it() {
         readable.is_err(),
         "/proc/self/mem was readable here; the case cannot be made"
     );
+    // Through a link in the content root it is not read at all (it points outside the root);
+    // named on the command line, it is read and fails.
     let report = lint_json(&scratch, 1);
     assert_finding(
         &report,
         "content/bad.yaml",
         (1, 1),
         "io-error",
-        "check that it exists",
+        "points outside the content root",
     );
     assert_the_good_guide_survives(&scratch, &report);
+    let run = remedy_bounded(
+        &scratch.root,
+        &[
+            "lint",
+            "/proc/self/mem",
+            "content/good.yaml",
+            "--format",
+            "json",
+        ],
+        WATCHDOG,
+    );
+    run.assert_code(1);
+    assert_finding(
+        &json(&run.stdout),
+        "/proc/self/mem",
+        (1, 1),
+        "io-error",
+        "check that it exists",
+    );
 }
 
 #[cfg(unix)]

@@ -5,6 +5,7 @@ mod support;
 mod build;
 mod cli;
 mod hostile;
+mod hostile_pr;
 mod lint;
 mod new;
 mod output_safety;

@@ -1,11 +1,10 @@
 //! Finding guide files under the content root and the paths a user names.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
-use walkdir::WalkDir;
 
 use crate::source::describe_io;
 
@@ -48,67 +47,51 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
 }
 
-/// Finds guide files. A named file is taken whatever its extension (the user asked for it); a
-/// folder is walked for `*.yaml` and `*.yml`, skipping hidden folders and files, following
-/// symbolic links but never around a loop.
+/// Finds guide files, each named path its own boundary: see [`discover_within`].
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
-    let mut discovery = Discovery::default();
-    // Identity → index in `files`. A file reached by several paths (a link, a loop through a
-    // link that leaves the folder) is named by its shortest path, not by whichever the walk met
-    // first: `content/a.yaml`, never `content/up/content/a.yaml`.
-    let mut seen: HashMap<FileKey, usize> = HashMap::new();
-    let mut add = |files: &mut Vec<PathBuf>, path: PathBuf| match seen.entry(file_key(&path)) {
-        Entry::Vacant(slot) => {
-            slot.insert(files.len());
-            files.push(path);
-        }
-        Entry::Occupied(slot) => {
-            let kept = &mut files[*slot.get()];
-            if path.components().count() < kept.components().count() {
-                *kept = path;
-            }
-        }
-    };
+    discover_within(paths, None)
+}
+
+/// Finds guide files. A named file is taken whatever its extension (the user asked for it); a
+/// folder is walked for `*.yaml` and `*.yml`, skipping hidden folders and files.
+///
+/// Symbolic links are followed only where they stay inside the boundary: the content root
+/// `root` for the paths inside it, else the named folder itself (or a named file's folder). A
+/// link that leaves it is a [`WalkProblem`] naming the link, and nothing behind it is read: a
+/// pull request may commit `content/x.yaml -> /proc/self/environ`. Every folder is entered once,
+/// by identity (device and inode), whatever number of links lead to it, so no graph of links
+/// multiplies the walk; the real tree is walked before any folder reached only through a link,
+/// so files keep their own paths.
+pub fn discover_within(paths: &[PathBuf], root: Option<&Path>) -> Result<Discovery, MissingPath> {
+    let mut walk = Walk::default();
+    let root = root.map(|root| (root, identity(root)));
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|_| MissingPath { path: path.clone() })?;
+        let inside_root = root.as_ref().filter(|(root, _)| path.starts_with(root));
         if !metadata.is_dir() {
-            add(&mut discovery.files, path.clone());
+            let boundary = match inside_root {
+                Some((_, resolved)) => resolved.clone(),
+                None => identity(path.parent().unwrap_or(Path::new("."))),
+            };
+            if identity(path).starts_with(&boundary) {
+                walk.add(path.clone());
+            } else {
+                walk.problem(path.clone(), OUTSIDE_THE_ROOT.to_owned());
+            }
             continue;
         }
-        let walker = WalkDir::new(path)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if entry.file_type().is_file() && is_guide_file(entry.path()) {
-                        add(&mut discovery.files, entry.into_path());
-                    }
-                }
-                Err(error) => {
-                    // A loop is walked once and then left: nothing is missing, nothing to say.
-                    if error.loop_ancestor().is_some() {
-                        continue;
-                    }
-                    let Some(at) = error.path().map(Path::to_path_buf) else {
-                        continue;
-                    };
-                    let message = match error.io_error() {
-                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            "a symbolic link that points nowhere; fix or remove the link".to_owned()
-                        }
-                        Some(io) => format!("cannot read: {}", describe_io(io)),
-                        None => "cannot be walked".to_owned(),
-                    };
-                    if is_guide_file(&at) || at.is_dir() || std::fs::symlink_metadata(&at).is_ok() {
-                        discovery.problems.push(WalkProblem { path: at, message });
-                    }
-                }
-            }
+        let boundary = match inside_root {
+            Some((_, resolved)) => resolved.clone(),
+            None => identity(path),
+        };
+        // `lint content/folder` where the folder is a link out of the root.
+        if !identity(path).starts_with(&boundary) {
+            walk.problem(path.clone(), OUTSIDE_THE_ROOT.to_owned());
+            continue;
         }
+        walk.folder(path, &boundary);
     }
+    let mut discovery = walk.discovery;
     discovery.files.sort();
     // The same broken link met through a loop is one problem, named by its shortest path.
     let mut problems: HashMap<PathBuf, WalkProblem> = HashMap::new();
@@ -129,6 +112,145 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, MissingPath> {
         .problems
         .sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     Ok(discovery)
+}
+
+/// What a link that leaves the boundary is told. The target is not named: what it points at is
+/// the committer's choice, and nothing of it belongs in a CI log.
+const OUTSIDE_THE_ROOT: &str = "a symbolic link that points outside the content root; remedy does not follow it (nothing behind it is read): link to a guide inside the content root, or copy the file in";
+
+/// The state of one discovery: what is found, and what was entered already.
+#[derive(Default)]
+struct Walk {
+    discovery: Discovery,
+    /// File identity → index in `files`. A file reached by several paths (a link, a named file
+    /// also under a named folder) is named by its shortest path: `content/a.yaml`, never
+    /// `content/up/content/a.yaml`.
+    files: HashMap<FileKey, usize>,
+    /// Every folder entered, by identity.
+    folders: HashSet<FileKey>,
+}
+
+impl Walk {
+    fn add(&mut self, path: PathBuf) {
+        let files = &mut self.discovery.files;
+        match self.files.entry(file_key(&path)) {
+            Entry::Vacant(slot) => {
+                slot.insert(files.len());
+                files.push(path);
+            }
+            Entry::Occupied(slot) => {
+                let kept = &mut files[*slot.get()];
+                if path.components().count() < kept.components().count() {
+                    *kept = path;
+                }
+            }
+        }
+    }
+
+    fn problem(&mut self, path: PathBuf, message: String) {
+        self.discovery.problems.push(WalkProblem { path, message });
+    }
+
+    /// Walks one folder with an explicit stack (the depth of a tree is the input's to choose),
+    /// then the folders its links lead to, in the order met.
+    fn folder(&mut self, start: &Path, boundary: &Path) {
+        if !self.folders.insert(file_key(start)) {
+            return;
+        }
+        let mut stack = vec![start.to_path_buf()];
+        let mut through_links: VecDeque<(PathBuf, bool)> = VecDeque::new();
+        while let Some(folder) = stack.pop().or_else(|| {
+            while let Some((linked, is_folder)) = through_links.pop_front() {
+                if !is_folder {
+                    self.add(linked);
+                } else if self.folders.insert(file_key(&linked)) {
+                    return Some(linked);
+                }
+            }
+            None
+        }) {
+            let entries = match std::fs::read_dir(&folder) {
+                Ok(entries) => entries,
+                Err(error) => {
+                    let message = format!("cannot read: {}", describe_io(&error));
+                    self.problem(folder, message);
+                    continue;
+                }
+            };
+            let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+            entries.sort_by_key(std::fs::DirEntry::file_name);
+            let mut subfolders = Vec::new();
+            for entry in entries {
+                if is_hidden(&entry.file_name()) {
+                    continue;
+                }
+                let path = entry.path();
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() {
+                    subfolders.push(path);
+                } else if kind.is_file() {
+                    if is_guide_file(&path) {
+                        self.add(path);
+                    }
+                } else if kind.is_symlink() {
+                    self.link(path, boundary, &mut through_links);
+                }
+            }
+            // Popped in name order.
+            for subfolder in subfolders.into_iter().rev() {
+                if self.folders.insert(file_key(&subfolder)) {
+                    stack.push(subfolder);
+                }
+            }
+        }
+    }
+
+    /// A link met in a walk: resolved once, and followed only when it stays inside `boundary`;
+    /// queued (with whether it leads to a folder) until the real tree is walked.
+    fn link(&mut self, path: PathBuf, boundary: &Path, later: &mut VecDeque<(PathBuf, bool)>) {
+        let target = match std::fs::canonicalize(&path) {
+            Ok(target) => target,
+            Err(error) => {
+                let message = if error.kind() == std::io::ErrorKind::NotFound {
+                    "a symbolic link that points nowhere; fix or remove the link".to_owned()
+                } else {
+                    format!("cannot read: {}", describe_io(&error))
+                };
+                self.problem(path, message);
+                return;
+            }
+        };
+        let Ok(metadata) = std::fs::metadata(&target) else {
+            return;
+        };
+        let matters = metadata.is_dir() || is_guide_file(&path);
+        if !matters {
+            return;
+        }
+        if !target.starts_with(boundary) {
+            self.problem(path, OUTSIDE_THE_ROOT.to_owned());
+        } else if metadata.is_dir() || metadata.is_file() {
+            later.push_back((path, metadata.is_dir()));
+        }
+    }
+}
+
+/// Folders that are never a content root: the whole system, or a tree of the kernel's or the
+/// system's own files. Walking `/sys` never ends; `/proc` and `/etc` hold secrets.
+pub fn is_system_folder(path: &Path) -> bool {
+    let resolved = identity(path);
+    if resolved.parent().is_none() {
+        return true;
+    }
+    const UNDER: [&str; 3] = ["/proc", "/sys", "/dev"];
+    const EXACTLY: [&str; 14] = [
+        "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/boot", "/var", "/run",
+        "/root", "/home", "/opt", "/srv",
+    ];
+    UNDER.iter().any(|system| resolved.starts_with(system))
+        || EXACTLY.iter().any(|system| resolved == Path::new(system))
 }
 
 /// What makes two paths the same file.

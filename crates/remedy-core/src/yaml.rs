@@ -10,7 +10,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 use serde_json::{Map, Number, Value};
 use thiserror::Error;
 
-use crate::position::{NodeSpan, Position, SourceMap, Span, child_pointer};
+use crate::position::{NodeId, NodeSpan, Position, SourceMap, Span, Token};
 use crate::source::{SourceText, saturate};
 
 /// Bounds on what one document may cost.
@@ -173,7 +173,7 @@ enum Container {
 
 struct Frame {
     container: Container,
-    pointer: String,
+    node: NodeId,
     key_span: Option<Span>,
     start: Position,
     flow: bool,
@@ -185,7 +185,8 @@ struct Frame {
 
 /// Where the next value goes.
 struct Slot {
-    pointer: String,
+    parent: Option<NodeId>,
+    token: Token,
     key_span: Option<Span>,
 }
 
@@ -481,18 +482,22 @@ impl Builder<'_> {
     fn slot(&mut self, at: Position) -> Result<Slot, YamlError> {
         let Some(parent) = self.stack.last_mut() else {
             return Ok(Slot {
-                pointer: String::new(),
+                parent: None,
+                token: Token::Index(0),
                 key_span: None,
             });
         };
+        let parent_node = Some(parent.node);
         match &mut parent.container {
             Container::Sequence(items) => Ok(Slot {
-                pointer: child_pointer(&parent.pointer, &items.len().to_string()),
+                parent: parent_node,
+                token: Token::Index(u32::try_from(items.len()).unwrap_or(u32::MAX)),
                 key_span: None,
             }),
             Container::Mapping { pending_key, .. } => match pending_key {
                 Some((key, key_span)) => Ok(Slot {
-                    pointer: child_pointer(&parent.pointer, key),
+                    parent: parent_node,
+                    token: Token::Key(key.as_str().into()),
                     key_span: Some(*key_span),
                 }),
                 None => Err(YamlError::ComplexKey { at }),
@@ -539,7 +544,8 @@ impl Builder<'_> {
         if entries.contains_key(text) {
             let first = self
                 .source_map
-                .get(&child_pointer(&parent.pointer, text))
+                .child(parent.node, Token::Key(text.into()))
+                .and_then(|node| self.source_map.span_of(node))
                 .and_then(|node| node.key)
                 .map_or(key_span.start, |key| key.start);
             return Err(YamlError::DuplicateKey {
@@ -601,13 +607,17 @@ impl Builder<'_> {
         }
         let value = resolve_scalar(text, style, tag, value_span.start)?;
         let slot = self.slot(value_span.start)?;
-        self.source_map.insert(
-            slot.pointer,
+        let node = self.source_map.add(
+            slot.parent,
+            slot.token,
             NodeSpan {
                 value: value_span,
                 key: slot.key_span,
             },
         );
+        if value.is_string() {
+            self.source_map.mark_text(node);
+        }
         if anchor != 0 {
             self.anchors.insert(anchor, (value.clone(), 1, text.len()));
         }
@@ -633,9 +643,18 @@ impl Builder<'_> {
             });
         }
         let slot = self.slot(at.start)?;
+        // Added now, so that its children can name it; its span is known when it closes.
+        let node = self.source_map.add(
+            slot.parent,
+            slot.token,
+            NodeSpan {
+                value: at,
+                key: slot.key_span,
+            },
+        );
         self.stack.push(Frame {
             container,
-            pointer: slot.pointer,
+            node,
             key_span: slot.key_span,
             start: at.start,
             // A flow collection's start event spans its bracket; a block one's is empty.
@@ -663,8 +682,8 @@ impl Builder<'_> {
             Container::Sequence(items) => Value::Array(items),
             Container::Mapping { entries, .. } => Value::Object(entries),
         };
-        self.source_map.insert(
-            frame.pointer,
+        self.source_map.set_span(
+            frame.node,
             NodeSpan {
                 value: Span::new(frame.start, end),
                 key: frame.key_span,
@@ -712,13 +731,17 @@ impl Builder<'_> {
             return self.take_key(&key, at).map(|_| ());
         }
         let slot = self.slot(at.start)?;
-        self.source_map.insert(
-            slot.pointer,
+        let node = self.source_map.add(
+            slot.parent,
+            slot.token,
             NodeSpan {
                 value: at,
                 key: slot.key_span,
             },
         );
+        if value.is_string() {
+            self.source_map.mark_text(node);
+        }
         self.place(value, at.end);
         self.nodes += count.saturating_sub(1);
         Ok(())

@@ -42,6 +42,14 @@ pub enum ExportError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// A set of files could not be put in place; `state` says what is on disk now.
+    #[error("{source}; {state}")]
+    NotCommitted {
+        /// What failed.
+        source: Box<ExportError>,
+        /// Which files are new and which are as before, in words.
+        state: String,
+    },
 }
 
 impl ExportError {
@@ -124,6 +132,16 @@ impl StagedFile {
                 reason: "is a folder; name a file to write, or move the folder away".into(),
             });
         }
+        // A rename replaces whatever the name is: as root, `-o /dev/null` put a file where the
+        // device was. Only a regular file (or nothing) is ever replaced.
+        if let Ok(metadata) = fs::symlink_metadata(path)
+            && !metadata.is_file()
+        {
+            return Err(ExportError::BadOutput {
+                path: path.to_path_buf(),
+                reason: "is not a regular file (a device, pipe, socket or symbolic link); an export replaces only regular files, so choose another output path".into(),
+            });
+        }
         let name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -149,8 +167,9 @@ impl StagedFile {
         &self.temp
     }
 
-    /// Flushes and syncs the temporary file, so that a rename cannot publish half of it.
-    fn finish(&mut self) -> Result<(), ExportError> {
+    /// Flushes, syncs and closes the temporary file, so that a rename cannot publish half of
+    /// it; nothing more can be written. A commit finishes every file it has not yet.
+    pub fn finish(&mut self) -> Result<(), ExportError> {
         let Some(writer) = self.writer.take() else {
             return Ok(());
         };
@@ -221,7 +240,9 @@ impl Write for StagedFile {
 impl Drop for StagedFile {
     fn drop(&mut self) {
         // Committed files were renamed away; anything else is an abandoned temporary.
+        let mut live = live_temporaries();
         let _ = fs::remove_file(&self.temp);
+        forget(&mut live, &self.temp);
     }
 }
 
@@ -264,41 +285,269 @@ impl Drop for ScratchFile {
     }
 }
 
-/// Puts several files in place as one: every file is finished first, then every rename. A
-/// failure before the renames leaves every target as it was and no temporary behind.
-pub fn commit_all(mut files: Vec<StagedFile>) -> Result<(), ExportError> {
-    // The files are synced side by side: one after the other, the six CSV tables spent a
-    // quarter of the export waiting for the disk.
-    let finished: Vec<Result<(), ExportError>> = if files.len() > 1 {
-        std::thread::scope(|scope| {
-            let syncs: Vec<_> = files
-                .iter_mut()
-                .map(|file| scope.spawn(move || file.finish()))
-                .collect();
-            syncs
-                .into_iter()
-                .map(|sync| {
-                    sync.join().unwrap_or_else(|_| {
-                        Err(ExportError::Content("syncing a file panicked".into()))
+/// Puts several files in place as one: see [`StagedSet::commit`].
+pub fn commit_all(files: Vec<StagedFile>) -> Result<(), ExportError> {
+    StagedSet { files }.commit()
+}
+
+/// Files that are put in place together or not at all: the CSV tables and their data package,
+/// a run's PDF handouts and its book. Any exporter of several files stages each one
+/// ([`StagedFile::create`], written, then [`StagedSet::push`]) and commits once.
+#[derive(Debug, Default)]
+pub struct StagedSet {
+    files: Vec<StagedFile>,
+}
+
+impl StagedSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file. A file written in full can be finished (synced and closed) at once with
+    /// [`StagedSet::push_finished`], so that a set of thousands holds no open files.
+    pub fn push(&mut self, file: StagedFile) {
+        self.files.push(file);
+    }
+
+    /// Finishes a file (flushed, synced, closed) and adds it.
+    pub fn push_finished(&mut self, mut file: StagedFile) -> Result<(), ExportError> {
+        file.finish()?;
+        self.files.push(file);
+        Ok(())
+    }
+
+    /// How many files the set holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Puts every file in place, or none: each file is finished (synced side by side); each
+    /// target that exists gets a backup (a hard link, so the old file never leaves its name);
+    /// then the renames; then the backups go. A failure before the last rename puts the old
+    /// files back and removes the new ones, and the error says whether that worked. A signal
+    /// that arrives meanwhile waits for the commit to end (see [`abandon_temporaries`]).
+    pub fn commit(mut self) -> Result<(), ExportError> {
+        // The files are synced side by side: one after the other, the six CSV tables spent a
+        // quarter of the export waiting for the disk.
+        let files = &mut self.files;
+        let finished: Vec<Result<(), ExportError>> = if files.len() > 1 {
+            std::thread::scope(|scope| {
+                let syncs: Vec<_> = files
+                    .iter_mut()
+                    .map(|file| scope.spawn(move || file.finish()))
+                    .collect();
+                syncs
+                    .into_iter()
+                    .map(|sync| {
+                        sync.join().unwrap_or_else(|_| {
+                            Err(ExportError::Content("syncing a file panicked".into()))
+                        })
                     })
-                })
-                .collect()
-        })
-    } else {
-        files.iter_mut().map(StagedFile::finish).collect()
-    };
-    // The first failure in the files' order.
-    finished.into_iter().collect::<Result<Vec<()>, _>>()?;
-    for (i, file) in files.iter().enumerate() {
-        if let Err(e) = fs::rename(&file.temp, &file.target) {
-            // The files before this one are already in place; the rest stay as they were.
-            for later in &files[i + 1..] {
-                let _ = fs::remove_file(&later.temp);
+                    .collect()
+            })
+        } else {
+            files.iter_mut().map(StagedFile::finish).collect()
+        };
+        let several = files.len() > 1;
+        let unchanged = |error: ExportError| {
+            if several {
+                ExportError::NotCommitted {
+                    source: Box::new(error),
+                    state: format!(
+                        "nothing was replaced: all {} files are as before",
+                        files.len()
+                    ),
+                }
+            } else {
+                error
             }
-            return Err(ExportError::io("rename into place", &file.target, e));
+        };
+        // The first failure in the files' order.
+        if let Some(error) = finished.into_iter().find_map(Result::err) {
+            return Err(unchanged(error));
+        }
+        let mut live = live_temporaries();
+        let mut backups: Vec<Option<PathBuf>> = Vec::with_capacity(files.len());
+        for file in files.iter() {
+            match back_up(&file.target, &mut live) {
+                Ok(backup) => backups.push(backup),
+                Err(error) => {
+                    remove_backups(&backups, &mut live);
+                    drop(live);
+                    return Err(unchanged(error));
+                }
+            }
+        }
+        for (i, file) in files.iter().enumerate() {
+            if let Err(e) = fs::rename(&file.temp, &file.target) {
+                let error = ExportError::io("rename into place", &file.target, e);
+                let state = roll_back(&files[..i], &backups[..i]);
+                remove_backups(&backups, &mut live);
+                drop(live);
+                return Err(match state {
+                    Ok(()) => unchanged(error),
+                    Err(state) => ExportError::NotCommitted {
+                        source: Box::new(error),
+                        state,
+                    },
+                });
+            }
+            forget(&mut live, &file.temp);
+        }
+        remove_backups(&backups, &mut live);
+        Ok(())
+    }
+}
+
+/// A hard link to `target` under a temporary name beside it, when `target` exists.
+fn back_up(target: &Path, live: &mut Vec<PathBuf>) -> Result<Option<PathBuf>, ExportError> {
+    if fs::symlink_metadata(target).is_err() {
+        return Ok(None);
+    }
+    let dir = folder_of(target);
+    let name = file_name_of(target);
+    loop {
+        let backup = temporary_name(&dir, &name);
+        match fs::hard_link(target, &backup) {
+            Ok(()) => {
+                live.push(backup.clone());
+                return Ok(Some(backup));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(ExportError::io("keep a copy of", target, e)),
         }
     }
-    Ok(())
+}
+
+fn remove_backups(backups: &[Option<PathBuf>], live: &mut Vec<PathBuf>) {
+    for backup in backups.iter().flatten() {
+        let _ = fs::remove_file(backup);
+        forget(live, backup);
+    }
+}
+
+/// Puts back the old files of `done` (the files already renamed into place) and removes the
+/// new ones that had no old file; `Err` says which files it could not restore.
+fn roll_back(done: &[StagedFile], backups: &[Option<PathBuf>]) -> Result<(), String> {
+    let mut new = Vec::new();
+    for (file, backup) in done.iter().zip(backups) {
+        let restored = match backup {
+            Some(backup) => fs::rename(backup, &file.target),
+            None => fs::remove_file(&file.target),
+        };
+        if restored.is_err() {
+            new.push(file.target.display().to_string());
+        }
+    }
+    if new.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the files could not all be put back: new: {}; every other file is as before",
+        new.join(", ")
+    ))
+}
+
+/// Temporary files of this process not yet renamed into place or removed: what a signal
+/// handler removes before the process exits.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn live_temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn forget(live: &mut Vec<PathBuf>, path: &Path) {
+    if let Some(at) = live.iter().rposition(|live| live == path) {
+        live.swap_remove(at);
+    }
+}
+
+/// Removes every temporary file this process has open, for a process about to exit on a
+/// signal. It waits for a multi-file commit in progress to end (all new, or all old), and never
+/// returns the lock: no new temporary is created after it.
+pub fn abandon_temporaries() {
+    let mut live = live_temporaries();
+    for path in live.drain(..) {
+        let _ = fs::remove_file(path);
+    }
+    std::mem::forget(live);
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into())
+}
+
+/// `.NAME.PID.N.tmp`: unique to this process and this call.
+fn temporary_name(dir: &Path, name: &str) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()))
+}
+
+/// The process id in a name of our temporary pattern, `.NAME.PID.N.tmp`.
+fn temporary_owner(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = inner.rsplitn(3, '.');
+    let n = parts.next()?;
+    let pid = parts.next()?;
+    let stem = parts.next()?;
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    (digits(n) && digits(pid) && !stem.is_empty())
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Whether a process is running, as far as `/proc` tells; without `/proc`, every process is
+/// taken to be running (nothing is removed).
+fn is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// Removes the temporary files a killed run left in `dir` (our name pattern, a process that is
+/// no longer running), once per folder and process: SIGKILL leaves them, and twenty killed
+/// runs left 286 MB.
+fn remove_stale_temporaries(dir: &Path) {
+    static CLEANED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut cleaned = CLEANED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cleaned.iter().any(|done| done == dir) {
+            return;
+        }
+        cleaned.push(dir.to_path_buf());
+    }
+    let own = std::process::id();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(owner) = name.to_str().and_then(temporary_owner) else {
+            continue;
+        };
+        let regular = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if owner != own && regular && !is_running(owner) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Creates a new temporary file in `dir` for `name`. Its name is unique to this process and this
@@ -306,10 +555,10 @@ pub fn commit_all(mut files: Vec<StagedFile>) -> Result<(), ExportError> {
 /// guides with one id, exported with `--force`) or two runs into one folder never share one
 /// temporary file, which would interleave their bytes.
 fn create_temporary(dir: &Path, name: &str, path: &Path) -> Result<(PathBuf, File), ExportError> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
+    remove_stale_temporaries(dir);
     loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        let temp = temporary_name(dir, name);
+        let mut live = live_temporaries();
         // Readable too, for a scratch file read back.
         match OpenOptions::new()
             .read(true)
@@ -317,9 +566,12 @@ fn create_temporary(dir: &Path, name: &str, path: &Path) -> Result<(PathBuf, Fil
             .create_new(true)
             .open(&temp)
         {
-            Ok(file) => return Ok((temp, file)),
+            Ok(file) => {
+                live.push(temp.clone());
+                return Ok((temp, file));
+            }
             // Left behind by a killed run that had the same process id: take the next name.
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < u64::MAX => continue,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             // Named by the output the user asked for, not the temporary name.
             Err(e) => return Err(ExportError::io("create", path, e)),
         }
@@ -422,5 +674,72 @@ mod tests {
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
         fs::remove_dir_all(&dir)?;
         Ok(())
+    }
+
+    #[test]
+    fn a_set_that_fails_at_a_rename_puts_every_old_file_back()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("remedy-set-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        for name in ["a.csv", "b.csv"] {
+            fs::write(dir.join(name), b"old")?;
+        }
+        let mut set = StagedSet::new();
+        for name in ["a.csv", "b.csv", "c.csv"] {
+            let mut file = StagedFile::create(&dir.join(name))?;
+            file.write_all(b"new")?;
+            set.push(file);
+        }
+        // The third rename fails: its temporary is gone when the commit comes to it.
+        fs::remove_file(&set.files[2].temp)?;
+        let error = set
+            .commit()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("c.csv")
+                && error.contains("nothing was replaced: all 3 files are as before"),
+            "{error}"
+        );
+        assert_eq!(fs::read(dir.join("a.csv"))?, b"old");
+        assert_eq!(fs::read(dir.join("b.csv"))?, b"old");
+        assert!(!dir.join("c.csv").exists());
+        let mut left: Vec<String> = fs::read_dir(&dir)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a.csv", "b.csv"], "no temporary or backup left");
+        // And a set that succeeds replaces all of them.
+        let mut set = StagedSet::new();
+        for name in ["a.csv", "b.csv", "c.csv"] {
+            let mut file = StagedFile::create(&dir.join(name))?;
+            file.write_all(b"new")?;
+            set.push_finished(file)?;
+        }
+        set.commit()?;
+        for name in ["a.csv", "b.csv", "c.csv"] {
+            assert_eq!(fs::read(dir.join(name))?, b"new");
+        }
+        assert_eq!(fs::read_dir(&dir)?.count(), 3);
+        fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn only_our_pattern_names_an_owner() {
+        assert_eq!(temporary_owner(".guides.json.4242.7.tmp"), Some(4242));
+        assert_eq!(temporary_owner(".a.b.csv.1.0.tmp"), Some(1));
+        for other in [
+            ".guides.json.tmp",
+            "guides.json.1.0.tmp",
+            "..1.0.tmp",
+            ".x.1.y.tmp",
+            ".x.y.0.tmp",
+        ] {
+            assert_eq!(temporary_owner(other), None, "{other}");
+        }
     }
 }

@@ -268,6 +268,71 @@ fn describe(value: &Value) -> String {
     }
 }
 
+/// The most `extra-phrases` a configuration may list: each is tried at every word that starts
+/// one, in every step of every guide.
+pub const MAX_EXTRA_PHRASES: usize = 1000;
+
+/// The longest extra phrase, in characters.
+pub const MAX_PHRASE_CHARS: usize = 200;
+
+/// The largest configuration file read, in bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// An error when `extra-phrases` lists too many phrases or too long a one. Checked before the
+/// phrases are looked at, and without echoing a long phrase back.
+fn phrases_over_limits(items: &[Value], path: &Path) -> Option<ConfigError> {
+    let key = "lint.undeclared-destructive.extra-phrases".to_owned();
+    if items.len() > MAX_EXTRA_PHRASES {
+        return Some(ConfigError::BadValue {
+            path: path.to_path_buf(),
+            key,
+            found: format!("a list of {} phrases", items.len()),
+            expected: format!(
+                "list at most {MAX_EXTRA_PHRASES}: each is tried at every word of every step"
+            ),
+        });
+    }
+    let long = items
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|phrase| phrase.chars().count())
+        .find(|&chars| chars > MAX_PHRASE_CHARS)?;
+    Some(ConfigError::BadValue {
+        path: path.to_path_buf(),
+        key,
+        found: format!("a list with a phrase of {long} characters"),
+        expected: format!("keep each phrase to at most {MAX_PHRASE_CHARS} characters"),
+    })
+}
+
+/// Reads a configuration file: a regular file (a FIFO would block the run, a device never
+/// ends), at most [`MAX_CONFIG_BYTES`], read no further than that.
+fn read_config_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file (a folder, pipe, socket or device); name a remedy.toml",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is larger than {} KiB, which no configuration needs",
+                MAX_CONFIG_BYTES / 1024
+            ),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
 fn quoted_list(values: &[&str]) -> String {
     values
         .iter()
@@ -323,7 +388,7 @@ impl Config {
                 .strip_prefix(cwd)
                 .map_or_else(|_| path.clone(), Path::to_path_buf),
         };
-        let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
+        let text = read_config_text(&path).map_err(|error| ConfigError::Read {
             path: shown.clone(),
             message: remedy_core::source::describe_io(&error),
         })?;
@@ -458,6 +523,9 @@ impl Config {
                                     } else {
                                         &mut config.extra_reset_phrases
                                     };
+                                    if let Some(error) = phrases_over_limits(items, &path) {
+                                        return Err(error);
+                                    }
                                     for item in items {
                                         match item.as_str() {
                                             Some(phrase)

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use remedy_core::corpus::{MissingPath, discover};
+use remedy_core::corpus::{MissingPath, discover_within, is_system_folder};
 use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
 use remedy_core::yaml::{self, Document, YamlError};
@@ -121,6 +121,9 @@ pub enum LintError {
     /// The configuration is unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The content root, or a named folder, is the whole system or one of its own folders.
+    #[error("{}: this is a system folder, not a content root; set `content` in remedy.toml (or name a path) to the folder that holds the guides", .0.display())]
+    SystemFolder(PathBuf),
     /// The worker threads could not be started.
     #[error("cannot start {jobs} worker threads: {message}")]
     Threads {
@@ -455,14 +458,22 @@ fn run<R: Send>(
     let displayer = |path: &Path| display_of(path, &normalized_cwd, &named);
 
     let resolved: Vec<PathBuf> = named.iter().map(|(_, path)| path.clone()).collect();
-    let found = discover(&resolved).map_err(|missing| MissingPath {
+    for (given, path) in std::iter::once((&content_root, &content_root))
+        .chain(named.iter().map(|(given, path)| (given, path)))
+    {
+        if path.is_dir() && is_system_folder(path) {
+            return Err(LintError::SystemFolder(given.clone()));
+        }
+    }
+    let found = discover_within(&resolved, Some(&content_root)).map_err(|missing| MissingPath {
         path: displayer(&missing.path),
     })?;
     // Linting the content root itself (what CI does) walks it once.
     let root = if resolved == [content_root.clone()] || !content_root.is_dir() {
         Default::default()
     } else {
-        discover(std::slice::from_ref(&content_root)).unwrap_or_default()
+        discover_within(std::slice::from_ref(&content_root), Some(&content_root))
+            .unwrap_or_default()
     };
     let walk_problems = found.problems;
 
@@ -1014,14 +1025,16 @@ fn analyse<R>(
                 return done(result, None);
             }
         };
-        let value = &document.value;
-        let map = &document.source_map;
+        // One pass over the map, then a binary search per comment: asking every node for
+        // every comment was O(comments × nodes).
+        let mut texts: Vec<remedy_core::Span> = document.source_map.text_spans().collect();
+        texts.sort_unstable();
         take_directives(&mut result, &source, |at| {
-            map.iter().any(|(pointer, node)| {
-                node.value.start < at
-                    && at < node.value.end
-                    && matches!(value.pointer(pointer), Some(Value::String(_)))
-            })
+            let before = texts.partition_point(|text| text.start < at);
+            before
+                .checked_sub(1)
+                .and_then(|last| texts.get(last))
+                .is_some_and(|text| at < text.end)
         });
         // The typed guide. A document the schema accepts gives the guide its strings instead of
         // copies (the rules after this point read the guide, not the YAML value); otherwise the
@@ -1077,8 +1090,9 @@ fn analyse<R>(
     cx.content_root = Some(shared.content_root);
     let found = rules::check_file(&cx);
     let dangling_step_on = config.severity(rules::DanglingStep::NAME).is_some();
+    let dangling_steps = rules::dangling_step_pointers(&found);
     for rule in &found {
-        if dangling_step_on && rules::overlaps_dangling_step(rule, &found) {
+        if dangling_step_on && rules::overlaps_dangling_step(rule, &dangling_steps) {
             continue;
         }
         push(&mut result, rule.clone(), Some(&file.source));

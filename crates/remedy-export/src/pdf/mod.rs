@@ -27,13 +27,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use remedy_core::Guide;
 
-use crate::output::ensure_dir;
-use crate::{ExportError, ExportGuide, write_bytes_atomic};
+use crate::output::{StagedFile, StagedSet, ensure_dir};
+use crate::{ExportError, ExportGuide};
 
-use document::Meta;
+use document::{BookWriter, Glyphs, Meta};
 use font::{Face, Fonts};
-use layout::{Block, Frame, paginate};
-use render::{Chapter, Ctx, OutlineItem, add_footers, guide_anchor, guide_chapter};
+use layout::{Frame, paginate};
+use render::{
+    Chapter, Ctx, OutlineItem, add_footers, add_footers_from, guide_anchor, guide_chapter,
+};
 
 /// The paper a handout is set for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -193,12 +195,40 @@ pub fn render_guide(guide: &ExportGuide<'_>, options: &PdfOptions) -> Result<Vec
 }
 
 /// Every guide in one PDF: a title page, a table of contents (titles with page numbers, each a
-/// link), then each guide's handout, every guide starting on a new page.
+/// link), then each guide's handout, every guide starting on a new page. In memory: see
+/// [`write_book`] for a book written to a file as it is made.
 pub fn render_book(
     guides: &[ExportGuide<'_>],
     title: &str,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = Vec::new();
+    write_book(guides, title, options, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// What the first pass keeps of a guide's chapter: its length, where its anchors landed (on
+/// its own pages) and its outline. Its pages are dropped.
+struct ChapterPlan {
+    pages: usize,
+    anchors: BTreeMap<String, (usize, f32)>,
+    outline: Vec<OutlineItem>,
+}
+
+/// How many guides are laid out at once, per thread: the book holds a round's pages at a time.
+const BOOK_ROUND: usize = 4;
+
+/// [`render_book`], written to `out` as it is made. Two passes over the guides, each in rounds
+/// of a few per thread: the first lays every chapter out to count its pages and gather the
+/// characters the fonts must draw, and keeps only that and the anchors; the second lays each
+/// chapter out again and writes its pages at once. Memory is one round of chapters plus the
+/// table of contents, not every guide's pages (0.8 MB a guide: 4 GB at 5,000 guides).
+pub fn write_book(
+    guides: &[ExportGuide<'_>],
+    title: &str,
+    options: &PdfOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
     let fonts = Fonts::get()?;
     if let Some(c) = title
         .chars()
@@ -212,44 +242,103 @@ pub fn render_book(
     }
     let frame = frame(options);
     let library = library(guides);
-    let chapters = guides
-        .par_iter()
-        .map(|export| chapter(fonts, frame, export, &library, options))
-        .collect::<Result<Vec<_>, _>>()?;
+    let round = BOOK_ROUND * rayon::current_num_threads().max(1);
+
+    // Pass 1: lengths, anchors and characters.
+    let mut glyphs = Glyphs::default();
+    let mut plans: Vec<ChapterPlan> = Vec::with_capacity(guides.len());
+    for batch in guides.chunks(round) {
+        let laid = batch
+            .par_iter()
+            .map(|export| {
+                let chapter = chapter(fonts, frame, export, &library, options)?;
+                let paginated = paginate(&frame, &[chapter.blocks.as_slice()]);
+                let mut glyphs = Glyphs::default();
+                glyphs.add_pages(&paginated.pages);
+                glyphs.add(Face::Regular, &chapter.footer);
+                Ok((
+                    ChapterPlan {
+                        pages: paginated.pages.len(),
+                        anchors: paginated.anchors,
+                        outline: chapter.outline,
+                    },
+                    glyphs,
+                ))
+            })
+            .collect::<Result<Vec<_>, ExportError>>()?;
+        for (plan, chapter_glyphs) in laid {
+            glyphs.merge(chapter_glyphs);
+            plans.push(plan);
+        }
+    }
     let plain: Vec<&Guide> = guides.iter().map(|export| export.guide).collect();
 
+    // The front matter, with the page each guide starts on.
     let title_blocks = book::title_page(fonts, &frame, title, &plain);
     // The contents' length does not depend on the numbers in it: count its pages first.
     let draft = book::contents(fonts, &frame, &plain, &vec![0; plain.len()]);
-    let contents_pages = paginate(&frame, &[&draft]).pages.len();
-    let guide_blocks: Vec<&[Block]> = chapters
-        .iter()
-        .map(|chapter| chapter.blocks.as_slice())
-        .collect();
-    let guide_pages = paginate(&frame, &guide_blocks);
-    let mut first_pages = vec![0usize; chapters.len()];
-    for (index, page) in guide_pages.pages.iter().enumerate().rev() {
-        first_pages[page.chapter] = 1 + contents_pages + index + 1;
+    let front_pages = paginate(&frame, &[&title_blocks, &draft]).pages.len();
+    let mut first_pages = Vec::with_capacity(plans.len());
+    let mut next = front_pages;
+    for plan in &plans {
+        first_pages.push(next + 1);
+        next += plan.pages;
     }
+    let total = next;
     let contents = book::contents(fonts, &frame, &plain, &first_pages);
+    let mut front = paginate(&frame, &[&title_blocks, &contents]);
+    if front.pages.len() != front_pages {
+        return Err(ExportError::Content(
+            "the table of contents changed length when its page numbers were set".into(),
+        ));
+    }
+    let footers = [title.to_owned(), title.to_owned()];
+    add_footers_from(fonts, &frame, &mut front.pages, &footers, 0, total);
+    glyphs.add_pages(&front.pages);
+    // Every page label ("Page 12 of 340") and a cut footer's ellipsis.
+    glyphs.add(Face::Regular, "Page of 0123456789\u{2026}");
 
-    let mut all: Vec<&[Block]> = vec![&title_blocks, &contents];
-    all.extend(guide_blocks);
-    let mut paginated = paginate(&frame, &all);
-    let mut footers = vec![title.to_owned(), title.to_owned()];
-    footers.extend(chapters.iter().map(|chapter| chapter.footer.clone()));
-    add_footers(fonts, &frame, &mut paginated.pages, &footers);
+    // Every anchor of the book, by page of the book.
+    let mut anchors = std::mem::take(&mut front.anchors);
+    for (plan, first) in plans.iter_mut().zip(&first_pages) {
+        for (anchor, (page, y)) in std::mem::take(&mut plan.anchors) {
+            anchors.entry(anchor).or_insert((page + first - 1, y));
+        }
+    }
+
+    // Pass 2: the pages, written as they are laid out.
+    let mut writer = BookWriter::start(out, fonts, &frame, glyphs, total)?;
+    writer.pages(&front.pages, &anchors)?;
+    drop(front);
+    for (batch_index, batch) in guides.chunks(round).enumerate() {
+        let laid = batch
+            .par_iter()
+            .enumerate()
+            .map(|(offset, export)| {
+                let index = batch_index * round + offset;
+                let chapter = chapter(fonts, frame, export, &library, options)?;
+                let mut paginated = paginate(&frame, &[chapter.blocks.as_slice()]);
+                let first = first_pages.get(index).map_or(0, |first| first - 1);
+                let footer = [chapter.footer];
+                add_footers_from(fonts, &frame, &mut paginated.pages, &footer, first, total);
+                Ok(paginated.pages)
+            })
+            .collect::<Result<Vec<_>, ExportError>>()?;
+        for pages in laid {
+            writer.pages(&pages, &anchors)?;
+        }
+    }
 
     let mut outline = vec![OutlineItem {
         title: "Contents".to_owned(),
         anchor: book::CONTENTS_ANCHOR.to_owned(),
         children: Vec::new(),
     }];
-    for (export, chapter) in guides.iter().zip(&chapters) {
+    for (export, plan) in guides.iter().zip(plans) {
         outline.push(OutlineItem {
             title: export.guide.title.clone(),
             anchor: guide_anchor(export.guide.id.as_str()),
-            children: chapter.outline.clone(),
+            children: plan.outline,
         });
     }
     let mut keywords = BTreeSet::new();
@@ -270,7 +359,7 @@ pub fn render_book(
         keywords: keywords.into_iter().collect(),
         date: plain.iter().filter_map(|guide| guide.updated.parts()).max(),
     };
-    document::write_pdf(fonts, &frame, &paginated, &outline, &meta)
+    writer.finish(&outline, &anchors, &meta)
 }
 
 /// Writes `<id>.pdf` for every guide into `dir` (atomically, in parallel, with identical bytes
@@ -300,6 +389,19 @@ pub fn export_pdf(
             )));
         }
     }
+    if let Some(book) = book
+        && let Some(name) = book.file_name().and_then(|name| name.to_str())
+        && let Some(id) = name.strip_suffix(".pdf")
+        && seen.contains(id)
+        && same_folder(book.parent().unwrap_or(Path::new("")), dir)
+    {
+        return Err(ExportError::BadOutput {
+            path: book.to_path_buf(),
+            reason: format!(
+                "is also the handout of the guide `{id}`, which this export writes; name the book something else or put it in another folder"
+            ),
+        });
+    }
     ensure_dir(dir)?;
     let library = library(guides);
     let total = guides.len() + usize::from(book.is_some());
@@ -308,13 +410,15 @@ pub fn export_pdf(
     // for the disk (each file is synced before it is renamed into place); a few handouts wait
     // in between, not all. With one worker (`-j 1`), it writes too.
     let path_of = |export: &ExportGuide<'_>| dir.join(format!("{}.pdf", export.guide.id));
+    // Each handout is staged (written and synced under a temporary name) and the whole run is
+    // committed at the end, book included: all new, or all as before.
     let write = |path: PathBuf, bytes: &[u8]| {
-        write_bytes_atomic(&path, bytes)?;
+        let staged = stage(&path, bytes)?;
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
-        Ok(path)
+        Ok(staged)
     };
     // Each handout's outcome by its index: rendering failed, or how the writing went.
-    let mut outcomes: Vec<(usize, Result<PathBuf, ExportError>)> =
+    let mut outcomes: Vec<(usize, Result<StagedFile, ExportError>)> =
         if rayon::current_num_threads() <= 1 {
             guides
                 .iter()
@@ -336,7 +440,7 @@ pub fn export_pdf(
                         .map(|(index, path, bytes)| (index, write(path, &bytes)))
                         .collect::<Vec<_>>()
                 });
-                let mut outcomes: Vec<(usize, Result<PathBuf, ExportError>)> = guides
+                let mut outcomes: Vec<(usize, Result<StagedFile, ExportError>)> = guides
                     .par_iter()
                     .enumerate()
                     .map_with(sender, |sender, (index, export)| {
@@ -364,13 +468,60 @@ pub fn export_pdf(
     // The first failure in input order, as if the handouts were made one after the other.
     outcomes.sort_by_key(|(index, _)| *index);
     let results = outcomes.into_iter().map(|(_, outcome)| outcome);
-    let mut written = results.collect::<Result<Vec<_>, _>>()?;
+    // A failure before the commit leaves every file as it was; the staged ones are removed
+    // when the set is dropped.
+    let untouched = |error: ExportError| ExportError::NotCommitted {
+        source: Box::new(error),
+        state: format!(
+            "nothing was replaced: the {} are as before",
+            if book.is_some() {
+                "handouts and the book"
+            } else {
+                "handouts"
+            }
+        ),
+    };
+    let mut set = StagedSet::new();
+    let mut written = Vec::with_capacity(total);
+    for staged in results {
+        let staged = staged.map_err(untouched)?;
+        written.push(staged.target().to_path_buf());
+        set.push(staged);
+    }
     if let Some(book) = book {
         let title = "Troubleshooting handbook";
-        let bytes = render_book(guides, title, options)?;
-        write_bytes_atomic(book, &bytes)?;
+        // Written to its staged file as it is laid out, never held whole.
+        let mut staged = StagedFile::create(book).map_err(untouched)?;
+        write_book(guides, title, options, &mut staged).map_err(untouched)?;
+        staged.finish().map_err(untouched)?;
+        set.push(staged);
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
         written.push(book.to_path_buf());
     }
+    set.commit()?;
     Ok(written)
+}
+
+/// A file written and synced under a temporary name, closed, waiting for the commit.
+fn stage(path: &Path, bytes: &[u8]) -> Result<StagedFile, ExportError> {
+    use std::io::Write;
+    let mut staged = StagedFile::create(path)?;
+    staged
+        .write_all(bytes)
+        .map_err(|e| ExportError::io("write", path, e))?;
+    staged.finish()?;
+    Ok(staged)
+}
+
+/// Whether two folders are one: by identity when both exist, else as written.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    let lexical = |path: &Path| -> PathBuf {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => lexical(a) == lexical(b),
+    }
 }

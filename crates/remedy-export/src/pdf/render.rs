@@ -1236,12 +1236,25 @@ pub(crate) fn guide_chapter(ctx: &mut Ctx<'_>) -> Chapter {
 /// Adds the footer to every page: a hairline, the chapter's title, "Page N of M".
 pub(crate) fn add_footers(fonts: &Fonts, frame: &Frame, pages: &mut [Page], titles: &[String]) {
     let total = pages.len();
+    add_footers_from(fonts, frame, pages, titles, 0, total);
+}
+
+/// [`add_footers`] for pages that are part of a longer document: the first is page
+/// `first + 1` of `total`.
+pub(crate) fn add_footers_from(
+    fonts: &Fonts,
+    frame: &Frame,
+    pages: &mut [Page],
+    titles: &[String],
+    first: usize,
+    total: usize,
+) {
     let size = 7.4;
     let y_rule = frame.page_height - 44.0;
     let y_text = frame.page_height - 32.0;
     let width = frame.width();
     for (index, page) in pages.iter_mut().enumerate() {
-        let label = format!("Page {} of {total}", index + 1);
+        let label = format!("Page {} of {total}", first + index + 1);
         let label_width = fonts.width(Face::Regular, size, &label);
         let title = titles.get(page.chapter).cloned().unwrap_or_default();
         let room = width - label_width - 24.0;

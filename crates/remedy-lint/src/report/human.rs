@@ -154,15 +154,25 @@ const CONTEXT_BEFORE: usize = 40;
 /// Text with control characters other than line breaks and tabs replaced by U+FFFD, so a message
 /// quoting a guide cannot move the cursor or recolour the terminal.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let control = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
-    if text.contains(control) {
-        text.chars()
-            .map(|c| if control(c) { '\u{FFFD}' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        text.into()
+    // Every control character, line breaks and tabs included, is written as an escape: a file
+    // named `a.yaml\ncontent/b.yaml:1:1: error[…]` forged a line of the report, and an escape
+    // sequence in a message would restyle the terminal. One finding, one line.
+    if !text.contains(char::is_control) {
+        return text.into();
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// Appends how one character is shown in the source line to `source` and returns how many
@@ -429,7 +439,10 @@ mod tests {
 
     #[test]
     fn messages_cannot_send_escape_sequences() {
-        assert_eq!(printable("a\u{1b}[2Jb\nc\td"), "a\u{FFFD}[2Jb\nc\td");
+        assert_eq!(
+            printable("a\u{1b}[2Jb\nc\td\r\u{85}"),
+            "a\\u{1b}[2Jb\\nc\\td\\r\\u{85}"
+        );
         assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
     }
 

@@ -2,7 +2,9 @@
 
 use remedy_lint::rules;
 
-use super::Outcome;
+use std::fmt::Write as _;
+
+use super::{Outcome, write_stdout};
 
 /// `error`, `warning`, or `off` for a rule that runs only when configured.
 fn default_level(rule: &remedy_lint::RuleInfo) -> &'static str {
@@ -22,21 +24,22 @@ pub fn rules() -> Result<Outcome, String> {
         .unwrap_or(0);
     let mut text = String::new();
     for rule in registry {
-        text.push_str(&format!(
-            "{:width$}  {:7}  {}\n",
+        let _ = writeln!(
+            text,
+            "{:width$}  {:7}  {}",
             rule.name,
             default_level(rule),
             rule.summary
-        ));
+        );
     }
-    super::write_stdout(&text)?;
+    write_stdout(&text)?;
     Ok(Outcome::Clean)
 }
 
 pub fn explain(name: &str) -> Result<Outcome, String> {
     match rules::find(name) {
         Some(rule) => {
-            super::write_stdout(&format!(
+            write_stdout(&format!(
                 "# {} ({} by default)\n\n{}\n",
                 rule.name,
                 default_level(rule),

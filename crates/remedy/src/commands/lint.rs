@@ -43,8 +43,12 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
     }
     let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
     let stdin = if reads_stdin {
+        // One byte past the limit is enough to know: the engine refuses the input as too
+        // large, and the rest of a 2 GB stream is never held.
+        let limit = remedy_core::source::DEFAULT_MAX_FILE_BYTES;
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read standard input: {}", describe_io(&e)))?;
         let name = args

@@ -96,7 +96,8 @@ impl From<FailOnArg> for FailOn {
 }
 
 /// Writes `text` to standard output; a reader that closed the pipe (`| head`) took what it
-/// wanted, so that ends quietly.
+/// wanted, so that ends quietly; a full disk (`> /dev/full`) is an error message, never the
+/// panic of `print!`.
 pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

@@ -144,6 +144,17 @@ pub fn run(session: &Session, args: NewArgs) -> Result<Outcome, String> {
             shown(session, &existing)
         ));
     }
+    // `--folder LINK` where the content root holds `LINK -> /anywhere` would write there: the
+    // part of the folder that exists must resolve inside the content root.
+    if let Some(existing) = dir.ancestors().find(|folder| folder.exists())
+        && let (Ok(resolved), Ok(root)) = (existing.canonicalize(), root.canonicalize())
+        && !resolved.starts_with(&root)
+    {
+        return Err(format!(
+            "--folder {} leads outside the content root (through a symbolic link); name a folder inside it",
+            args.folder.as_deref().unwrap_or(Path::new(".")).display()
+        ));
+    }
     std::fs::create_dir_all(&dir).map_err(|e| {
         format!(
             "cannot create the folder {}: {}",
