@@ -8,3 +8,4 @@ mod hostile;
 mod lint;
 mod new;
 mod output_safety;
+mod server;

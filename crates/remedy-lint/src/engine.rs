@@ -634,6 +634,95 @@ fn run<R: Send>(
     Ok(report)
 }
 
+/// One file's text, linted against an index the caller keeps (the language server's open
+/// documents, in [`crate::workspace`]): the same per-file rules, cross-guide resolution and
+/// suppressions as [`lint`], without walking the content root again.
+pub(crate) struct OneFile<'a> {
+    /// The file's path (absolute): its stem is the guide id it must have.
+    pub path: PathBuf,
+    /// How findings name it.
+    pub display: PathBuf,
+    /// The text as the editor holds it.
+    pub bytes: Vec<u8>,
+    pub config: &'a Config,
+    pub content_root: &'a Path,
+    /// Every guide's ids (this one's included), first holder of a guide id first.
+    pub index: &'a IdIndex,
+    /// Guide ids (stems) of files whose ids are unknown: references into them are not checked.
+    pub unknown: &'a HashSet<IdHash>,
+    /// The display path of an earlier file with this guide id, if any (`duplicate-id`).
+    pub taken_by: &'a dyn Fn(IdHash) -> Option<PathBuf>,
+}
+
+/// Lints one file as [`OneFile`] describes; the findings are sorted.
+pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
+    let config = file.config;
+    let shared = Shared {
+        config,
+        options: config.rule_options(),
+        load: LoadOptions::default(),
+        keep_guides: false,
+        content_root: file.content_root,
+    };
+    let job = Job {
+        path: file.path,
+        display: file.display,
+        reported: true,
+        stdin: Some(file.bytes),
+    };
+    let Analysed { result, .. } = analyse(job, &shared, &|_: &LintedGuide| ());
+    let own = result.guide_id();
+    let mut extra = result.extra.map(|extra| *extra).unwrap_or_default();
+    if let Some(internal) = extra.internal.take() {
+        return Err(LintError::Internal(internal));
+    }
+    let mut cross = Vec::new();
+    let mut other = None;
+    if let Some(guide) = own
+        && config.severity(DuplicateId::NAME).is_some()
+        && let Some(first) = (file.taken_by)(guide)
+    {
+        other = Some(first);
+        cross.push(CrossFinding::GuideIdTaken { other: 0 });
+    }
+    if config.severity(DanglingReference::NAME).is_some() {
+        for item in &extra.references {
+            if Some(item.guide) != own && file.unknown.contains(&item.guide) {
+                continue;
+            }
+            if !resolves(file.index, item) {
+                cross.push(dangling(item));
+            }
+        }
+    }
+    let cwd = PathBuf::new();
+    let mut findings = std::mem::take(&mut extra.findings);
+    if !cross.is_empty() {
+        findings.extend(cross_file_findings(
+            CrossFile {
+                display: &result.display,
+                stdin: extra.stdin.as_ref(),
+                cwd: &cwd,
+            },
+            &cross,
+            |_| other.clone().unwrap_or_default(),
+            (file.index, file.unknown),
+            &shared,
+        ));
+    }
+    let enabled = |rule: &str| config.severity(rule).is_some();
+    let (mut kept, unused) = suppression::apply(findings, &extra.directives, enabled);
+    if let Some(severity) = config.severity(rules::UnusedSuppression::NAME) {
+        for unused in unused {
+            let line = extra.directive_lines.get(&unused.span.start.line).cloned();
+            kept.push(finding(&result.display, unused, severity, line));
+        }
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    kept.dedup();
+    Ok(kept)
+}
+
 /// The message for a reference inside its own guide, written without its guide (`ID`), that
 /// does not resolve, or `None`.
 fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {

@@ -67,6 +67,9 @@ pub enum Command {
     Schema,
     /// Write a new guide skeleton into the content root, with every section to fill in.
     New(NewArgs),
+    /// Run the language server (LSP over standard input and output) for editors: findings as
+    /// you type, hover, go to definition, completion, quick fixes and rename.
+    Server,
 }
 
 /// Which findings make `remedy lint` fail.

@@ -5,6 +5,7 @@ mod explain;
 mod export;
 mod lint;
 mod new;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -96,5 +97,6 @@ pub fn run(cli: Cli) -> Result<Outcome, String> {
         Command::Export(command) => export::run(&Session::start(&cli.global)?, command),
         Command::Build(args) => build::run(&Session::start(&cli.global)?, args),
         Command::New(args) => new::run(&Session::start(&cli.global)?, args),
+        Command::Server => server::run(&cli.global),
     }
 }

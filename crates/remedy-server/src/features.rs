@@ -1,0 +1,599 @@
+//! What the server answers about a place in a guide: hover, go to definition, completion and
+//! rename, all from the workspace's outlines (no parse per request).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse,
+    CompletionTextEdit, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
+    HoverParams, Location, MarkupContent, MarkupKind, PrepareRenameResponse, Range, RenameParams,
+    TextDocumentPositionParams, TextEdit, Url, WorkspaceEdit,
+};
+use remedy_core::{Expected, IdKind, Position, Risk, Span};
+use remedy_lint::workspace::{DeclaredId, Outline, ReferenceAt};
+
+use crate::text::{Lines, contains};
+use crate::{Server, path_of, uri_of};
+
+/// What is under the cursor.
+enum Target<'w> {
+    Reference(&'w ReferenceAt),
+    Declaration(&'w DeclaredId),
+}
+
+fn target_at(outline: &Outline, position: Position) -> Option<Target<'_>> {
+    if let Some(reference) = outline
+        .references
+        .iter()
+        .find(|r| contains(r.span, position))
+    {
+        return Some(Target::Reference(reference));
+    }
+    outline
+        .declarations
+        .iter()
+        .find(|d| contains(d.span, position))
+        .map(Target::Declaration)
+}
+
+/// What a reference names: its guide's outline and, unless it names the guide itself, the
+/// declaration.
+fn resolve<'w>(
+    server: &'w Server<'_>,
+    from: &'w Outline,
+    reference: &ReferenceAt,
+) -> Option<(&'w Outline, Option<&'w DeclaredId>)> {
+    let guide = match reference.target_guide() {
+        Some(guide) if Some(guide) != from.guide_id.as_deref() => server.workspace.guide(guide)?,
+        _ => from,
+    };
+    match reference.target_id() {
+        None => Some((guide, None)),
+        Some(id) => Some((guide, Some(guide.declaration(id)?))),
+    }
+}
+
+fn kind_name(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::Cause => "cause",
+        IdKind::Method => "method",
+        IdKind::Step => "step",
+    }
+}
+
+impl Server<'_> {
+    fn position_in(
+        &self,
+        params: &TextDocumentPositionParams,
+    ) -> Option<(std::path::PathBuf, Position)> {
+        let path = path_of(&params.text_document.uri)?;
+        let text = self.workspace.text(&path)?;
+        let position = Lines::new(text).from_lsp(params.position, self.encoding);
+        Some((path, position))
+    }
+
+    /// A file's remedy span as an LSP range, from its current text.
+    fn range_in(&self, path: &Path, span: Span) -> Option<Range> {
+        let text = self.text_of(path)?;
+        Some(Lines::new(&text).range(span, self.encoding))
+    }
+
+    pub(crate) fn hover(&self, params: HoverParams) -> Option<Hover> {
+        let (path, position) = self.position_in(&params.text_document_position_params)?;
+        let outline = self.workspace.outline(&path)?;
+        let mut sections = Vec::new();
+        match target_at(outline, position) {
+            Some(Target::Reference(reference)) => {
+                if let Some((guide, declaration)) = resolve(self, outline, reference) {
+                    let guide_title = guide.title.as_deref().unwrap_or_default();
+                    let guide_id = guide.guide_id.as_deref().unwrap_or_default();
+                    let place = guide.display.display();
+                    sections.push(match declaration {
+                        Some(d) => format!(
+                            "**{}**\n\n{} `{}` in the guide *{}* (`{}`, line {})",
+                            d.title,
+                            kind_name(d.kind),
+                            d.id,
+                            guide_title,
+                            place,
+                            d.span.start.line
+                        ),
+                        None => format!("**{guide_title}**\n\nthe guide `{guide_id}` (`{place}`)"),
+                    });
+                }
+            }
+            Some(Target::Declaration(declaration)) => {
+                let uses = self
+                    .references_to(outline.guide_id.as_deref(), &declaration.id)
+                    .len();
+                sections.push(format!(
+                    "**{}**\n\n{} `{}`, referred to {} time{}",
+                    declaration.title,
+                    kind_name(declaration.kind),
+                    declaration.id,
+                    uses,
+                    if uses == 1 { "" } else { "s" }
+                ));
+            }
+            None => {}
+        }
+        for finding in self.findings.get(&path).into_iter().flatten() {
+            if !contains(finding.span, position) {
+                continue;
+            }
+            let doc = remedy_lint::rules::find(finding.rule)
+                .map(|info| info.doc)
+                .unwrap_or_default();
+            sections.push(format!(
+                "**{}[{}]**: {}\n\n---\n\n{}",
+                finding.severity, finding.rule, finding.message, doc
+            ));
+        }
+        if sections.is_empty() {
+            return None;
+        }
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: sections.join("\n\n---\n\n"),
+            }),
+            range: None,
+        })
+    }
+
+    pub(crate) fn definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Option<GotoDefinitionResponse> {
+        let (path, position) = self.position_in(&params.text_document_position_params)?;
+        let outline = self.workspace.outline(&path)?;
+        let Some(Target::Reference(reference)) = target_at(outline, position) else {
+            return None;
+        };
+        let (guide, declaration) = resolve(self, outline, reference)?;
+        let span = match declaration {
+            Some(declaration) => declaration.span,
+            None => guide.guide_id_span?,
+        };
+        Some(GotoDefinitionResponse::Scalar(Location {
+            uri: uri_of(&guide.path)?,
+            range: self.range_in(&guide.path, span)?,
+        }))
+    }
+
+    pub(crate) fn completion(&self, params: CompletionParams) -> Option<CompletionResponse> {
+        let at = &params.text_document_position;
+        let path = path_of(&at.text_document.uri)?;
+        let text = self.workspace.text(&path)?;
+        let lines = Lines::new(text);
+        let position = lines.from_lsp(at.position, self.encoding);
+        let line_index = position.line.saturating_sub(1) as usize;
+        let line = lines.line(line_index)?;
+        let prefix: String = line
+            .chars()
+            .take(position.column.saturating_sub(1) as usize)
+            .collect();
+        let context = completion_context(&lines, line_index, &prefix)?;
+        let partial_chars = context.partial.chars().count() as u32;
+        let start = Position::new(position.line, position.column.saturating_sub(partial_chars));
+        let range = Range::new(lines.to_lsp(start, self.encoding), at.position);
+        let own = self.workspace.outline(&path);
+        let mut items = Vec::new();
+        let mut push = |label: String, detail: String, kind, sort: &str| {
+            items.push(CompletionItem {
+                label: label.clone(),
+                kind: Some(kind),
+                detail: Some(detail),
+                sort_text: Some(format!("{sort}{label}")),
+                filter_text: Some(label.clone()),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, label))),
+                ..CompletionItem::default()
+            });
+        };
+        match context.wants {
+            Wants::Values(values) => {
+                for value in values {
+                    push(
+                        value.clone(),
+                        "value".into(),
+                        CompletionItemKind::ENUM_MEMBER,
+                        "0",
+                    );
+                }
+            }
+            Wants::Ids { expected, link } => {
+                let accepts = |kind| expected.is_none_or(|e: Expected| e.accepts(kind));
+                let own_id = own.and_then(|o| o.guide_id.as_deref());
+                match context.partial.split_once('#') {
+                    Some((guide, _)) if !guide.is_empty() => {
+                        if let Some(target) = self.workspace.guide(guide) {
+                            for d in target.declarations.iter().filter(|d| accepts(d.kind)) {
+                                push(
+                                    format!("{guide}#{}", d.id),
+                                    format!("{}: {}", kind_name(d.kind), d.title),
+                                    CompletionItemKind::REFERENCE,
+                                    "1",
+                                );
+                            }
+                        }
+                    }
+                    _ => {
+                        let local_prefix = if link { "#" } else { "" };
+                        for d in own.iter().flat_map(|o| &o.declarations) {
+                            if accepts(d.kind) {
+                                push(
+                                    format!("{local_prefix}{}", d.id),
+                                    format!("{}: {}", kind_name(d.kind), d.title),
+                                    CompletionItemKind::REFERENCE,
+                                    "0",
+                                );
+                            }
+                        }
+                        if !context.partial.starts_with('#') {
+                            let guide_itself = expected == Some(Expected::Guide);
+                            for outline in self.workspace.outlines() {
+                                let Some(id) = outline.guide_id.as_deref() else {
+                                    continue;
+                                };
+                                if Some(id) == own_id && !link {
+                                    continue;
+                                }
+                                let label = if guide_itself {
+                                    id.to_owned()
+                                } else {
+                                    format!("{id}#")
+                                };
+                                let title = outline.title.clone().unwrap_or_default();
+                                push(
+                                    label,
+                                    format!("guide: {title}"),
+                                    CompletionItemKind::MODULE,
+                                    "2",
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Some(CompletionResponse::List(CompletionList {
+            is_incomplete: true,
+            items,
+        }))
+    }
+
+    /// Every reference, in every guide, to `id` of the guide `guide`: (file, reference).
+    fn references_to(&self, guide: Option<&str>, id: &str) -> Vec<(&Outline, &ReferenceAt)> {
+        let Some(guide) = guide else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for outline in self.workspace.outlines() {
+            for reference in &outline.references {
+                let into = reference
+                    .target_guide()
+                    .or(outline.guide_id.as_deref())
+                    .filter(|_| reference.expected != Expected::Guide);
+                if into == Some(guide) && reference.target_id() == Some(id) {
+                    found.push((outline, reference));
+                }
+            }
+        }
+        found
+    }
+
+    /// The guide and id under the cursor, and where the id itself is written.
+    fn rename_target(
+        &self,
+        params: &TextDocumentPositionParams,
+    ) -> Option<(String, String, Range)> {
+        let (path, position) = self.position_in(params)?;
+        let outline = self.workspace.outline(&path)?;
+        let text = self.workspace.text(&path)?;
+        let lines = Lines::new(text);
+        match target_at(outline, position)? {
+            Target::Declaration(d) => {
+                let guide = outline.guide_id.clone()?;
+                let span = written_id(&lines, d.span, &d.id, 0, &d.id)?;
+                Some((guide, d.id.clone(), lines.range(span, self.encoding)))
+            }
+            Target::Reference(r) => {
+                let id = r.target_id()?;
+                let guide = r.target_guide().or(outline.guide_id.as_deref())?.to_owned();
+                let skip = r.text.len() - id.len();
+                let span = written_id(&lines, r.span, &r.text, skip, id)?;
+                Some((guide, id.to_owned(), lines.range(span, self.encoding)))
+            }
+        }
+    }
+
+    pub(crate) fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Option<PrepareRenameResponse> {
+        let (_, id, range) = self.rename_target(&params)?;
+        Some(PrepareRenameResponse::RangeWithPlaceholder {
+            range,
+            placeholder: id,
+        })
+    }
+
+    pub(crate) fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>, String> {
+        let new = params.new_name.trim();
+        if !is_id(new) {
+            return Err(format!(
+                "`{new}` is not an id: use lower-case letters, digits and single hyphens, at most 64 characters"
+            ));
+        }
+        let Some((guide, old, _)) = self.rename_target(&params.text_document_position) else {
+            return Ok(None);
+        };
+        let Some(holder) = self.workspace.guide(&guide) else {
+            return Err(format!(
+                "no guide under the content root has the id `{guide}`"
+            ));
+        };
+        if new != old && holder.declaration(new).is_some() {
+            return Err(format!("the guide `{guide}` already has an id `{new}`"));
+        }
+        let mut sites: Vec<(&Path, Span, &str, usize)> = Vec::new();
+        if let Some(d) = holder.declaration(&old) {
+            sites.push((&holder.path, d.span, &d.id, 0));
+        }
+        for (outline, reference) in self.references_to(Some(&guide), &old) {
+            sites.push((
+                &outline.path,
+                reference.span,
+                &reference.text,
+                reference.text.len() - old.len(),
+            ));
+        }
+        let mut texts: HashMap<&Path, Option<String>> = HashMap::new();
+        let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
+        for (path, span, written, skip) in sites {
+            let Some(text) = texts.entry(path).or_insert_with(|| self.text_of(path)) else {
+                continue;
+            };
+            let lines = Lines::new(text);
+            let (Some(span), Some(uri)) =
+                (written_id(&lines, span, written, skip, &old), uri_of(path))
+            else {
+                continue;
+            };
+            changes.entry(uri).or_default().push(TextEdit::new(
+                lines.range(span, self.encoding),
+                new.to_owned(),
+            ));
+        }
+        Ok(Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
+        }))
+    }
+}
+
+/// Where the id part of a reference (or a declared id) is written: `written` is looked for
+/// from the node's start on its first line, and the id is its part from `skip` bytes on.
+fn written_id(lines: &Lines<'_>, node: Span, written: &str, skip: usize, id: &str) -> Option<Span> {
+    let line = lines.line(node.start.line.checked_sub(1)? as usize)?;
+    let from: usize = line
+        .chars()
+        .take(node.start.column.saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    let at = from + line.get(from..)?.find(written)? + skip;
+    let column =
+        |byte: usize| -> Option<u32> { u32::try_from(line.get(..byte)?.chars().count() + 1).ok() };
+    let start = column(at)?;
+    let end = column(at + id.len())?;
+    Some(Span::new(
+        Position::new(node.start.line, start),
+        Position::new(node.start.line, end),
+    ))
+}
+
+/// Whether a name is an id (SPEC §2: `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 64 characters).
+fn is_id(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// What a completion at the cursor offers.
+enum Wants {
+    /// Ids: of this kind (any kind for links), `#id` for an internal link.
+    Ids {
+        expected: Option<Expected>,
+        link: bool,
+    },
+    /// The values of an enum or a flag.
+    Values(Vec<String>),
+}
+
+struct Context {
+    wants: Wants,
+    /// What is typed of the value so far, before the cursor.
+    partial: String,
+}
+
+/// What the cursor is in: a link's target, the value of a reference or enum key, or an item
+/// of a reference list.
+fn completion_context(lines: &Lines<'_>, line_index: usize, prefix: &str) -> Option<Context> {
+    if let Some(open) = prefix.rfind("](") {
+        let partial = &prefix[open + 2..];
+        if !partial.contains([')', ' ']) {
+            return Some(Context {
+                wants: Wants::Ids {
+                    expected: None,
+                    link: true,
+                },
+                partial: partial.to_owned(),
+            });
+        }
+    }
+    let trimmed = prefix.trim_start();
+    let indent = prefix.len() - trimmed.len();
+    let (item, rest) = match trimmed.strip_prefix("- ") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, trimmed),
+    };
+    if let Some((key, value)) = rest.split_once(':')
+        && is_key(key)
+    {
+        let value = value.trim_start();
+        let inside_flow = value.starts_with('[');
+        let partial = value
+            .rsplit([',', '['])
+            .next()
+            .unwrap_or_default()
+            .trim_start();
+        // A step's `see` is one reference; `addresses`, `try` and `related` are lists, inline
+        // only in flow style.
+        let wants = wants_for(key, inside_flow || key == "see" || !is_list_key(key))?;
+        return Some(Context {
+            wants,
+            partial: unquote(partial).to_owned(),
+        });
+    }
+    if !item {
+        return None;
+    }
+    let key = parent_key(lines, line_index, indent)?;
+    if !is_list_key(&key) {
+        return None;
+    }
+    Some(Context {
+        wants: wants_for(&key, true)?,
+        partial: unquote(rest).to_owned(),
+    })
+}
+
+fn is_key(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn is_list_key(key: &str) -> bool {
+    matches!(key, "addresses" | "try" | "related") || key == "see"
+}
+
+fn unquote(text: &str) -> &str {
+    text.trim_start_matches(['"', '\''])
+}
+
+fn wants_for(key: &str, value_here: bool) -> Option<Wants> {
+    if !value_here {
+        return None;
+    }
+    let ids = |expected| {
+        Some(Wants::Ids {
+            expected: Some(expected),
+            link: false,
+        })
+    };
+    match key {
+        "addresses" => ids(Expected::Cause),
+        "try" => ids(Expected::Method),
+        "see" => ids(Expected::MethodOrStep),
+        "related" => ids(Expected::Guide),
+        "risk" => Some(Wants::Values(
+            Risk::ALL
+                .iter()
+                .filter_map(|risk| serde_json::to_value(risk).ok())
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect(),
+        )),
+        "destructive" | "backup" | "resets" => {
+            Some(Wants::Values(vec!["true".into(), "false".into()]))
+        }
+        _ => None,
+    }
+}
+
+/// The key of the block sequence whose item starts at `indent` on line `line_index`.
+fn parent_key(lines: &Lines<'_>, line_index: usize, indent: usize) -> Option<String> {
+    for above in (0..line_index).rev() {
+        let line = lines.line(above)?;
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let at = line.len() - trimmed.len();
+        if at > indent || (at == indent && trimmed.starts_with("- ")) {
+            continue;
+        }
+        let entry = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let key = entry.trim_end().strip_suffix(':')?;
+        return is_key(key).then(|| key.to_owned());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wants(text: &str, line: usize, prefix: &str) -> Option<String> {
+        let lines = Lines::new(text);
+        let context = completion_context(&lines, line, prefix)?;
+        Some(match context.wants {
+            Wants::Ids { expected, link } => format!("{expected:?} {link} {}", context.partial),
+            Wants::Values(values) => values.join(","),
+        })
+    }
+
+    #[test]
+    fn the_cursor_is_placed_in_reference_lists_keys_and_links() {
+        let text = "methods:\n  - id: a\n    addresses:\n      - no-\n";
+        assert_eq!(
+            wants(text, 3, "      - no-").as_deref(),
+            Some("Some(Cause) false no-")
+        );
+        assert_eq!(
+            wants("", 0, "    addresses: [x, y").as_deref(),
+            Some("Some(Cause) false y")
+        );
+        assert_eq!(
+            wants("", 0, "  - see: g#").as_deref(),
+            Some("Some(MethodOrStep) false g#")
+        );
+        assert_eq!(
+            wants("", 0, "    risk: ").as_deref(),
+            Some("very-low,low,moderate,high,very-high")
+        );
+        assert_eq!(
+            wants("", 0, "text: see [the reset](#re").as_deref(),
+            Some("None true #re")
+        );
+        assert_eq!(wants("", 0, "    addresses: ").as_deref(), None);
+        assert_eq!(wants("", 0, "    title: x").as_deref(), None);
+    }
+
+    #[test]
+    fn ids_follow_the_spec_pattern() {
+        assert!(is_id("reset-network-2"));
+        assert!(!is_id("Reset"));
+        assert!(!is_id("a--b"));
+        assert!(!is_id("-a"));
+        assert!(!is_id(""));
+    }
+
+    #[test]
+    fn the_id_part_of_a_quoted_reference_is_found_after_an_emoji() {
+        let lines = Lines::new("see: \"g#x-y\" # 😀\n");
+        let node = Span::new(Position::new(1, 6), Position::new(1, 13));
+        let span = written_id(&lines, node, "g#x-y", 2, "x-y");
+        assert_eq!(
+            span,
+            Some(Span::new(Position::new(1, 9), Position::new(1, 12)))
+        );
+    }
+}
