@@ -681,3 +681,13 @@ fn requests_after_shutdown_are_refused_and_a_closed_input_ends_the_server() {
     // The editor went away without `exit`.
     assert_eq!(client.exit_code(), 1);
 }
+
+#[test]
+fn yaml_outside_the_content_root_is_not_linted_as_a_guide() {
+    let scratch = Scratch::new("server-other-yaml");
+    scratch.write("content/guide-a.yaml", GUIDE_A);
+    let workflow = scratch.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+    let mut client = Client::start(&scratch, json!({}));
+    assert_eq!(client.open(&workflow), Vec::<Value>::new());
+    assert_eq!(client.shutdown_and_exit(), 0);
+}

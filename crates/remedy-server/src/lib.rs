@@ -454,7 +454,14 @@ impl Server<'_> {
         let Some((uri, version)) = self.versions.get(path).cloned() else {
             return Ok(());
         };
-        let findings = match self.workspace.lint(path) {
+        // Other YAML (CI workflows, configuration) is not a guide: nothing to say about it.
+        let guide = path.starts_with(self.workspace.content_root());
+        let linted = if guide {
+            self.workspace.lint(path)
+        } else {
+            Ok(Vec::new())
+        };
+        let findings = match linted {
             Ok(findings) => findings,
             Err(error) => {
                 return self.notify::<ShowMessage>(ShowMessageParams {
