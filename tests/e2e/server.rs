@@ -691,3 +691,23 @@ fn yaml_outside_the_content_root_is_not_linted_as_a_guide() {
     assert_eq!(client.open(&workflow), Vec::<Value>::new());
     assert_eq!(client.shutdown_and_exit(), 0);
 }
+
+#[test]
+fn a_folder_of_guides_without_remedy_toml_is_its_own_content_root() {
+    let scratch = Scratch::new("server-bare-folder");
+    let a = scratch.write("guide-a.yaml", GUIDE_A);
+    let b = scratch.write(
+        "guide-b.yaml",
+        &GUIDE_B.replace("guide-a#renew-lease", "guide-a#nope"),
+    );
+    let mut client = Client::start(&scratch, json!({}));
+    // guide-a is not open: the reference is checked against the folder's index.
+    assert_eq!(codes(&client.open(&b)), ["dangling-reference"]);
+    let definition = client.request("textDocument/definition", Client::at(&b, 14, 16));
+    assert_eq!(definition, Value::Null, "guide-a has no `nope`");
+    let fixed = client.change(&b, 2, GUIDE_B);
+    assert_eq!(fixed, Vec::<Value>::new());
+    let definition = client.request("textDocument/definition", Client::at(&b, 14, 16));
+    assert_eq!(definition["uri"], uri(&a));
+    assert_eq!(client.shutdown_and_exit(), 0);
+}

@@ -110,7 +110,7 @@ pub fn serve(connection: &Connection, options: ServerOptions) -> Result<Ended, S
 
     let root = workspace_root(&params).unwrap_or_else(|| options.cwd.clone());
     let explicit = options.config.as_ref().map(|path| options.cwd.join(path));
-    let (config, problem) = match Config::load(explicit.as_deref(), &root) {
+    let (mut config, problem) = match Config::load(explicit.as_deref(), &root) {
         Ok(config) => (config, None),
         Err(error) => (
             Config {
@@ -120,6 +120,10 @@ pub fn serve(connection: &Connection, options: ServerOptions) -> Result<Ended, S
             Some(error.to_string()),
         ),
     };
+    // A folder of guides without remedy.toml or content/: the folder is the content root.
+    if config.file.is_none() && !root.join(&config.content).is_dir() {
+        config.content = root.clone();
+    }
     let mut server = Server {
         connection,
         workspace: Workspace::load(config, &root),
@@ -454,8 +458,13 @@ impl Server<'_> {
         let Some((uri, version)) = self.versions.get(path).cloned() else {
             return Ok(());
         };
-        // Other YAML (CI workflows, configuration) is not a guide: nothing to say about it.
-        let guide = path.starts_with(self.workspace.content_root());
+        // Other YAML (CI workflows, configuration) is not a guide: nothing to say about it. A
+        // file with a top-level `id` is taken for one wherever it is.
+        let guide = path.starts_with(self.workspace.content_root())
+            || self
+                .workspace
+                .outline(path)
+                .is_some_and(|outline| outline.guide_id.is_some());
         let linted = if guide {
             self.workspace.lint(path)
         } else {
