@@ -711,3 +711,34 @@ fn a_folder_of_guides_without_remedy_toml_is_its_own_content_root() {
     assert_eq!(definition["uri"], uri(&a));
     assert_eq!(client.shutdown_and_exit(), 0);
 }
+
+#[test]
+fn a_guide_changed_on_disk_is_read_again_when_the_editor_says_so() {
+    let (scratch, a, b) = two_guides("server-watched");
+    let mut client = Client::start(&scratch, json!({}));
+    assert_eq!(client.open(&b), Vec::<Value>::new());
+    // A checkout renames the method in guide-a, which is not open.
+    scratch.write(
+        "content/mac/guide-a.yaml",
+        &GUIDE_A.replace("renew-lease", "renew-the-lease"),
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&a), "type": 2}]}),
+    );
+    assert_eq!(codes(&client.diagnostics(&b)), ["dangling-reference"]);
+    // And removed: references into a guide that is gone dangle too.
+    std::fs::remove_file(&a).unwrap_or_else(|e| panic!("{e}"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&a), "type": 3}]}),
+    );
+    let gone = client.diagnostics(&b);
+    assert!(
+        summary(&gone)[0]
+            .3
+            .contains("no guide under the content root has the id `guide-a`"),
+        "{gone:?}"
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
