@@ -331,6 +331,12 @@ fn open_reports_what_remedy_lint_reports_and_a_fix_clears_it() {
     assert_eq!(opened[0]["severity"], 2, "a warning");
     assert_eq!(opened[1]["severity"], 1, "an error");
     assert_eq!(opened[0]["source"], "remedy");
+    let pulled = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri(&path)}}),
+    );
+    assert_eq!(pulled["kind"], "full");
+    assert_eq!(pulled["items"], Value::Array(opened.clone()));
 
     // One defect fixed: the others stay where they were.
     let partly = defective.replace("try: [renew-leese]", "try: [renew-lease]");

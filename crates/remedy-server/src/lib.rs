@@ -23,8 +23,8 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, GotoDefinition, HoverRequest, PrepareRenameRequest,
-    RegisterCapability, Rename, Request as _,
+    CodeActionRequest, Completion, DocumentDiagnosticRequest, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, RegisterCapability, Rename, Request as _,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, Diagnostic,
@@ -309,6 +309,12 @@ impl Server<'_> {
             GotoDefinition::METHOD => parse(request).map(|p| to_json(self.definition(p))),
             Completion::METHOD => parse(request).map(|p| to_json(self.completion(p))),
             CodeActionRequest::METHOD => parse(request).map(|p| to_json(self.code_actions(p))),
+            // Pull diagnostics (LSP 3.17), for a client that asks instead of listening: not
+            // advertised, as the server publishes them anyway.
+            DocumentDiagnosticRequest::METHOD => match parse(request) {
+                Ok(params) => self.pull_diagnostics(params),
+                Err(error) => Err(error),
+            },
             PrepareRenameRequest::METHOD => parse(request).map(|p| to_json(self.prepare_rename(p))),
             Rename::METHOD => match parse(request) {
                 Ok(params) => match self.rename(params) {
@@ -491,6 +497,27 @@ impl Server<'_> {
             diagnostics,
             version: Some(version),
         })
+    }
+
+    /// The current findings of an open document, linted now when a change is waiting.
+    fn pull_diagnostics(
+        &mut self,
+        params: lsp_types::DocumentDiagnosticParams,
+    ) -> Result<serde_json::Value, String> {
+        let path = path_of(&params.text_document.uri).ok_or("not a file: URI")?;
+        if self.due.remove(&path).is_some() || !self.findings.contains_key(&path) {
+            self.lint_and_publish(&path).map_err(|e| e.to_string())?;
+        }
+        let text = self.workspace.text(&path).unwrap_or_default();
+        let lines = Lines::new(text);
+        let items: Vec<Diagnostic> = self
+            .findings
+            .get(&path)
+            .into_iter()
+            .flatten()
+            .map(|finding| diagnostic(finding, &lines, self.encoding))
+            .collect();
+        Ok(serde_json::json!({ "kind": "full", "items": items }))
     }
 
     /// An open document's text, or the file's on disk.
