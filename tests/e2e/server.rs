@@ -32,6 +32,11 @@ impl Client {
     /// Starts `remedy server` in the scratch folder and initializes it with the scratch root as
     /// the workspace folder; `general` is the client's `capabilities.general`.
     fn start(scratch: &Scratch, general: Value) -> Self {
+        Self::start_with(scratch, json!({ "general": general }))
+    }
+
+    /// Starts the server with these client capabilities.
+    fn start_with(scratch: &Scratch, capabilities: Value) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
             .arg("server")
             .current_dir(&scratch.root)
@@ -65,7 +70,7 @@ impl Client {
                 "processId": null,
                 "rootUri": root,
                 "workspaceFolders": [{"uri": root, "name": "guides"}],
-                "capabilities": {"general": general},
+                "capabilities": capabilities,
             }),
         );
         assert!(
@@ -746,5 +751,58 @@ fn a_guide_changed_on_disk_is_read_again_when_the_editor_says_so() {
             .contains("no guide under the content root has the id `guide-a`"),
         "{gone:?}"
     );
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn renaming_a_guide_id_renames_its_file_and_every_reference_to_it() {
+    let (scratch, a, b) = two_guides("server-rename-guide");
+    let capabilities = json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename", "delete"]}}});
+    let mut client = Client::start_with(&scratch, capabilities);
+    client.open(&b);
+    // On `guide-a` in `see: guide-a#renew-lease`.
+    let at = json!({"textDocument": {"uri": uri(&b)}, "position": {"line": 14, "character": 15}, "newName": "mac-wifi"});
+    let prepared = client.request("textDocument/prepareRename", Client::at(&b, 14, 15));
+    assert_eq!(prepared["placeholder"], "guide-a");
+    let edit = client.request("textDocument/rename", at.clone());
+    let changes = edit["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let moved = a.with_file_name("mac-wifi.yaml");
+    let mut seen: Vec<(String, Value, Value)> = changes
+        .iter()
+        .filter_map(|c| {
+            let uri = c["textDocument"]["uri"].as_str()?.to_owned();
+            Some((
+                uri,
+                c["textDocument"]["version"].clone(),
+                c["edits"].clone(),
+            ))
+        })
+        .collect();
+    seen.sort_by(|x, y| x.0.cmp(&y.0));
+    let edit_at = |line: u32, from: u32, to: u32| json!([{"range": {"start": {"line": line, "character": from}, "end": {"line": line, "character": to}}, "newText": "mac-wifi"}]);
+    assert_eq!(
+        seen,
+        [
+            (uri(&a), Value::Null, edit_at(0, 4, 11)),
+            (uri(&b), json!(1), edit_at(14, 13, 20)),
+        ]
+    );
+    // The file's rename comes after the edits to it.
+    let last = changes.last().cloned().unwrap_or_default();
+    assert_eq!(
+        last,
+        json!({"kind": "rename", "oldUri": uri(&a), "newUri": uri(&moved)})
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
+
+    // A client that cannot rename files is told so.
+    let mut client = Client::start(&scratch, json!({}));
+    client.open(&b);
+    let refused = client.call("textDocument/rename", at);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("cannot rename files"), "{refused}");
     assert_eq!(client.shutdown_and_exit(), 0);
 }

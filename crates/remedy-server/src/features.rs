@@ -1,14 +1,16 @@
 //! What the server answers about a place in a guide: hover, go to definition, completion and
 //! rename, all from the workspace's outlines (no parse per request).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse,
-    CompletionTextEdit, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, Location, MarkupContent, MarkupKind, PrepareRenameResponse, Range, RenameParams,
-    TextDocumentPositionParams, TextEdit, Url, WorkspaceEdit,
+    CompletionTextEdit, DocumentChangeOperation, DocumentChanges, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location, MarkupContent, MarkupKind,
+    OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, Range, RenameFile,
+    RenameParams, ResourceOp, TextDocumentEdit, TextDocumentPositionParams, TextEdit,
+    WorkspaceEdit,
 };
 use remedy_core::{Expected, IdKind, Position, Risk, Span};
 use remedy_lint::workspace::{DeclaredId, Outline, ReferenceAt};
@@ -283,27 +285,38 @@ impl Server<'_> {
         found
     }
 
-    /// The guide and id under the cursor, and where the id itself is written.
-    fn rename_target(
-        &self,
-        params: &TextDocumentPositionParams,
-    ) -> Option<(String, String, Range)> {
+    /// What a rename at the cursor renames, and where its name is written.
+    fn rename_target(&self, params: &TextDocumentPositionParams) -> Option<(Renamed, Range)> {
         let (path, position) = self.position_in(params)?;
         let outline = self.workspace.outline(&path)?;
         let text = self.workspace.text(&path)?;
         let lines = Lines::new(text);
+        let own = outline.guide_id.clone();
+        let range = |span| lines.range(span, self.encoding);
+        if let (Some(guide), Some(span)) = (&own, outline.guide_id_span)
+            && contains(span, position)
+        {
+            let span = written_id(&lines, span, guide, 0, guide)?;
+            return Some((Renamed::Guide(guide.clone()), range(span)));
+        }
         match target_at(outline, position)? {
             Target::Declaration(d) => {
-                let guide = outline.guide_id.clone()?;
                 let span = written_id(&lines, d.span, &d.id, 0, &d.id)?;
-                Some((guide, d.id.clone(), lines.range(span, self.encoding)))
+                Some((Renamed::Id(own?, d.id.clone()), range(span)))
             }
             Target::Reference(r) => {
+                if let Some(guide) = r.target_guide() {
+                    // `related: guide`, or the cursor on the guide part of `guide#id`.
+                    let span = written_id(&lines, r.span, &r.text, 0, guide)?;
+                    if r.target_id().is_none() || position <= span.end {
+                        return Some((Renamed::Guide(guide.to_owned()), range(span)));
+                    }
+                }
                 let id = r.target_id()?;
-                let guide = r.target_guide().or(outline.guide_id.as_deref())?.to_owned();
+                let guide = r.target_guide().map(str::to_owned).or(own)?;
                 let skip = r.text.len() - id.len();
                 let span = written_id(&lines, r.span, &r.text, skip, id)?;
-                Some((guide, id.to_owned(), lines.range(span, self.encoding)))
+                Some((Renamed::Id(guide, id.to_owned()), range(span)))
             }
         }
     }
@@ -312,11 +325,12 @@ impl Server<'_> {
         &self,
         params: TextDocumentPositionParams,
     ) -> Option<PrepareRenameResponse> {
-        let (_, id, range) = self.rename_target(&params)?;
-        Some(PrepareRenameResponse::RangeWithPlaceholder {
-            range,
-            placeholder: id,
-        })
+        let (renamed, range) = self.rename_target(&params)?;
+        let placeholder = match renamed {
+            Renamed::Guide(guide) => guide,
+            Renamed::Id(_, id) => id,
+        };
+        Some(PrepareRenameResponse::RangeWithPlaceholder { range, placeholder })
     }
 
     pub(crate) fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>, String> {
@@ -326,51 +340,124 @@ impl Server<'_> {
                 "`{new}` is not an id: use lower-case letters, digits and single hyphens, at most 64 characters"
             ));
         }
-        let Some((guide, old, _)) = self.rename_target(&params.text_document_position) else {
+        let Some((renamed, _)) = self.rename_target(&params.text_document_position) else {
             return Ok(None);
         };
-        let Some(holder) = self.workspace.guide(&guide) else {
+        let guide = match &renamed {
+            Renamed::Guide(guide) | Renamed::Id(guide, _) => guide.as_str(),
+        };
+        let Some(holder) = self.workspace.guide(guide) else {
             return Err(format!(
                 "no guide under the content root has the id `{guide}`"
             ));
         };
-        if new != old && holder.declaration(new).is_some() {
-            return Err(format!("the guide `{guide}` already has an id `{new}`"));
-        }
-        let mut sites: Vec<(&Path, Span, &str, usize)> = Vec::new();
-        if let Some(d) = holder.declaration(&old) {
-            sites.push((&holder.path, d.span, &d.id, 0));
-        }
-        for (outline, reference) in self.references_to(Some(&guide), &old) {
-            sites.push((
-                &outline.path,
-                reference.span,
-                &reference.text,
-                reference.text.len() - old.len(),
-            ));
+        // (file, node, text written there, where the name starts in it, the name)
+        let mut sites: Vec<(&Path, Span, &str, usize, &str)> = Vec::new();
+        match &renamed {
+            Renamed::Id(_, old) => {
+                if new != old && holder.declaration(new).is_some() {
+                    return Err(format!("the guide `{guide}` already has an id `{new}`"));
+                }
+                if let Some(d) = holder.declaration(old) {
+                    sites.push((&holder.path, d.span, &d.id, 0, old));
+                }
+                for (outline, r) in self.references_to(Some(guide), old) {
+                    sites.push((
+                        &outline.path,
+                        r.span,
+                        &r.text,
+                        r.text.len() - old.len(),
+                        old,
+                    ));
+                }
+            }
+            Renamed::Guide(old) => {
+                if new != old && self.workspace.guide(new).is_some() {
+                    return Err(format!("another guide already has the id `{new}`"));
+                }
+                if !self.can_rename_files {
+                    return Err(format!(
+                        "a guide's id is its file's name, and this editor cannot rename files through a language server; rename `{}` and its `id` by hand",
+                        holder.display.display()
+                    ));
+                }
+                if let Some(span) = holder.guide_id_span {
+                    sites.push((&holder.path, span, old, 0, old));
+                }
+                for outline in self.workspace.outlines() {
+                    for r in &outline.references {
+                        if r.target_guide() == Some(old.as_str()) {
+                            sites.push((&outline.path, r.span, &r.text, 0, old));
+                        }
+                    }
+                }
+            }
         }
         let mut texts: HashMap<&Path, Option<String>> = HashMap::new();
-        let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
-        for (path, span, written, skip) in sites {
+        let mut edits: BTreeMap<&Path, Vec<TextEdit>> = BTreeMap::new();
+        for (path, node, written, skip, name) in sites {
             let Some(text) = texts.entry(path).or_insert_with(|| self.text_of(path)) else {
                 continue;
             };
             let lines = Lines::new(text);
-            let (Some(span), Some(uri)) =
-                (written_id(&lines, span, written, skip, &old), uri_of(path))
-            else {
+            let Some(span) = written_id(&lines, node, written, skip, name) else {
                 continue;
             };
-            changes.entry(uri).or_default().push(TextEdit::new(
-                lines.range(span, self.encoding),
-                new.to_owned(),
-            ));
+            let edit = TextEdit::new(lines.range(span, self.encoding), new.to_owned());
+            edits.entry(path).or_default().push(edit);
+        }
+        let Renamed::Guide(_) = renamed else {
+            let changes = edits
+                .into_iter()
+                .filter_map(|(path, edits)| Some((uri_of(path)?, edits)))
+                .collect();
+            return Ok(Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..WorkspaceEdit::default()
+            }));
+        };
+        // The file takes the new id as its name, after its text is edited.
+        let mut operations: Vec<DocumentChangeOperation> = edits
+            .into_iter()
+            .filter_map(|(path, edits)| {
+                let version = self.versions.get(path).map(|(_, version)| *version);
+                Some(DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri: uri_of(path)?,
+                        version,
+                    },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                }))
+            })
+            .collect();
+        let extension = holder
+            .path
+            .extension()
+            .map_or("yaml".into(), |e| e.to_string_lossy().into_owned());
+        let moved = holder.path.with_file_name(format!("{new}.{extension}"));
+        if let (Some(old_uri), Some(new_uri)) = (uri_of(&holder.path), uri_of(&moved)) {
+            operations.push(DocumentChangeOperation::Op(ResourceOp::Rename(
+                RenameFile {
+                    old_uri,
+                    new_uri,
+                    options: None,
+                    annotation_id: None,
+                },
+            )));
         }
         Ok(Some(WorkspaceEdit {
-            changes: Some(changes),
+            document_changes: Some(DocumentChanges::Operations(operations)),
             ..WorkspaceEdit::default()
         }))
     }
+}
+
+/// What a rename renames.
+enum Renamed {
+    /// A guide id: its `id`, every `related` entry and `guide#…` naming it, and its file.
+    Guide(String),
+    /// An id inside a guide (guide id, id): its declaration and every reference to it.
+    Id(String, String),
 }
 
 /// Where the id part of a reference (or a declared id) is written: `written` is looked for

@@ -30,8 +30,9 @@ use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, Diagnostic,
     DiagnosticSeverity, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
     HoverProviderCapability, InitializeParams, MessageType, NumberOrString, OneOf,
-    PublishDiagnosticsParams, Registration, RegistrationParams, RenameOptions, ServerCapabilities,
-    ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+    PublishDiagnosticsParams, Registration, RegistrationParams, RenameOptions,
+    ResourceOperationKind, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Url,
 };
 use remedy_lint::{Config, Finding, Severity, Workspace};
 use thiserror::Error;
@@ -124,8 +125,21 @@ pub fn serve(connection: &Connection, options: ServerOptions) -> Result<Ended, S
     if config.file.is_none() && !root.join(&config.content).is_dir() {
         config.content = root.clone();
     }
+    let edits = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|workspace| workspace.workspace_edit.as_ref());
+    let can_rename_files = edits.is_some_and(|edits| {
+        edits.document_changes == Some(true)
+            && edits
+                .resource_operations
+                .as_ref()
+                .is_some_and(|kinds| kinds.contains(&ResourceOperationKind::Rename))
+    });
     let mut server = Server {
         connection,
+        can_rename_files,
         workspace: Workspace::load(config, &root),
         encoding,
         findings: HashMap::new(),
@@ -201,6 +215,8 @@ pub(crate) struct Server<'c> {
     connection: &'c Connection,
     pub(crate) workspace: Workspace,
     pub(crate) encoding: Encoding,
+    /// Whether the client applies file renames in workspace edits (a guide id's rename).
+    can_rename_files: bool,
     /// The findings last published for each open document.
     pub(crate) findings: HashMap<PathBuf, Vec<Finding>>,
     /// Each open document's URI and version.
