@@ -528,6 +528,8 @@ fn completion_context(lines: &Lines<'_>, line_index: usize, prefix: &str) -> Opt
     let indent = prefix.len() - trimmed.len();
     let (item, rest) = match trimmed.strip_prefix("- ") {
         Some(rest) => (true, rest.trim_start()),
+        // A dash just typed.
+        None if trimmed == "-" => (true, ""),
         None => (false, trimmed),
     };
     if let Some((key, value)) = rest.split_once(':')
@@ -639,6 +641,16 @@ mod tests {
 
     #[test]
     fn the_cursor_is_placed_in_reference_lists_keys_and_links() {
+        let compact = "scenarios:\n  - when: x\n    try:\n    - a\n    - \n";
+        assert_eq!(
+            wants(compact, 4, "    - ").as_deref(),
+            Some("Some(Method) false ")
+        );
+        let dash = "methods:\n  - id: a\n    addresses:\n      -\n";
+        assert_eq!(
+            wants(dash, 3, "      -").as_deref(),
+            Some("Some(Cause) false ")
+        );
         let text = "methods:\n  - id: a\n    addresses:\n      - no-\n";
         assert_eq!(
             wants(text, 3, "      - no-").as_deref(),
