@@ -599,6 +599,15 @@ fn columns_after_an_emoji_are_counted_in_the_negotiated_encoding() {
             .unwrap_or_default()
             .contains("dangling-reference")
     );
+    // An incremental change, in UTF-16 units, replaces exactly `nope`.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri(&path), "version": 2},
+            "contentChanges": [{"range": found[0]["range"], "text": "restart"}],
+        }),
+    );
+    assert_eq!(client.diagnostics(&path), Vec::<Value>::new());
     assert_eq!(client.shutdown_and_exit(), 0);
 
     // UTF-8 when the client offers it first: four bytes.
