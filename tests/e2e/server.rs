@@ -32,13 +32,18 @@ impl Client {
     /// Starts `remedy server` in the scratch folder and initializes it with the scratch root as
     /// the workspace folder; `general` is the client's `capabilities.general`.
     fn start(scratch: &Scratch, general: Value) -> Self {
-        Self::start_with(scratch, json!({ "general": general }))
+        Self::start_command(scratch, &["server"], json!({ "general": general }))
     }
 
-    /// Starts the server with these client capabilities.
+    /// Starts the server with these client capabilities, and `--stdio` as many editors'
+    /// clients pass it.
     fn start_with(scratch: &Scratch, capabilities: Value) -> Self {
+        Self::start_command(scratch, &["server", "--stdio"], capabilities)
+    }
+
+    fn start_command(scratch: &Scratch, args: &[&str], capabilities: Value) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
-            .arg("server")
+            .args(args)
             .current_dir(&scratch.root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -69,7 +69,7 @@ pub enum Command {
     New(NewArgs),
     /// Run the language server (LSP over standard input and output) for editors: findings as
     /// you type, hover, go to definition, completion, quick fixes and rename.
-    Server,
+    Server(ServerArgs),
 }
 
 /// Which findings make `remedy lint` fail.
@@ -211,4 +211,13 @@ pub struct NewArgs {
     /// A folder inside the content root to put the guide in, e.g. `icloud`.
     #[arg(long, value_name = "DIR")]
     pub folder: Option<PathBuf>,
+}
+
+/// `remedy server`.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Talk over standard input and output: the only transport, and the default; accepted
+    /// because many editors' clients pass it.
+    #[arg(long)]
+    pub stdio: bool,
 }

@@ -97,6 +97,6 @@ pub fn run(cli: Cli) -> Result<Outcome, String> {
         Command::Export(command) => export::run(&Session::start(&cli.global)?, command),
         Command::Build(args) => build::run(&Session::start(&cli.global)?, args),
         Command::New(args) => new::run(&Session::start(&cli.global)?, args),
-        Command::Server => server::run(&cli.global),
+        Command::Server(_) => server::run(&cli.global),
     }
 }
