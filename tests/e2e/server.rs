@@ -274,7 +274,8 @@ scenarios:
     try: [renew-lease]
 ";
 
-/// `guide-b`: a step that points at `guide-a#renew-lease`, on line 15 (0-based 14).
+/// `guide-b`: a step that points at `guide-a#renew-lease`, on line 15 (0-based 14), and a link
+/// to it in the next step's text.
 const GUIDE_B: &str = "id: guide-b
 title: Printer offline
 summary: The printer shows as offline.
@@ -290,7 +291,7 @@ methods:
     steps:
       - text: Fix the computer's Wi-Fi first.
         see: guide-a#renew-lease
-      - text: Print a test page.
+      - text: Print a test page, as in [renewing](guide-a#renew-lease).
     pros: [Quick]
     cons: [Needs the network]
 ";
@@ -524,7 +525,11 @@ fn rename_reaches_every_reference_in_both_files() {
         edits_for(&edit, &a),
         [(10, 8, 19, new.clone()), (21, 10, 21, new.clone())]
     );
-    assert_eq!(edits_for(&edit, &b), [(14, 21, 32, new.clone())]);
+    // The `see`, and the internal link in a text.
+    assert_eq!(
+        edits_for(&edit, &b),
+        [(14, 21, 32, new.clone()), (15, 58, 69, new.clone())]
+    );
 
     // From a reference, the same edits.
     client.open(&b);
@@ -533,7 +538,7 @@ fn rename_reaches_every_reference_in_both_files() {
         json!({"textDocument": {"uri": uri(&b)}, "position": {"line": 14, "character": 25}, "newName": "renew-the-lease"}),
     );
     assert_eq!(edits_for(&edit, &a).len(), 2);
-    assert_eq!(edits_for(&edit, &b), [(14, 21, 32, new)]);
+    assert_eq!(edits_for(&edit, &b).len(), 2);
 
     let refused = client.call(
         "textDocument/rename",
@@ -801,7 +806,11 @@ fn renaming_a_guide_id_renames_its_file_and_every_reference_to_it() {
         seen,
         [
             (uri(&a), Value::Null, edit_at(0, 4, 11)),
-            (uri(&b), json!(1), edit_at(14, 13, 20)),
+            (
+                uri(&b),
+                json!(1),
+                json!([edit_at(14, 13, 20)[0], edit_at(15, 50, 57)[0]])
+            ),
         ]
     );
     // The file's rename comes after the edits to it.

@@ -52,6 +52,9 @@ pub struct ReferenceAt {
     pub pointer: String,
     /// Where the reference's value is (quotes included when it is quoted).
     pub span: Span,
+    /// Whether it is written inside a text (an internal link), where `span` is the whole text,
+    /// rather than as an entry of `see`, `addresses`, `try` or `related`.
+    pub in_text: bool,
 }
 
 impl ReferenceAt {
@@ -140,10 +143,15 @@ impl Outline {
         if let Some(guide) = &guide {
             guide.for_each_reference(|text, expected, pointer| {
                 let pointer = pointer();
+                let field = pointer
+                    .rsplit('/')
+                    .find(|token| token.parse::<usize>().is_err())
+                    .unwrap_or_default();
                 outline.references.push(ReferenceAt {
                     text: text.to_owned(),
                     expected,
                     span: map.nearest(&pointer).value,
+                    in_text: !matches!(field, "see" | "addresses" | "try" | "related"),
                     pointer,
                 });
             });

@@ -25,11 +25,9 @@ enum Target<'w> {
 }
 
 fn target_at(outline: &Outline, position: Position) -> Option<Target<'_>> {
-    if let Some(reference) = outline
-        .references
-        .iter()
-        .find(|r| contains(r.span, position))
-    {
+    // A link's span is its whole text, which says nothing of where the link is.
+    let mut references = outline.references.iter().filter(|r| !r.in_text);
+    if let Some(reference) = references.find(|r| contains(r.span, position)) {
         return Some(Target::Reference(reference));
     }
     outline
@@ -272,7 +270,7 @@ impl Server<'_> {
         };
         let mut found = Vec::new();
         for outline in self.workspace.outlines() {
-            for reference in &outline.references {
+            for reference in outline.references.iter().filter(|r| !r.in_text) {
                 let into = reference
                     .target_guide()
                     .or(outline.guide_id.as_deref())
@@ -385,7 +383,7 @@ impl Server<'_> {
                     sites.push((&holder.path, span, old, 0, old));
                 }
                 for outline in self.workspace.outlines() {
-                    for r in &outline.references {
+                    for r in outline.references.iter().filter(|r| !r.in_text) {
                         if r.target_guide() == Some(old.as_str()) {
                             sites.push((&outline.path, r.span, &r.text, 0, old));
                         }
@@ -393,8 +391,36 @@ impl Server<'_> {
                 }
             }
         }
+        // Internal links in texts, `[…](#id)` and `[…](guide#id)`, found in the source text.
+        let mut links: Vec<(&Path, String, usize, usize)> = Vec::new();
+        for outline in self.workspace.outlines() {
+            let path = outline.path.as_path();
+            match &renamed {
+                Renamed::Id(_, old) => {
+                    if outline.guide_id.as_deref() == Some(guide) {
+                        links.push((path, format!("](#{old})"), 3, old.len()));
+                    }
+                    let offset = 3 + guide.len();
+                    links.push((path, format!("]({guide}#{old})"), offset, old.len()));
+                }
+                Renamed::Guide(old) => links.push((path, format!("]({old}#"), 2, old.len())),
+            }
+        }
         let mut texts: HashMap<&Path, Option<String>> = HashMap::new();
         let mut edits: BTreeMap<&Path, Vec<TextEdit>> = BTreeMap::new();
+        for (path, pattern, offset, length) in links {
+            let Some(text) = texts.entry(path).or_insert_with(|| self.text_of(path)) else {
+                continue;
+            };
+            if !text.contains(&pattern) {
+                continue;
+            }
+            let lines = Lines::new(text);
+            for span in link_spans(&lines, &pattern, offset, length) {
+                let edit = TextEdit::new(lines.range(span, self.encoding), new.to_owned());
+                edits.entry(path).or_default().push(edit);
+            }
+        }
         for (path, node, written, skip, name) in sites {
             let Some(text) = texts.entry(path).or_insert_with(|| self.text_of(path)) else {
                 continue;
@@ -405,6 +431,9 @@ impl Server<'_> {
             };
             let edit = TextEdit::new(lines.range(span, self.encoding), new.to_owned());
             edits.entry(path).or_default().push(edit);
+        }
+        for edits in edits.values_mut() {
+            edits.sort_by_key(|edit| (edit.range.start.line, edit.range.start.character));
         }
         let Renamed::Guide(_) = renamed else {
             let changes = edits
@@ -478,6 +507,28 @@ fn written_id(lines: &Lines<'_>, node: Span, written: &str, skip: usize, id: &st
         Position::new(node.start.line, start),
         Position::new(node.start.line, end),
     ))
+}
+
+/// Every place `pattern` is written, as the span of its `length` bytes from `offset` on.
+fn link_spans(lines: &Lines<'_>, pattern: &str, offset: usize, length: usize) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (index, line) in lines.text().split('\n').enumerate() {
+        let Ok(number) = u32::try_from(index + 1) else {
+            break;
+        };
+        let column = |byte: usize| -> Option<u32> {
+            u32::try_from(line.get(..byte)?.chars().count() + 1).ok()
+        };
+        for (at, _) in line.match_indices(pattern) {
+            if let (Some(start), Some(end)) = (column(at + offset), column(at + offset + length)) {
+                spans.push(Span::new(
+                    Position::new(number, start),
+                    Position::new(number, end),
+                ));
+            }
+        }
+    }
+    spans
 }
 
 /// Whether a name is an id (SPEC §2: `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 64 characters).
@@ -674,6 +725,14 @@ mod tests {
         );
         assert_eq!(wants("", 0, "    addresses: ").as_deref(), None);
         assert_eq!(wants("", 0, "    title: x").as_deref(), None);
+    }
+
+    #[test]
+    fn links_are_found_in_texts_after_an_emoji() {
+        let lines = Lines::new("a: x\noverview: \"😀 see [it](g#m) and [it](g#m).\"\n");
+        let spans = link_spans(&lines, "](g#m)", 4, 1);
+        let at = |column| Span::new(Position::new(2, column), Position::new(2, column + 1));
+        assert_eq!(spans, [at(25), at(39)]);
     }
 
     #[test]
