@@ -419,6 +419,17 @@ fn hover_shows_the_target_and_the_rule_and_definition_jumps_across_guides() {
         json!({"start": {"line": 10, "character": 8}, "end": {"line": 10, "character": 19}})
     );
 
+    // On the internal link `[renewing](guide-a#renew-lease)` in a text.
+    let hover = client.request("textDocument/hover", Client::at(&b, 15, 60));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("**Renew the DHCP lease**"), "{text}");
+    let definition = client.request("textDocument/definition", Client::at(&b, 15, 60));
+    assert_eq!(definition["uri"], uri(&a));
+    assert_eq!(
+        definition["range"]["start"],
+        json!({"line": 10, "character": 8})
+    );
+
     // On a finding: its rule's explanation.
     let broken = GUIDE_B.replace("see: guide-a#renew-lease", "see: guide-a#nope");
     assert_eq!(

@@ -21,14 +21,64 @@ use crate::{Server, path_of, uri_of};
 /// What is under the cursor.
 enum Target<'w> {
     Reference(&'w ReferenceAt),
+    /// An internal link in a text, `[…](#id)` or `[…](guide#id)`, read from the line.
+    Link(ReferenceAt),
     Declaration(&'w DeclaredId),
 }
 
-fn target_at(outline: &Outline, position: Position) -> Option<Target<'_>> {
-    // A link's span is its whole text, which says nothing of where the link is.
+impl Target<'_> {
+    fn reference(&self) -> Option<&ReferenceAt> {
+        match self {
+            Target::Reference(reference) => Some(reference),
+            Target::Link(link) => Some(link),
+            Target::Declaration(_) => None,
+        }
+    }
+}
+
+/// The internal link whose target the cursor is on: `id` for `(#id)`, `guide#id` for
+/// `(guide#id)`, with the span of what is written between the parentheses.
+fn link_at(lines: &Lines<'_>, position: Position) -> Option<ReferenceAt> {
+    let line = lines.line(position.line.checked_sub(1)? as usize)?;
+    let column = |byte: usize| u32::try_from(line.get(..byte)?.chars().count() + 1).ok();
+    for (at, _) in line.match_indices("](") {
+        let start = at + 2;
+        let length = line.get(start..)?.find(')')?;
+        let written = line.get(start..start + length)?;
+        let is_reference = written.contains('#')
+            && written
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '#');
+        let span = Span::new(
+            Position::new(position.line, column(start)?),
+            Position::new(position.line, column(start + length)?),
+        );
+        if is_reference && contains(span, position) {
+            return Some(ReferenceAt {
+                text: written.strip_prefix('#').unwrap_or(written).to_owned(),
+                expected: Expected::MethodOrStep,
+                pointer: String::new(),
+                span,
+                in_text: true,
+            });
+        }
+    }
+    None
+}
+
+fn target_at<'o>(
+    outline: &'o Outline,
+    lines: &Lines<'_>,
+    position: Position,
+) -> Option<Target<'o>> {
+    // A link's span is its whole text, which says nothing of where the link is: links are
+    // read from the line instead.
     let mut references = outline.references.iter().filter(|r| !r.in_text);
     if let Some(reference) = references.find(|r| contains(r.span, position)) {
         return Some(Target::Reference(reference));
+    }
+    if let Some(link) = link_at(lines, position) {
+        return Some(Target::Link(link));
     }
     outline
         .declarations
@@ -82,9 +132,12 @@ impl Server<'_> {
     pub(crate) fn hover(&self, params: HoverParams) -> Option<Hover> {
         let (path, position) = self.position_in(&params.text_document_position_params)?;
         let outline = self.workspace.outline(&path)?;
+        let lines = Lines::new(self.workspace.text(&path)?);
         let mut sections = Vec::new();
-        match target_at(outline, position) {
-            Some(Target::Reference(reference)) => {
+        let target = target_at(outline, &lines, position);
+        match &target {
+            Some(target @ (Target::Reference(_) | Target::Link(_))) => {
+                let reference = target.reference()?;
                 if let Some((guide, declaration)) = resolve(self, outline, reference) {
                     let guide_title = guide.title.as_deref().unwrap_or_default();
                     let guide_id = guide.guide_id.as_deref().unwrap_or_default();
@@ -148,10 +201,9 @@ impl Server<'_> {
     ) -> Option<GotoDefinitionResponse> {
         let (path, position) = self.position_in(&params.text_document_position_params)?;
         let outline = self.workspace.outline(&path)?;
-        let Some(Target::Reference(reference)) = target_at(outline, position) else {
-            return None;
-        };
-        let (guide, declaration) = resolve(self, outline, reference)?;
+        let lines = Lines::new(self.workspace.text(&path)?);
+        let target = target_at(outline, &lines, position)?;
+        let (guide, declaration) = resolve(self, outline, target.reference()?)?;
         let span = match declaration {
             Some(declaration) => declaration.span,
             None => guide.guide_id_span?,
@@ -297,12 +349,14 @@ impl Server<'_> {
             let span = written_id(&lines, span, guide, 0, guide)?;
             return Some((Renamed::Guide(guide.clone()), range(span)));
         }
-        match target_at(outline, position)? {
+        let target = target_at(outline, &lines, position)?;
+        match &target {
             Target::Declaration(d) => {
                 let span = written_id(&lines, d.span, &d.id, 0, &d.id)?;
                 Some((Renamed::Id(own?, d.id.clone()), range(span)))
             }
-            Target::Reference(r) => {
+            Target::Reference(_) | Target::Link(_) => {
+                let r = target.reference()?;
                 if let Some(guide) = r.target_guide() {
                     // `related: guide`, or the cursor on the guide part of `guide#id`.
                     let span = written_id(&lines, r.span, &r.text, 0, guide)?;
