@@ -698,6 +698,33 @@ fn quick_fixes_mark_a_step_suppress_a_finding_and_apply_a_did_you_mean() {
         .replace("network.\n", "network.\n        destructive: false\n")
         .replace("notte:", "note:");
     assert_eq!(client.change(&path, 2, &fixed), Vec::<Value>::new());
+
+    // A step written as a flow mapping takes the key inline.
+    let flow = fixed.replace(
+        "      - text: Open Network settings.",
+        "      - {text: Delete the old profiles.}",
+    );
+    assert_eq!(
+        codes(&client.change(&path, 3, &flow)),
+        ["undeclared-destructive"]
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(&path)},
+            "range": {"start": {"line": 15, "character": 0}, "end": {"line": 15, "character": 0}},
+            "context": {"diagnostics": []},
+        }),
+    );
+    let marked = &actions[0];
+    assert_eq!(
+        marked["title"],
+        "Mark this step destructive (`destructive: true`)"
+    );
+    assert_eq!(
+        edits_for(&marked["edit"], &path),
+        [(15, 39, 39, ", destructive: true".to_owned())]
+    );
     assert_eq!(client.shutdown_and_exit(), 0);
 }
 

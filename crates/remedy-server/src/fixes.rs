@@ -30,7 +30,11 @@ impl Server<'_> {
         );
         let mut actions = Vec::new();
         for finding in self.findings.get(&path).into_iter().flatten() {
-            if finding.span.end < wanted.start || wanted.end < finding.span.start {
+            // By lines: the editor asks for the cursor's place, which may be before the node
+            // on its line.
+            if finding.span.end.line < wanted.start.line
+                || wanted.end.line < finding.span.start.line
+            {
                 continue;
             }
             let fix = Fix {
@@ -96,12 +100,22 @@ impl Fix<'_> {
             None => {
                 let text = map.get(&format!("{step}/text"))?;
                 let key = text.key?;
-                let indent = " ".repeat(key.start.column.saturating_sub(1) as usize);
                 let at = self.lines.to_lsp(text.value.end, self.encoding);
-                TextEdit::new(
-                    Range::new(at, at),
-                    format!("\n{indent}destructive: {value}"),
-                )
+                // A step written as a flow mapping (`- {text: …}`) takes the key inline.
+                let start = map.get(step)?.value.start;
+                let flow = self
+                    .lines
+                    .line(start.line.checked_sub(1)? as usize)?
+                    .chars()
+                    .nth(start.column.checked_sub(1)? as usize)
+                    == Some('{');
+                let insert = if flow {
+                    format!(", destructive: {value}")
+                } else {
+                    let indent = " ".repeat(key.start.column.saturating_sub(1) as usize);
+                    format!("\n{indent}destructive: {value}")
+                };
+                TextEdit::new(Range::new(at, at), insert)
             }
         };
         let title = if destructive {
