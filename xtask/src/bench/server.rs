@@ -77,6 +77,7 @@ pub fn run(
             latencies.push(took);
         }
     }
+    let peak = server.peak_memory();
     server.stop()?;
 
     latencies.sort();
@@ -93,7 +94,8 @@ pub fn run(
          | measure | value |\n| --- | ---: |\n\
          | start, index {guides} guides, open and lint the guide | {:.0} ms |\n\
          | diagnostics after a change, median | {:.1} ms |\n\
-         | diagnostics after a change, slowest | {:.1} ms |\n\n\
+         | diagnostics after a change, slowest | {:.1} ms |\n\
+         | the server's peak memory (VmHWM) | {} |\n\n\
          Target (issue 19): diagnostics within {} ms of a change, median: **{verdict}**.\n",
         chosen.strip_prefix(dir).unwrap_or(&chosen).display(),
         bytes as f64 / 1024.0,
@@ -102,6 +104,10 @@ pub fn run(
         startup.as_secs_f64() * 1000.0,
         median.as_secs_f64() * 1000.0,
         worst.as_secs_f64() * 1000.0,
+        peak.map_or("unknown".to_owned(), |kib| format!(
+            "{:.0} MiB",
+            kib as f64 / 1024.0
+        )),
         TARGET.as_millis(),
     );
     std::fs::write(out, &report).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -233,6 +239,13 @@ impl Server {
         Ok(message["params"]["diagnostics"]
             .as_array()
             .map_or(0, Vec::len))
+    }
+
+    /// The server's peak resident memory in KiB, from Linux's `/proc`; `None` elsewhere.
+    fn peak_memory(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
     }
 
     fn stop(mut self) -> Result<(), String> {
