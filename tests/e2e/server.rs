@@ -867,3 +867,22 @@ fn renaming_a_guide_id_renames_its_file_and_every_reference_to_it() {
     assert!(message.contains("cannot rename files"), "{refused}");
     assert_eq!(client.shutdown_and_exit(), 0);
 }
+
+#[test]
+fn broken_messages_are_answered_or_end_the_server_without_a_panic() {
+    let scratch = Scratch::new("server-garbage");
+    let mut client = Client::start(&scratch, json!({}));
+    // Parameters of the wrong shape: an error answer, and the server goes on.
+    let answer = client.call("textDocument/hover", json!({"textDocument": 3}));
+    assert_eq!(answer["error"]["code"], -32602, "{answer}");
+    let answer = client.call("textDocument/frobnicate", json!({}));
+    assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    // A frame that is not JSON: the connection cannot go on, and the server says so.
+    let stdin = client
+        .stdin
+        .as_mut()
+        .unwrap_or_else(|| panic!("stdin closed"));
+    let _ = stdin.write_all(b"Content-Length: 5\r\n\r\n{bad}");
+    let _ = stdin.flush();
+    assert_eq!(client.exit_code(), 2);
+}
