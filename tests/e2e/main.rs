@@ -10,4 +10,5 @@ mod lint;
 mod new;
 mod output_safety;
 mod platform;
+mod server;
 mod trust;

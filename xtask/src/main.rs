@@ -83,7 +83,7 @@ fn main() -> ExitCode {
             check_csv::check_csv(Path::new(dir), true)
         }
         _ => Err(
-            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick]"
+            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick] [--server]"
                 .to_owned(),
         ),
     };

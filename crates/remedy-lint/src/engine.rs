@@ -698,13 +698,6 @@ fn run<R: Send>(
             report.files.push(display);
         }
     }
-    // Never an empty range: a finding at one position (a syntax error) covers its character.
-    for finding in &mut report.findings {
-        if finding.span.end <= finding.span.start {
-            let start = finding.span.start;
-            finding.span.end = Position::new(start.line, start.column.saturating_add(1));
-        }
-    }
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -744,6 +737,114 @@ fn with_nearest_id(message: String, guide: &Guide, site: &ReferenceSite) -> Stri
         Some((_, id)) => format!("{message} (did you mean `{id}`?)"),
         None => message,
     }
+}
+
+/// One file's text, linted against an index the caller keeps (the language server's open
+/// documents, in [`crate::workspace`]): the same per-file rules, cross-guide resolution and
+/// suppressions as [`lint`], without walking the content root again.
+pub(crate) struct OneFile<'a> {
+    /// The file's path (absolute): its stem is the guide id it must have.
+    pub path: PathBuf,
+    /// How findings name it.
+    pub display: PathBuf,
+    /// The text as the editor holds it.
+    pub bytes: Vec<u8>,
+    pub config: &'a Config,
+    pub content_root: &'a Path,
+    /// Every guide's ids (this one's included), first holder of a guide id first.
+    pub index: &'a IdIndex,
+    /// Guide ids (stems) of files whose ids are unknown: references into them are not checked.
+    pub unknown: &'a HashSet<IdHash>,
+    /// The display path of an earlier file with this guide id, if any (`duplicate-id`).
+    pub taken_by: &'a dyn Fn(IdHash) -> Option<PathBuf>,
+    /// The display path of an earlier file of another guide with this title (hashed as
+    /// `duplicate-title` compares titles), if any.
+    pub title_taken_by: &'a dyn Fn(IdHash, Option<IdHash>) -> Option<PathBuf>,
+}
+
+/// Lints one file as [`OneFile`] describes; the findings are sorted.
+pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
+    let config = file.config;
+    let shared = Shared {
+        config,
+        options: config.rule_options(),
+        load: LoadOptions::default(),
+        keep_guides: false,
+        content_root: file.content_root,
+    };
+    let job = Job {
+        path: file.path,
+        display: file.display,
+        reported: true,
+        stdin: Some(file.bytes),
+    };
+    let Analysed { result, title, .. } = analyse(job, &shared, &|_: &LintedGuide| ());
+    let own = result.guide_id();
+    let mut extra = result.extra.map(|extra| *extra).unwrap_or_default();
+    if let Some(internal) = extra.internal.take() {
+        return Err(LintError::Internal(internal));
+    }
+    let mut cross = Vec::new();
+    let mut other = None;
+    if let Some(guide) = own
+        && config.severity(DuplicateId::NAME).is_some()
+        && let Some(first) = (file.taken_by)(guide)
+    {
+        other = Some(first);
+        cross.push(CrossFinding::GuideIdTaken { other: 0 });
+    }
+    // Index 1 of `others` below: the earlier guide with this title.
+    let mut title_other = None;
+    if let Some(title) = title
+        && config.severity(rules::DuplicateTitle::NAME).is_some()
+        && let Some(first) = (file.title_taken_by)(title, own)
+    {
+        title_other = Some(first);
+        cross.push(CrossFinding::TitleTaken { other: 1 });
+    }
+    if config.severity(DanglingReference::NAME).is_some() {
+        for item in &extra.references {
+            if Some(item.guide) != own && file.unknown.contains(&item.guide) {
+                continue;
+            }
+            if !resolves(file.index, item) {
+                cross.push(dangling(item));
+            }
+        }
+    }
+    let cwd = PathBuf::new();
+    let mut findings = std::mem::take(&mut extra.findings);
+    if !cross.is_empty() {
+        findings.extend(cross_file_findings(
+            CrossFile {
+                display: &result.display,
+                stdin: extra.stdin.as_ref(),
+                cwd: &cwd,
+            },
+            &cross,
+            |at| {
+                if at == 1 {
+                    title_other.clone()
+                } else {
+                    other.clone()
+                }
+                .unwrap_or_default()
+            },
+            (file.index, file.unknown),
+            &shared,
+        ));
+    }
+    let applied = suppression::apply(findings, &extra.directives, |rule| config.severity(rule));
+    let mut kept = applied.kept;
+    for about in applied.about_comments {
+        if let Some(severity) = config.severity(about.rule) {
+            let line = extra.directive_lines.get(&about.span.start.line).cloned();
+            kept.push(finding(&result.display, about, severity, line));
+        }
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    kept.dedup();
+    Ok(kept)
 }
 
 /// The message for a reference inside its own guide, written without its guide (`ID`), that
@@ -878,6 +979,7 @@ fn cross_file_findings(
                 map.nearest(&pointer).value
             }
         };
+        let span = never_empty(span);
         out.push(Finding {
             file: file.display.to_path_buf(),
             span,
@@ -891,6 +993,19 @@ fn cross_file_findings(
     out
 }
 
+/// Never an empty range: a finding at one position (a syntax error) covers its character, so
+/// every reporter (SARIF regions, editors' squiggles) has something to mark.
+fn never_empty(span: remedy_core::Span) -> remedy_core::Span {
+    if span.end > span.start {
+        return span;
+    }
+    let start = span.start;
+    remedy_core::Span {
+        start,
+        end: Position::new(start.line, start.column.saturating_add(1)),
+    }
+}
+
 fn finding(
     file: &Path,
     rule: RuleFinding,
@@ -899,7 +1014,7 @@ fn finding(
 ) -> Finding {
     Finding {
         file: file.to_path_buf(),
-        span: rule.span,
+        span: never_empty(rule.span),
         pointer: rule.pointer,
         rule: rule.rule,
         severity,

@@ -12,9 +12,11 @@ pub mod locate;
 pub mod report;
 pub mod rules;
 pub mod suppression;
+pub mod workspace;
 
 pub use config::{Config, ConfigError, FailOn};
 pub use engine::{
     LintError, LintReport, LintRequest, LintedGuide, StdinInput, lint, lint_streaming,
 };
 pub use finding::{Finding, RuleInfo, Severity, Suppressed};
+pub use workspace::Workspace;

@@ -69,6 +69,9 @@ pub enum Command {
     Schema,
     /// Write a new guide skeleton into the content root, with every section to fill in.
     New(NewArgs),
+    /// Run the language server (LSP over standard input and output) for editors: findings as
+    /// you type, hover, go to definition, completion, quick fixes and rename.
+    Server(ServerArgs),
 }
 
 /// Which findings make `remedy lint` fail.
@@ -243,4 +246,13 @@ pub struct NewArgs {
     /// A folder inside the content root to put the guide in, e.g. `icloud`.
     #[arg(long, value_name = "DIR")]
     pub folder: Option<PathBuf>,
+}
+
+/// `remedy server`.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Talk over standard input and output: the only transport, and the default; accepted
+    /// because many editors' clients pass it.
+    #[arg(long)]
+    pub stdio: bool,
 }

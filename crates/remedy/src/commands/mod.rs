@@ -5,6 +5,7 @@ mod explain;
 mod export;
 mod lint;
 mod new;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -133,5 +134,6 @@ pub fn run(cli: Cli) -> Result<Outcome, String> {
             build::run(&session, args).map(|outcome| session.judged(outcome))
         }
         Command::New(args) => new::run(&Session::start(&cli.global)?, args),
+        Command::Server(_) => server::run(&cli.global),
     }
 }
