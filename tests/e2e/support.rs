@@ -50,30 +50,7 @@ impl Scratch {
     }
 
     pub fn remedy_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_remedy"));
-        command
-            .args(args)
-            .current_dir(&self.root)
-            .env_remove("NO_COLOR")
-            .env("CI", "true")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start remedy: {e}"));
-        if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            use std::io::Write;
-            let _ = pipe.write_all(bytes);
-        }
-        let output = child
-            .wait_with_output()
-            .unwrap_or_else(|e| panic!("remedy did not finish: {e}"));
-        Run::from(output)
+        remedy_in(&self.root, args, stdin)
     }
 }
 
@@ -162,4 +139,32 @@ methods:
     cons: [Rarely enough on its own]
 "
     )
+}
+
+/// Runs `remedy ARGS` in `cwd`, with `stdin` as its input when given (else none).
+pub fn remedy_in(cwd: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_remedy"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env("CI", "true")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start remedy: {e}"));
+    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        use std::io::Write;
+        let _ = pipe.write_all(bytes);
+    }
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("remedy did not finish: {e}"));
+    Run::from(output)
 }

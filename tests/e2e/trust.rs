@@ -3,40 +3,13 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::{Run, Scratch, clean_guide};
+use crate::support::{Run, Scratch, clean_guide, remedy_in};
 
 fn project(name: &str) -> Scratch {
     let scratch = Scratch::new(name);
     scratch.write("content/a/first.yaml", &clean_guide("first"));
     scratch.write("content/b/second.yaml", &clean_guide("second"));
     scratch
-}
-
-/// Runs remedy in `cwd` (below the scratch root).
-fn remedy_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_remedy"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("CI", "true")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start remedy: {e}"));
-    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        use std::io::Write;
-        let _ = pipe.write_all(bytes);
-    }
-    let output = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("remedy did not finish: {e}"));
-    Run::from(output)
 }
 
 fn json(run: &Run) -> serde_json::Value {

@@ -14,23 +14,9 @@ use super::lint::shown;
 use super::{Outcome, Session};
 use crate::cli::NewArgs;
 
-/// Today's date in UTC, `YYYY-MM-DD`, from the system clock (days since 1970 → civil date).
+/// Today in UTC, `YYYY-MM-DD`: the date the rules (`future-date`) compare with.
 fn today() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs());
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    remedy_lint::rules::civil_from_days(remedy_lint::rules::today_utc())
 }
 
 fn title_from_id(id: &str) -> String {
