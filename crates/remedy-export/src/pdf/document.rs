@@ -161,6 +161,23 @@ fn text_string(text: &str) -> Object {
     }
 }
 
+/// The document information dictionary: title, subject and keywords of the guide (or book),
+/// dated by its review date so that two runs give the same bytes.
+fn info_dictionary(meta: &Meta) -> Dictionary {
+    let mut info = Dictionary::new();
+    info.set("Title", text_string(&meta.title));
+    info.set("Author", text_string("remedy"));
+    info.set("Subject", text_string(&meta.subject));
+    if !meta.keywords.is_empty() {
+        info.set("Keywords", text_string(&meta.keywords.join(", ")));
+    }
+    info.set("Creator", text_string("remedy"));
+    info.set("Producer", text_string("remedy"));
+    info.set("CreationDate", pdf_date(meta.date));
+    info.set("ModDate", pdf_date(meta.date));
+    info
+}
+
 fn pdf_date(date: Option<(u16, u8, u8)>) -> Object {
     let (year, month, day) = date.unwrap_or((1970, 1, 1));
     Object::String(
@@ -666,18 +683,7 @@ pub(crate) fn write_pdf(
     }
     let root = doc.add_object(catalog);
 
-    let mut info = Dictionary::new();
-    info.set("Title", text_string(&meta.title));
-    info.set("Author", text_string("remedy"));
-    info.set("Subject", text_string(&meta.subject));
-    if !meta.keywords.is_empty() {
-        info.set("Keywords", text_string(&meta.keywords.join(", ")));
-    }
-    info.set("Creator", text_string("remedy"));
-    info.set("Producer", text_string("remedy"));
-    info.set("CreationDate", pdf_date(meta.date));
-    info.set("ModDate", pdf_date(meta.date));
-    let info = doc.add_object(info);
+    let info = doc.add_object(info_dictionary(meta));
 
     doc.trailer.set("Root", Object::Reference(root));
     doc.trailer.set("Info", Object::Reference(info));
@@ -1129,18 +1135,7 @@ impl<'w> BookWriter<'w> {
         doc.objects
             .insert(outlines_id, Object::Dictionary(outlines));
         let root = doc.add_object(catalog);
-        let mut info = Dictionary::new();
-        info.set("Title", text_string(&meta.title));
-        info.set("Author", text_string("remedy"));
-        info.set("Subject", text_string(&meta.subject));
-        if !meta.keywords.is_empty() {
-            info.set("Keywords", text_string(&meta.keywords.join(", ")));
-        }
-        info.set("Creator", text_string("remedy"));
-        info.set("Producer", text_string("remedy"));
-        info.set("CreationDate", pdf_date(meta.date));
-        info.set("ModDate", pdf_date(meta.date));
-        let info = doc.add_object(info);
+        let info = doc.add_object(info_dictionary(meta));
         self.pdf.absorb(doc).map_err(io_failed)?;
         self.pdf.finish(root, info).map_err(io_failed)
     }
