@@ -348,6 +348,31 @@ fn to_unicode(codes: &BTreeMap<u16, char>) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// Embeds a subset of every face for the characters it draws, each with its own tag, and the
+/// resource dictionary that names them for the pages.
+fn embed_faces(
+    doc: &mut lopdf::Document,
+    fonts: &Fonts,
+    faces: BTreeMap<Face, CharSet>,
+) -> Result<(Vec<EmbeddedFace>, lopdf::ObjectId), ExportError> {
+    let mut embedded = Vec::new();
+    let mut taken = BTreeSet::new();
+    for (face, chars) in faces {
+        let chars = chars.into_set();
+        let tag = subset_tag(face, &chars, &taken);
+        embedded.push(embed_face(doc, fonts, face, &chars, &tag)?);
+        taken.insert(tag);
+    }
+    let mut font_resources = Dictionary::new();
+    for face in &embedded {
+        font_resources.set(resource_name(face.face), Object::Reference(face.object));
+    }
+    let mut resources = Dictionary::new();
+    resources.set("Font", Object::Dictionary(font_resources));
+    let resources = doc.add_object(resources);
+    Ok((embedded, resources))
+}
+
 /// Embeds the subset of `face` that draws `chars`: the Type 0 font, its CID font, descriptor,
 /// ToUnicode map and font program.
 fn embed_face(
@@ -600,21 +625,7 @@ pub(crate) fn write_pdf(
         }
     }
     let mut doc = lopdf::Document::with_version("1.7");
-    let mut embedded = Vec::new();
-    let mut taken = BTreeSet::new();
-    for (face, chars) in seen {
-        let chars = chars.into_set();
-        let tag = subset_tag(face, &chars, &taken);
-        embedded.push(embed_face(&mut doc, fonts, face, &chars, &tag)?);
-        taken.insert(tag);
-    }
-    let mut font_resources = Dictionary::new();
-    for face in &embedded {
-        font_resources.set(resource_name(face.face), Object::Reference(face.object));
-    }
-    let mut resources = Dictionary::new();
-    resources.set("Font", Object::Dictionary(font_resources));
-    let resources = doc.add_object(resources);
+    let (embedded, resources) = embed_faces(&mut doc, fonts, seen)?;
 
     let height = frame.page_height;
     let pages_id = doc.new_object_id();
@@ -1008,21 +1019,7 @@ impl<'w> BookWriter<'w> {
     ) -> Result<Self, ExportError> {
         let mut pdf = PdfStream::start(out).map_err(io_failed)?;
         let mut doc = pdf.scratch();
-        let mut embedded = Vec::new();
-        let mut taken = BTreeSet::new();
-        for (face, chars) in glyphs.faces {
-            let chars = chars.into_set();
-            let tag = subset_tag(face, &chars, &taken);
-            embedded.push(embed_face(&mut doc, fonts, face, &chars, &tag)?);
-            taken.insert(tag);
-        }
-        let mut font_resources = Dictionary::new();
-        for face in &embedded {
-            font_resources.set(resource_name(face.face), Object::Reference(face.object));
-        }
-        let mut resources = Dictionary::new();
-        resources.set("Font", Object::Dictionary(font_resources));
-        let resources = doc.add_object(resources);
+        let (embedded, resources) = embed_faces(&mut doc, fonts, glyphs.faces)?;
         pdf.absorb(doc).map_err(io_failed)?;
         let pages_id = pdf.reserve();
         let page_ids = (0..total_pages).map(|_| pdf.reserve()).collect();
