@@ -159,3 +159,25 @@ fn every_format_reports_the_same_finding() {
         );
     }
 }
+
+/// A guide linted by path from another folder, with no remedy.toml and no content root there,
+/// keeps its pictures in its own folder: they are found, not reported as unreadable.
+#[test]
+fn pictures_of_a_guide_linted_from_elsewhere_without_a_content_root_are_found() {
+    let scratch = Scratch::new("lint-image-no-root");
+    scratch.copy_from_repo("tests/fixtures/lint/missing-image", "guides");
+    std::fs::create_dir_all(scratch.root.join("elsewhere"))
+        .unwrap_or_else(|e| panic!("cannot make a folder: {e}"));
+    let run = crate::support::remedy_in(
+        &scratch.root.join("elsewhere"),
+        &["lint", "--format", "json", "../guides/good.yaml"],
+        None,
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .map(|all| all.iter().filter_map(|f| f["rule"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!rules.contains(&"missing-image"), "{report}");
+}

@@ -68,16 +68,16 @@ pub fn problem(src: &str, folder: &Path, root: &Path) -> Option<String> {
             "`{src}` leads outside the content root; put the picture inside it, next to the guide"
         ))
     };
-    let (Ok(root), Ok(folder)) = (root.canonicalize(), folder.canonicalize()) else {
+    let Ok(folder) = folder.canonicalize() else {
         return Some(format!(
             "`{src}` cannot be found: the guide's folder cannot be read"
         ));
     };
-    // A guide outside the content root (linted by path) keeps its pictures in its own folder.
-    let root = if folder.starts_with(&root) {
-        root
-    } else {
-        folder.clone()
+    // A guide outside the content root (linted by path, or with no content root at all)
+    // keeps its pictures in its own folder.
+    let root = match root.canonicalize() {
+        Ok(root) if folder.starts_with(&root) => root,
+        _ => folder.clone(),
     };
     // Checked before anything is opened: a path that leaves the root is never read.
     let mut depth = folder
