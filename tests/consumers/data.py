@@ -29,10 +29,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 # The README's lines, exactly as a reader copies them.
-PANDAS_SQL = """steps = pd.read_sql("SELECT * FROM steps", sqlite3.connect("out/sqlite/guides.db"), dtype_backend="numpy_nullable", dtype={"destructive": "boolean", "backup": "boolean"})"""
+PANDAS_SQL = """steps = pd.read_sql("SELECT * FROM steps", sqlite3.connect("out/sqlite/guides.db"), dtype_backend="numpy_nullable", dtype={"destructive": "boolean", "backup": "boolean", "resets": "boolean"})"""
 PANDAS_CSV = """steps = pd.read_csv("out/csv/steps.csv", keep_default_na=False, na_values=[""], dtype={f["name"]: {"integer": "Int64", "boolean": "boolean"}.get(f["type"], "string") for f in next(r for r in json.load(open("out/csv/datapackage.json"))["resources"] if r["name"] == "steps")["schema"]["fields"]})"""
 DUCKDB_SQLITE = """ATTACH 'out/sqlite/guides.db' AS guides (TYPE sqlite); SELECT * FROM guides.steps ORDER BY guide_id, method_id, reading_order;"""
-DUCKDB_CSV = """SELECT * FROM read_csv('out/csv/steps.csv', types = {'guide_id': 'VARCHAR', 'method_id': 'VARCHAR', 'number': 'VARCHAR', 'step_id': 'VARCHAR', 'parent_number': 'VARCHAR', 'destructive': 'BOOLEAN', 'backup': 'BOOLEAN'});"""
+DUCKDB_CSV = """SELECT * FROM read_csv('out/csv/steps.csv', types = {'guide_id': 'VARCHAR', 'method_id': 'VARCHAR', 'number': 'VARCHAR', 'step_id': 'VARCHAR', 'parent_number': 'VARCHAR', 'destructive': 'BOOLEAN', 'backup': 'BOOLEAN', 'resets': 'BOOLEAN'});"""
 SQLITE_SHELL = """sqlite3 out/sqlite/guides.db "SELECT s.number, s.text FROM steps AS s JOIN methods AS m USING (guide_id, method_id) WHERE guide_id = 'resume-icloud-syncing' ORDER BY m.position, s.reading_order\""""
 SQLITE_FTS = """sqlite3 out/sqlite/guides.db "SELECT guide_id, method_id, number FROM steps_fts WHERE steps_fts MATCH 'restart'\""""
 FRICTIONLESS = """frictionless validate out/csv/datapackage.json"""
@@ -53,7 +53,7 @@ methods:
       - text: "Top."
         id: "true"
         steps:
-{steps}    pros: ["-"]
+{steps}    pros: ["-1 dB"]
     cons: ["@"]
 """.format(steps="".join(f"          - text: Sub-step {n}.\n" for n in range(1, 11)))
 
@@ -117,12 +117,12 @@ def check_build(folder, hostile):
         check(len(fts) > 0, "sqlite3 shell: the FTS query found nothing")
 
     # pandas, from the database.
-    steps = pd.read_sql("SELECT * FROM steps", sqlite3.connect("out/sqlite/guides.db"), dtype_backend="numpy_nullable", dtype={"destructive": "boolean", "backup": "boolean"})
+    steps = pd.read_sql("SELECT * FROM steps", sqlite3.connect("out/sqlite/guides.db"), dtype_backend="numpy_nullable", dtype={"destructive": "boolean", "backup": "boolean", "resets": "boolean"})
     for column in ["guide_id", "method_id", "number", "step_id", "parent_number", "text", "note"]:
         check(str(steps[column].dtype) == "string", f"{label}: read_sql steps.{column} is {steps[column].dtype}")
     for column in ["depth", "position", "reading_order"]:
         check(str(steps[column].dtype) == "Int64", f"{label}: read_sql steps.{column} is {steps[column].dtype}")
-    for column in ["destructive", "backup"]:
+    for column in ["destructive", "backup", "resets"]:
         check(str(steps[column].dtype) == "boolean", f"{label}: read_sql steps.{column} is {steps[column].dtype}")
     check(len(steps[steps.destructive.fillna(False)]) == int(con.execute("SELECT count(*) FROM steps WHERE destructive = 1").fetchone()[0]), f"{label}: destructive mask")
     check(not (steps.select_dtypes("string") == "").any().any(), f"{label}: read_sql gives ''")
