@@ -270,3 +270,47 @@ fn guides_without_platforms_export_whole_for_any_platform() {
         .collect();
     assert_eq!(ids, ["phone-restart", "plain"]);
 }
+
+#[test]
+fn a_method_left_without_steps_on_one_of_its_platforms_is_a_dangling_step() {
+    let scratch = Scratch::new("platform-empty-method");
+    // `renew` applies to both platforms, but once its shared steps are gone only Windows
+    // readers have anything to do.
+    let guide = GUIDE
+        .replace("      - text: Save your work.\n", "")
+        .replace(
+            "      - text: Open **System Settings > Network**.\n        id: mac-open\n        platforms: [macos]\n",
+            "",
+        )
+        .replace("see: [mac-open, restart-mac]", "see: [restart-mac]")
+        .replace(
+            "      - text: Check the connection.\n        note: On a Mac, [the settings step](#mac-open) shows the address.\n",
+            "",
+        );
+    scratch.write("content/two-platforms.yaml", &guide);
+    scratch.write("remedy.toml", "[platforms]\nmacos = \"a Mac\"\n");
+    let run = scratch.remedy(&["lint", "--format", "human", "--color", "never"]);
+    run.assert_code(1);
+    let findings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "content/two-platforms.yaml:14:5: error[dangling-step]: method renew has no steps for a Mac (every step is for other platforms); add a step for it, or list the method's platforms without it"
+        ],
+        "{}",
+        run.stdout
+    );
+
+    // Listing the method's platforms without macOS is the fix the message names.
+    let fixed = guide.replace(
+        "    risk: very-low\n    steps:\n      - text: \"Open PowerShell",
+        "    risk: very-low\n    platforms: [windows]\n    steps:\n      - text: \"Open PowerShell",
+    );
+    scratch.write("content/two-platforms.yaml", &fixed);
+    let run = scratch.remedy(&["lint", "--format", "human", "--color", "never"]);
+    run.assert_code(0);
+}
