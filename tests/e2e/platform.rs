@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::Scratch;
+use crate::support::{Scratch, clean_guide};
 
 const GUIDE: &str = "id: two-platforms
 title: Wi-Fi drops on a Mac or a PC
@@ -189,4 +189,128 @@ fn a_backup_for_one_platform_does_not_cover_a_step_on_another() {
         "{}",
         run.stdout
     );
+}
+
+/// A second guide, for another pair of platforms, so that the error names them all.
+fn with_phone_guide(scratch: &Scratch) {
+    let phone = clean_guide("phone-restart").replace(
+        "updated: 2026-11-21\n",
+        "updated: 2026-11-21\nplatforms: [ios, android]\n",
+    );
+    scratch.write("content/phone-restart.yaml", &phone);
+}
+
+#[test]
+fn a_platform_no_guide_lists_is_an_error_that_suggests_the_nearest() {
+    let scratch = scratch("platform-typo");
+    with_phone_guide(&scratch);
+    let listed = "the guides list: android, ios, macos, windows";
+    for (typo, hint) in [
+        ("mac", "did you mean macos? "),
+        ("macOS", "did you mean macos? "),
+        ("win", "did you mean windows? "),
+        ("linux", ""),
+    ] {
+        let run = scratch.remedy(&["export", "json", "--platform", typo, "-o", "-"]);
+        run.assert_code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "remedy: error: --platform {typo}: no guide lists this platform; {hint}{listed}\n"
+            )
+        );
+        assert_eq!(run.stdout, "");
+    }
+
+    // Every export refuses it, and none leaves anything behind.
+    for (args, output) in [
+        (&["export", "json", "-o", "out/guides.json"][..], "out"),
+        (&["export", "csv", "-o", "out/csv"][..], "out"),
+        (&["export", "sqlite", "-o", "out/guides.db"][..], "out"),
+        (&["export", "pdf", "-o", "out/pdf"][..], "out"),
+        (&["build", "--out", "out"][..], "out"),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--platform", "mac"]);
+        let run = scratch.remedy(&args);
+        run.assert_code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "remedy: error: --platform mac: no guide lists this platform; did you mean macos? {listed}\n"
+            ),
+            "{args:?}"
+        );
+        assert!(
+            !scratch.root.join(output).exists(),
+            "{args:?} wrote {output}"
+        );
+    }
+}
+
+#[test]
+fn guides_without_platforms_export_whole_for_any_platform() {
+    let scratch = Scratch::new("platform-none-listed");
+    scratch.write("content/plain.yaml", &clean_guide("plain"));
+    let run = scratch.remedy(&["export", "json", "--platform", "mac", "-o", "-"]);
+    run.assert_code(0);
+    let document: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(step_texts(&document["guides"][0], 0).len(), 2);
+
+    // Beside a guide that lists the platform, a guide without platforms is exported whole.
+    with_phone_guide(&scratch);
+    let run = scratch.remedy(&["export", "json", "--platform", "ios", "-o", "-"]);
+    run.assert_code(0);
+    let document: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<&str> = document["guides"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|guide| guide["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["phone-restart", "plain"]);
+}
+
+#[test]
+fn a_method_left_without_steps_on_one_of_its_platforms_is_a_dangling_step() {
+    let scratch = Scratch::new("platform-empty-method");
+    // `renew` applies to both platforms, but once its shared steps are gone only Windows
+    // readers have anything to do.
+    let guide = GUIDE
+        .replace("      - text: Save your work.\n", "")
+        .replace(
+            "      - text: Open **System Settings > Network**.\n        id: mac-open\n        platforms: [macos]\n",
+            "",
+        )
+        .replace("see: [mac-open, restart-mac]", "see: [restart-mac]")
+        .replace(
+            "      - text: Check the connection.\n        note: On a Mac, [the settings step](#mac-open) shows the address.\n",
+            "",
+        );
+    scratch.write("content/two-platforms.yaml", &guide);
+    scratch.write("remedy.toml", "[platforms]\nmacos = \"a Mac\"\n");
+    let run = scratch.remedy(&["lint", "--format", "human", "--color", "never"]);
+    run.assert_code(1);
+    let findings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "content/two-platforms.yaml:14:5: error[dangling-step]: method renew has no steps for a Mac (every step is for other platforms); add a step for it, or list the method's platforms without it"
+        ],
+        "{}",
+        run.stdout
+    );
+
+    // Listing the method's platforms without macOS is the fix the message names.
+    let fixed = guide.replace(
+        "    risk: very-low\n    steps:\n      - text: \"Open PowerShell",
+        "    risk: very-low\n    platforms: [windows]\n    steps:\n      - text: \"Open PowerShell",
+    );
+    scratch.write("content/two-platforms.yaml", &fixed);
+    let run = scratch.remedy(&["lint", "--format", "human", "--color", "never"]);
+    run.assert_code(0);
 }

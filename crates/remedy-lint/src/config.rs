@@ -653,6 +653,7 @@ impl Config {
             stale_max_age_days: self.stale_max_age_days,
             extra_fonts: Default::default(),
             reset_phrases: PhraseMatcher::resets(&self.extra_reset_phrases),
+            platform_names: self.platform_names.clone(),
         }
     }
 

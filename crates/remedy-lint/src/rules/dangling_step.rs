@@ -1,7 +1,9 @@
-//! `dangling-step`: a step that announces sub-steps it does not have.
+//! `dangling-step`: a step that announces sub-steps it does not have, or a method with no steps
+//! (for a platform it applies to).
 
-use remedy_core::Guide;
+use remedy_core::platform::display_name;
 use remedy_core::position::child_pointer;
+use remedy_core::{Guide, Method};
 
 use super::{FileContext, RuleFinding};
 
@@ -13,12 +15,16 @@ declare_rule! {
     ///   ("Go to Settings: it is the grey icon.") is fine, and so is a step whose colon
     ///   announces its own `code` ("Type this command:") or `image`.
     /// - A `steps: []` anywhere, in a method or a step: an empty list of steps.
+    /// - A method whose steps are empty for one of its platforms (v2): the method applies to
+    ///   that platform, but every step is for other platforms, so `--platform` leaves its
+    ///   readers a method with no steps. Reported at the method's `steps` key.
     ///
     /// ## Why it matters
     ///
     /// The reader follows the numbered steps of a printed handout. A step that ends in ":" and
     /// then jumps to the next number looks like a page went missing, and the reader cannot tell
-    /// what to do.
+    /// what to do. A method with nothing to do on the reader's platform is the same missing
+    /// page, found only by the readers of that platform.
     ///
     /// ## Example
     ///
@@ -36,10 +42,13 @@ declare_rule! {
     ///       destructive: true
     /// - text: Restart the device.
     /// ```
+    ///
+    /// A method for `[ios, macos]` whose only step is for `ios` is empty on a Mac; add a step
+    /// for `macos`, or write `platforms: [ios]` on the method.
     pub struct DanglingStep {
         name: "dangling-step",
         severity: Error,
-        summary: "a step whose text ends with `:` but has no sub-steps, `code` or `image`, or a `steps: []`",
+        summary: "a step whose text ends with `:` but has no sub-steps, `code` or `image`, a `steps: []`, or a method with no steps for one of its platforms",
     }
 }
 
@@ -55,6 +64,8 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for (i, method) in guide.methods.iter().enumerate() {
         if method.steps.is_empty() {
             out.push(empty(format!("/methods/{i}/steps")));
+        } else {
+            empty_for_platforms(cx, guide, method, i, out);
         }
         for visit in cx.steps(i) {
             match &visit.step.steps {
@@ -78,5 +89,39 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 None => {}
             }
         }
+    }
+}
+
+/// One finding per platform of method `i` (those of the guide it applies to) for which none of
+/// its top-level steps applies: the platform's view of the method has no steps. A guide without
+/// `platforms` has no views; platforms the guide does not list are `unknown-platform`'s.
+fn empty_for_platforms(
+    cx: &FileContext<'_>,
+    guide: &Guide,
+    method: &Method,
+    i: usize,
+    out: &mut Vec<RuleFinding>,
+) {
+    let pointer = format!("/methods/{i}/steps");
+    for platform in &guide.platforms {
+        let platform = platform.as_str();
+        if !method.applies_to(platform) || method.steps.iter().any(|s| s.applies_to(platform)) {
+            continue;
+        }
+        let name = cx
+            .options
+            .platform_names
+            .get(platform)
+            .map_or_else(|| display_name(platform), String::as_str);
+        let node = cx.node(&pointer);
+        out.push(RuleFinding {
+            rule: DanglingStep::NAME,
+            span: node.key.unwrap_or(node.value),
+            pointer: pointer.clone(),
+            message: format!(
+                "method {} has no steps for {name} (every step is for other platforms); add a step for it, or list the method's platforms without it",
+                method.id.as_str()
+            ),
+        });
     }
 }

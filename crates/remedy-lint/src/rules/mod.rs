@@ -279,6 +279,8 @@ pub struct RuleOptions {
     pub extra_fonts: unprintable_character::ExtraFonts,
     /// `[lint.undeclared-destructive] extra-reset-phrases`, compiled with the built-in ones.
     pub reset_phrases: PhraseMatcher,
+    /// `[platforms]` display names, over the built-in ones.
+    pub platform_names: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for RuleOptions {
@@ -289,6 +291,7 @@ impl Default for RuleOptions {
             stale_max_age_days: 365,
             extra_fonts: unprintable_character::ExtraFonts::default(),
             reset_phrases: PhraseMatcher::resets(&[]),
+            platform_names: std::collections::BTreeMap::new(),
         }
     }
 }

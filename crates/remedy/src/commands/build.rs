@@ -28,7 +28,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
         Ok(report) => report,
         Err(outcome) => return Ok(outcome),
     };
-    view_for_platform(&mut report.guides, args.platform.as_deref());
+    view_for_platform(&mut report.guides, args.platform.as_deref())?;
     let export = export_guides(&report.guides);
     let out = &args.out;
     // Every export writes a new file and renames it into place, so what this build wrote is

@@ -1,6 +1,6 @@
 //! `remedy export json|csv|sqlite|pdf`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -77,12 +77,54 @@ pub(super) fn export_guides(guides: &[LintedGuide]) -> Vec<ExportGuide<'_>> {
 }
 
 /// Replaces each guide by what a reader of `platform` sees (`--platform`), for the exports that
-/// keep every guide in memory.
-pub(super) fn view_for_platform(guides: &mut [LintedGuide], platform: Option<&str>) {
+/// keep every guide in memory; refuses a platform no guide lists (see [`refuse_unlisted`]).
+pub(super) fn view_for_platform(
+    guides: &mut [LintedGuide],
+    platform: Option<&str>,
+) -> Result<(), String> {
     if let Some(platform) = platform {
+        let listed: BTreeSet<String> = guides
+            .iter()
+            .flat_map(|linted| linted.guide.platforms.iter())
+            .map(|slug| slug.as_str().to_owned())
+            .collect();
+        refuse_unlisted(platform, &listed)?;
         for linted in guides {
             linted.guide = linted.guide.for_platform(platform);
         }
+    }
+    Ok(())
+}
+
+/// Refuses `--platform P` when some guide lists platforms but none lists P: a typo (`mac`,
+/// `macOS`) would otherwise export every guide whole and look like it worked. Guides without
+/// `platforms` are exported whole for any platform (SPEC §2), so without any listed platform
+/// every `P` is fine.
+fn refuse_unlisted(platform: &str, listed: &BTreeSet<String>) -> Result<(), String> {
+    if listed.is_empty() || listed.contains(platform) {
+        return Ok(());
+    }
+    let listed: Vec<String> = listed.iter().cloned().collect();
+    let hint = nearest_platform(platform, &listed)
+        .map(|near| format!("did you mean {near}? "))
+        .unwrap_or_default();
+    Err(format!(
+        "--platform {platform}: no guide lists this platform; {hint}the guides list: {}",
+        listed.join(", ")
+    ))
+}
+
+/// The listed platform `platform` was most likely meant to be: the same but for case, a close
+/// spelling, or the only one it begins (`win` for `windows`).
+fn nearest_platform<'a>(platform: &str, listed: &'a [String]) -> Option<&'a str> {
+    if let Some(near) = remedy_core::schema::closest(platform, listed) {
+        return Some(near);
+    }
+    let prefix = platform.to_lowercase();
+    let mut starting = listed.iter().filter(|slug| slug.starts_with(&prefix));
+    match (starting.next(), starting.next()) {
+        (Some(only), None) if !prefix.is_empty() => Some(only),
+        _ => None,
     }
 }
 
@@ -90,6 +132,8 @@ pub(super) fn view_for_platform(guides: &mut [LintedGuide], platform: Option<&st
 struct Rendered<T> {
     id: String,
     path: PathBuf,
+    /// The guide's own `platforms`, for [`refuse_unlisted`].
+    platforms: Vec<String>,
     output: Result<T, String>,
 }
 
@@ -113,6 +157,12 @@ fn rendered<T, E: ToString>(
     Rendered {
         id: linted.guide.id.as_str().to_owned(),
         path: linted.path.clone(),
+        platforms: linted
+            .guide
+            .platforms
+            .iter()
+            .map(|slug| slug.as_str().to_owned())
+            .collect(),
         output: render(&export).map_err(|e| e.to_string()),
     }
 }
@@ -122,6 +172,8 @@ fn rendered<T, E: ToString>(
 /// the first error; warnings wait until the export is known to be used.
 struct Stream<W, T> {
     admission: Admission,
+    /// Every platform a streamed guide lists.
+    listed: BTreeSet<String>,
     warnings: Vec<String>,
     writer: Option<W>,
     error: Option<String>,
@@ -141,6 +193,7 @@ impl<W, T> Stream<W, T> {
     ) -> Self {
         Self {
             admission: Admission::default(),
+            listed: BTreeSet::new(),
             warnings: Vec::new(),
             writer: None,
             error: None,
@@ -150,6 +203,7 @@ impl<W, T> Stream<W, T> {
     }
 
     fn accept(&mut self, rendered: Rendered<T>) {
+        self.listed.extend(rendered.platforms);
         if self.error.is_some() {
             return;
         }
@@ -200,6 +254,16 @@ impl<W, T> Stream<W, T> {
             render,
             &mut |guide| self.accept(guide),
         )?;
+        let unlisted = match (&verdict, common.platform.as_deref()) {
+            (Ok(_), Some(platform)) => refuse_unlisted(platform, &self.listed).err(),
+            _ => None,
+        };
+        if let Some(error) = unlisted {
+            // Dropping the writer removes what it staged: nothing is written.
+            drop(self);
+            remove_if_empty(created);
+            return Err(error);
+        }
         match verdict {
             Ok(_) => self.finish().map(Ok),
             Err(outcome) => {
@@ -271,7 +335,7 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
                 Ok(report) => report,
                 Err(outcome) => return Ok(outcome),
             };
-            view_for_platform(&mut report.guides, args.common.platform.as_deref());
+            view_for_platform(&mut report.guides, args.common.platform.as_deref())?;
             let export = export_guides(&report.guides);
             let options = PdfOptions {
                 page_size: args.page_size.into(),
