@@ -181,3 +181,27 @@ fn pictures_of_a_guide_linted_from_elsewhere_without_a_content_root_are_found() 
         .unwrap_or_default();
     assert!(!rules.contains(&"missing-image"), "{report}");
 }
+
+/// An empty `src` or `alt` is one finding, the schema's (empty text), not also a picture that
+/// cannot be found and an alt text "that is the file name".
+#[test]
+fn an_empty_image_src_or_alt_is_reported_once() {
+    let scratch = Scratch::new("lint-empty-image");
+    let guide = clean_guide("empty-image").replace(
+        "      - text: Hold the side button until the slider appears.\n",
+        "      - text: Hold the side button until the slider appears.\n        image: {src: \"\", alt: \"\"}\n",
+    );
+    assert!(
+        guide.contains("image:"),
+        "the guide's step text changed: {guide}"
+    );
+    scratch.write("content/empty-image.yaml", &guide);
+    let run = scratch.remedy(&["lint", "--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .map(|all| all.iter().filter_map(|f| f["rule"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(rules, ["schema", "schema"], "{report}");
+}

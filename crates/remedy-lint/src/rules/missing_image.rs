@@ -48,6 +48,10 @@ const JPEG: &[u8] = b"\xff\xd8\xff";
 
 /// What is wrong with the image at `src` for a guide in `folder`, if anything.
 pub fn problem(src: &str, folder: &Path, root: &Path) -> Option<String> {
+    // An empty `src` is the schema's finding (empty text), not a second one here.
+    if src.trim().is_empty() {
+        return None;
+    }
     if src.contains('\\') {
         return Some(format!(
             "`{src}` uses `\\`; write the path with `/`, relative to the guide's file"
