@@ -52,6 +52,14 @@ declare_rule! {
 
 /// One finding per low-risk method with a destructive step, or very-low-risk method with a
 /// reset step.
+/// " (and 2 more)" after the first step named, or nothing.
+fn and_more(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    }
+}
+
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for (i, method) in guide.methods.iter().enumerate() {
         if method.risk > Risk::Low {
@@ -60,11 +68,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         let visits = cx.steps(i);
         let mut destructive = visits.iter().filter(|v| v.step.is_destructive());
         if let Some(first) = destructive.next() {
-            let others = destructive.count();
-            let also = match others {
-                0 => String::new(),
-                n => format!(" (and {} more)", n),
-            };
+            let also = and_more(destructive.count());
             out.push(cx.at_value(
                 RiskUnderstated::NAME,
                 format!("/methods/{i}/risk"),
@@ -81,10 +85,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         }
         let mut resets = visits.iter().filter(|v| v.step.is_reset());
         if let Some(first) = resets.next() {
-            let also = match resets.count() {
-                0 => String::new(),
-                n => format!(" (and {} more)", n),
-            };
+            let also = and_more(resets.count());
             out.push(cx.at_value(
                 RiskUnderstated::NAME,
                 format!("/methods/{i}/risk"),
