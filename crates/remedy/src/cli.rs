@@ -127,6 +127,8 @@ pub enum ExportCommand {
     Pdf(PdfArgs),
     /// One SQLite database with the CSV tables, typed, keyed and with full-text search.
     Sqlite(SqliteArgs),
+    /// A static site: an index with search, one accessible page per guide, pictures beside them.
+    Html(HtmlArgs),
 }
 
 /// What every export takes.
@@ -208,6 +210,15 @@ pub struct PdfArgs {
     pub book: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct HtmlArgs {
+    #[command(flatten)]
+    pub common: ExportCommon,
+    /// The folder to write the site into: index.html and one `<id>.html` per guide.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PageSizeArg {
@@ -219,7 +230,7 @@ pub enum PageSizeArg {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The folder to write into: json/, csv/, sqlite/ and pdf/ are created inside it.
+    /// The folder to write into: json/, csv/, sqlite/, pdf/ and html/ are created inside it.
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// The paper size of the handouts.

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::export::{export_guides, left_out_of_database, view_for_platform, write_pdfs};
+use super::export::{
+    export_guides, left_out_of_database, view_for_platform, write_pdfs, write_site,
+};
 use super::lint::{lint_for_export, shown};
 use super::{Outcome, Session};
 use crate::cli::{BuildArgs, TextArg};
@@ -52,6 +54,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
         platform_names: session.config.platform_names.clone(),
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
+    write_site(session, &export, &out.join("html"))?;
     let written = written_since(out, started, &before);
     // Without the file system's time nothing is known to be stale: nothing is removed.
     let stale: Vec<&String> = match started {

@@ -1,4 +1,4 @@
-//! `remedy export json|csv|sqlite|pdf`.
+//! `remedy export json|csv|sqlite|pdf|html`.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -8,6 +8,7 @@ use remedy_core::corpus::is_guide_file;
 use remedy_core::id::is_valid_id;
 use remedy_core::source::describe_io;
 use remedy_export::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
+use remedy_export::html::{HtmlOptions, export_html};
 use remedy_export::json::{JsonWriter, render_json_guide};
 use remedy_export::output::StagedFile;
 use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
@@ -19,7 +20,7 @@ use remedy_lint::report::plural;
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
 use crate::cli::{
-    CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, SqliteArgs, TextArg,
+    CsvArgs, ExportCommand, ExportCommon, HtmlArgs, JsonArgs, PageSizeArg, SqliteArgs, TextArg,
 };
 use crate::terminal::Progress;
 
@@ -325,6 +326,7 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
         ExportCommand::Json(args) => run_json(session, args),
         ExportCommand::Csv(args) => run_csv(session, args),
         ExportCommand::Sqlite(args) => run_sqlite(session, args),
+        ExportCommand::Html(args) => run_html(session, args),
         ExportCommand::Pdf(args) => {
             if let Some(book) = &args.book {
                 refuse_guide_file(book, session)?;
@@ -519,6 +521,41 @@ pub(super) fn write_pdfs(
     if let Some(book) = book {
         done(session, "the book", book);
     }
+    Ok(())
+}
+
+fn run_html(session: &Session, args: HtmlArgs) -> Result<Outcome, String> {
+    // The front page and the links between guides need every guide.
+    let mut report = match lint_for_export(session, &args.common.paths, args.common.force)? {
+        Ok(report) => report,
+        Err(outcome) => return Ok(outcome),
+    };
+    view_for_platform(&mut report.guides, args.common.platform.as_deref())?;
+    let export = export_guides(&report.guides);
+    write_site(session, &export, &args.output)?;
+    Ok(Outcome::Clean)
+}
+
+/// Writes the static site of `export` into `dir`.
+pub(super) fn write_site(
+    session: &Session,
+    export: &[ExportGuide<'_>],
+    dir: &Path,
+) -> Result<(), String> {
+    let options = HtmlOptions {
+        content_root: session.content_root().to_path_buf(),
+        platform_names: session.config.platform_names.clone(),
+    };
+    let summary = export_html(export, dir, &options).map_err(|e| e.to_string())?;
+    let what = match summary.images {
+        0 => format!("{} and index.html", plural(summary.pages, "page")),
+        images => format!(
+            "{}, index.html and {}",
+            plural(summary.pages, "page"),
+            plural(images, "picture")
+        ),
+    };
+    done(session, &what, dir);
     Ok(())
 }
 

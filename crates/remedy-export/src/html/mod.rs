@@ -1,0 +1,188 @@
+//! The static site (SPEC §4, HTML): `index.html` with every guide and search, one page per
+//! guide, the pictures copied beside them, one stylesheet and one small script. Every page
+//! reads and works without the script; the script adds search, the jump from a "where to
+//! start" answer to its method, step check-boxes remembered in the browser and "did this fix
+//! it?" after each method. Nothing on a page is fetched from outside the site.
+//!
+//! The pages are rendered from the typed guide; the set of files is written as one
+//! ([`StagedSet`]): all new or all as before.
+
+mod escape;
+mod images;
+mod index;
+mod page;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use remedy_core::{Date, Guide, Slug};
+
+use crate::ExportGuide;
+use crate::output::{ExportError, StagedFile, StagedSet, ensure_dir};
+
+pub use escape::{escape, safe_url};
+pub use index::INDEX_TITLE;
+
+/// The stylesheet every page links: screen, dark mode and print.
+pub const STYLESHEET: &str = include_str!("style.css");
+/// The script every page loads (deferred); the pages work without it.
+pub const SCRIPT: &str = include_str!("site.js");
+
+/// What the HTML export needs beyond the guides.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlOptions {
+    /// The content root, where the guides' pictures are read from (never from outside it).
+    pub content_root: PathBuf,
+    /// Display names of platforms (`[platforms]` in `remedy.toml`), over the built-in ones.
+    pub platform_names: BTreeMap<String, String>,
+}
+
+/// What an HTML export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HtmlSummary {
+    /// Guide pages.
+    pub pages: usize,
+    /// Pictures copied.
+    pub images: usize,
+}
+
+/// Every exported guide by id, for links and titles across guides.
+pub(crate) type Library<'a> = BTreeMap<&'a str, &'a Guide>;
+
+/// The site as files: each path relative to the site folder, with its bytes; the pictures as
+/// the files to copy. Deterministic: the same guides give the same files.
+#[derive(Debug)]
+pub struct Site {
+    /// Pages, stylesheet, script and search index, by path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Pictures: their path in the site and the file inside the content root they come from.
+    pub images: BTreeMap<String, PathBuf>,
+}
+
+/// Renders the whole site in memory (pictures by reference, not read).
+pub fn render_site(guides: &[ExportGuide<'_>], options: &HtmlOptions) -> Site {
+    let library: Library<'_> = guides
+        .iter()
+        .map(|export| (export.guide.id.as_str(), export.guide))
+        .collect();
+    let pages: Vec<(String, String, images::Images)> = guides
+        .par_iter()
+        .map(|export| {
+            let mut images = images::Images::new(&options.content_root);
+            let folder = export
+                .source
+                .rsplit_once('/')
+                .map_or("", |(folder, _)| folder);
+            let html = page::Page {
+                guide: export.guide,
+                library: &library,
+                platform_names: &options.platform_names,
+                images: &mut images,
+                folder,
+                out: String::new(),
+            }
+            .render();
+            (index::page_file(export.guide), html, images)
+        })
+        .collect();
+    let mut files = BTreeMap::new();
+    let mut all_images = images::Images::new(&options.content_root);
+    for (file, html, images) in pages {
+        files.insert(file, html.into_bytes());
+        all_images.merge(images);
+    }
+    files.insert(
+        "index.html".into(),
+        index::render_index(guides, &options.platform_names).into_bytes(),
+    );
+    files.insert(
+        "search-index.js".into(),
+        index::render_search_index(guides).into_bytes(),
+    );
+    files.insert("style.css".into(), STYLESHEET.as_bytes().to_vec());
+    files.insert("site.js".into(), SCRIPT.as_bytes().to_vec());
+    Site {
+        files,
+        images: all_images.into_placed(),
+    }
+}
+
+/// Writes the site into `dir` (created if missing; other files in it are left alone), every
+/// file staged and put in place together.
+pub fn export_html(
+    guides: &[ExportGuide<'_>],
+    dir: &Path,
+    options: &HtmlOptions,
+) -> Result<HtmlSummary, ExportError> {
+    ensure_dir(dir)?;
+    let site = render_site(guides, options);
+    let mut set = StagedSet::new();
+    for (name, bytes) in &site.files {
+        let path = dir.join(name);
+        let mut file = StagedFile::create(&path)?;
+        file.write_all(bytes)
+            .map_err(|e| ExportError::io("write", &path, e))?;
+        set.push_finished(file)?;
+    }
+    for (name, source) in &site.images {
+        let path = dir.join(name);
+        let mut file = StagedFile::create(&path)?;
+        let mut input =
+            std::fs::File::open(source).map_err(|e| ExportError::io("read", source, e))?;
+        std::io::copy(&mut input, &mut file).map_err(|e| ExportError::io("copy", &path, e))?;
+        set.push_finished(file)?;
+    }
+    set.commit()?;
+    Ok(HtmlSummary {
+        pages: guides.len(),
+        images: site.images.len(),
+    })
+}
+
+/// "21 November 2026".
+pub(crate) fn long_date(date: &Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match date.parts() {
+        Some((year, month, day)) => {
+            let name = MONTHS
+                .get(usize::from(month).saturating_sub(1))
+                .copied()
+                .unwrap_or("");
+            format!("{day} {name} {year}")
+        }
+        None => date.as_str().to_owned(),
+    }
+}
+
+/// "iOS, iPadOS and macOS", with the configured names first.
+pub(crate) fn platform_list(platforms: &[Slug], names: &BTreeMap<String, String>) -> String {
+    let names: Vec<String> = platforms
+        .iter()
+        .map(|slug| {
+            names
+                .get(slug.as_str())
+                .cloned()
+                .unwrap_or_else(|| remedy_core::platform::display_name(slug.as_str()).to_owned())
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
