@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod hostile;
 mod hostile_pr;
+mod html;
 mod lint;
 mod new;
 mod output_safety;
