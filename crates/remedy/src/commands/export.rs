@@ -152,6 +152,12 @@ fn json_exporter(args: &JsonArgs) -> JsonExporter {
 }
 
 fn csv_exporter(args: &CsvArgs) -> Result<CsvExporter, String> {
+    if args.output.as_os_str() == "-" {
+        return Err(
+            "CSV tables cannot be written to standard output; name the folder to write them into, e.g. `-o tables`"
+                .into(),
+        );
+    }
     Ok(CsvExporter {
         dir: args.output.clone(),
         options: CsvOptions {
