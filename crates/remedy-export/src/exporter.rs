@@ -27,7 +27,7 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 pub enum Shape {
     /// Each guide is rendered alone and added in file order ([`Staging::push`]).
     Streams,
-    /// Every guide is needed at once ([`Staging::push_all`]).
+    /// Every guide is needed at once ([`Exporter::stage_all`]).
     WholeSet,
 }
 
