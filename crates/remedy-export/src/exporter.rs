@@ -373,3 +373,80 @@ impl Exporter for PdfExporter {
 fn whole_set_only() -> ExportError {
     ExportError::Content("the PDF export needs every guide at once".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("remedy-exporter-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_guide_rendered_for_another_format_is_an_error_not_a_panic() {
+        let dir = scratch("mismatch");
+        let sqlite = SqliteExporter {
+            path: dir.join("guides.db"),
+        };
+        let mut staging = sqlite.open().unwrap_or_else(|e| panic!("{e}"));
+        let json_bytes: Rendered = Box::new(b"{}".to_vec());
+        let error = staging.push(json_bytes).err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("a guide rendered for another format was given to this one")
+        );
+        drop(staging);
+        // The dropped staging left neither the database nor a temporary file.
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn commit_puts_every_export_in_place_and_lists_what_it_wrote() {
+        let dir = scratch("commit");
+        let json = JsonExporter {
+            path: Some(dir.join("json/guides.json")),
+            jsonl: true,
+        };
+        let csv = CsvExporter {
+            dir: dir.join("csv"),
+            options: CsvOptions::default(),
+        };
+        let staged: Vec<Staged> = [&json as &dyn Exporter, &csv]
+            .iter()
+            .map(|exporter| exporter.stage_all(&[], &|_, _| {}))
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Nothing is in place before the commit.
+        assert!(!dir.join("json/guides.json").exists());
+        assert!(!dir.join("csv/guides.csv").exists());
+        let (staged, written) = commit(staged).unwrap_or_else(|e| panic!("{e}"));
+        let mut expected = vec![dir.join("json/guides.json")];
+        expected.extend(
+            crate::csv::TABLES
+                .iter()
+                .map(|table| dir.join("csv").join(table.file)),
+        );
+        expected.push(dir.join("csv/datapackage.json"));
+        assert_eq!(written, expected);
+        for path in &written {
+            assert!(path.is_file(), "{} is not in place", path.display());
+        }
+        // JSON Lines of no guide is an empty file.
+        assert_eq!(
+            std::fs::read(dir.join("json/guides.json")).ok(),
+            Some(Vec::new())
+        );
+        assert_eq!(
+            staged[0].summary,
+            vec![("0 guides".to_owned(), dir.join("json/guides.json"))]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
