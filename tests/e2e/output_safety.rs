@@ -111,6 +111,19 @@ fn assert_outputs_complete(dir: &Path) {
                     path.display()
                 );
             }
+            Some("html") => assert!(
+                bytes.starts_with(b"<!DOCTYPE html>\n") && bytes.ends_with(b"</html>\n"),
+                "{} is not a whole page",
+                path.display()
+            ),
+            Some("css" | "js") => {
+                assert!(bytes.ends_with(b"\n"), "{} is cut short", path.display())
+            }
+            Some("png") => assert!(
+                bytes.starts_with(b"\x89PNG"),
+                "{} is not a PNG",
+                path.display()
+            ),
             _ => panic!("unexpected output {}", path.display()),
         }
     }
@@ -344,8 +357,9 @@ fn two_builds_into_one_folder_at_once_leave_complete_files() {
             "round {round} too slow"
         );
         assert_outputs_complete(&scratch.root.join("out"));
-        // Seventeen exports and the build's list of them (remedy-build.json).
-        assert_eq!(files(&scratch.root.join("out")).len(), 18, "round {round}");
+        // Seventeen exports, the site (three pages, the index, stylesheet, script, search index
+        // and two pictures) and the build's list of them (remedy-build.json).
+        assert_eq!(files(&scratch.root.join("out")).len(), 27, "round {round}");
     }
 }
 

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use remedy_core::{Date, Guide, Slug};
 
 use crate::ExportGuide;
+use crate::exporter::{Exporter, Progress, Rendered, Shape, Staged, Staging};
 use crate::output::{ExportError, StagedFile, StagedSet, ensure_dir};
 
 pub use escape::{escape, safe_url};
@@ -116,15 +117,29 @@ pub fn export_html(
     dir: &Path,
     options: &HtmlOptions,
 ) -> Result<HtmlSummary, ExportError> {
+    let (files, _, summary) = stage_html(guides, dir, options)?;
+    files.commit()?;
+    Ok(summary)
+}
+
+/// Stages every file of the site in `dir`, for the caller to commit (with other formats' files,
+/// for a build): the set, the paths it puts in place, and what it holds.
+pub fn stage_html(
+    guides: &[ExportGuide<'_>],
+    dir: &Path,
+    options: &HtmlOptions,
+) -> Result<(StagedSet, Vec<PathBuf>, HtmlSummary), ExportError> {
     ensure_dir(dir)?;
     let site = render_site(guides, options);
     let mut set = StagedSet::new();
+    let mut written = Vec::with_capacity(site.files.len() + site.images.len());
     for (name, bytes) in &site.files {
         let path = dir.join(name);
         let mut file = StagedFile::create(&path)?;
         file.write_all(bytes)
             .map_err(|e| ExportError::io("write", &path, e))?;
         set.push_finished(file)?;
+        written.push(path);
     }
     for (name, source) in &site.images {
         let path = dir.join(name);
@@ -133,12 +148,64 @@ pub fn export_html(
             std::fs::File::open(source).map_err(|e| ExportError::io("read", source, e))?;
         std::io::copy(&mut input, &mut file).map_err(|e| ExportError::io("copy", &path, e))?;
         set.push_finished(file)?;
+        written.push(path);
     }
-    set.commit()?;
-    Ok(HtmlSummary {
+    let summary = HtmlSummary {
         pages: guides.len(),
         images: site.images.len(),
-    })
+    };
+    Ok((set, written, summary))
+}
+
+/// The site as an [`Exporter`]: it needs every guide at once (the front page, the search index
+/// and the links and titles across guides).
+#[derive(Debug, Clone)]
+pub struct HtmlExporter {
+    /// The site's folder.
+    pub dir: PathBuf,
+    /// The content root and platform names.
+    pub options: HtmlOptions,
+}
+
+impl Exporter for HtmlExporter {
+    fn shape(&self) -> Shape {
+        Shape::WholeSet
+    }
+
+    fn outputs(&self) -> Vec<PathBuf> {
+        vec![self.dir.clone()]
+    }
+
+    fn render(&self, _guide: &ExportGuide<'_>) -> Result<Rendered, ExportError> {
+        Err(whole_set_only())
+    }
+
+    fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
+        Err(whole_set_only())
+    }
+
+    fn stage_all(
+        &self,
+        guides: &[ExportGuide<'_>],
+        progress: Progress<'_>,
+    ) -> Result<Staged, ExportError> {
+        let (files, written, summary) = stage_html(guides, &self.dir, &self.options)?;
+        progress(guides.len(), guides.len());
+        let pages = match guides.len() {
+            1 => "1 page".to_owned(),
+            n => format!("{n} pages"),
+        };
+        let what = match summary.images {
+            0 => format!("{pages} and index.html"),
+            1 => format!("{pages}, index.html and 1 picture"),
+            n => format!("{pages}, index.html and {n} pictures"),
+        };
+        Ok(Staged::of(files, written, vec![(what, self.dir.clone())]))
+    }
+}
+
+fn whole_set_only() -> ExportError {
+    ExportError::Content("the HTML export needs every guide at once".into())
 }
 
 /// "21 November 2026".
