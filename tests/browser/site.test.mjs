@@ -362,6 +362,32 @@ if (hostile) {
     assert(!searchShown, "the search box is shown without the script that makes it work");
   });
 
+  await check("every link inside the site leads to a page and an element that exist", async () => {
+    const ids = {};
+    const links = [];
+    for (const name of pages) {
+      const page = await open(context, name);
+      const state = await page.evaluate(() => ({
+        ids: [...document.querySelectorAll("[id]")].map((el) => el.id),
+        hrefs: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+      }));
+      await page.close();
+      ids[name] = new Set(state.ids);
+      for (const href of state.hrefs) {
+        if (!/^(https?|mailto):/i.test(href)) {
+          links.push([name, href]);
+        }
+      }
+    }
+    const broken = links.filter(([from, href]) => {
+      const [file, hash] = href.split("#");
+      const target = file === "" ? from : decodeURIComponent(file);
+      return !ids[target] || (hash !== undefined && hash !== "" && !ids[target].has(decodeURIComponent(hash)));
+    });
+    assert(links.length > 0, "no link inside the site");
+    assert(broken.length === 0, broken.map(([from, href]) => `${from} -> ${href}`).join("\n"));
+  });
+
   await check("pictures load from the site itself", async () => {
     for (const name of guidePages) {
       const page = await open(context, name);

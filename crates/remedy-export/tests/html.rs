@@ -238,6 +238,17 @@ fn the_page_has_the_guide_language_links_between_guides_and_a_prompt_per_method(
 }
 
 #[test]
+fn references_into_another_guide_link_to_its_page() -> TestResult {
+    let pages = fixture_site()?;
+    let page = &pages["wifi-drops.html"];
+    assert!(
+        page.contains("<a href=\"printer-offline.html#restart-printer\">"),
+        "no link to the other guide's step"
+    );
+    Ok(())
+}
+
+#[test]
 fn the_index_lists_every_guide_and_the_search_index_holds_their_steps() -> TestResult {
     let guides = load_guides()?;
     let pages = fixture_site()?;
