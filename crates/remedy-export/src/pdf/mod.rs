@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use remedy_core::Guide;
 
+use crate::handout::{Handout, Library, library};
 use crate::output::{StagedFile, StagedSet, ensure_dir};
 use crate::{ExportError, ExportGuide};
 
@@ -111,16 +112,7 @@ fn frame(options: &PdfOptions) -> Frame {
     }
 }
 
-type Library<'g> = BTreeMap<&'g str, &'g Guide>;
-
-fn library<'g>(guides: &[ExportGuide<'g>]) -> Library<'g> {
-    guides
-        .iter()
-        .map(|export| (export.guide.id.as_str(), export.guide))
-        .collect()
-}
-
-/// Lays one guide out as a chapter, refusing characters the font cannot draw.
+/// Lays one guide's handout out as a chapter, refusing characters the font cannot draw.
 fn chapter(
     fonts: &'static Fonts,
     frame: Frame,
@@ -128,15 +120,11 @@ fn chapter(
     library: &Library<'_>,
     options: &PdfOptions,
 ) -> Result<Chapter, ExportError> {
-    // The handout prints rich text without its markup (no `**` or backticks).
-    let plain = export.guide.with_plain_text();
+    let handout = Handout::new(export, library, &options.platform_names);
     let mut ctx = Ctx {
         fonts,
         frame,
-        guide: &plain,
-        source: export.source,
-        library,
-        platform_names: &options.platform_names,
+        handout: &handout,
         problem: None,
         first_column: 19.0,
     };
