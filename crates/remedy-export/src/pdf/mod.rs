@@ -160,7 +160,7 @@ fn render_handout(
     let fonts = Fonts::get()?;
     let frame = frame(options);
     let chapter = chapter(fonts, frame, export, library, options)?;
-    let mut paginated = paginate(&frame, &[&chapter.blocks]);
+    let mut paginated = paginate(&frame, vec![chapter.blocks]);
     add_footers(
         fonts,
         &frame,
@@ -240,7 +240,7 @@ pub fn write_book(
             .par_iter()
             .map(|export| {
                 let chapter = chapter(fonts, frame, export, &library, options)?;
-                let paginated = paginate(&frame, &[chapter.blocks.as_slice()]);
+                let paginated = paginate(&frame, vec![chapter.blocks]);
                 let mut glyphs = Glyphs::default();
                 glyphs.add_pages(&paginated.pages);
                 glyphs.add(Face::Regular, &chapter.footer);
@@ -265,7 +265,9 @@ pub fn write_book(
     let title_blocks = book::title_page(fonts, &frame, title, &plain);
     // The contents' length does not depend on the numbers in it: count its pages first.
     let draft = book::contents(fonts, &frame, &plain, &vec![0; plain.len()]);
-    let front_pages = paginate(&frame, &[&title_blocks, &draft]).pages.len();
+    let front_pages = paginate(&frame, vec![title_blocks.clone(), draft])
+        .pages
+        .len();
     let mut first_pages = Vec::with_capacity(plans.len());
     let mut next = front_pages;
     for plan in &plans {
@@ -274,7 +276,7 @@ pub fn write_book(
     }
     let total = next;
     let contents = book::contents(fonts, &frame, &plain, &first_pages);
-    let mut front = paginate(&frame, &[&title_blocks, &contents]);
+    let mut front = paginate(&frame, vec![title_blocks, contents]);
     if front.pages.len() != front_pages {
         return Err(ExportError::Content(
             "the table of contents changed length when its page numbers were set".into(),
@@ -305,7 +307,7 @@ pub fn write_book(
             .map(|(offset, export)| {
                 let index = batch_index * round + offset;
                 let chapter = chapter(fonts, frame, export, &library, options)?;
-                let mut paginated = paginate(&frame, &[chapter.blocks.as_slice()]);
+                let mut paginated = paginate(&frame, vec![chapter.blocks]);
                 let first = first_pages.get(index).map_or(0, |first| first - 1);
                 let footer = [chapter.footer];
                 add_footers_from(fonts, &frame, &mut paginated.pages, &footer, first, total);

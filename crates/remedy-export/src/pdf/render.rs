@@ -1094,20 +1094,20 @@ pub(crate) fn add_footers_from(
         let title = titles.get(page.chapter).cloned().unwrap_or_default();
         let room = width - label_width - 24.0;
         let title = truncate(fonts, &title, Face::Regular, size, room);
-        page.draws.push(Draw::Rect {
+        page.push_fixed(Draw::Rect {
             x: frame.left,
             y: y_rule,
             w: width,
             h: 0.5,
             fill: RULE,
         });
-        page.draws.push(Draw::Text {
+        page.push_fixed(Draw::Text {
             x: frame.left,
             y: y_text,
             style: style(Face::Regular, size, MUTED),
             text: title,
         });
-        page.draws.push(Draw::Text {
+        page.push_fixed(Draw::Text {
             x: frame.left + width - label_width,
             y: y_text,
             style: style(Face::Regular, size, MUTED),
