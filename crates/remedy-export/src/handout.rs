@@ -599,18 +599,13 @@ impl Builder<'_> {
         }
     }
 
-    fn step(&self, step: &model::Step, path: &mut Vec<usize>) -> Step {
+    /// A step without its sub-steps (see [`Builder::steps`]).
+    fn step(&self, step: &model::Step, path: &[usize]) -> Step {
         let number = path
             .iter()
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join(".");
-        let mut children = Vec::with_capacity(step.children().len());
-        for (i, child) in step.children().iter().enumerate() {
-            path.push(i + 1);
-            children.push(self.step(child, path));
-            path.pop();
-        }
         Step {
             id: step.id.as_ref().map(|id| id.as_str().to_owned()),
             number,
@@ -643,19 +638,38 @@ impl Builder<'_> {
                 .result
                 .as_ref()
                 .map(|text| self.text(text, RichField::One)),
-            steps: children,
+            steps: Vec::new(),
         }
+    }
+
+    /// A method's step tree, built from the core's walk without recursion: the depth of a
+    /// guide is the writer's, not the call stack's.
+    fn steps(&self, method: &model::Method) -> Vec<Step> {
+        fn close(open: &mut Vec<Step>, roots: &mut Vec<Step>) {
+            if let Some(done) = open.pop() {
+                match open.last_mut() {
+                    Some(parent) => parent.steps.push(done),
+                    None => roots.push(done),
+                }
+            }
+        }
+        let mut roots = Vec::with_capacity(method.steps.len());
+        let mut open: Vec<Step> = Vec::new();
+        method.for_each_step(|step, path| {
+            while open.len() >= path.len() && !open.is_empty() {
+                close(&mut open, &mut roots);
+            }
+            open.push(self.step(step, path));
+        });
+        while !open.is_empty() {
+            close(&mut open, &mut roots);
+        }
+        roots
     }
 
     fn method(&self, index: usize, method: &model::Method) -> Method {
         let one = |text: &String| self.text(text, RichField::One);
-        let mut steps = Vec::with_capacity(method.steps.len());
-        let mut path = Vec::new();
-        for (i, step) in method.steps.iter().enumerate() {
-            path.push(i + 1);
-            steps.push(self.step(step, &mut path));
-            path.pop();
-        }
+        let steps = self.steps(method);
         Method {
             id: method.id.as_str().to_owned(),
             number: index + 1,

@@ -663,8 +663,31 @@ fn tag_style() -> Style {
     style(Face::Bold, BODY, WHITE)
 }
 
-/// A step, then its sub-steps, then its result (a parent's result reads after its sub-steps).
-/// Recursion is bounded: the loader refuses YAML nested deeper than its limit.
+/// A method's steps: each step, then its sub-steps, then its result (a parent's result reads
+/// after its sub-steps). An explicit stack, not recursion: the depth is the writer's.
+fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
+    let mut open: Vec<(&Step, usize)> = Vec::new();
+    for step in steps {
+        step_blocks(ctx, step, blocks);
+        open.push((step, 0));
+        while let Some((current, next)) = open.last_mut() {
+            let current: &Step = current;
+            match current.steps.get(*next) {
+                Some(child) => {
+                    *next += 1;
+                    step_blocks(ctx, child, blocks);
+                    open.push((child, 0));
+                }
+                None => {
+                    open.pop();
+                    result_block(ctx, current, blocks);
+                }
+            }
+        }
+    }
+}
+
+/// A step's own blocks, before its sub-steps.
 fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
     let depth = step.depth;
     let width = ctx.width();
@@ -751,9 +774,11 @@ fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
         spans.extend(ctx.see_spans("See: ", &step.see));
         blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
     }
-    for child in &step.steps {
-        step_blocks(ctx, child, blocks);
-    }
+}
+
+/// What the reader should see once a step and its sub-steps are done.
+fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
+    let x = indent_for(step.depth, ctx.width(), ctx.first_column);
     if let Some(result) = &step.result {
         let mut spans = vec![Span::new(
             "✓ Result: ",
@@ -949,9 +974,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
 
     let widest = format!("{}.", method.steps.len());
     ctx.first_column = (ctx.fonts.width(Face::Bold, BODY, &widest) + 6.0).max(19.0);
-    for step in &method.steps {
-        step_blocks(ctx, step, &mut blocks);
-    }
+    steps_blocks(ctx, &method.steps, &mut blocks);
     // The first step goes with the heading.
     blocks.extend(pros_cons_blocks(ctx, method));
     blocks
