@@ -849,6 +849,139 @@ impl Handout {
 mod tests {
     use super::*;
 
+    const WIFI: &str = r#"
+id: wifi
+title: Wi-Fi drops
+summary: Get **back** online.
+updated: 2026-02-03
+platforms: [macos, smart-tv]
+causes:
+  - {id: stale, title: A stale network}
+methods:
+  - id: forget
+    title: Forget the network
+    addresses: [stale]
+    risk: low
+    time: {min: 2, max: 5}
+    steps:
+      - text: Open **System Settings > Wi-Fi** and see [the renew step](#renew).
+        warning: Other devices forget it *too*.
+        resets: true
+        steps:
+          - text: Click `Details`.
+            id: renew
+            result: The list shows.
+        result: Done.
+scenarios:
+  - {when: Only the Mac drops, try: [forget, other#x]}
+related: [other, {title: Status, url: "https://example.com/"}]
+"#;
+
+    fn handout(names: &BTreeMap<String, String>) -> Result<Handout, Box<dyn std::error::Error>> {
+        let file = remedy_core::load_source(
+            "wifi.yaml".into(),
+            remedy_core::SourceText::new(WIFI.to_owned()),
+            &remedy_core::LoadOptions::default(),
+        )?;
+        let guide = file.guide.ok_or("the guide did not load")?;
+        let export = ExportGuide {
+            guide: &guide,
+            source: "net/wifi.yaml",
+        };
+        let library = library(std::slice::from_ref(&export));
+        Ok(Handout::new(&export, &library, names))
+    }
+
+    #[test]
+    fn a_guide_becomes_sections_steps_and_spans() -> Result<(), Box<dyn std::error::Error>> {
+        let mut names = BTreeMap::new();
+        names.insert("smart-tv".to_owned(), "Smart TV".to_owned());
+        let handout = handout(&names)?;
+        assert_eq!(handout.lang, "en");
+        assert_eq!(handout.platforms, ["macOS", "Smart TV"]);
+        assert_eq!(handout.reviewed.long, "3 February 2026");
+        assert_eq!(handout.summary.plain, "Get back online.");
+        let keys: Vec<&str> = handout.sections.iter().map(Section::key).collect();
+        assert_eq!(
+            keys,
+            ["glance", "causes", "methods", "scenarios", "related"]
+        );
+
+        let method = &handout.methods()[0];
+        assert_eq!(method.time.as_deref(), Some("2\u{2013}5 min"));
+        let step = &method.steps[0];
+        assert_eq!((step.number.as_str(), step.depth), ("1", 1));
+        assert!(step.settings_reset && !step.data_loss);
+        assert_eq!(
+            step.warning.as_ref().map(|w| w.plain.as_str()),
+            Some("Other devices forget it too.")
+        );
+        let renew = Target::Step {
+            guide: "wifi".into(),
+            step: "renew".into(),
+        };
+        assert_eq!(
+            step.text.paragraphs,
+            vec![vec![
+                Span::Text("Open ".into()),
+                Span::MenuPath(vec!["System Settings".into(), "Wi-Fi".into()]),
+                Span::Text(" and see ".into()),
+                Span::Reference {
+                    text: vec![Span::Text("the renew step".into())],
+                    target: Some(renew),
+                },
+                Span::Text(".".into()),
+            ]]
+        );
+        let child = &step.steps[0];
+        assert_eq!(
+            (child.number.as_str(), child.depth, child.position),
+            ("1.1", 2, 1)
+        );
+        assert_eq!(
+            child.text.paragraphs,
+            vec![vec![
+                Span::Text("Click ".into()),
+                Span::Code("Details".into()),
+                Span::Text(".".into()),
+            ]]
+        );
+        assert_eq!(
+            child.result.as_ref().map(|r| r.plain.as_str()),
+            Some("The list shows.")
+        );
+
+        let Some(Section::WhereToStart(scenarios)) = handout.sections.get(3) else {
+            return Err("no scenarios".into());
+        };
+        let wording: Vec<(&str, bool)> = scenarios[0]
+            .try_methods
+            .iter()
+            .map(|r| (r.text.as_str(), r.target.is_some()))
+            .collect();
+        assert_eq!(
+            wording,
+            [
+                ("Forget the network", true),
+                ("“x” in the guide “other”", false)
+            ]
+        );
+        let Some(Section::Related(related)) = handout.sections.get(4) else {
+            return Err("no related".into());
+        };
+        assert_eq!(
+            related,
+            &[
+                RelatedItem::Missing { id: "other".into() },
+                RelatedItem::External {
+                    title: "Status".into(),
+                    url: "https://example.com/".into()
+                }
+            ]
+        );
+        Ok(())
+    }
+
     #[test]
     fn dates_read_naturally() {
         assert_eq!(long_date(&Date::from("2026-11-21")), "21 November 2026");

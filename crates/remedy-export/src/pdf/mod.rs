@@ -3,7 +3,7 @@
 //! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages.
-//! - [`render`]: a guide as blocks: the handout's typography.
+//! - [`render`]: a [`crate::handout::Handout`] as blocks: the handout's typography.
 //! - [`book`]: the title page and table of contents of a book.
 //! - [`content`]: a page's content stream, written as bytes.
 //! - [`subset`]: TrueType subsetting, the glyphs a document draws renumbered from 0.
