@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod exporter;
+pub mod handout;
 pub mod html;
 pub mod json;
 pub mod output;
