@@ -1,34 +1,26 @@
-//! The site's front page (every guide, with search) and the search index it loads.
+//! The site's front page (every guide, with search) and the search index it loads, both from
+//! the guides' handouts.
 
-use std::collections::BTreeMap;
-
-use remedy_core::Guide;
-use remedy_core::rich_text::plain;
 use serde::Serialize;
 
 use super::escape::{push_escaped, script_safe_json};
-use super::page::{page_end, page_start};
-use super::{ExportGuide, platform_list};
+use super::page::{and_list, page_end, page_start};
+use crate::handout::{Handout, Section, Step, Text};
 
 /// The title of the front page.
 pub const INDEX_TITLE: &str = "Troubleshooting guides";
 
 /// The language of the front page: the guides' own when they all share one, else English.
-fn site_lang<'g>(guides: &[ExportGuide<'g>]) -> &'g str {
-    let mut langs = guides
-        .iter()
-        .map(|export| export.guide.lang.as_deref().unwrap_or("en"));
+fn site_lang(handouts: &[Handout]) -> &str {
+    let mut langs = handouts.iter().map(|handout| handout.lang.as_str());
     match langs.next() {
         Some(first) if langs.all(|lang| lang == first) => first,
         _ => "en",
     }
 }
 
-pub(super) fn render_index(
-    guides: &[ExportGuide<'_>],
-    platform_names: &BTreeMap<String, String>,
-) -> String {
-    let lang = site_lang(guides);
+pub(super) fn render_index(handouts: &[Handout]) -> String {
+    let lang = site_lang(handouts);
     let mut out = String::new();
     page_start(
         &mut out,
@@ -40,25 +32,23 @@ pub(super) fn render_index(
     out.push_str("<main id=\"main_content\" tabindex=\"-1\">\n<h1>");
     out.push_str(INDEX_TITLE);
     out.push_str("</h1>\n<form class=\"search\" role=\"search\" hidden action=\"#\">\n<label for=\"search_input\">Search every guide: titles, causes and steps</label>\n<input type=\"search\" id=\"search_input\" name=\"q\" autocomplete=\"off\" spellcheck=\"false\">\n<p id=\"search_status\" class=\"search-status\" role=\"status\"></p>\n<ol id=\"search_results\" class=\"search-results\"></ol>\n</form>\n<section aria-labelledby=\"all_heading\">\n<h2 id=\"all_heading\">All guides</h2>\n<ul class=\"guide-list\">\n");
-    for export in guides {
-        let guide = export.guide;
-        let own_lang = guide.lang.as_deref().unwrap_or("en");
+    for handout in handouts {
         out.push_str("<li");
-        if own_lang != lang {
+        if handout.lang != lang {
             out.push_str(" lang=\"");
-            push_escaped(&mut out, own_lang);
+            push_escaped(&mut out, &handout.lang);
             out.push('"');
         }
         out.push_str("><a href=\"");
-        push_escaped(&mut out, &page_file(guide));
+        push_escaped(&mut out, &page_name(&handout.id));
         out.push_str("\">");
-        push_escaped(&mut out, &guide.title);
+        push_escaped(&mut out, &handout.title);
         out.push_str("</a>\n<p>");
-        push_escaped(&mut out, &plain(&guide.summary));
+        push_escaped(&mut out, &handout.summary.plain_paragraphs().join(" "));
         out.push_str("</p>\n");
-        if !guide.platforms.is_empty() {
+        if !handout.platforms.is_empty() {
             out.push_str("<p class=\"facts\">For ");
-            push_escaped(&mut out, &platform_list(&guide.platforms, platform_names));
+            push_escaped(&mut out, &and_list(&handout.platforms));
             out.push_str("</p>\n");
         }
         out.push_str("</li>\n");
@@ -66,11 +56,6 @@ pub(super) fn render_index(
     out.push_str("</ul>\n</section>\n</main>\n");
     page_end(&mut out);
     out
-}
-
-/// A guide's page file: `<id>.html`.
-pub(super) fn page_file(guide: &Guide) -> String {
-    page_name(guide.id.as_str())
 }
 
 /// The page file of the guide `id`: `<id>.html`, except that a guide named `index` cannot take
@@ -96,7 +81,7 @@ struct SearchGuide<'a> {
     url: String,
     title: &'a str,
     summary: String,
-    /// Causes and tags: what the guide is about beyond its methods.
+    /// Causes, tags and background: what the guide is about beyond its methods.
     about: String,
     sections: Vec<SearchSection<'a>>,
 }
@@ -109,35 +94,58 @@ struct SearchSection<'a> {
     text: String,
 }
 
-fn push_text(out: &mut String, text: &str) {
+fn push_words(out: &mut String, words: &str) {
     if !out.is_empty() {
         out.push(' ');
     }
-    out.push_str(&plain(text));
+    out.push_str(words);
 }
 
-pub(super) fn render_search_index(guides: &[ExportGuide<'_>]) -> String {
+fn push_text(out: &mut String, text: &Text) {
+    push_words(out, &text.plain_paragraphs().join(" "));
+}
+
+/// Every text of a method's steps, in reading order, with an explicit stack.
+fn push_steps(out: &mut String, steps: &[Step]) {
+    let mut stack: Vec<&Step> = steps.iter().rev().collect();
+    while let Some(step) = stack.pop() {
+        push_text(out, &step.text);
+        for text in [&step.warning, &step.note, &step.result]
+            .into_iter()
+            .flatten()
+        {
+            push_text(out, text);
+        }
+        if let Some(code) = &step.code {
+            push_words(out, &code.lines.join(" "));
+        }
+        stack.extend(step.steps.iter().rev());
+    }
+}
+
+pub(super) fn render_search_index(handouts: &[Handout]) -> String {
     let mut index = SearchIndex {
         version: 1,
-        guides: Vec::with_capacity(guides.len()),
+        guides: Vec::with_capacity(handouts.len()),
     };
-    for export in guides {
-        let guide = export.guide;
-        let mut about = String::new();
-        for tag in &guide.tags {
-            push_text(&mut about, tag.as_str());
-        }
-        for cause in &guide.causes {
-            push_text(&mut about, &cause.title);
-            if let Some(description) = &cause.description {
-                push_text(&mut about, description);
+    for handout in handouts {
+        let mut about = handout.tags.join(" ");
+        for section in &handout.sections {
+            match section {
+                Section::Causes(causes) => {
+                    for cause in causes {
+                        push_words(&mut about, &cause.title);
+                        if let Some(description) = &cause.description {
+                            push_text(&mut about, description);
+                        }
+                    }
+                }
+                Section::Overview(text) => push_text(&mut about, text),
+                _ => {}
             }
         }
-        if let Some(overview) = &guide.overview {
-            push_text(&mut about, overview);
-        }
-        let sections = guide
-            .methods
+        let sections = handout
+            .methods()
             .iter()
             .map(|method| {
                 let mut text = String::new();
@@ -147,32 +155,18 @@ pub(super) fn render_search_index(guides: &[ExportGuide<'_>]) -> String {
                 {
                     push_text(&mut text, field);
                 }
-                method.for_each_step(|step, _| {
-                    push_text(&mut text, &step.text);
-                    for field in [&step.warning, &step.note, &step.result]
-                        .into_iter()
-                        .flatten()
-                    {
-                        push_text(&mut text, field);
-                    }
-                    if let Some(code) = &step.code {
-                        if !text.is_empty() {
-                            text.push(' ');
-                        }
-                        text.push_str(code.text());
-                    }
-                });
+                push_steps(&mut text, &method.steps);
                 SearchSection {
-                    anchor: method.id.as_str(),
+                    anchor: &method.id,
                     title: &method.title,
                     text,
                 }
             })
             .collect();
         index.guides.push(SearchGuide {
-            url: page_file(guide),
-            title: &guide.title,
-            summary: plain(&guide.summary),
+            url: page_name(&handout.id),
+            title: &handout.title,
+            summary: handout.summary.plain_paragraphs().join(" "),
             about,
             sections,
         });

@@ -4,8 +4,8 @@
 //! start" answer to its method, step check-boxes remembered in the browser and "did this fix
 //! it?" after each method. Nothing on a page is fetched from outside the site.
 //!
-//! The pages are rendered from the typed guide; the set of files is written as one
-//! ([`StagedSet`]): all new or all as before.
+//! The pages are the second typesetting of the format-neutral [`Handout`] (the PDF is the
+//! first); the set of files is written as one ([`StagedSet`]): all new or all as before.
 
 mod escape;
 mod images;
@@ -17,10 +17,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use remedy_core::{Date, Guide, Slug};
 
 use crate::ExportGuide;
 use crate::exporter::{Exporter, Progress, Rendered, Shape, Staged, Staging};
+use crate::handout::{self, Handout};
 use crate::output::{ExportError, StagedFile, StagedSet, ensure_dir};
 
 pub use escape::{escape, safe_url};
@@ -49,9 +49,6 @@ pub struct HtmlSummary {
     pub images: usize,
 }
 
-/// Every exported guide by id, for links and titles across guides.
-pub(crate) type Library<'a> = BTreeMap<&'a str, &'a Guide>;
-
 /// The site as files: each path relative to the site folder, with its bytes; the pictures as
 /// the files to copy. Deterministic: the same guides give the same files.
 #[derive(Debug)]
@@ -62,45 +59,39 @@ pub struct Site {
     pub images: BTreeMap<String, PathBuf>,
 }
 
-/// Renders the whole site in memory (pictures by reference, not read).
+/// Renders the whole site in memory (pictures by reference, not read): each guide's handout,
+/// built once, as a page; the front page and the search index from the same handouts.
 pub fn render_site(guides: &[ExportGuide<'_>], options: &HtmlOptions) -> Site {
-    let library: Library<'_> = guides
-        .iter()
-        .map(|export| (export.guide.id.as_str(), export.guide))
-        .collect();
-    let pages: Vec<(String, String, images::Images)> = guides
+    let library = handout::library(guides);
+    let pages: Vec<(Handout, String, images::Images)> = guides
         .par_iter()
         .map(|export| {
+            let handout = Handout::new(export, &library, &options.platform_names);
             let mut images = images::Images::new(&options.content_root);
-            let folder = export
-                .source
-                .rsplit_once('/')
-                .map_or("", |(folder, _)| folder);
             let html = page::Page {
-                guide: export.guide,
-                library: &library,
-                platform_names: &options.platform_names,
+                handout: &handout,
                 images: &mut images,
-                folder,
                 out: String::new(),
             }
             .render();
-            (index::page_file(export.guide), html, images)
+            (handout, html, images)
         })
         .collect();
     let mut files = BTreeMap::new();
     let mut all_images = images::Images::new(&options.content_root);
-    for (file, html, images) in pages {
-        files.insert(file, html.into_bytes());
+    let mut handouts = Vec::with_capacity(pages.len());
+    for (handout, html, images) in pages {
+        files.insert(index::page_name(&handout.id), html.into_bytes());
         all_images.merge(images);
+        handouts.push(handout);
     }
     files.insert(
         "index.html".into(),
-        index::render_index(guides, &options.platform_names).into_bytes(),
+        index::render_index(&handouts).into_bytes(),
     );
     files.insert(
         "search-index.js".into(),
-        index::render_search_index(guides).into_bytes(),
+        index::render_search_index(&handouts).into_bytes(),
     );
     files.insert("style.css".into(), STYLESHEET.as_bytes().to_vec());
     files.insert("site.js".into(), SCRIPT.as_bytes().to_vec());
@@ -206,50 +197,4 @@ impl Exporter for HtmlExporter {
 
 fn whole_set_only() -> ExportError {
     ExportError::Content("the HTML export needs every guide at once".into())
-}
-
-/// "21 November 2026".
-pub(crate) fn long_date(date: &Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match date.parts() {
-        Some((year, month, day)) => {
-            let name = MONTHS
-                .get(usize::from(month).saturating_sub(1))
-                .copied()
-                .unwrap_or("");
-            format!("{day} {name} {year}")
-        }
-        None => date.as_str().to_owned(),
-    }
-}
-
-/// "iOS, iPadOS and macOS", with the configured names first.
-pub(crate) fn platform_list(platforms: &[Slug], names: &BTreeMap<String, String>) -> String {
-    let names: Vec<String> = platforms
-        .iter()
-        .map(|slug| {
-            names
-                .get(slug.as_str())
-                .cloned()
-                .unwrap_or_else(|| remedy_core::platform::display_name(slug.as_str()).to_owned())
-        })
-        .collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        Some((last, _)) => last.clone(),
-        None => String::new(),
-    }
 }
