@@ -134,3 +134,41 @@ fn export_html_refuses_a_guide_with_lint_errors_unless_forced() {
     let page = scratch.read("site/hostile-guide.html");
     assert!(page.contains("<h1>Fix &lt;script&gt;window.__pwned = true&lt;/script&gt; &amp; &quot;quotes&quot; &#39;here&#39;</h1>"));
 }
+
+#[test]
+fn export_html_for_a_platform_shows_what_its_reader_sees() {
+    let scratch = Scratch::new("html-platform");
+    scratch.copy_from_repo("tests/fixtures/export/content", "content");
+    // The fixtures hold one lint error on purpose: exported past it.
+    scratch
+        .remedy(&[
+            "export",
+            "html",
+            "--force",
+            "--platform",
+            "macos",
+            "-o",
+            "mac",
+        ])
+        .assert_code(0);
+    scratch
+        .remedy(&[
+            "export",
+            "html",
+            "--force",
+            "--platform",
+            "ios",
+            "-o",
+            "ios",
+        ])
+        .assert_code(0);
+    let mac = scratch.read("mac/mac-wifi-v2.html");
+    let ios = scratch.read("ios/mac-wifi-v2.html");
+    assert!(mac.contains("Renew the address from Terminal:"));
+    assert!(!mac.contains("On the iPhone, tap"));
+    assert!(ios.contains("On the iPhone, tap"));
+    assert!(!ios.contains("Renew the address from Terminal:"));
+    // The Mac-only method is left out for an iPhone reader, its prompt and link with it.
+    assert!(mac.contains("id=\"restart-mac\""));
+    assert!(!ios.contains("restart-mac"));
+}
