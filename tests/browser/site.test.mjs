@@ -388,6 +388,25 @@ if (hostile) {
     assert(broken.length === 0, broken.map(([from, href]) => `${from} -> ${href}`).join("\n"));
   });
 
+  await check("printed, a page keeps every step and warning and drops what only works on screen", async () => {
+    const page = await open(context, guidePages[0]);
+    await page.emulateMedia({ media: "print" });
+    const state = await page.evaluate(() => {
+      const shown = (selector) => [...document.querySelectorAll(selector)].filter((el) => el.offsetParent !== null).length;
+      return {
+        steps: document.querySelectorAll("ol.steps > li").length,
+        stepsShown: shown("ol.steps > li .step-text"),
+        warnings: document.querySelectorAll(".warning").length,
+        warningsShown: shown(".warning"),
+        onScreenOnly: shown(".fix-prompt") + shown(".skip:focus") + shown(".site-header") + shown(".toc"),
+      };
+    });
+    await page.close();
+    assert(state.steps > 0 && state.stepsShown === state.steps, `${state.stepsShown} of ${state.steps} steps printed`);
+    assert(state.warningsShown === state.warnings, `${state.warningsShown} of ${state.warnings} warnings printed`);
+    assert(state.onScreenOnly === 0, `${state.onScreenOnly} screen-only elements printed`);
+  });
+
   await check("pictures load from the site itself", async () => {
     for (const name of guidePages) {
       const page = await open(context, name);
