@@ -197,6 +197,12 @@ if (hostile) {
       const status = await page.textContent("#search_status");
       assert(/found/.test(status), `the search status says "${status}"`);
     }
+    // A whole title, punctuation and all ("Wi-Fi", "iPhone's"), finds its guide first.
+    for (const guide of index.guides) {
+      await page.fill("#search_input", guide.title);
+      const first = await page.$eval("#search_results > li > a", (a) => a.getAttribute("href")).catch(() => null);
+      assert(first === guide.url, `searching the title "${guide.title}" found ${first} first`);
+    }
     await page.fill("#search_input", "zzqqxxnotaword");
     const none = await page.$$eval("#search_results > li", (items) => items.length);
     const status = await page.textContent("#search_status");

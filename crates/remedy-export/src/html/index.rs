@@ -86,12 +86,33 @@ struct SearchGuide<'a> {
     sections: Vec<SearchSection<'a>>,
 }
 
-/// A method: its title and every text of its steps, found by a word from any of them.
+/// A method: its title and the words of every text of its steps, found by any of them.
 #[derive(Serialize)]
 struct SearchSection<'a> {
     anchor: &'a str,
     title: &'a str,
     text: String,
+}
+
+/// The distinct words of `text`, lowercase, in the order they first appear: all that search
+/// matches against, at a fraction of the text's size (the script matches each word of a query
+/// as a substring, so prefixes still find).
+fn distinct_words(text: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        let word = word.to_lowercase();
+        if seen.insert(word.clone()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&word);
+        }
+    }
+    out
 }
 
 fn push_words(out: &mut String, words: &str) {
@@ -159,7 +180,7 @@ pub(super) fn render_search_index(handouts: &[Handout]) -> String {
                 SearchSection {
                     anchor: &method.id,
                     title: &method.title,
-                    text,
+                    text: distinct_words(&text),
                 }
             })
             .collect();
@@ -167,7 +188,7 @@ pub(super) fn render_search_index(handouts: &[Handout]) -> String {
             url: page_name(&handout.id),
             title: &handout.title,
             summary: handout.summary.plain_paragraphs().join(" "),
-            about,
+            about: distinct_words(&about),
             sections,
         });
     }

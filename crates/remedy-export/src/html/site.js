@@ -135,7 +135,8 @@
     form.hidden = false;
 
     function run() {
-      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      // Split as the index was: at anything but a letter or digit ("Wi-Fi" is "wi" and "fi").
+      var words = fold(input.value).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
       results.textContent = "";
       if (!words.length) {
         status.textContent = "";
