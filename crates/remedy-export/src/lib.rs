@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod exporter;
+pub mod handout;
 pub mod json;
 pub mod output;
 pub mod pdf;
