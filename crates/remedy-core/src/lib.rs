@@ -26,7 +26,5 @@ pub use model::{
     RichField, Risk, Scenario, See, Step, StepVisit, TimeRange,
 };
 pub use position::{NodeSpan, Position, SourceMap, Span};
-pub use references::{
-    Expected, GuideIds, HashedResolution, IdHash, IdIndex, IdKind, ReferenceSite, Resolution,
-};
+pub use references::{Expected, GuideIds, IdIndex, IdKind, Lookup, ReferenceSite, Resolution};
 pub use source::SourceText;

@@ -37,13 +37,13 @@ pub(super) struct FileExtra {
 }
 
 /// What the index knows a file by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Identity {
     /// Its guide id.
-    Guide(IdHash),
+    Guide(Box<str>),
     /// The file's stem, when its ids are unknown (it does not load): references into it are not
     /// checked, so that one broken file does not turn every link to it into a finding.
-    Unknown(IdHash),
+    Unknown(Box<str>),
     /// Neither (a file named without a stem).
     None,
 }
@@ -53,21 +53,21 @@ impl FileResult {
         self.extra.get_or_insert_with(Box::default)
     }
 
-    pub(super) fn guide_id(&self) -> Option<IdHash> {
-        match self.identity {
+    pub(super) fn guide_id(&self) -> Option<&str> {
+        match &self.identity {
             Identity::Guide(id) => Some(id),
             _ => None,
         }
     }
 
-    pub(super) fn unknown(&self) -> Option<IdHash> {
-        match self.identity {
+    pub(super) fn unknown(&self) -> Option<&str> {
+        match &self.identity {
             Identity::Unknown(stem) => Some(stem),
             _ => None,
         }
     }
 
-    pub(super) fn set_unknown(&mut self, stem: Option<IdHash>) {
+    pub(super) fn set_unknown(&mut self, stem: Option<Box<str>>) {
         self.identity = stem.map_or(Identity::None, Identity::Unknown);
     }
 }
@@ -125,8 +125,8 @@ pub(super) struct Analysed<R> {
     pub(super) ids: Option<GuideIds>,
     /// Its guide, rendered for a streaming export.
     pub(super) rendered: Option<R>,
-    /// Its guide title, hashed as `duplicate-title` compares titles.
-    pub(super) title: Option<IdHash>,
+    /// Its guide title, normalized as `duplicate-title` compares titles.
+    pub(super) title: Option<Box<str>>,
 }
 
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
@@ -155,7 +155,7 @@ pub(super) fn analyse<R>(
         rendered: None,
         title: None,
     };
-    let stem = file_stem(&path).map(IdHash::of);
+    let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
     let config = shared.config;
     let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
         if let Some(severity) = config.severity(rule.rule) {
@@ -178,7 +178,7 @@ pub(super) fn analyse<R>(
     let source = match read {
         Ok(source) => source,
         Err(error) => {
-            result.set_unknown(stem);
+            result.set_unknown(stem.clone());
             if reported {
                 let rule = match &error {
                     ReadError::Io { source, .. } => io_error::finding(format!(
@@ -199,7 +199,7 @@ pub(super) fn analyse<R>(
     let mut document = match yaml::parse(&source, shared.load.yaml) {
         Ok(document) => document,
         Err(error) => {
-            result.set_unknown(stem);
+            result.set_unknown(stem.clone());
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
@@ -223,7 +223,7 @@ pub(super) fn analyse<R>(
         .and_then(Value::as_str)
         .map(rules::duplicate_title::normalized)
         .filter(|title| !title.is_empty())
-        .map(|title| IdHash::of(&title));
+        .map(String::into_boxed_str);
     let mut violations = Vec::new();
     let mut guide = None;
     if reported {
@@ -264,7 +264,7 @@ pub(super) fn analyse<R>(
     let local = match &guide_id {
         Some(id) => {
             let declared = duplicate_id::declared_ids(guide.as_ref(), &document.value);
-            result.identity = Identity::Guide(IdHash::of(id));
+            result.identity = Identity::Guide(id.clone());
             ids_repeat = duplicate_id::has_repeats(&declared);
             if ids_repeat {
                 // The first declaration *in the file* wins: order by position.
@@ -276,7 +276,7 @@ pub(super) fn analyse<R>(
             }
         }
         None => {
-            result.set_unknown(stem);
+            result.set_unknown(stem.clone());
             GuideIds::default()
         }
     };
@@ -340,17 +340,16 @@ pub(super) fn analyse<R>(
                 }
                 return;
             }
-            // A guide with more references than this is not one a writer wrote; its later
-            // references into other guides are left unchecked.
-            let Ok(ordinal) = u16::try_from(at) else {
+            // More than 4 billion references cannot fit in one file of the size limit.
+            let Ok(ordinal) = u32::try_from(at) else {
                 return;
             };
             let (target, id) = match written_guide {
-                Some(written) => (written, IdHash::of(target)),
-                None => (text, IdHash(0)),
+                Some(written) => (written, Some(target.into())),
+                None => (text, None),
             };
             result.extra().references.push(Pending {
-                guide: IdHash::of(target),
+                guide: target.into(),
                 id,
                 file: 0,
                 ordinal,

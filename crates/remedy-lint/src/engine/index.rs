@@ -1,25 +1,28 @@
 use super::*;
 
-/// A reference into another guide, waiting for the index: hashes and the reference's place in
-/// [`Guide::references`], no text. Fifty thousand of them cost about 1.6 MB; a finding's text,
-/// pointer and position are read again from the file in the rare case one does not resolve.
-#[derive(Debug, Clone, Copy)]
+/// A reference into another guide, waiting for the index: the exact ids and the reference's
+/// place in [`Guide::references`]; a finding's pointer and position are read again from the file
+/// in the rare case one does not resolve.
+#[derive(Debug, Clone)]
 pub(super) struct Pending {
     /// The guide it points into (for `related`, the guide it names).
-    pub(super) guide: IdHash,
+    pub(super) guide: Box<str>,
     /// The id inside that guide; unused for `related` (`Expected::Guide`).
-    pub(super) id: IdHash,
+    pub(super) id: Option<Box<str>>,
     /// The index of the file in the results (set once the file is done).
     pub(super) file: u32,
     /// Its index in the guide's [`Guide::references`].
-    pub(super) ordinal: u16,
+    pub(super) ordinal: u32,
     pub(super) expected: Expected,
 }
 
 /// Whether a reference into another guide resolves.
 pub(super) fn resolves(index: &IdIndex, reference: &Pending) -> bool {
-    let id = (reference.expected != Expected::Guide).then_some(reference.id);
-    index.resolve_hashed(reference.guide, id, reference.expected) == HashedResolution::Found
+    let id = reference
+        .id
+        .as_deref()
+        .filter(|_| reference.expected != Expected::Guide);
+    index.lookup(&reference.guide, id, reference.expected) == Lookup::Found
 }
 
 /// A cross-guide finding found from hashes, to be written out once its file is read again.
@@ -28,17 +31,17 @@ pub(super) enum CrossFinding {
     /// The guide id is also used by this other file.
     GuideIdTaken { other: usize },
     /// This reference (by its index in [`Guide::references`]) does not resolve.
-    Dangling { ordinal: u16 },
+    Dangling { ordinal: u32 },
     /// The guide's title is also the title of this earlier file.
     TitleTaken { other: usize },
 }
 
 /// The first file with a guide title.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct FirstTitle {
     /// Its index in the results.
     pub(super) at: usize,
-    pub(super) guide: Option<IdHash>,
+    pub(super) guide: Option<Box<str>>,
     pub(super) reported: bool,
     /// Whether a finding on it already names a later file.
     pub(super) named_other: bool,
@@ -51,12 +54,12 @@ pub(super) struct Collector {
     /// References into guides not indexed when their file was collected.
     pub(super) pending: Vec<Pending>,
     /// Guide ids that a second file has too.
-    pub(super) repeated: HashSet<IdHash>,
+    pub(super) repeated: HashSet<Box<str>>,
     /// Cross-guide findings found so far: (file, finding).
     pub(super) cross: Vec<(usize, CrossFinding)>,
     /// The first file with each guide title (hashed as `duplicate-title` compares them), when
     /// that rule is on.
-    pub(super) titles: Option<HashMap<IdHash, FirstTitle>>,
+    pub(super) titles: Option<HashMap<Box<str>, FirstTitle>>,
     pub(super) results: Vec<FileResult>,
     pub(super) dangling_on: bool,
 }
@@ -80,7 +83,7 @@ impl Collector {
             }
             if let (Some(titles), Some(title)) = (&mut self.titles, title) {
                 let at = self.results.len();
-                let guide = result.guide_id();
+                let guide = result.guide_id().map(Box::<str>::from);
                 match titles.get_mut(&title) {
                     // Two files of one guide id are `duplicate-id` already.
                     Some(first) if guide.is_some() && guide == first.guide => {}
@@ -110,10 +113,10 @@ impl Collector {
                 }
             }
             if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
-                && !self.index.insert(guide, &ids)
+                && !self.index.insert(guide, ids)
             {
                 // A second file with this guide id: reported at the end.
-                self.repeated.insert(guide);
+                self.repeated.insert(guide.into());
             }
             if let Some(extra) = &mut result.extra {
                 if let Some(internal) = extra.internal.take() {
@@ -125,7 +128,7 @@ impl Collector {
                     let reference = Pending { file, ..reference };
                     // Into a guide already indexed: resolved now, so that only references to
                     // guides still to come wait (about half of them, in a linked corpus).
-                    if self.index.contains(reference.guide) {
+                    if self.index.contains(&reference.guide) {
                         if !resolves(&self.index, &reference) && self.dangling_on {
                             self.cross.push((at, dangling(&reference)));
                         }
@@ -157,17 +160,17 @@ pub(super) fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<
 /// `None`.
 pub(super) fn resolve_across(
     index: &IdIndex,
-    from: Option<IdHash>,
+    from: Option<&str>,
     site: &ReferenceSite,
-    unknown: &HashSet<IdHash>,
+    unknown: &HashSet<Box<str>>,
 ) -> Option<String> {
     let target_guide = match site.reference.guide() {
         None if site.expected == Expected::Guide => Some(site.reference.as_str()),
         other => other,
     };
-    if let Some(target) = target_guide.map(IdHash::of)
+    if let Some(target) = target_guide
         && Some(target) != from
-        && unknown.contains(&target)
+        && unknown.contains(target)
     {
         return None;
     }
@@ -192,7 +195,7 @@ pub(super) fn cross_file_findings(
     file: CrossFile<'_>,
     found: &[CrossFinding],
     other_display: impl Fn(usize) -> PathBuf,
-    (index, unknown): (&IdIndex, &HashSet<IdHash>),
+    (index, unknown): (&IdIndex, &HashSet<Box<str>>),
     shared: &Shared<'_>,
 ) -> Vec<Finding> {
     let config = shared.config;
@@ -240,7 +243,7 @@ pub(super) fn cross_file_findings(
                 let Some(site) = references.get(ordinal as usize) else {
                     continue;
                 };
-                let from = own.map(IdHash::of);
+                let from = own;
                 let Some(message) = resolve_across(index, from, site, unknown) else {
                     continue;
                 };
@@ -307,16 +310,17 @@ pub(super) fn cross_guide_findings(
         ..
     } = collector;
 
-    let mut holders: HashMap<IdHash, Vec<usize>> = HashMap::new();
+    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, result) in results.iter().enumerate() {
-        if let Some(guide) = result.guide_id().filter(|guide| repeated.contains(guide)) {
+        if let Some(guide) = result.guide_id().filter(|guide| repeated.contains(*guide)) {
             holders.entry(guide).or_default().push(i);
         }
     }
-    let unknown: HashSet<IdHash> = results
+    let unknown: HashSet<Box<str>> = results
         .iter()
         .filter_map(FileResult::unknown)
-        .filter(|stem| !index.contains(*stem))
+        .filter(|stem| !index.contains(stem))
+        .map(Into::into)
         .collect();
     if config.severity(DuplicateId::NAME).is_some() {
         for (i, result) in results.iter().enumerate() {
@@ -347,7 +351,7 @@ pub(super) fn cross_guide_findings(
         for item in &pending {
             let file = item.file as usize;
             let from = results.get(file).and_then(FileResult::guide_id);
-            if Some(item.guide) != from && unknown.contains(&item.guide) {
+            if Some(&*item.guide) != from && unknown.contains(&item.guide) {
                 continue;
             }
             if !resolves(&index, item) {

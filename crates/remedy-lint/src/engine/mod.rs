@@ -17,8 +17,8 @@ use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
 use remedy_core::yaml::{self, Document, YamlError};
 use remedy_core::{
-    Expected, Guide, GuideFile, GuideIds, HashedResolution, IdHash, IdIndex, LoadError,
-    LoadOptions, Position, Reference, ReferenceSite, Resolution, SourceText,
+    Expected, Guide, GuideFile, GuideIds, IdIndex, LoadError, LoadOptions, Lookup, Position,
+    Reference, ReferenceSite, Resolution, SourceText,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -234,12 +234,12 @@ pub(crate) struct OneFile<'a> {
     /// Every guide's ids (this one's included), first holder of a guide id first.
     pub index: &'a IdIndex,
     /// Guide ids (stems) of files whose ids are unknown: references into them are not checked.
-    pub unknown: &'a HashSet<IdHash>,
+    pub unknown: &'a HashSet<Box<str>>,
     /// The display path of an earlier file with this guide id, if any (`duplicate-id`).
-    pub taken_by: &'a dyn Fn(IdHash) -> Option<PathBuf>,
-    /// The display path of an earlier file of another guide with this title (hashed as
+    pub taken_by: &'a dyn Fn(&str) -> Option<PathBuf>,
+    /// The display path of an earlier file of another guide with this title (normalized as
     /// `duplicate-title` compares titles), if any.
-    pub title_taken_by: &'a dyn Fn(IdHash, Option<IdHash>) -> Option<PathBuf>,
+    pub title_taken_by: &'a dyn Fn(&str, Option<&str>) -> Option<PathBuf>,
 }
 
 /// Lints one file as [`OneFile`] describes; the findings are sorted.
@@ -260,6 +260,8 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
     };
     let Analysed { result, title, .. } = analyse(job, &shared, &|_: &LintedGuide| ());
     let own = result.guide_id();
+    let own = own.map(Box::<str>::from);
+    let own = own.as_deref();
     let mut extra = result.extra.map(|extra| *extra).unwrap_or_default();
     if let Some(internal) = extra.internal.take() {
         return Err(LintError::Internal(internal));
@@ -277,14 +279,14 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
     let mut title_other = None;
     if let Some(title) = title
         && config.severity(rules::DuplicateTitle::NAME).is_some()
-        && let Some(first) = (file.title_taken_by)(title, own)
+        && let Some(first) = (file.title_taken_by)(&title, own)
     {
         title_other = Some(first);
         cross.push(CrossFinding::TitleTaken { other: 1 });
     }
     if config.severity(DanglingReference::NAME).is_some() {
         for item in &extra.references {
-            if Some(item.guide) != own && file.unknown.contains(&item.guide) {
+            if Some(&*item.guide) != own && file.unknown.contains(&item.guide) {
                 continue;
             }
             if !resolves(file.index, item) {

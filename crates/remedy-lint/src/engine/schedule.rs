@@ -27,7 +27,7 @@ pub(super) fn schedule<R: Send>(
     };
     let round = per_thread * rayon::current_num_threads().max(1);
     let mut collector = Collector {
-        index: IdIndex::with_capacity(jobs.len(), 64),
+        index: IdIndex::with_capacity(jobs.len()),
         pending: Vec::new(),
         repeated: HashSet::new(),
         cross: Vec::new(),
