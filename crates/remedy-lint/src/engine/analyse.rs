@@ -298,7 +298,7 @@ pub(super) fn analyse<R>(
     cx.ids_repeat = guide_id.is_some().then_some(ids_repeat);
     cx.content_root = Some(shared.content_root);
     let found = rules::check_file(&cx);
-    let dangling_step_on = config.severity(rules::DanglingStep::NAME).is_some();
+    let dangling_step_on = config.severity(rules::DanglingStep::ID).is_some();
     let dangling_steps = rules::dangling_step_pointers(&found);
     for rule in &found {
         if dangling_step_on && rules::overlaps_dangling_step(rule, &dangling_steps) {
@@ -314,7 +314,7 @@ pub(super) fn analyse<R>(
         ..
     } = file;
     if let Some(guide) = &guide {
-        let dangling_on = config.severity(DanglingReference::NAME).is_some();
+        let dangling_on = config.severity(DanglingReference::ID).is_some();
         let mut ordinal = 0usize;
         let mut local_failures = Vec::new();
         guide.for_each_reference(|text, expected, pointer| {
@@ -377,7 +377,7 @@ pub(super) fn analyse<R>(
                     site.reference.as_str(),
                 );
                 let rule = RuleFinding {
-                    rule: DanglingReference::NAME,
+                    rule: DanglingReference::ID,
                     span,
                     pointer: site.pointer,
                     message,

@@ -23,7 +23,7 @@ pub(super) fn finding(
         file: file.to_path_buf(),
         span: never_empty(rule.span),
         pointer: rule.pointer,
-        rule: rule.rule,
+        rule: rule.rule.name(),
         severity,
         message: rule.message,
         source_line,
@@ -52,7 +52,8 @@ pub(super) fn finish(
             ..
         } = result.extra.map(|extra| *extra).unwrap_or_default();
         findings.extend(extra_findings.into_iter().flat_map(|(_, found)| found));
-        let applied = suppression::apply(findings, &directives, |rule| config.severity(rule));
+        let applied =
+            suppression::apply(findings, &directives, |rule| config.severity_of_name(rule));
         report.findings.extend(applied.kept);
         report.suppressed.extend(applied.suppressed);
         for about in applied.about_comments {
@@ -71,7 +72,7 @@ pub(super) fn finish(
         }
         report.files.push(result.display);
     }
-    if let Some(severity) = config.severity(io_error::IoError::NAME) {
+    if let Some(severity) = config.severity(io_error::IoError::ID) {
         for problem in walk_problems {
             let display = displayer.display(&problem.path);
             report.findings.push(finding(

@@ -214,7 +214,7 @@ pub(super) fn cross_file_findings(
     });
     let Some((source, document, guide)) = reloaded else {
         return config
-            .severity(io_error::IoError::NAME)
+            .severity(io_error::IoError::ID)
             .map(|severity| {
                 finding(
                     file.display,
@@ -237,7 +237,7 @@ pub(super) fn cross_file_findings(
             CrossFinding::GuideIdTaken { other } => {
                 let Some(own) = own else { continue };
                 let message = duplicate_id::guide_message(own, &other_display(other));
-                (DuplicateId::NAME, "/id".to_owned(), message)
+                (DuplicateId::ID, "/id".to_owned(), message)
             }
             CrossFinding::Dangling { ordinal } => {
                 let Some(site) = references.get(ordinal as usize) else {
@@ -247,14 +247,14 @@ pub(super) fn cross_file_findings(
                 let Some(message) = resolve_across(index, from, site, unknown) else {
                     continue;
                 };
-                (DanglingReference::NAME, site.pointer.clone(), message)
+                (DanglingReference::ID, site.pointer.clone(), message)
             }
             CrossFinding::TitleTaken { other } => {
                 let Some(title) = document.value.get("title").and_then(Value::as_str) else {
                     continue;
                 };
                 let message = rules::duplicate_title::guide_message(title, &other_display(other));
-                (rules::DuplicateTitle::NAME, "/title".to_owned(), message)
+                (rules::DuplicateTitle::ID, "/title".to_owned(), message)
             }
         };
         let Some(severity) = config.severity(rule) else {
@@ -283,7 +283,7 @@ pub(super) fn cross_file_findings(
             file: file.display.to_path_buf(),
             span,
             pointer,
-            rule,
+            rule: rule.name(),
             severity,
             message,
             source_line: shown_line(source, span.start.line),
@@ -322,7 +322,7 @@ pub(super) fn cross_guide_findings(
         .filter(|stem| !index.contains(stem))
         .map(Into::into)
         .collect();
-    if config.severity(DuplicateId::NAME).is_some() {
+    if config.severity(DuplicateId::ID).is_some() {
         for (i, result) in results.iter().enumerate() {
             let (true, Some(guide)) = (result.reported, result.guide_id()) else {
                 continue;

@@ -269,7 +269,7 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
     let mut cross = Vec::new();
     let mut other = None;
     if let Some(guide) = own
-        && config.severity(DuplicateId::NAME).is_some()
+        && config.severity(DuplicateId::ID).is_some()
         && let Some(first) = (file.taken_by)(guide)
     {
         other = Some(first);
@@ -278,13 +278,13 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
     // Index 1 of `others` below: the earlier guide with this title.
     let mut title_other = None;
     if let Some(title) = title
-        && config.severity(rules::DuplicateTitle::NAME).is_some()
+        && config.severity(rules::DuplicateTitle::ID).is_some()
         && let Some(first) = (file.title_taken_by)(&title, own)
     {
         title_other = Some(first);
         cross.push(CrossFinding::TitleTaken { other: 1 });
     }
-    if config.severity(DanglingReference::NAME).is_some() {
+    if config.severity(DanglingReference::ID).is_some() {
         for item in &extra.references {
             if Some(&*item.guide) != own && file.unknown.contains(&item.guide) {
                 continue;
@@ -316,7 +316,9 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
             &shared,
         ));
     }
-    let applied = suppression::apply(findings, &extra.directives, |rule| config.severity(rule));
+    let applied = suppression::apply(findings, &extra.directives, |rule| {
+        config.severity_of_name(rule)
+    });
     let mut kept = applied.kept;
     for about in applied.about_comments {
         if let Some(severity) = config.severity(about.rule) {

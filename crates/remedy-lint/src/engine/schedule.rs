@@ -19,7 +19,7 @@ pub(super) fn schedule<R: Send>(
     sink: &mut (dyn FnMut(R) + Send),
 ) -> Result<Collector, LintError> {
     let config = shared.config;
-    let dangling_on = config.severity(DanglingReference::NAME).is_some();
+    let dangling_on = config.severity(DanglingReference::ID).is_some();
     let per_thread = if std::mem::size_of::<R>() == 0 {
         FILES_PER_THREAD_AND_ROUND_UNRENDERED
     } else {
@@ -34,7 +34,7 @@ pub(super) fn schedule<R: Send>(
         results: Vec::with_capacity(jobs.len()),
         dangling_on,
         titles: config
-            .severity(rules::DuplicateTitle::NAME)
+            .severity(rules::DuplicateTitle::ID)
             .map(|_| HashMap::new()),
     };
     let mut jobs = jobs.into_iter();
