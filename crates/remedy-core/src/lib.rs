@@ -20,7 +20,10 @@ pub mod source;
 pub mod yaml;
 
 pub use id::{Date, Id, Reference, Slug};
-pub use load::{GuideFile, LoadError, LoadOptions, load_file, load_source, reference_span};
+pub use load::{
+    GuideFile, LoadError, LoadOptions, load_file, load_source, reference_span,
+    reference_span_within,
+};
 pub use model::{
     Cause, Code, CodeBlock, ComparisonRow, ExternalLink, Faq, Guide, Image, Method, Related,
     RichField, Risk, Scenario, See, Step, StepVisit, TimeRange,

@@ -120,8 +120,21 @@ pub fn reference_span(
     pointer: &str,
     reference: &str,
 ) -> Span {
+    let text = value.pointer(pointer).and_then(serde_json::Value::as_str);
+    reference_span_within(source, map, text, pointer, reference)
+}
+
+/// [`reference_span`] from the text at `pointer` (`None`: not a text), for a caller that has it
+/// without the document's value (which went into the typed guide).
+pub fn reference_span_within(
+    source: &SourceText,
+    map: &SourceMap,
+    text: Option<&str>,
+    pointer: &str,
+    reference: &str,
+) -> Span {
     let node = map.nearest(pointer);
-    let Some(text) = value.pointer(pointer).and_then(serde_json::Value::as_str) else {
+    let Some(text) = text else {
         return node.value;
     };
     if text == reference || map.get(pointer).is_none() {

@@ -125,21 +125,31 @@ impl Guide {
         &'g self,
         mut visit: impl FnMut(&'g str, Expected, &dyn Fn() -> String),
     ) {
+        self.for_each_reference_within(|reference, expected, pointer, _| {
+            visit(reference, expected, pointer);
+        });
+    }
+
+    /// [`Guide::for_each_reference`], with the rich text a reference is a link of (`None` for a
+    /// field that is a reference itself): what its exact place in the source is found from.
+    pub fn for_each_reference_within<'g>(
+        &'g self,
+        mut visit: impl FnMut(&'g str, Expected, &dyn Fn() -> String, Option<&'g str>),
+    ) {
         for (i, method) in self.methods.iter().enumerate() {
             for (j, cause) in method.addresses.iter().enumerate() {
-                visit(cause.as_str(), Expected::Cause, &|| {
-                    format!("/methods/{i}/addresses/{j}")
-                });
+                let pointer = || format!("/methods/{i}/addresses/{j}");
+                visit(cause.as_str(), Expected::Cause, &pointer, None);
             }
             method.for_each_step(|step, path| match &step.see {
-                Some(See::One(see)) => visit(see.as_str(), Expected::MethodOrStep, &|| {
-                    child_pointer(&step_pointer(i, path), "see")
-                }),
+                Some(See::One(see)) => {
+                    let pointer = || child_pointer(&step_pointer(i, path), "see");
+                    visit(see.as_str(), Expected::MethodOrStep, &pointer, None);
+                }
                 Some(See::Many(list)) => {
                     for (j, see) in list.iter().enumerate() {
-                        visit(see.as_str(), Expected::MethodOrStep, &|| {
-                            format!("{}/see/{j}", step_pointer(i, path))
-                        });
+                        let pointer = || format!("{}/see/{j}", step_pointer(i, path));
+                        visit(see.as_str(), Expected::MethodOrStep, &pointer, None);
                     }
                 }
                 None => {}
@@ -147,21 +157,24 @@ impl Guide {
         }
         for (i, faq) in self.faq.iter().enumerate() {
             for (j, see) in faq.see.iter().enumerate() {
-                visit(see.as_str(), Expected::MethodOrStep, &|| {
-                    format!("/faq/{i}/see/{j}")
-                });
+                let pointer = || format!("/faq/{i}/see/{j}");
+                visit(see.as_str(), Expected::MethodOrStep, &pointer, None);
             }
         }
         for (i, scenario) in self.scenarios.iter().enumerate() {
             for (j, method) in scenario.try_methods.iter().enumerate() {
-                visit(method.as_str(), Expected::Method, &|| {
-                    format!("/scenarios/{i}/try/{j}")
-                });
+                let pointer = || format!("/scenarios/{i}/try/{j}");
+                visit(method.as_str(), Expected::Method, &pointer, None);
             }
         }
         for (i, related) in self.related.iter().enumerate() {
             if let Related::Guide(id) = related {
-                visit(id.as_str(), Expected::Guide, &|| format!("/related/{i}"));
+                visit(
+                    id.as_str(),
+                    Expected::Guide,
+                    &|| format!("/related/{i}"),
+                    None,
+                );
             }
         }
         // Internal links in rich text, as written after `(` (the `#` of a same-guide link
@@ -171,7 +184,7 @@ impl Guide {
                 let written = text.get(range).unwrap_or_default();
                 let written = written.strip_prefix('#').unwrap_or(written);
                 if written == target.as_str() {
-                    visit(written, Expected::MethodOrStep, pointer);
+                    visit(written, Expected::MethodOrStep, pointer, Some(text));
                 }
             }
         });

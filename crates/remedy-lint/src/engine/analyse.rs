@@ -1,11 +1,5 @@
 use super::*;
 
-pub(super) fn dangling(reference: &Pending) -> CrossFinding {
-    CrossFinding::Dangling {
-        ordinal: reference.ordinal,
-    }
-}
-
 /// What one file leaves behind once its document is dropped: for a clean file of a large
 /// corpus, its display name and two hashes (its ids went into the index).
 #[derive(Debug)]
@@ -30,8 +24,10 @@ pub(super) struct FileExtra {
     /// The text of each line that holds a suppression comment.
     pub(super) directive_lines: HashMap<u32, String>,
     pub(super) references: Vec<Pending>,
-    /// Standard input's text: it cannot be read again for cross-guide findings.
-    pub(super) stdin: Option<SourceText>,
+    /// Where the guide id is, for `duplicate-id` across files.
+    pub(super) id_place: Option<Place>,
+    /// The title as written and where it is, for `duplicate-title` (when it is on).
+    pub(super) title: Option<(Box<str>, Place)>,
     /// A bug in remedy met while linting this file.
     pub(super) internal: Option<String>,
 }
@@ -77,7 +73,8 @@ impl FileExtra {
         self.findings.is_empty()
             && self.directives.is_empty()
             && self.references.is_empty()
-            && self.stdin.is_none()
+            && self.id_place.is_none()
+            && self.title.is_none()
             && self.internal.is_none()
     }
 }
@@ -165,7 +162,6 @@ pub(super) fn analyse<R>(
         }
     };
 
-    let from_stdin = stdin.is_some();
     let read = match stdin {
         Some(bytes) if bytes.len() as u64 > shared.load.max_file_bytes => {
             Err(ReadError::TooLarge {
@@ -224,6 +220,17 @@ pub(super) fn analyse<R>(
         .map(rules::duplicate_title::normalized)
         .filter(|title| !title.is_empty())
         .map(String::into_boxed_str);
+    if reported && guide_id.is_some() {
+        result.extra().id_place = Some(Place::of(&source, &document.source_map, "/id"));
+    }
+    if reported
+        && title.is_some()
+        && config.severity(rules::DuplicateTitle::ID).is_some()
+        && let Some(written) = document.value.get("title").and_then(Value::as_str)
+    {
+        let place = Place::of(&source, &document.source_map, "/title");
+        result.extra().title = Some((written.into(), place));
+    }
     let mut violations = Vec::new();
     let mut guide = None;
     if reported {
@@ -315,11 +322,8 @@ pub(super) fn analyse<R>(
     } = file;
     if let Some(guide) = &guide {
         let dangling_on = config.severity(DanglingReference::ID).is_some();
-        let mut ordinal = 0usize;
         let mut local_failures = Vec::new();
-        guide.for_each_reference(|text, expected, pointer| {
-            let at = ordinal;
-            ordinal += 1;
+        guide.for_each_reference_within(|text, expected, pointer, within| {
             let (written_guide, target) = match text.split_once('#') {
                 Some((guide, id)) => (Some(guide), id),
                 None => (None, text),
@@ -340,20 +344,23 @@ pub(super) fn analyse<R>(
                 }
                 return;
             }
-            // More than 4 billion references cannot fit in one file of the size limit.
-            let Ok(ordinal) = u32::try_from(at) else {
-                return;
-            };
-            let (target, id) = match written_guide {
-                Some(written) => (written, Some(target.into())),
-                None => (text, None),
-            };
+            // What a finding needs is kept now, so that the file is never read again.
+            let pointer = pointer();
+            let span = remedy_core::reference_span_within(
+                &source,
+                &document.source_map,
+                within,
+                &pointer,
+                text,
+            );
             result.extra().references.push(Pending {
-                guide: target.into(),
-                id,
+                site: ReferenceSite {
+                    reference: Reference(text.to_owned()),
+                    pointer,
+                    expected,
+                },
+                place: Place::at(&source, span),
                 file: 0,
-                ordinal,
-                expected,
             });
         });
         // The document's value went into the typed guide; a link's text is read from it.
@@ -385,9 +392,6 @@ pub(super) fn analyse<R>(
                 push(&mut result, rule, Some(&source));
             }
         }
-    }
-    if from_stdin {
-        result.extra().stdin = Some(source);
     }
     let mut rendered = None;
     result.loaded = guide.is_some();

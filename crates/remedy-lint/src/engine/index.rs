@@ -1,37 +1,63 @@
 use super::*;
 
-/// A reference into another guide, waiting for the index: the exact ids and the reference's
-/// place in [`Guide::references`]; a finding's pointer and position are read again from the file
-/// in the rare case one does not resolve.
+/// Where a finding that may be needed at the end would be: kept from the first pass, so that
+/// no file is read and parsed again to word a cross-file finding.
+#[derive(Debug, Clone)]
+pub(super) struct Place {
+    pub(super) span: remedy_core::Span,
+    /// The source line a finding shows ([`shown_line`]).
+    pub(super) line: Option<String>,
+}
+
+impl Place {
+    /// The place of the node at `pointer` (or its nearest ancestor).
+    pub(super) fn of(source: &SourceText, map: &remedy_core::SourceMap, pointer: &str) -> Self {
+        Self::at(source, map.nearest(pointer).value)
+    }
+
+    pub(super) fn at(source: &SourceText, span: remedy_core::Span) -> Self {
+        let line = shown_line(source, never_empty(span).start.line);
+        Self { span, line }
+    }
+}
+
+/// A reference into another guide, waiting for the index: the reference as written (exact ids,
+/// its pointer) and its place, which is all its finding needs.
 #[derive(Debug, Clone)]
 pub(super) struct Pending {
-    /// The guide it points into (for `related`, the guide it names).
-    pub(super) guide: Box<str>,
-    /// The id inside that guide; unused for `related` (`Expected::Guide`).
-    pub(super) id: Option<Box<str>>,
+    pub(super) site: ReferenceSite,
+    pub(super) place: Place,
     /// The index of the file in the results (set once the file is done).
     pub(super) file: u32,
-    /// Its index in the guide's [`Guide::references`].
-    pub(super) ordinal: u32,
-    pub(super) expected: Expected,
+}
+
+impl Pending {
+    /// The guide it points into (for `related`, the guide it names).
+    pub(super) fn guide(&self) -> &str {
+        match self.site.expected {
+            Expected::Guide => self.site.reference.as_str(),
+            _ => self.site.reference.guide().unwrap_or_default(),
+        }
+    }
+
+    /// The id inside that guide; `None` for `related`.
+    pub(super) fn id(&self) -> Option<&str> {
+        (self.site.expected != Expected::Guide).then(|| self.site.reference.target())
+    }
 }
 
 /// Whether a reference into another guide resolves.
 pub(super) fn resolves(index: &IdIndex, reference: &Pending) -> bool {
-    let id = reference
-        .id
-        .as_deref()
-        .filter(|_| reference.expected != Expected::Guide);
-    index.lookup(&reference.guide, id, reference.expected) == Lookup::Found
+    index.lookup(reference.guide(), reference.id(), reference.site.expected) == Lookup::Found
 }
 
-/// A cross-guide finding found from hashes, to be written out once its file is read again.
-#[derive(Debug, Clone, Copy)]
+/// A cross-guide finding, to be written out with what its file kept.
+#[derive(Debug, Clone)]
 pub(super) enum CrossFinding {
     /// The guide id is also used by this other file.
     GuideIdTaken { other: usize },
-    /// This reference (by its index in [`Guide::references`]) does not resolve.
-    Dangling { ordinal: u32 },
+    /// This reference does not resolve.
+    Dangling(Box<Pending>),
     /// The guide's title is also the title of this earlier file.
     TitleTaken { other: usize },
 }
@@ -128,9 +154,10 @@ impl Collector {
                     let reference = Pending { file, ..reference };
                     // Into a guide already indexed: resolved now, so that only references to
                     // guides still to come wait (about half of them, in a linked corpus).
-                    if self.index.contains(&reference.guide) {
+                    if self.index.contains(reference.guide()) {
                         if !resolves(&self.index, &reference) && self.dangling_on {
-                            self.cross.push((at, dangling(&reference)));
+                            self.cross
+                                .push((at, CrossFinding::Dangling(Box::new(reference))));
                         }
                     } else {
                         self.pending.push(reference);
@@ -181,112 +208,67 @@ pub(super) fn resolve_across(
     dangling_reference::message(site, &resolution)
 }
 
-/// A file with cross-guide findings, to be read again.
+/// A file with cross-guide findings, and what its first pass kept for them.
 pub(super) struct CrossFile<'a> {
     pub(super) display: &'a Path,
-    pub(super) stdin: Option<&'a SourceText>,
-    pub(super) cwd: &'a Path,
+    /// Its guide id.
+    pub(super) own: Option<&'a str>,
+    pub(super) extra: Option<&'a FileExtra>,
 }
 
-/// Writes out a file's cross-guide findings: the file is read and parsed again for the texts,
-/// pointers, positions and source lines that were not kept for every file in case one is
-/// needed. A file that changed in the meantime gets a finding that says so.
+/// Writes out a file's cross-guide findings from what its first pass kept: exact ids, pointers,
+/// places and source lines, never the file read again.
 pub(super) fn cross_file_findings(
     file: CrossFile<'_>,
-    found: &[CrossFinding],
+    found: Vec<CrossFinding>,
     other_display: impl Fn(usize) -> PathBuf,
     (index, unknown): (&IdIndex, &HashSet<Box<str>>),
-    shared: &Shared<'_>,
+    config: &Config,
 ) -> Vec<Finding> {
-    let config = shared.config;
-    let read;
-    let source = match file.stdin {
-        Some(source) => Some(source),
-        None => {
-            read = SourceText::read(&file.cwd.join(file.display), shared.load.max_file_bytes).ok();
-            read.as_ref()
-        }
-    };
-    let reloaded = source.and_then(|source| {
-        let document = yaml::parse(source, shared.load.yaml).ok()?;
-        let guide = Guide::deserialize(&document.value).ok();
-        Some((source, document, guide))
-    });
-    let Some((source, document, guide)) = reloaded else {
-        return config
-            .severity(io_error::IoError::ID)
-            .map(|severity| {
-                finding(
-                    file.display,
-                    io_error::finding(
-                        "this file changed while remedy was linting it, so its links to other guides were not checked; run remedy again".into(),
-                    ),
-                    severity,
-                    None,
-                )
-            })
-            .into_iter()
-            .collect();
-    };
-    let map = &document.source_map;
-    let own = document.value.get("id").and_then(Value::as_str);
-    let references = guide.as_ref().map(Guide::references).unwrap_or_default();
     let mut out = Vec::new();
     for found in found {
-        let (rule, pointer, message) = match *found {
+        let (rule, pointer, message, place) = match found {
             CrossFinding::GuideIdTaken { other } => {
-                let Some(own) = own else { continue };
+                let (Some(own), Some(place)) = (
+                    file.own,
+                    file.extra.and_then(|extra| extra.id_place.clone()),
+                ) else {
+                    continue;
+                };
                 let message = duplicate_id::guide_message(own, &other_display(other));
-                (DuplicateId::ID, "/id".to_owned(), message)
+                (DuplicateId::ID, "/id".to_owned(), message, place)
             }
-            CrossFinding::Dangling { ordinal } => {
-                let Some(site) = references.get(ordinal as usize) else {
+            CrossFinding::Dangling(pending) => {
+                let Pending { site, place, .. } = *pending;
+                let Some(message) = resolve_across(index, file.own, &site, unknown) else {
                     continue;
                 };
-                let from = own;
-                let Some(message) = resolve_across(index, from, site, unknown) else {
-                    continue;
-                };
-                (DanglingReference::ID, site.pointer.clone(), message)
+                (DanglingReference::ID, site.pointer, message, place)
             }
             CrossFinding::TitleTaken { other } => {
-                let Some(title) = document.value.get("title").and_then(Value::as_str) else {
+                let Some((title, place)) = file.extra.and_then(|extra| extra.title.clone()) else {
                     continue;
                 };
-                let message = rules::duplicate_title::guide_message(title, &other_display(other));
-                (rules::DuplicateTitle::ID, "/title".to_owned(), message)
+                let message = rules::duplicate_title::guide_message(&title, &other_display(other));
+                (
+                    rules::DuplicateTitle::ID,
+                    "/title".to_owned(),
+                    message,
+                    place,
+                )
             }
         };
         let Some(severity) = config.severity(rule) else {
             continue;
         };
-        let span = match *found {
-            CrossFinding::Dangling { ordinal } => {
-                references
-                    .get(ordinal as usize)
-                    .map_or(map.nearest(&pointer).value, |site| {
-                        remedy_core::reference_span(
-                            source,
-                            map,
-                            &document.value,
-                            &pointer,
-                            site.reference.as_str(),
-                        )
-                    })
-            }
-            CrossFinding::GuideIdTaken { .. } | CrossFinding::TitleTaken { .. } => {
-                map.nearest(&pointer).value
-            }
-        };
-        let span = never_empty(span);
         out.push(Finding {
             file: file.display.to_path_buf(),
-            span,
+            span: never_empty(place.span),
             pointer,
             rule: rule.name(),
             severity,
             message,
-            source_line: shown_line(source, span.start.line),
+            source_line: place.line,
         });
     }
     out
@@ -296,7 +278,6 @@ pub(super) fn cross_file_findings(
 /// references into other guides that do not resolve (with those `collect` found on the way).
 pub(super) fn cross_guide_findings(
     collector: Collector,
-    cwd: &Path,
     shared: &Shared<'_>,
 ) -> (Vec<FileResult>, Vec<(usize, Vec<Finding>)>) {
     let config = shared.config;
@@ -348,35 +329,37 @@ pub(super) fn cross_guide_findings(
     }
     drop(holders);
     if dangling_on {
-        for item in &pending {
+        for item in pending {
             let file = item.file as usize;
             let from = results.get(file).and_then(FileResult::guide_id);
-            if Some(&*item.guide) != from && unknown.contains(&item.guide) {
+            if Some(item.guide()) != from && unknown.contains(item.guide()) {
                 continue;
             }
-            if !resolves(&index, item) {
-                cross.push((file, dangling(item)));
+            if !resolves(&index, &item) {
+                cross.push((file, CrossFinding::Dangling(Box::new(item))));
             }
         }
     }
-    drop(pending);
     cross.sort_by_key(|(file, _)| *file);
     // By file, in file order, for the few files that have any.
     let mut cross_findings: Vec<(usize, Vec<Finding>)> = Vec::new();
-    for found in cross.chunk_by(|a, b| a.0 == b.0) {
-        let file = found[0].0;
+    let mut cross = cross.into_iter().peekable();
+    while let Some((file, first)) = cross.next() {
+        let mut kinds = vec![first];
+        while let Some((_, next)) = cross.next_if(|(other, _)| *other == file) {
+            kinds.push(next);
+        }
         let result = &results[file];
-        let kinds: Vec<CrossFinding> = found.iter().map(|(_, finding)| *finding).collect();
         let findings = cross_file_findings(
             CrossFile {
                 display: &result.display,
-                stdin: result.extra.as_ref().and_then(|extra| extra.stdin.as_ref()),
-                cwd,
+                own: result.guide_id(),
+                extra: result.extra.as_deref(),
             },
-            &kinds,
+            kinds,
             |other| results[other].display.clone(),
             (&index, &unknown),
-            shared,
+            shared.config,
         );
         cross_findings.push((file, findings));
     }

@@ -209,7 +209,7 @@ fn run<R: Send>(
         content_root: &content_root,
     };
     let collector = schedule(jobs, &shared, render, sink)?;
-    let (results, cross_findings) = cross_guide_findings(collector, &request.cwd, &shared);
+    let (results, cross_findings) = cross_guide_findings(collector, &shared);
     Ok(finish(
         results,
         cross_findings,
@@ -286,24 +286,23 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
     }
     if config.severity(DanglingReference::ID).is_some() {
         for item in &extra.references {
-            if Some(&*item.guide) != own && file.unknown.contains(&item.guide) {
+            if Some(item.guide()) != own && file.unknown.contains(item.guide()) {
                 continue;
             }
             if !resolves(file.index, item) {
-                cross.push(dangling(item));
+                cross.push(CrossFinding::Dangling(Box::new(item.clone())));
             }
         }
     }
-    let cwd = PathBuf::new();
     let mut findings = std::mem::take(&mut extra.findings);
     if !cross.is_empty() {
         findings.extend(cross_file_findings(
             CrossFile {
                 display: &result.display,
-                stdin: extra.stdin.as_ref(),
-                cwd: &cwd,
+                own,
+                extra: Some(&extra),
             },
-            &cross,
+            cross,
             |at| {
                 if at == 1 {
                     title_other.clone()
@@ -313,7 +312,7 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
                 .unwrap_or_default()
             },
             (file.index, file.unknown),
-            &shared,
+            config,
         ));
     }
     let applied = suppression::apply(findings, &extra.directives, |rule| {
