@@ -14,8 +14,9 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use remedy_core::corpus::discover;
 use remedy_core::load::file_stem;
-use remedy_core::yaml::{self, Limits};
-use remedy_core::{Expected, Guide, GuideIds, IdIndex, IdKind, LoadOptions, SourceText, Span};
+use remedy_core::{
+    Expected, Guide, GuideIds, IdIndex, IdKind, LoadOptions, SourceText, Span, parse_text,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -108,9 +109,12 @@ impl Outline {
             ..Outline::default()
         };
         let source = SourceText::new(text.to_owned());
-        let Ok(document) = yaml::parse(&source, Limits::default()) else {
+        // The core's pipeline to the raw document; no schema: an outline is what the text
+        // says, whatever else is wrong with it.
+        let Ok(parsed) = parse_text(path.to_path_buf(), source, &LoadOptions::default()) else {
             return outline;
         };
+        let document = &parsed.document;
         let value = &document.value;
         let map = &document.source_map;
         let guide = Guide::deserialize(value).ok();

@@ -162,16 +162,9 @@ pub(super) fn analyse<R>(
         }
     };
 
-    let read = match stdin {
-        Some(bytes) if bytes.len() as u64 > shared.load.max_file_bytes => {
-            Err(ReadError::TooLarge {
-                limit: shared.load.max_file_bytes,
-            })
-        }
-        Some(bytes) => SourceText::from_bytes(bytes),
-        None => SourceText::read(&path, shared.load.max_file_bytes),
-    };
-    let source = match read {
+    // The core's pipeline, stage by stage: the lint reads the raw document (ids, title,
+    // comments) between the parse and the schema, and only linted files go further.
+    let source = match read_text(&path, stdin, &shared.load) {
         Ok(source) => source,
         Err(error) => {
             result.set_unknown(stem.clone());
@@ -192,9 +185,9 @@ pub(super) fn analyse<R>(
         }
     };
 
-    let mut document = match yaml::parse(&source, shared.load.yaml) {
-        Ok(document) => document,
-        Err(error) => {
+    let parsed = match parse_text(path, source, &shared.load) {
+        Ok(parsed) => parsed,
+        Err(ParseFailure { source, error }) => {
             result.set_unknown(stem.clone());
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
@@ -208,75 +201,62 @@ pub(super) fn analyse<R>(
     };
 
     // The ids, from the YAML itself: a type error elsewhere does not empty the index.
-    let guide_id: Option<Box<str>> = document
-        .value
-        .get("id")
-        .and_then(Value::as_str)
-        .map(Into::into);
-    let title = document
-        .value
+    let value = &parsed.document.value;
+    let guide_id: Option<Box<str>> = value.get("id").and_then(Value::as_str).map(Into::into);
+    let title = value
         .get("title")
         .and_then(Value::as_str)
         .map(rules::duplicate_title::normalized)
         .filter(|title| !title.is_empty())
         .map(String::into_boxed_str);
+    let map = &parsed.document.source_map;
     if reported && guide_id.is_some() {
-        result.extra().id_place = Some(Place::of(&source, &document.source_map, "/id"));
+        result.extra().id_place = Some(Place::of(&parsed.source, map, "/id"));
     }
     if reported
         && title.is_some()
         && config.severity(rules::DuplicateTitle::ID).is_some()
-        && let Some(written) = document.value.get("title").and_then(Value::as_str)
+        && let Some(written) = value.get("title").and_then(Value::as_str)
     {
-        let place = Place::of(&source, &document.source_map, "/title");
+        let place = Place::of(&parsed.source, map, "/title");
         result.extra().title = Some((written.into(), place));
     }
-    let mut violations = Vec::new();
-    let mut guide = None;
-    if reported {
-        violations = match remedy_core::schema::validate_guide(&document.value) {
-            Ok(violations) => violations,
-            Err(error) => {
-                result.extra().internal = Some(error.to_string());
-                return done(result, None);
-            }
-        };
+    let file = if reported {
         // One pass over the map, then a binary search per comment: asking every node for
         // every comment was O(comments × nodes).
-        let mut texts: Vec<remedy_core::Span> = document.source_map.text_spans().collect();
+        let mut texts: Vec<remedy_core::Span> = map.text_spans().collect();
         texts.sort_unstable();
-        take_directives(&mut result, &source, |at| {
+        take_directives(&mut result, &parsed.source, |at| {
             let before = texts.partition_point(|text| text.start < at);
             before
                 .checked_sub(1)
                 .and_then(|last| texts.get(last))
                 .is_some_and(|text| at < text.end)
         });
-        // The typed guide. A document the schema accepts gives the guide its strings instead of
-        // copies (the rules after this point read the guide, not the YAML value); otherwise the
-        // raw checks still need the value, and the guide is read from it.
-        guide = if violations.is_empty() {
-            match Guide::deserialize(std::mem::take(&mut document.value)) {
-                Ok(guide) => Some(guide),
-                Err(_) => {
-                    restore_value(&mut document, &source, shared);
-                    Guide::deserialize(&document.value).ok()
-                }
+        // The rules after this point read the typed guide, not the YAML value, when the schema
+        // accepts the document: the guide takes its strings instead of copies.
+        match parsed.check(GuideValue::GiveToGuide, &shared.load) {
+            Ok(file) => file,
+            Err(error) => {
+                result.extra().internal = Some(error.to_string());
+                return done(result, None);
             }
-        } else {
-            Guide::deserialize(&document.value).ok()
-        };
-    }
+        }
+    } else {
+        parsed.unchecked()
+    };
     let mut ids_repeat = false;
     let local = match &guide_id {
         Some(id) => {
-            let declared = duplicate_id::declared_ids(guide.as_ref(), &document.value);
+            let declared = duplicate_id::declared_ids(file.guide.as_ref(), &file.document.value);
             result.identity = Identity::Guide(id.clone());
             ids_repeat = duplicate_id::has_repeats(&declared);
             if ids_repeat {
                 // The first declaration *in the file* wins: order by position.
-                let mut declarations = duplicate_id::declarations(guide.as_ref(), &document.value);
-                declarations.sort_by_key(|d| document.source_map.nearest(&d.pointer).value.start);
+                let mut declarations =
+                    duplicate_id::declarations(file.guide.as_ref(), &file.document.value);
+                let map = &file.document.source_map;
+                declarations.sort_by_key(|d| map.nearest(&d.pointer).value.start);
                 GuideIds::new(declarations.iter().map(|d| (d.id.as_str(), d.kind)))
             } else {
                 GuideIds::new(declared)
@@ -293,13 +273,6 @@ pub(super) fn analyse<R>(
         return analysed;
     }
 
-    let file = GuideFile {
-        path,
-        source,
-        document,
-        violations,
-        guide,
-    };
     let mut cx = FileContext::new(&file, file_stem(&file.path), &shared.options);
     // Without a guide id the ids were not collected; the rule looks for itself.
     cx.ids_repeat = guide_id.is_some().then_some(ids_repeat);
@@ -411,13 +384,6 @@ pub(super) fn analyse<R>(
         ids: guide_id.map(|_| local),
         rendered,
         title,
-    }
-}
-
-/// Parses a file again for the YAML value its typed guide was given.
-pub(super) fn restore_value(document: &mut Document, source: &SourceText, shared: &Shared<'_>) {
-    if let Ok(again) = yaml::parse(source, shared.load.yaml) {
-        *document = again;
     }
 }
 

@@ -15,12 +15,12 @@ use rayon::prelude::*;
 use remedy_core::corpus::{MissingPath, WalkProblem, discover_within, is_system_folder};
 use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
-use remedy_core::yaml::{self, Document, YamlError};
+use remedy_core::yaml::YamlError;
 use remedy_core::{
-    Expected, Guide, GuideFile, GuideIds, IdIndex, LoadError, LoadOptions, Lookup, Position,
-    Reference, ReferenceSite, Resolution, SourceText,
+    Expected, Guide, GuideFile, GuideIds, GuideValue, IdIndex, LoadError, LoadOptions, Lookup,
+    ParseFailure, Position, Reference, ReferenceSite, Resolution, SourceText, parse_text,
+    read_text,
 };
-use serde::Deserialize;
 use serde_json::Value;
 use thiserror::Error;
 
