@@ -77,7 +77,13 @@ let index = null;
 function yamlFiles(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) yamlFiles(path, out);
+    let isDirectory;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      continue; // a broken link: remedy's io-error, not the index's business
+    }
+    if (isDirectory) yamlFiles(path, out);
     else if (name.endsWith(".yaml") || name.endsWith(".yml")) out.push(path);
   }
   return out;
@@ -87,7 +93,12 @@ function crossIndex() {
   if (index) return index;
   index = { guides: new Map(), filesById: new Map(), filesByTitle: new Map() };
   for (const file of yamlFiles(resolve(process.env.REMEDY_GUIDES))) {
-    const guide = Yaml.parse(readFileSync(file, "utf8")).data;
+    let guide;
+    try {
+      guide = Yaml.parse(readFileSync(file, "utf8")).data;
+    } catch {
+      continue;
+    }
     if (!isObject(guide) || typeof guide.id !== "string") continue;
     const ids = new Map(declarations(guide).map(({ id, kind }) => [id, kind]));
     index.guides.set(guide.id, ids);
@@ -402,11 +413,17 @@ const RULES = {
   "unprintable-character": { function: unprintableCharacter },
 };
 
+// A document that is not a mapping (empty, a list) is the schema rule's alone.
+const onGuides = (then) =>
+  then.function === schema
+    ? then
+    : { ...then, function: (input, options, context) => (isObject(input) ? then.function(input, options, context) : []) };
+
 export default {
   rules: Object.fromEntries(
     Object.entries(RULES).map(([name, then]) => [
       name,
-      { description: name, severity: "error", given: "$", then },
+      { description: name, message: "{{error}}", severity: "error", given: "$", then: onGuides(then) },
     ]),
   ),
 };

@@ -141,6 +141,72 @@ fn remedy_rules(remedy: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// For each rule the ruleset covers: remedy's findings in the rule's fixture folder
+/// (`tests/fixtures/lint/<rule>/`, its `expected-txt` snapshot) and Spectral's findings of that
+/// rule there, from one Spectral run over every fixture folder. It shows the ruleset's rules
+/// fire where remedy's do, so the timed runs on the clean corpus check something.
+fn fixture_agreement(
+    peers: &Peers,
+    root: &Path,
+    ruleset: &Path,
+    covered: &[String],
+    out: &Path,
+) -> Result<Vec<(String, usize, usize)>, String> {
+    let fixtures = root.join("tests/fixtures/lint");
+    let report = out.join("spectral-fixtures.json");
+    let output = Command::new(&peers.spectral)
+        .args([
+            "lint",
+            "*/**/*.yaml",
+            "--quiet",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&report)
+        .arg("--ruleset")
+        .arg(ruleset)
+        .env(
+            "REMEDY_GUIDE_SCHEMA",
+            root.join("schemas/guide.schema.json"),
+        )
+        .env("REMEDY_GUIDES", &fixtures)
+        .current_dir(&fixtures)
+        .output()
+        .map_err(|e| format!("cannot run Spectral: {e}"))?;
+    // Exit 1 is "found something", which the fixtures must.
+    if output.status.code() != Some(1) {
+        return Err(format!(
+            "Spectral on the lint fixtures exited {}:\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let text = std::fs::read_to_string(&report).map_err(|e| io("read", &report, e))?;
+    let results: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not Spectral's JSON: {e}", report.display()))?;
+    let mut rows = Vec::new();
+    for rule in covered {
+        let folder = fixtures.join(rule);
+        let snapshot = folder.join("snapshots/expected-txt.snap.txt");
+        let remedy = std::fs::read_to_string(&snapshot)
+            .map_err(|e| io("read", &snapshot, e))?
+            .lines()
+            .count();
+        let spectral = results
+            .iter()
+            .filter(|result| result["code"].as_str() == Some(rule.as_str()))
+            .filter(|result| {
+                result["source"]
+                    .as_str()
+                    .is_some_and(|source| Path::new(source).starts_with(&folder))
+            })
+            .count();
+        rows.push((rule.clone(), remedy, spectral));
+    }
+    Ok(rows)
+}
+
 /// One side of a comparison: a name, the command, and its timed runs.
 #[derive(Debug)]
 struct Side {
@@ -216,6 +282,12 @@ pub fn run(
 
     let guides_dir = corpus.join("guides");
     let all = super::walk(&guides_dir)?;
+    let mut corpus_bytes = 0;
+    for path in &all {
+        corpus_bytes += std::fs::metadata(path)
+            .map_err(|e| io("read", path, e))?
+            .len();
+    }
     let mut handouts: Vec<PathBuf> = all.clone();
     handouts.sort();
     handouts.truncate(HANDOUTS);
@@ -284,6 +356,21 @@ pub fn run(
         c
     };
 
+    let covered = ruleset_rules(&ruleset)?;
+    std::fs::create_dir_all(&out).map_err(|e| io("create", &out, e))?;
+    let agreement = fixture_agreement(&peers, root, &ruleset, &covered, &out)?;
+    let silent: Vec<&str> = agreement
+        .iter()
+        .filter(|(_, _, spectral)| *spectral == 0)
+        .map(|(rule, _, _)| rule.as_str())
+        .collect();
+    if !silent.is_empty() {
+        return Err(format!(
+            "the Spectral ruleset finds nothing in the fixture folders of {}; fix {}",
+            silent.join(", "),
+            ruleset.display()
+        ));
+    }
     let load_before = super::load_average();
     let mut sides = [
         Side::new("remedy lint (whole corpus)"),
@@ -324,7 +411,6 @@ pub fn run(
     let (remedy_pages, _) = super::count_pages(&remedy_pdf, HANDOUTS)?;
     let (typst_pages, _) = super::count_pages(&typst_pdf, HANDOUTS)?;
 
-    let covered = ruleset_rules(&ruleset)?;
     let not_covered: Vec<String> = remedy_rules(remedy)?
         .into_iter()
         .filter(|rule| !covered.contains(rule))
@@ -341,8 +427,8 @@ pub fn run(
     let mut text = String::new();
     text.push_str("# remedy and its peers\n\n");
     text.push_str(&format!(
-        "Measured {} on {} logical CPUs ({}), {} memory, {}; {}. Corpus: {} generated guides \
-         (`{}`). Median of {runs} runs after one warm-up, the four commands taking turns; \
+        "Measured {} on {} logical CPUs ({}), {} memory, {}; {}. Corpus: {} generated guides, \
+         {:.1} MB (`{}`). Median of {runs} runs after one warm-up, the four commands taking turns; \
          whole processes, wall time; load average {load_before:.1} before, {load_after:.1} \
          after.\n\n",
         machine.date,
@@ -352,6 +438,7 @@ pub fn run(
         machine.kernel,
         machine.rustc,
         all.len(),
+        corpus_bytes as f64 / 1e6,
         corpus.display()
     ));
     text.push_str("| command | median | range | peak memory |\n| --- | --- | --- | --- |\n");
@@ -380,6 +467,15 @@ pub fn run(
             not_covered.join(", ")
         }
     ));
+    text.push_str(
+        "Each rule in remedy's fixture folder for it (`tests/fixtures/lint/<rule>/`, guides \
+         that must trigger it and near misses that must not), as findings of that rule:\n\n\
+         | rule | remedy | Spectral |\n| --- | ---: | ---: |\n",
+    );
+    for (rule, remedy, spectral) in &agreement {
+        text.push_str(&format!("| {rule} | {remedy} | {spectral} |\n"));
+    }
+    text.push('\n');
     text.push_str(&format!(
         "Typst compiles `bench/typst/handout.typ` once per guide, in one Python process: title, \
          summary, overview, causes, the methods compared in a table, each method's numbered \
