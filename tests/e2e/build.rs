@@ -144,20 +144,55 @@ fn exports_are_byte_identical_across_runs() {
     scratch.copy_from_repo("content", "content");
     scratch.remedy(&["build", "--out", "first"]).assert_code(0);
     scratch.remedy(&["build", "--out", "second"]).assert_code(0);
+    // Every file of the first build, whatever content/ holds, named by a guide or not.
+    let written = files_below(&scratch.root.join("first"));
     for file in [
         "json/guides.json",
         "csv/steps.csv",
         "csv/datapackage.json",
         "csv/related.csv",
         "sqlite/guides.db",
-        "pdf/resume-icloud-syncing.pdf",
         "pdf/handbook.pdf",
     ] {
+        assert!(
+            written.contains(&std::path::PathBuf::from(file)),
+            "no {file}: {written:?}"
+        );
+    }
+    assert!(
+        written.iter().any(|file| file.starts_with("pdf")
+            && file.file_name().is_some_and(|name| name != "handbook.pdf")),
+        "no guide's handout: {written:?}"
+    );
+    assert_eq!(files_below(&scratch.root.join("second")), written);
+    for file in &written {
         let first = std::fs::read(scratch.root.join("first").join(file)).unwrap_or_default();
         let second = std::fs::read(scratch.root.join("second").join(file)).unwrap_or_default();
-        assert!(!first.is_empty(), "{file}");
-        assert!(first == second, "{file} differs between two runs");
+        assert!(!first.is_empty(), "{}", file.display());
+        assert!(
+            first == second,
+            "{} differs between two runs",
+            file.display()
+        );
     }
+}
+
+/// Every file below `root`, relative to it, sorted.
+fn files_below(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                files.push(relative.to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 #[test]

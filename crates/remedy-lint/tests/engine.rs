@@ -56,12 +56,19 @@ fn references_into_guides_that_are_not_linted_resolve_against_the_whole_content_
     let folder = common::fixtures().join("dangling-reference");
     let config = common::folder_config(&folder);
     let report = common::run(&common::request(&folder, config, &["refs.yaml"]));
-    let expected: String = std::fs::read_to_string(folder.join("snapshots/expected-txt.snap.txt"))
-        .unwrap_or_default()
+    let snapshot = folder.join("snapshots/expected-txt.snap.txt");
+    let expected: String = std::fs::read_to_string(&snapshot)
+        .unwrap_or_else(|error| panic!("{}: {error}", snapshot.display()))
         .lines()
         .filter(|line| line.starts_with("refs.yaml:"))
         .map(|line| format!("{line}\n"))
         .collect();
+    // Two empty lists would agree without showing anything.
+    assert!(
+        !expected.is_empty(),
+        "{} has no refs.yaml finding",
+        snapshot.display()
+    );
     assert_eq!(common::lines(&report), expected);
 }
 

@@ -7,6 +7,8 @@
 //! - `--quick`: 200 guides, 3 runs: a smoke test of the harness.
 //! - `--server`: only the language server's diagnostics latency after a change, on 1,000
 //!   guides (`--quick`: 200 guides, 5 changes); see `server.rs`.
+//! - `--peers`: only remedy against Spectral (lint) and Typst (20 handouts) on 200 guides,
+//!   installing both under `target/bench/peers/` when missing; see `peers.rs`.
 //!
 //! The tasks take turns run by run, so that the ratios the targets compare come from runs made
 //! side by side. The PDF export is measured on corpora of at most 1,000 guides. Timings are
@@ -14,6 +16,7 @@
 
 mod corpus;
 mod measure;
+mod peers;
 mod report;
 mod server;
 
@@ -30,14 +33,16 @@ struct Options {
     sizes: Vec<usize>,
     runs: usize,
     server: bool,
+    peers: bool,
 }
 
 fn parse_args(args: &[&str]) -> Result<Options, String> {
-    let usage = "usage: cargo xtask bench [--guides N] [--runs R] [--quick] [--server]";
+    let usage = "usage: cargo xtask bench [--guides N] [--runs R] [--quick] [--server] [--peers]";
     let mut options = Options {
         sizes: vec![1_000, 10_000],
         runs: 5,
         server: false,
+        peers: false,
     };
     let mut quick = false;
     let mut guides = None;
@@ -55,6 +60,7 @@ fn parse_args(args: &[&str]) -> Result<Options, String> {
             "--runs" => runs = Some(number("--runs")?),
             "--quick" => quick = true,
             "--server" => options.server = true,
+            "--peers" => options.peers = true,
             other => return Err(format!("unknown argument `{other}`; {usage}")),
         }
     }
@@ -68,6 +74,10 @@ fn parse_args(args: &[&str]) -> Result<Options, String> {
         options.runs = 41;
     } else if options.server {
         options.runs = 5;
+    }
+    if options.peers {
+        // Issue 20's comparisons are stated for 200 guides.
+        options.sizes = vec![200];
     }
     if let Some(n) = guides {
         options.sizes = vec![n];
@@ -114,6 +124,18 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             let dir = bench.join(format!("corpus-{size}"));
             ensure_corpus(&dir, size)?;
             server::run(&remedy, &dir, size, options.runs, &bench.join("server.md"))?;
+        }
+        return Ok(());
+    }
+    if options.peers {
+        for &size in &options.sizes {
+            let dir = bench.join(format!("corpus-{size}"));
+            ensure_corpus(&dir, size)?;
+            check_remedy(&remedy)?;
+            verify_lint_clean(&remedy, &dir)?;
+            let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+            let text = peers::run(&remedy, &root, &bench, &dir, options.runs, &machine(cpus))?;
+            println!("{text}");
         }
         return Ok(());
     }
@@ -557,6 +579,10 @@ mod tests {
         assert_eq!((o.sizes, o.runs, o.server), (vec![1_000], 41, true));
         let o = parse_args(&["--server", "--quick"])?;
         assert_eq!((o.sizes, o.runs, o.server), (vec![200], 5, true));
+        let o = parse_args(&["--peers"])?;
+        assert_eq!((o.sizes, o.runs, o.peers), (vec![200], 5, true));
+        let o = parse_args(&["--peers", "--quick"])?;
+        assert_eq!((o.sizes, o.runs, o.peers), (vec![200], 3, true));
         assert!(parse_args(&["--guides"]).is_err());
         assert!(parse_args(&["--frobnicate"]).is_err());
         Ok(())

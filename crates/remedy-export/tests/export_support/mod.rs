@@ -69,10 +69,43 @@ pub fn temp_dir(prefix: &str, name: &str) -> Result<PathBuf, std::io::Error> {
 pub fn assert_golden(file_name: &str, actual: &[u8]) {
     let (folder, file_name) = file_name.rsplit_once('/').unwrap_or(("", file_name));
     let extension = file_name.rsplit_once('.').map_or("txt", |(_, ext)| ext);
-    let name_and_extension = format!("{}.{extension}", file_name.replace('.', "-"));
+    let stem = file_name.replace('.', "-");
+    let name_and_extension = format!("{stem}.{extension}");
+    let dir = fixture_root().join("golden").join(folder);
+    report_first_difference(&dir.join(format!("{stem}.snap.{extension}")), actual);
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(fixture_root().join("golden").join(folder));
+    settings.set_snapshot_path(dir);
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.bind(|| insta::assert_binary_snapshot!(name_and_extension.as_str(), actual.to_vec()));
+}
+
+/// Insta names the two files of a binary snapshot that differ but shows no diff: say on stderr
+/// which line differs first, so a failing run says what changed.
+fn report_first_difference(snapshot: &Path, actual: &[u8]) {
+    let Ok(expected) = std::fs::read(snapshot) else {
+        return;
+    };
+    if expected == actual {
+        return;
+    }
+    let (expected, actual) = (
+        String::from_utf8_lossy(&expected),
+        String::from_utf8_lossy(actual),
+    );
+    let mut expected_lines = expected.split_inclusive('\n');
+    let mut actual_lines = actual.split_inclusive('\n');
+    for number in 1.. {
+        match (expected_lines.next(), actual_lines.next()) {
+            (None, None) => break,
+            (want, got) if want != got => {
+                eprintln!(
+                    "{}: line {number} differs\n  expected: {want:?}\n  actual:   {got:?}",
+                    snapshot.display()
+                );
+                break;
+            }
+            _ => {}
+        }
+    }
 }
