@@ -86,6 +86,8 @@ pub(super) struct Shared<'a> {
     pub(super) load: LoadOptions,
     pub(super) keep_guides: bool,
     pub(super) content_root: &'a Path,
+    /// The last run's index entries, when the cache is on.
+    pub(super) cache: Option<&'a IndexCache>,
 }
 
 /// A dangling local reference's message with "did you mean …?": the guide's id of the kind
@@ -124,6 +126,10 @@ pub(super) struct Analysed<R> {
     pub(super) rendered: Option<R>,
     /// Its guide title, normalized as `duplicate-title` compares titles.
     pub(super) title: Option<Box<str>>,
+    /// What it contributes to the index, for the cache to keep.
+    pub(super) entry: Option<IndexEntry>,
+    /// Whether that came from the cache (the file was not parsed).
+    pub(super) cached: bool,
 }
 
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
@@ -151,7 +157,10 @@ pub(super) fn analyse<R>(
         ids,
         rendered: None,
         title: None,
+        entry: None,
+        cached: false,
     };
+    let from_stdin = stdin.is_some();
     let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
     let config = shared.config;
     let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
@@ -185,10 +194,31 @@ pub(super) fn analyse<R>(
         }
     };
 
+    // Standard input is not a file of the content root as it is on disk: never cached.
+    let key = (shared.cache.is_some() && !from_stdin)
+        .then(|| cache::key(stem.as_deref(), source.as_str()));
+    if !reported
+        && let (Some(cache), Some(key)) = (shared.cache, &key)
+        && let Some(entry) = cache.get(key)
+        && let Some(ids) = entry.guide_ids()
+    {
+        // The same text under the same name as last time: what it gave the index then.
+        match &entry.guide {
+            Some(id) => result.identity = Identity::Guide(id.as_str().into()),
+            None => result.set_unknown(stem.clone()),
+        }
+        let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
+        analysed.title = entry.title.as_deref().map(Into::into);
+        analysed.entry = Some(entry.clone());
+        analysed.cached = true;
+        return analysed;
+    }
+
     let parsed = match parse_text(path, source, &shared.load) {
         Ok(parsed) => parsed,
         Err(ParseFailure { source, error }) => {
             result.set_unknown(stem.clone());
+            let entry = key.map(|key| IndexEntry::new(key, None, &GuideIds::default(), None));
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
@@ -196,7 +226,9 @@ pub(super) fn analyse<R>(
                 }
                 take_directives(&mut result, &source, |_| false);
             }
-            return done(result, None);
+            let mut analysed = done(result, None);
+            analysed.entry = entry;
+            return analysed;
         }
     };
 
@@ -267,9 +299,11 @@ pub(super) fn analyse<R>(
             GuideIds::default()
         }
     };
+    let entry = key.map(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
     if !reported {
         let mut analysed = done(result, guide_id.map(|_| local));
         analysed.title = title;
+        analysed.entry = entry;
         return analysed;
     }
 
@@ -384,6 +418,8 @@ pub(super) fn analyse<R>(
         ids: guide_id.map(|_| local),
         rendered,
         title,
+        entry,
+        cached: false,
     }
 }
 
