@@ -2,6 +2,8 @@
 //! and deterministically; none knows of the others or of the linter.
 
 pub mod csv;
+pub mod exporter;
+pub mod handout;
 pub mod json;
 pub mod output;
 pub mod pdf;

@@ -56,7 +56,7 @@ fn references_into_guides_that_are_not_linted_resolve_against_the_whole_content_
     let folder = common::fixtures().join("dangling-reference");
     let config = common::folder_config(&folder);
     let report = common::run(&common::request(&folder, config, &["refs.yaml"]));
-    let expected: String = std::fs::read_to_string(folder.join("expected.txt"))
+    let expected: String = std::fs::read_to_string(folder.join("snapshots/expected-txt.snap.txt"))
         .unwrap_or_default()
         .lines()
         .filter(|line| line.starts_with("refs.yaml:"))

@@ -10,7 +10,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::content::ContentStream;
 use super::font::{Face, Fonts};
-use super::layout::{Color, Draw, Frame, Paginated, Target};
+use super::layout::{Color, Draw, Frame, Page, Paginated, Target};
 use super::render::OutlineItem;
 use crate::ExportError;
 
@@ -492,14 +492,14 @@ fn resource_name(face: Face) -> &'static str {
 
 /// A page's drawing as a content stream, and its links as annotations.
 fn page_content(
-    draws: &[Draw],
+    page: &Page,
     embedded: &[EmbeddedFace],
     height: f32,
 ) -> Result<Vec<u8>, ExportError> {
     let mut content = ContentStream::with_capacity(16 * 1024);
     let mut font: Option<(Face, f32)> = None;
     let mut fill: Option<Color> = None;
-    for draw in draws {
+    for (dx, dy, draw) in page.draws() {
         match draw {
             Draw::Text { x, y, style, text } => {
                 if text.is_empty() {
@@ -519,7 +519,11 @@ fn page_content(
                     content.fill_color(r, g, b);
                     fill = Some(style.color);
                 }
-                content.text(*x, height - y, text.chars().map(|c| face.code(c)));
+                content.text(
+                    x + dx,
+                    height - (y + dy),
+                    text.chars().map(|c| face.code(c)),
+                );
             }
             Draw::Rect {
                 x,
@@ -534,7 +538,7 @@ fn page_content(
                     content.fill_color(r, g, b);
                     fill = Some(*color);
                 }
-                content.fill_rect(*x, height - y - h, *w, *h);
+                content.fill_rect(x + dx, height - (y + dy) - h, *w, *h);
             }
             Draw::Link { .. } => {}
         }
@@ -545,17 +549,18 @@ fn page_content(
 /// The link annotations of a page; a link to a place outside the document (another guide's,
 /// in a handout) is left out.
 fn page_links(
-    draws: &[Draw],
+    laid: &Page,
     page: ObjectId,
     page_ids: &[ObjectId],
     anchors: &BTreeMap<String, (usize, f32)>,
     height: f32,
 ) -> Vec<Dictionary> {
     let mut links = Vec::new();
-    for draw in draws {
+    for (dx, dy, draw) in laid.draws() {
         let Draw::Link { x, y, w, h, target } = draw else {
             continue;
         };
+        let (x, y) = (x + dx, y + dy);
         let mut action = Dictionary::new();
         match target {
             Target::Anchor(anchor) => {
@@ -592,7 +597,7 @@ fn page_links(
         link.set(
             "Rect",
             Object::Array(
-                [*x, bottom, x + w, bottom + h]
+                [x, bottom, x + w, bottom + h]
                     .into_iter()
                     .map(|value| Object::Real(r2(value)))
                     .collect(),
@@ -618,7 +623,7 @@ pub(crate) fn write_pdf(
     // Fonts: one subset per face used, under a tag derived from what it draws.
     let mut seen: BTreeMap<Face, CharSet> = BTreeMap::new();
     for page in &paginated.pages {
-        for draw in &page.draws {
+        for (_, _, draw) in page.draws() {
             if let Draw::Text { style, text, .. } = draw {
                 seen.entry(style.face).or_default().extend(text.chars());
             }
@@ -641,7 +646,7 @@ pub(crate) fn write_pdf(
         Object::Real(frame.page_height),
     ]);
     for (page, page_id) in paginated.pages.iter().zip(&page_ids) {
-        let content = page_content(&page.draws, &embedded, height)?;
+        let content = page_content(page, &embedded, height)?;
         let content = doc.add_object(stream(Dictionary::new(), content));
         let mut dict = Dictionary::new();
         dict.set("Type", name("Page"));
@@ -649,7 +654,7 @@ pub(crate) fn write_pdf(
         dict.set("MediaBox", media_box.clone());
         dict.set("Resources", Object::Reference(resources));
         dict.set("Contents", Object::Reference(content));
-        let links = page_links(&page.draws, *page_id, &page_ids, &paginated.anchors, height);
+        let links = page_links(page, *page_id, &page_ids, &paginated.anchors, height);
         if !links.is_empty() {
             let links = links
                 .into_iter()
@@ -736,7 +741,7 @@ pub(crate) struct Glyphs {
 impl Glyphs {
     pub(crate) fn add_pages(&mut self, pages: &[super::layout::Page]) {
         for page in pages {
-            for draw in &page.draws {
+            for (_, _, draw) in page.draws() {
                 if let Draw::Text { style, text, .. } = draw {
                     self.add(style.face, text);
                 }
@@ -1052,7 +1057,7 @@ impl<'w> BookWriter<'w> {
                 return Err(content_error("the book has more pages than were counted"));
             };
             self.next_page += 1;
-            let content = page_content(&page.draws, &self.embedded, self.height)?;
+            let content = page_content(page, &self.embedded, self.height)?;
             let content = self
                 .pdf
                 .add(&stream(Dictionary::new(), content))
@@ -1063,7 +1068,7 @@ impl<'w> BookWriter<'w> {
             dict.set("MediaBox", self.media_box.clone());
             dict.set("Resources", Object::Reference(self.resources));
             dict.set("Contents", Object::Reference(content));
-            let links = page_links(&page.draws, page_id, &self.page_ids, anchors, self.height);
+            let links = page_links(page, page_id, &self.page_ids, anchors, self.height);
             if !links.is_empty() {
                 let mut ids = Vec::with_capacity(links.len());
                 for link in links {

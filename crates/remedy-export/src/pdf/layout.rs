@@ -647,12 +647,43 @@ impl Frame {
     }
 }
 
-/// A laid-out page: draws positioned from the page's top-left corner.
+/// A unit's drawing placed on a page: the draws keep their unit-relative positions and the
+/// frame carries the offset, so placing content moves it instead of copying every draw.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Placed {
+    /// The offset of the unit's top-left corner from the page's top-left corner.
+    pub x: f32,
+    pub y: f32,
+    pub draws: Vec<Draw>,
+}
+
+/// A laid-out page: frames placed by offset from the page's top-left corner.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Page {
-    pub draws: Vec<Draw>,
+    pub frames: Vec<Placed>,
     /// Which chapter the page belongs to (its footer title).
     pub chapter: usize,
+}
+
+impl Page {
+    /// Draws already positioned on the page (page furniture such as footers).
+    pub(crate) fn push_fixed(&mut self, draw: Draw) {
+        match self.frames.last_mut() {
+            Some(last) if last.x == 0.0 && last.y == 0.0 => last.draws.push(draw),
+            _ => self.frames.push(Placed {
+                x: 0.0,
+                y: 0.0,
+                draws: vec![draw],
+            }),
+        }
+    }
+
+    /// Every draw with the offset of its frame.
+    pub(crate) fn draws(&self) -> impl Iterator<Item = (f32, f32, &Draw)> {
+        self.frames
+            .iter()
+            .flat_map(|frame| frame.draws.iter().map(move |draw| (frame.x, frame.y, draw)))
+    }
 }
 
 /// Pages and where each anchor landed: page index and distance from the page top.
@@ -673,7 +704,7 @@ struct Paginator<'a> {
 impl Paginator<'_> {
     fn new_page(&mut self) {
         self.out.pages.push(Page {
-            draws: Vec::new(),
+            frames: Vec::new(),
             chapter: self.chapter,
         });
         self.y = self.frame.top;
@@ -684,26 +715,29 @@ impl Paginator<'_> {
         self.frame.bottom - self.y
     }
 
-    fn place(&mut self, unit: &Unit) {
+    fn place(&mut self, unit: Unit) {
         let page_index = self.out.pages.len() - 1;
-        for anchor in &unit.anchors {
+        for anchor in unit.anchors {
             self.out
                 .anchors
-                .entry(anchor.clone())
+                .entry(anchor)
                 .or_insert((page_index, self.y));
         }
-        let (x, y) = (self.frame.left, self.y);
         if let Some(page) = self.out.pages.last_mut() {
-            page.draws
-                .extend(unit.draws.iter().map(|draw| draw.shifted(x, y)));
+            page.frames.push(Placed {
+                x: self.frame.left,
+                y: self.y,
+                draws: unit.draws,
+            });
         }
         self.y += unit.height;
         self.empty = false;
     }
 }
 
-/// Lays chapters out on pages; each chapter starts on a new page.
-pub(crate) fn paginate(frame: &Frame, chapters: &[&[Block]]) -> Paginated {
+/// Lays chapters out on pages; each chapter starts on a new page. The blocks are consumed: their
+/// units move onto the pages.
+pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
     let mut p = Paginator {
         frame,
         out: Paginated::default(),
@@ -712,13 +746,14 @@ pub(crate) fn paginate(frame: &Frame, chapters: &[&[Block]]) -> Paginated {
         chapter: 0,
     };
     let body = frame.body_height();
-    for (chapter, blocks) in chapters.iter().enumerate() {
+    for (chapter, mut blocks) in chapters.into_iter().enumerate() {
         p.chapter = chapter;
         p.new_page();
-        for (index, block) in blocks.iter().enumerate() {
-            if block.units.is_empty() {
+        for index in 0..blocks.len() {
+            if blocks[index].units.is_empty() {
                 continue;
             }
+            let block = &blocks[index];
             // What must fit here: this block's lead, and for a heading the lead of what follows.
             let mut need = block.lead();
             let mut next = index;
@@ -732,13 +767,16 @@ pub(crate) fn paginate(frame: &Frame, chapters: &[&[Block]]) -> Paginated {
             if !p.empty {
                 p.y += block.space_before;
             }
-            for (k, unit) in block.units.iter().enumerate() {
+            // Only this block is taken: the lead of the blocks after it is still measured.
+            let block = std::mem::take(&mut blocks[index]);
+            for (k, unit) in block.units.into_iter().enumerate() {
                 if !p.empty && unit.height > p.room() + 0.01 {
                     p.new_page();
                     if k > 0
                         && let Some(header) = &block.repeat_header
                     {
-                        p.place(header);
+                        // A repeated header row is the one unit drawn more than once.
+                        p.place(header.clone());
                     }
                 }
                 p.place(unit);

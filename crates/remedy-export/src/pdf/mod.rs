@@ -3,7 +3,7 @@
 //! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages.
-//! - [`render`]: a guide as blocks: the handout's typography.
+//! - [`render`]: a [`crate::handout::Handout`] as blocks: the handout's typography.
 //! - [`book`]: the title page and table of contents of a book.
 //! - [`content`]: a page's content stream, written as bytes.
 //! - [`subset`]: TrueType subsetting, the glyphs a document draws renumbered from 0.
@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use remedy_core::Guide;
 
+use crate::handout::{Handout, Library, library};
 use crate::output::{StagedFile, StagedSet, ensure_dir};
 use crate::{ExportError, ExportGuide};
 
@@ -111,16 +112,7 @@ fn frame(options: &PdfOptions) -> Frame {
     }
 }
 
-type Library<'g> = BTreeMap<&'g str, &'g Guide>;
-
-fn library<'g>(guides: &[ExportGuide<'g>]) -> Library<'g> {
-    guides
-        .iter()
-        .map(|export| (export.guide.id.as_str(), export.guide))
-        .collect()
-}
-
-/// Lays one guide out as a chapter, refusing characters the font cannot draw.
+/// Lays one guide's handout out as a chapter, refusing characters the font cannot draw.
 fn chapter(
     fonts: &'static Fonts,
     frame: Frame,
@@ -128,15 +120,11 @@ fn chapter(
     library: &Library<'_>,
     options: &PdfOptions,
 ) -> Result<Chapter, ExportError> {
-    // The handout prints rich text without its markup (no `**` or backticks).
-    let plain = export.guide.with_plain_text();
+    let handout = Handout::new(export, library, &options.platform_names);
     let mut ctx = Ctx {
         fonts,
         frame,
-        guide: &plain,
-        source: export.source,
-        library,
-        platform_names: &options.platform_names,
+        handout: &handout,
         problem: None,
         first_column: 19.0,
     };
@@ -172,7 +160,7 @@ fn render_handout(
     let fonts = Fonts::get()?;
     let frame = frame(options);
     let chapter = chapter(fonts, frame, export, library, options)?;
-    let mut paginated = paginate(&frame, &[&chapter.blocks]);
+    let mut paginated = paginate(&frame, vec![chapter.blocks]);
     add_footers(
         fonts,
         &frame,
@@ -252,7 +240,7 @@ pub fn write_book(
             .par_iter()
             .map(|export| {
                 let chapter = chapter(fonts, frame, export, &library, options)?;
-                let paginated = paginate(&frame, &[chapter.blocks.as_slice()]);
+                let paginated = paginate(&frame, vec![chapter.blocks]);
                 let mut glyphs = Glyphs::default();
                 glyphs.add_pages(&paginated.pages);
                 glyphs.add(Face::Regular, &chapter.footer);
@@ -277,7 +265,9 @@ pub fn write_book(
     let title_blocks = book::title_page(fonts, &frame, title, &plain);
     // The contents' length does not depend on the numbers in it: count its pages first.
     let draft = book::contents(fonts, &frame, &plain, &vec![0; plain.len()]);
-    let front_pages = paginate(&frame, &[&title_blocks, &draft]).pages.len();
+    let front_pages = paginate(&frame, vec![title_blocks.clone(), draft])
+        .pages
+        .len();
     let mut first_pages = Vec::with_capacity(plans.len());
     let mut next = front_pages;
     for plan in &plans {
@@ -286,7 +276,7 @@ pub fn write_book(
     }
     let total = next;
     let contents = book::contents(fonts, &frame, &plain, &first_pages);
-    let mut front = paginate(&frame, &[&title_blocks, &contents]);
+    let mut front = paginate(&frame, vec![title_blocks, contents]);
     if front.pages.len() != front_pages {
         return Err(ExportError::Content(
             "the table of contents changed length when its page numbers were set".into(),
@@ -317,7 +307,7 @@ pub fn write_book(
             .map(|(offset, export)| {
                 let index = batch_index * round + offset;
                 let chapter = chapter(fonts, frame, export, &library, options)?;
-                let mut paginated = paginate(&frame, &[chapter.blocks.as_slice()]);
+                let mut paginated = paginate(&frame, vec![chapter.blocks]);
                 let first = first_pages.get(index).map_or(0, |first| first - 1);
                 let footer = [chapter.footer];
                 add_footers_from(fonts, &frame, &mut paginated.pages, &footer, first, total);
@@ -372,6 +362,19 @@ pub fn export_pdf(
     options: &PdfOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<PathBuf>, ExportError> {
+    let (set, written) = stage_pdf(guides, dir, book, options, progress)?;
+    set.commit()?;
+    Ok(written)
+}
+
+/// [`export_pdf`], leaving the files staged for a commit with other exports' files.
+pub fn stage_pdf(
+    guides: &[ExportGuide<'_>],
+    dir: &Path,
+    book: Option<&Path>,
+    options: &PdfOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(StagedSet, Vec<PathBuf>), ExportError> {
     let mut seen = BTreeSet::new();
     for export in guides {
         // The file is named after the id: only an id of the id pattern can never name a path
@@ -498,8 +501,7 @@ pub fn export_pdf(
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
         written.push(book.to_path_buf());
     }
-    set.commit()?;
-    Ok(written)
+    Ok((set, written))
 }
 
 /// A file written and synced under a temporary name, closed, waiting for the commit.

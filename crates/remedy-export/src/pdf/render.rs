@@ -1,9 +1,12 @@
-//! A guide as blocks: the handout's typography lives here.
+//! A handout as blocks: the handout's typography lives here. What the handout says comes from
+//! [`crate::handout`], built once per guide; this module only decides how it looks.
 
-use std::collections::BTreeMap;
+use remedy_core::Risk;
 
-use remedy_core::model::{Guide, Method, Related, Risk, Step, StepVisit};
-use remedy_core::{Date, Reference};
+use crate::handout::{
+    self, Cause, CodeBlock, ComparisonRow, CrossRef, Handout, Image, Method, Question, RelatedItem,
+    Scenario, Section, Step, Text,
+};
 
 use super::font::{Face, Fonts};
 use super::layout::{
@@ -81,50 +84,7 @@ fn step_anchor(guide: &str, step: &str) -> String {
     format!("g/{guide}/s/{step}")
 }
 
-/// "21 November 2026".
-pub(crate) fn long_date(date: &Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match date.parts() {
-        Some((year, month, day)) => {
-            let name = MONTHS
-                .get(usize::from(month).saturating_sub(1))
-                .copied()
-                .unwrap_or("");
-            format!("{day} {name} {year}")
-        }
-        None => date.as_str().to_owned(),
-    }
-}
-
-/// A platform slug as readers write it: the built-in name, else the slug capitalized.
-fn platform_name(slug: &str) -> String {
-    let known = remedy_core::platform::display_name(slug);
-    if known != slug {
-        return known.to_owned();
-    }
-    let mut chars = slug.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars)
-            .collect::<String>()
-            .replace('-', " "),
-        None => String::new(),
-    }
-}
+pub(crate) use crate::handout::long_date;
 
 fn letters(mut n: usize) -> String {
     let mut out = Vec::new();
@@ -171,40 +131,11 @@ pub(crate) fn step_marker(depth: usize, position: usize) -> String {
     }
 }
 
-/// Splits text into paragraphs at blank lines.
-fn paragraphs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            if !current.trim().is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            current.clear();
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line.trim());
-        }
-    }
-    if !current.trim().is_empty() {
-        out.push(current);
-    }
-    out
-}
-
-/// Everything a guide's renderer needs.
+/// Everything a handout's typesetter needs.
 pub(crate) struct Ctx<'a> {
     pub fonts: &'static Fonts,
     pub frame: Frame,
-    pub guide: &'a Guide,
-    pub source: &'a str,
-    /// Every guide being exported, by id (the guide itself included), to name related guides
-    /// and references into them.
-    pub library: &'a BTreeMap<&'a str, &'a Guide>,
-    /// `[platforms]` display names from the configuration.
-    pub platform_names: &'a BTreeMap<String, String>,
+    pub handout: &'a Handout,
     /// The first character no face can draw, as an error message.
     pub problem: Option<String>,
     /// The width of the current method's first-level step numbers.
@@ -214,9 +145,23 @@ pub(crate) struct Ctx<'a> {
 impl std::fmt::Debug for Ctx<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ctx")
-            .field("guide", &self.guide.id)
+            .field("guide", &self.handout.id)
             .finish_non_exhaustive()
     }
+}
+
+/// The anchor a handout target lands on.
+fn anchor(target: &handout::Target) -> String {
+    match target {
+        handout::Target::Guide { guide } => guide_anchor(guide),
+        handout::Target::Section { guide, section } => section_anchor(guide, section),
+        handout::Target::Method { guide, method } => method_anchor(guide, method),
+        handout::Target::Step { guide, step } => step_anchor(guide, step),
+    }
+}
+
+fn link_target(target: Option<&handout::Target>) -> Option<Target> {
+    target.map(|target| Target::Anchor(anchor(target)))
 }
 
 impl<'a> Ctx<'a> {
@@ -225,7 +170,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn id(&self) -> &str {
-        self.guide.id.as_str()
+        self.handout.id.as_str()
     }
 
     /// Checks that the face can draw every character of `text`.
@@ -250,7 +195,7 @@ impl<'a> Ctx<'a> {
             self.problem = Some(format!(
                 "{}: guide \"{}\": {what} (U+{:04X}) cannot be printed: the embedded font ({}) has no \
                  glyph for it, in \"{}\"; replace or remove the character",
-                self.source,
+                self.handout.source,
                 self.id(),
                 u32::from(c),
                 face.label(),
@@ -275,63 +220,16 @@ impl<'a> Ctx<'a> {
         paragraph_units(self.fonts, spans, x, width, leading)
     }
 
-    /// The text and link for a reference to a method or step, here or in another guide.
-    fn describe(&self, reference: &Reference) -> (String, Option<Target>) {
-        let guide_id = reference.guide().unwrap_or(self.id());
-        let target = reference.target();
-        let Some(guide) = self.library.get(guide_id) else {
-            let text = match reference.guide() {
-                Some(other) => format!("“{target}” in the guide “{other}”"),
-                None => reference.as_str().to_owned(),
-            };
-            return (text, None);
-        };
-        let here = guide_id == self.id();
-        let suffix = if here {
-            String::new()
-        } else {
-            format!(" (in “{}”)", guide.title)
-        };
-        if let Some(method) = guide.method(target) {
-            return (
-                format!("{}{suffix}", method.title),
-                Some(Target::Anchor(method_anchor(guide_id, target))),
-            );
-        }
-        for method in &guide.methods {
-            if let Some(visit) = method.walk_steps().into_iter().find(|visit| {
-                visit
-                    .step
-                    .id
-                    .as_ref()
-                    .is_some_and(|id| id.as_str() == target)
-            }) {
-                return (
-                    format!("step {} of {}{suffix}", visit.number(), method.title),
-                    Some(Target::Anchor(step_anchor(guide_id, target))),
-                );
-            }
-        }
-        if here {
-            (reference.as_str().to_owned(), None)
-        } else {
-            (
-                guide.title.clone(),
-                Some(Target::Anchor(guide_anchor(guide_id))),
-            )
-        }
-    }
-
     /// "See: A, B" as spans.
-    fn see_spans(&mut self, label: &str, references: &[Reference]) -> Vec<Span> {
+    fn see_spans(&mut self, label: &str, references: &[CrossRef]) -> Vec<Span> {
         let mut spans = vec![self.span(label, style(Face::Bold, SMALL, MUTED))];
         for (i, reference) in references.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::new(", ", style(Face::Regular, SMALL, MUTED)));
             }
-            let (text, target) = self.describe(reference);
+            let target = link_target(reference.target.as_ref());
             let color = if target.is_some() { ACCENT } else { MUTED };
-            spans.push(self.linked(&text, style(Face::Regular, SMALL, color), target));
+            spans.push(self.linked(&reference.text, style(Face::Regular, SMALL, color), target));
         }
         spans
     }
@@ -362,8 +260,8 @@ fn section_heading(ctx: &mut Ctx<'_>, title: &str, anchor: String) -> Block {
     Block::new(vec![unit], 20.0).with_next()
 }
 
-fn paragraph_blocks(ctx: &mut Ctx<'_>, text: &str, space_before: f32) -> Vec<Block> {
-    paragraphs(text)
+fn paragraph_blocks(ctx: &mut Ctx<'_>, text: &Text, space_before: f32) -> Vec<Block> {
+    text.plain_paragraphs()
         .iter()
         .enumerate()
         .map(|(i, paragraph)| {
@@ -377,7 +275,7 @@ fn paragraph_blocks(ctx: &mut Ctx<'_>, text: &str, space_before: f32) -> Vec<Blo
 }
 
 fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
-    let guide = ctx.guide;
+    let handout = ctx.handout;
     let width = ctx.width();
     let mut blocks = Vec::new();
 
@@ -391,35 +289,26 @@ fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
     }
     blocks.push(Block::new(kicker_units, 0.0).with_next());
 
-    let title = [ctx.span(&guide.title, style(Face::Bold, 21.0, INK))];
+    let title = [ctx.span(&handout.title, style(Face::Bold, 21.0, INK))];
     blocks.push(
         Block::new(ctx.paragraph(&title, 0.0, 25.5), 3.0)
             .together()
             .with_next(),
     );
 
-    let summary = [ctx.span(&guide.summary, style(Face::Regular, 10.5, MUTED))];
+    let summary = [ctx.span(&handout.summary.plain, style(Face::Regular, 10.5, MUTED))];
     blocks.push(Block::new(ctx.paragraph(&summary, 0.0, 15.0), 6.0).with_next());
 
     let label = style(Face::Bold, 7.8, MUTED);
     let value = style(Face::Regular, 7.8, INK);
     let mut meta = Vec::new();
-    if !guide.platforms.is_empty() {
-        let names: Vec<String> = guide
-            .platforms
-            .iter()
-            .map(|p| match ctx.platform_names.get(p.as_str()) {
-                Some(name) => name.clone(),
-                None => platform_name(p.as_str()),
-            })
-            .collect();
+    if !handout.platforms.is_empty() {
         meta.push(Span::new("PLATFORMS ", label));
-        meta.push(ctx.span(&names.join(", "), value));
+        meta.push(ctx.span(&handout.platforms.join(", "), value));
         meta.push(Span::gap(16.0, value));
     }
     meta.push(Span::new("REVIEWED ", label));
-    let date = long_date(&guide.updated);
-    meta.push(ctx.span(&date, value));
+    meta.push(ctx.span(&handout.reviewed.long, value));
     let mut units = ctx.paragraph(&meta, 0.0, 11.5);
     let mut rule = Unit::new(10.0);
     rule.draws.push(Draw::Rect {
@@ -464,7 +353,7 @@ fn risk_spans(risk: Risk, size: f32) -> Vec<Span> {
 }
 
 /// The "at a glance" table: a header row repeated on each page it spans, wrapping cells.
-fn glance_table(ctx: &mut Ctx<'_>) -> Block {
+fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
     let fonts = ctx.fonts;
     let size = 8.3;
     let leading = 11.2;
@@ -481,13 +370,12 @@ fn glance_table(ctx: &mut Ctx<'_>) -> Block {
         "Time",
         "Data risk",
     ];
-    let rows = ctx.guide.comparison();
 
     let star_width = fonts.width(Face::Regular, size, "★★★★★");
     let head_width = |text: &str| fonts.width(Face::Bold, head_size, text);
     let times: Vec<String> = rows
         .iter()
-        .map(|row| row.time.map_or("—".to_owned(), |t| t.to_string()))
+        .map(|row| row.time.clone().unwrap_or_else(|| "—".to_owned()))
         .collect();
     let time_width = times
         .iter()
@@ -561,13 +449,13 @@ fn glance_table(ctx: &mut Ctx<'_>) -> Block {
         .anchors
         .push(section_anchor(ctx.id(), "at-a-glance"));
     for (index, row) in rows.iter().enumerate() {
-        let target = Some(Target::Anchor(method_anchor(ctx.id(), row.method.as_str())));
+        let target = link_target(row.method.target.as_ref());
         let method = vec![
-            Span::new(format!("{}. ", index + 1), style(Face::Bold, size, MUTED)),
-            ctx.linked(&row.title, style(Face::Bold, size, ACCENT), target),
+            Span::new(format!("{}. ", row.number), style(Face::Bold, size, MUTED)),
+            ctx.linked(&row.method.text, style(Face::Bold, size, ACCENT), target),
         ];
         let best = match &row.best_for {
-            Some(text) => vec![ctx.span(text, style(Face::Regular, size, INK))],
+            Some(text) => vec![ctx.span(&text.plain, style(Face::Regular, size, INK))],
             None => vec![Span::new("—", style(Face::Regular, size, MUTED))],
         };
         let cells = vec![
@@ -611,27 +499,26 @@ fn glance_table(ctx: &mut Ctx<'_>) -> Block {
     }
 }
 
-fn causes_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
-    let guide = ctx.guide;
+fn causes_blocks(ctx: &mut Ctx<'_>, causes: &[Cause]) -> Vec<Block> {
     let mut blocks = Vec::new();
-    for cause in &guide.causes {
+    for cause in causes {
         let title = [ctx.span(&cause.title, style(Face::Bold, BODY, INK))];
         let mut units = ctx.paragraph(&title, 0.0, LEAD);
         if let Some(description) = &cause.description {
-            for paragraph in paragraphs(description) {
+            for paragraph in description.plain_paragraphs() {
                 let spans = [ctx.span(&paragraph, body())];
                 units.extend(ctx.paragraph(&spans, 0.0, LEAD));
             }
         }
-        let fixes: Vec<&Method> = guide.methods_addressing(cause.id.as_str()).collect();
+        let fixes = &cause.fixed_by;
         if !fixes.is_empty() {
             let mut spans = vec![Span::new("Fixed by: ", style(Face::Bold, SMALL, MUTED))];
             for (i, method) in fixes.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::new(" · ", style(Face::Regular, SMALL, MUTED)));
                 }
-                let target = Some(Target::Anchor(method_anchor(ctx.id(), method.id.as_str())));
-                spans.push(ctx.linked(&method.title, style(Face::Regular, SMALL, ACCENT), target));
+                let target = link_target(method.target.as_ref());
+                spans.push(ctx.linked(&method.text, style(Face::Regular, SMALL, ACCENT), target));
             }
             let mut gap = Unit::new(2.0);
             gap.draws.clear();
@@ -667,16 +554,16 @@ fn indent_for(depth: usize, width: f32, first: f32) -> f32 {
 
 /// Code to type: one line of the PDF per line written (long lines wrap, lines are never
 /// joined), in DejaVu Sans Mono, with its language as a label.
-fn code_block(ctx: &mut Ctx<'_>, code: &remedy_core::Code, x: f32) -> Block {
+fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32) -> Block {
     let mut units = Vec::new();
-    if let Some(language) = code.language() {
+    if let Some(language) = &code.language {
         let label = [Span::new(
             language.to_uppercase(),
             style(Face::Bold, 7.0, MUTED),
         )];
         units.extend(ctx.paragraph(&label, x + 6.0, 10.0));
     }
-    for line in code.text().lines() {
+    for line in &code.lines {
         let shown = if line.trim().is_empty() {
             "\u{a0}"
         } else {
@@ -692,21 +579,21 @@ fn code_block(ctx: &mut Ctx<'_>, code: &remedy_core::Code, x: f32) -> Block {
 }
 
 /// A picture's place: its `alt` and caption, until handouts embed the pictures themselves.
-fn image_note(ctx: &mut Ctx<'_>, image: &remedy_core::Image, x: f32) -> Block {
+fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32) -> Block {
     let mut spans = vec![
         Span::new("Picture: ", style(Face::Bold, SMALL, MUTED)),
         ctx.span(&image.alt, style(Face::Oblique, SMALL, MUTED)),
     ];
     if let Some(caption) = &image.caption {
         spans.push(Span::new(" — ", style(Face::Regular, SMALL, MUTED)));
-        spans.push(ctx.span(caption, style(Face::Regular, SMALL, MUTED)));
+        spans.push(ctx.span(&caption.plain, style(Face::Regular, SMALL, MUTED)));
     }
     Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5)
 }
 
 /// A warning box: tinted ground, strong left border, a label; never split (unless taller than a
 /// page, when each part still reads as a box).
-fn warning_block(ctx: &mut Ctx<'_>, text: &str, x: f32) -> Block {
+fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32) -> Block {
     let width = ctx.width() - x;
     let border = 3.2;
     let pad = 8.0;
@@ -722,7 +609,7 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &str, x: f32) -> Block {
         *first = top;
     }
     units.extend(label_units);
-    for (i, paragraph) in paragraphs(text).iter().enumerate() {
+    for (i, paragraph) in text.plain_paragraphs().iter().enumerate() {
         if i > 0 {
             units.push(Unit::new(4.0));
         }
@@ -776,38 +663,57 @@ fn tag_style() -> Style {
     style(Face::Bold, BODY, WHITE)
 }
 
-fn step_blocks(
-    ctx: &mut Ctx<'_>,
-    visit: &StepVisit<'_>,
-    pending: &mut Vec<(usize, Vec<Block>)>,
-) -> Vec<Block> {
-    let step: &Step = visit.step;
-    let depth = visit.depth();
+/// A method's steps: each step, then its sub-steps, then its result (a parent's result reads
+/// after its sub-steps). An explicit stack, not recursion: the depth is the writer's.
+fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
+    let mut open: Vec<(&Step, usize)> = Vec::new();
+    for step in steps {
+        step_blocks(ctx, step, blocks);
+        open.push((step, 0));
+        while let Some((current, next)) = open.last_mut() {
+            let current: &Step = current;
+            match current.steps.get(*next) {
+                Some(child) => {
+                    *next += 1;
+                    step_blocks(ctx, child, blocks);
+                    open.push((child, 0));
+                }
+                None => {
+                    open.pop();
+                    result_block(ctx, current, blocks);
+                }
+            }
+        }
+    }
+}
+
+/// A step's own blocks, before its sub-steps.
+fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
+    let depth = step.depth;
     let width = ctx.width();
     let x = indent_for(depth, width, ctx.first_column);
-    let mut blocks = Vec::new();
 
     let mut spans = Vec::new();
-    if step.is_destructive() {
+    if step.data_loss {
         spans.push(Span::tag("DATA LOSS RISK", tag_style(), DANGER));
         spans.push(Span::new(" ", body()));
     }
-    if step.is_backup() {
+    if step.backup {
         spans.push(Span::tag("BACKUP", tag_style(), SAFE));
         spans.push(Span::new(" ", body()));
     }
-    if step.is_reset() && !step.is_destructive() {
+    if step.settings_reset && !step.data_loss {
         spans.push(Span::tag("SETTINGS RESET", tag_style(), WARN_INK));
         spans.push(Span::new(" ", body()));
     }
-    for (i, paragraph) in paragraphs(&step.text).iter().enumerate() {
+    for (i, paragraph) in step.text.plain_paragraphs().iter().enumerate() {
         if i > 0 {
             spans.push(Span::new(" ", body()));
         }
         spans.push(ctx.span(paragraph, body()));
     }
     let mut units = ctx.paragraph(&spans, x, LEAD);
-    let marker = step_marker(depth, visit.position());
+    let marker = step_marker(depth, step.position);
     let marker_style = if depth == 1 {
         style(Face::Bold, BODY, INK)
     } else {
@@ -827,12 +733,12 @@ fn step_blocks(
             },
         );
         if let Some(id) = &step.id {
-            first.anchors.push(step_anchor(ctx.id(), id.as_str()));
+            first.anchors.push(step_anchor(ctx.id(), id));
         }
     }
-    let bar = if step.is_destructive() {
+    let bar = if step.data_loss {
         Some(DANGER)
-    } else if step.is_backup() {
+    } else if step.backup {
         Some(SAFE)
     } else {
         None
@@ -855,7 +761,7 @@ fn step_blocks(
     }
     if let Some(note) = &step.note {
         let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];
-        for paragraph in paragraphs(note) {
+        for paragraph in note.plain_paragraphs() {
             spans.push(ctx.span(
                 &format!("{paragraph} "),
                 style(Face::Oblique, SMALL + 0.2, MUTED),
@@ -863,31 +769,29 @@ fn step_blocks(
         }
         blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
     }
-    if let Some(see) = &step.see {
+    if !step.see.is_empty() {
         let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
-        spans.extend(ctx.see_spans("See: ", see.as_slice()));
+        spans.extend(ctx.see_spans("See: ", &step.see));
         blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
     }
+}
+
+/// What the reader should see once a step and its sub-steps are done.
+fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
+    let x = indent_for(step.depth, ctx.width(), ctx.first_column);
     if let Some(result) = &step.result {
         let mut spans = vec![Span::new(
             "✓ Result: ",
             style(Face::Bold, SMALL + 0.3, SAFE),
         )];
-        for paragraph in paragraphs(result) {
+        for paragraph in result.plain_paragraphs() {
             spans.push(ctx.span(
                 &format!("{paragraph} "),
                 style(Face::Regular, SMALL + 0.3, INK),
             ));
         }
-        let result_block = Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 3.0);
-        if step.children().is_empty() {
-            blocks.push(result_block);
-        } else {
-            // A parent's result reads after its sub-steps.
-            pending.push((depth, vec![result_block]));
-        }
+        blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 3.0));
     }
-    blocks
 }
 
 /// Pros and cons side by side on a light panel; stacked when too long for that.
@@ -903,7 +807,7 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
     let leading = 12.4;
     let list = |ctx: &mut Ctx<'_>,
                 title: &str,
-                items: &[String],
+                items: &[Text],
                 marker: &str,
                 color: Color,
                 col_width: f32| {
@@ -914,7 +818,7 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
         );
         units.push(Unit::new(1.5));
         for item in items {
-            let spans = [ctx.span(item, style(Face::Regular, size, INK))];
+            let spans = [ctx.span(&item.plain, style(Face::Regular, size, INK))];
             let lines = break_lines(ctx.fonts, &spans, col_width - 12.0);
             for (k, line) in lines.iter().enumerate() {
                 let mut unit = Unit::new(leading);
@@ -978,10 +882,10 @@ fn method_facts(method: &Method) -> Vec<Span> {
     spans.push(gap());
     spans.push(Span::new("EFFECTIVENESS ", label));
     spans.extend(stars(method.effectiveness, SMALL));
-    if let Some(time) = method.time {
+    if let Some(time) = &method.time {
         spans.push(gap());
         spans.push(Span::new("TIME ", label));
-        spans.push(Span::new(time.to_string(), value));
+        spans.push(Span::new(time.clone(), value));
     }
     spans.push(gap());
     spans.push(Span::new("DATA RISK ", label));
@@ -989,7 +893,7 @@ fn method_facts(method: &Method) -> Vec<Span> {
     spans
 }
 
-fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block> {
+fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
     let width = ctx.width();
     let mut blocks = Vec::new();
     // Heading: a numbered badge and the title.
@@ -1006,7 +910,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
         heading.height += leading;
     }
     let badge_top = (leading - badge) / 2.0;
-    let number = (index + 1).to_string();
+    let number = method.number.to_string();
     let number_style = style(Face::Bold, 9.0, WHITE);
     let number_width = ctx.fonts.width(Face::Bold, 9.0, &number);
     heading.draws.insert(
@@ -1025,9 +929,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
         style: number_style,
         text: number,
     });
-    heading
-        .anchors
-        .push(method_anchor(ctx.id(), method.id.as_str()));
+    heading.anchors.push(method_anchor(ctx.id(), &method.id));
     heading.height += 2.0;
     blocks.push(Block::new(vec![heading], 22.0).with_next().together());
 
@@ -1035,7 +937,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
     blocks.push(Block::new(ctx.paragraph(&facts, text_x, 12.0), 1.0).with_next());
 
     if let Some(summary) = &method.summary {
-        for (i, paragraph) in paragraphs(summary).iter().enumerate() {
+        for (i, paragraph) in summary.plain_paragraphs().iter().enumerate() {
             let spans = [ctx.span(paragraph, body())];
             blocks.push(
                 Block::new(
@@ -1049,7 +951,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
     if let Some(best) = &method.best_for {
         let spans = [
             Span::new("Best for: ", style(Face::Bold, SMALL, MUTED)),
-            ctx.span(best, style(Face::Regular, SMALL, MUTED)),
+            ctx.span(&best.plain, style(Face::Regular, SMALL, MUTED)),
         ];
         blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
     }
@@ -1059,7 +961,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
             if i > 0 {
                 spans.push(Span::new("; ", style(Face::Regular, SMALL, INK)));
             }
-            spans.push(ctx.span(item, style(Face::Regular, SMALL, INK)));
+            spans.push(ctx.span(&item.plain, style(Face::Regular, SMALL, INK)));
         }
         blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
     }
@@ -1072,32 +974,16 @@ fn method_blocks(ctx: &mut Ctx<'_>, index: usize, method: &Method) -> Vec<Block>
 
     let widest = format!("{}.", method.steps.len());
     ctx.first_column = (ctx.fonts.width(Face::Bold, BODY, &widest) + 6.0).max(19.0);
-    let mut pending: Vec<(usize, Vec<Block>)> = Vec::new();
-    for visit in method.walk_steps() {
-        while pending
-            .last()
-            .is_some_and(|(depth, _)| *depth >= visit.depth())
-        {
-            if let Some((_, done)) = pending.pop() {
-                blocks.extend(done);
-            }
-        }
-        let step = step_blocks(ctx, &visit, &mut pending);
-        blocks.extend(step);
-    }
-    while let Some((_, done)) = pending.pop() {
-        blocks.extend(done);
-    }
+    steps_blocks(ctx, &method.steps, &mut blocks);
     // The first step goes with the heading.
     blocks.extend(pros_cons_blocks(ctx, method));
     blocks
 }
 
-fn faq_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
-    let guide = ctx.guide;
+fn faq_blocks(ctx: &mut Ctx<'_>, questions: &[Question]) -> Vec<Block> {
     let mut blocks = Vec::new();
-    for faq in &guide.faq {
-        let question = [ctx.span(&faq.question, style(Face::Bold, BODY + 0.3, INK))];
+    for faq in questions {
+        let question = [ctx.span(&faq.question.plain, style(Face::Bold, BODY + 0.3, INK))];
         blocks.push(Block::new(ctx.paragraph(&question, 0.0, LEAD), 10.0).with_next());
         blocks.extend(paragraph_blocks(ctx, &faq.answer, 1.0));
         if !faq.see.is_empty() {
@@ -1109,59 +995,47 @@ fn faq_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
     blocks
 }
 
-fn scenario_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
-    let guide = ctx.guide;
+fn scenario_blocks(ctx: &mut Ctx<'_>, scenarios: &[Scenario]) -> Vec<Block> {
     let mut blocks = Vec::new();
-    for scenario in &guide.scenarios {
+    for scenario in scenarios {
         let mut spans = vec![
             Span::new("If ", style(Face::Bold, BODY, ACCENT)),
-            ctx.span(&scenario.when, style(Face::Bold, BODY, INK)),
+            ctx.span(&scenario.when.plain, style(Face::Bold, BODY, INK)),
         ];
         spans.push(Span::new(" — try: ", style(Face::Regular, BODY, MUTED)));
         for (i, reference) in scenario.try_methods.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::new(", then ", style(Face::Regular, BODY, MUTED)));
             }
-            let (text, target) = ctx.describe(reference);
+            let target = link_target(reference.target.as_ref());
             let color = if target.is_some() { ACCENT } else { INK };
-            spans.push(ctx.linked(&text, style(Face::Regular, BODY, color), target));
+            spans.push(ctx.linked(&reference.text, style(Face::Regular, BODY, color), target));
         }
         blocks.push(Block::new(ctx.paragraph(&spans, 0.0, LEAD), 6.0));
     }
     blocks
 }
 
-fn related_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
-    let guide = ctx.guide;
+fn related_blocks(ctx: &mut Ctx<'_>, items: &[RelatedItem]) -> Vec<Block> {
     let mut blocks = Vec::new();
-    for related in &guide.related {
+    for related in items {
         let mut spans = vec![Span::new("•  ", style(Face::Regular, BODY, MUTED))];
         match related {
-            Related::Guide(id) => match ctx.library.get(id.as_str()) {
-                Some(other) => {
-                    let target = Some(Target::Anchor(guide_anchor(id.as_str())));
-                    spans.push(ctx.linked(
-                        &other.title,
-                        style(Face::Regular, BODY, ACCENT),
-                        target,
-                    ));
-                    spans.push(Span::new("  ", body()));
-                    spans.push(ctx.span(&format!("({id})"), style(Face::Regular, SMALL, MUTED)));
-                }
-                None => {
-                    spans.push(Span::new("Guide ", body()));
-                    spans.push(ctx.span(id.as_str(), style(Face::Bold, BODY, INK)));
-                }
-            },
-            Related::External(link) => {
-                let target = Some(Target::Uri(link.url.clone()));
-                spans.push(ctx.linked(
-                    &link.title,
-                    style(Face::Regular, BODY, ACCENT),
-                    target.clone(),
-                ));
+            RelatedItem::Guide { id, title } => {
+                let target = Some(Target::Anchor(guide_anchor(id)));
+                spans.push(ctx.linked(title, style(Face::Regular, BODY, ACCENT), target));
+                spans.push(Span::new("  ", body()));
+                spans.push(ctx.span(&format!("({id})"), style(Face::Regular, SMALL, MUTED)));
+            }
+            RelatedItem::Missing { id } => {
+                spans.push(Span::new("Guide ", body()));
+                spans.push(ctx.span(id, style(Face::Bold, BODY, INK)));
+            }
+            RelatedItem::External { title, url } => {
+                let target = Some(Target::Uri(url.clone()));
+                spans.push(ctx.linked(title, style(Face::Regular, BODY, ACCENT), target.clone()));
                 spans.push(Span::new(" — ", style(Face::Regular, SMALL, MUTED)));
-                spans.push(ctx.linked(&link.url, style(Face::Regular, SMALL, MUTED), target));
+                spans.push(ctx.linked(url, style(Face::Regular, SMALL, MUTED), target));
             }
         }
         blocks.push(Block::new(ctx.paragraph(&spans, 0.0, LEAD), 4.0));
@@ -1169,65 +1043,49 @@ fn related_blocks(ctx: &mut Ctx<'_>) -> Vec<Block> {
     blocks
 }
 
-/// The whole handout of one guide.
+/// The whole handout of one guide, section by section in the handout's order.
 pub(crate) fn guide_chapter(ctx: &mut Ctx<'_>) -> Chapter {
-    let guide = ctx.guide;
+    let handout = ctx.handout;
     let id = ctx.id().to_owned();
     let mut blocks = title_block(ctx);
     let mut outline = Vec::new();
-    let mut section = |ctx: &mut Ctx<'_>, blocks: &mut Vec<Block>, title: &str, key: &str| {
-        let anchor = section_anchor(&id, key);
+    for section in &handout.sections {
+        let title = section.title();
+        let anchor = section_anchor(&id, section.key());
         blocks.push(section_heading(ctx, title, anchor.clone()));
+        let mut children = Vec::new();
+        match section {
+            Section::Overview(text) => blocks.extend(paragraph_blocks(ctx, text, 0.0)),
+            Section::AtAGlance(rows) => blocks.push(glance_table(ctx, rows)),
+            Section::Causes(causes) => blocks.extend(causes_blocks(ctx, causes)),
+            Section::Methods(methods) => {
+                for (index, method) in methods.iter().enumerate() {
+                    let mut method_blocks = method_blocks(ctx, method);
+                    if index == 0
+                        && let Some(first) = method_blocks.first_mut()
+                    {
+                        first.space_before = 4.0;
+                    }
+                    blocks.extend(method_blocks);
+                    children.push(OutlineItem {
+                        title: format!("{}. {}", method.number, method.title),
+                        anchor: method_anchor(&id, &method.id),
+                        children: Vec::new(),
+                    });
+                }
+            }
+            Section::Questions(questions) => blocks.extend(faq_blocks(ctx, questions)),
+            Section::WhereToStart(scenarios) => blocks.extend(scenario_blocks(ctx, scenarios)),
+            Section::Related(items) => blocks.extend(related_blocks(ctx, items)),
+        }
         outline.push(OutlineItem {
             title: title.to_owned(),
             anchor,
-            children: Vec::new(),
+            children,
         });
-    };
-
-    if let Some(overview) = &guide.overview {
-        section(ctx, &mut blocks, "Overview", "overview");
-        blocks.extend(paragraph_blocks(ctx, overview, 0.0));
-    }
-    section(ctx, &mut blocks, "At a glance", "glance");
-    blocks.push(glance_table(ctx));
-
-    section(ctx, &mut blocks, "Causes", "causes");
-    blocks.extend(causes_blocks(ctx));
-
-    section(ctx, &mut blocks, "Methods", "methods");
-    let mut methods = Vec::new();
-    for (index, method) in guide.methods.iter().enumerate() {
-        let mut method_blocks = method_blocks(ctx, index, method);
-        if index == 0
-            && let Some(first) = method_blocks.first_mut()
-        {
-            first.space_before = 4.0;
-        }
-        blocks.extend(method_blocks);
-        methods.push(OutlineItem {
-            title: format!("{}. {}", index + 1, method.title),
-            anchor: method_anchor(&id, method.id.as_str()),
-            children: Vec::new(),
-        });
-    }
-    if !guide.faq.is_empty() {
-        section(ctx, &mut blocks, "Questions and answers", "faq");
-        blocks.extend(faq_blocks(ctx));
-    }
-    if !guide.scenarios.is_empty() {
-        section(ctx, &mut blocks, "Where to start", "scenarios");
-        blocks.extend(scenario_blocks(ctx));
-    }
-    if !guide.related.is_empty() {
-        section(ctx, &mut blocks, "Related", "related");
-        blocks.extend(related_blocks(ctx));
-    }
-    if let Some(item) = outline.iter_mut().find(|item| item.title == "Methods") {
-        item.children = methods;
     }
     Chapter {
-        footer: guide.title.clone(),
+        footer: handout.title.clone(),
         blocks,
         outline,
     }
@@ -1259,20 +1117,20 @@ pub(crate) fn add_footers_from(
         let title = titles.get(page.chapter).cloned().unwrap_or_default();
         let room = width - label_width - 24.0;
         let title = truncate(fonts, &title, Face::Regular, size, room);
-        page.draws.push(Draw::Rect {
+        page.push_fixed(Draw::Rect {
             x: frame.left,
             y: y_rule,
             w: width,
             h: 0.5,
             fill: RULE,
         });
-        page.draws.push(Draw::Text {
+        page.push_fixed(Draw::Text {
             x: frame.left,
             y: y_text,
             style: style(Face::Regular, size, MUTED),
             text: title,
         });
-        page.draws.push(Draw::Text {
+        page.push_fixed(Draw::Text {
             x: frame.left + width - label_width,
             y: y_text,
             style: style(Face::Regular, size, MUTED),
@@ -1311,18 +1169,5 @@ mod tests {
         assert_eq!(step_marker(2, 27), "aa.");
         assert_eq!(step_marker(3, 4), "iv.");
         assert_eq!(step_marker(3, 9), "ix.");
-    }
-
-    #[test]
-    fn paragraphs_split_at_blank_lines() {
-        assert_eq!(
-            paragraphs("a\nb\n\n  \nc\n"),
-            vec!["a b".to_owned(), "c".to_owned()]
-        );
-    }
-
-    #[test]
-    fn dates_read_naturally() {
-        assert_eq!(long_date(&Date::from("2026-11-21")), "21 November 2026");
     }
 }
