@@ -300,6 +300,11 @@ pub(super) fn analyse<R>(
         }
     };
     let entry = key.map(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
+    // A linted file is always analysed; its entry is new only when the cache lacks it.
+    let unchanged = shared
+        .cache
+        .zip(entry.as_ref())
+        .is_some_and(|(cache, entry)| cache.get(&entry.key) == Some(entry));
     if !reported {
         let mut analysed = done(result, guide_id.map(|_| local));
         analysed.title = title;
@@ -419,7 +424,7 @@ pub(super) fn analyse<R>(
         rendered,
         title,
         entry,
-        cached: false,
+        cached: unchanged,
     }
 }
 
