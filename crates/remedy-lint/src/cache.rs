@@ -122,12 +122,13 @@ fn kind_of_letter(letter: char) -> Option<IdKind> {
     }
 }
 
-/// The key of a file's entry: a SHA-256 of its stem and its text.
-pub fn key(stem: Option<&str>, text: &str) -> String {
+/// The key of a file's entry: a SHA-256 of its stem and its bytes (hashed before they are
+/// decoded, so that a file the cache knows is never decoded or indexed by line).
+pub fn key(stem: Option<&str>, bytes: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(stem.unwrap_or_default().as_bytes());
     hasher.update([0]);
-    hasher.update(text.as_bytes());
+    hasher.update(bytes);
     let digest = hasher.finalize();
     let mut hex = String::with_capacity(64);
     for byte in digest.iter() {
@@ -275,18 +276,18 @@ mod tests {
 
     #[test]
     fn keys_depend_on_the_name_and_the_text() {
-        let a = key(Some("a"), "id: a\n");
+        let a = key(Some("a"), b"id: a\n");
         assert_eq!(a.len(), 64);
-        assert_eq!(a, key(Some("a"), "id: a\n"));
-        assert_ne!(a, key(Some("b"), "id: a\n"));
-        assert_ne!(a, key(Some("a"), "id: a \n"));
-        assert_ne!(key(Some("ab"), "c"), key(Some("a"), "bc"));
+        assert_eq!(a, key(Some("a"), b"id: a\n"));
+        assert_ne!(a, key(Some("b"), b"id: a\n"));
+        assert_ne!(a, key(Some("a"), b"id: a \n"));
+        assert_ne!(key(Some("ab"), b"c"), key(Some("a"), b"bc"));
     }
 
     #[test]
     fn implausible_entries_are_not_kept() {
         let ids = GuideIds::new([("fix", IdKind::Method)]);
-        let good = IndexEntry::new(key(Some("g"), "x"), Some("g"), &ids, None);
+        let good = IndexEntry::new(key(Some("g"), b"x"), Some("g"), &ids, None);
         assert!(good.is_plausible());
         assert_eq!(good.guide_ids(), Some(ids));
         let bad_kind = IndexEntry {

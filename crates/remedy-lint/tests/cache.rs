@@ -110,8 +110,8 @@ fn ignored(root: &Scratch, text: &[u8]) {
 /// The cache warmed before the target lost `second`, its entry re-keyed to the target's new
 /// text: a cache that lies. Trusted, it hides the dangling reference.
 fn lying_cache(good: &str) -> String {
-    let old = key(Some("target"), &guide("target", ""));
-    let new = key(Some("target"), &changed_target());
+    let old = key(Some("target"), guide("target", "").as_bytes());
+    let new = key(Some("target"), changed_target().as_bytes());
     good.replace(&old, &new)
 }
 

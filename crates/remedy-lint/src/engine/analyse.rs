@@ -173,36 +173,37 @@ pub(super) fn analyse<R>(
 
     // The core's pipeline, stage by stage: the lint reads the raw document (ids, title,
     // comments) between the parse and the schema, and only linted files go further.
-    let source = match read_text(&path, stdin, &shared.load) {
-        Ok(source) => source,
-        Err(error) => {
-            result.set_unknown(stem.clone());
-            if reported {
-                let rule = match &error {
-                    ReadError::Io { source, .. } => io_error::finding(format!(
-                        "cannot read this file: {}; check that it exists and that you may read it",
-                        describe_io(source)
-                    )),
-                    _ => match yaml_syntax::finding(&LoadError::Read(error)) {
-                        Some(rule) => rule,
-                        None => return done(result, None),
-                    },
-                };
-                push(&mut result, rule, None);
-            }
-            return done(result, None);
+    let read_failed = |mut result: FileResult, error: ReadError| {
+        result.set_unknown(stem.clone());
+        if reported {
+            let rule = match &error {
+                ReadError::Io { source, .. } => io_error::finding(format!(
+                    "cannot read this file: {}; check that it exists and that you may read it",
+                    describe_io(source)
+                )),
+                _ => match yaml_syntax::finding(&LoadError::Read(error)) {
+                    Some(rule) => rule,
+                    None => return done(result, None),
+                },
+            };
+            push(&mut result, rule, None);
         }
+        done(result, None)
+    };
+    let bytes = match read_bytes(&path, stdin, &shared.load) {
+        Ok(bytes) => bytes,
+        Err(error) => return read_failed(result, error),
     };
 
     // Standard input is not a file of the content root as it is on disk: never cached.
-    let key = (shared.cache.is_some() && !from_stdin)
-        .then(|| cache::key(stem.as_deref(), source.as_str()));
+    let key = (shared.cache.is_some() && !from_stdin).then(|| cache::key(stem.as_deref(), &bytes));
     if !reported
         && let (Some(cache), Some(key)) = (shared.cache, &key)
         && let Some(entry) = cache.get(key)
         && let Some(ids) = entry.guide_ids()
     {
-        // The same text under the same name as last time: what it gave the index then.
+        // The same bytes under the same name as last time: what they gave the index then,
+        // without decoding them.
         match &entry.guide {
             Some(id) => result.identity = Identity::Guide(id.as_str().into()),
             None => result.set_unknown(stem.clone()),
@@ -213,6 +214,10 @@ pub(super) fn analyse<R>(
         analysed.cached = true;
         return analysed;
     }
+    let source = match SourceText::from_bytes(bytes) {
+        Ok(source) => source,
+        Err(error) => return read_failed(result, error),
+    };
 
     let parsed = match parse_text(path, source, &shared.load) {
         Ok(parsed) => parsed,

@@ -19,7 +19,7 @@ use remedy_core::yaml::YamlError;
 use remedy_core::{
     Expected, Guide, GuideFile, GuideIds, GuideValue, IdIndex, LoadError, LoadOptions, Lookup,
     ParseFailure, Position, Reference, ReferenceSite, Resolution, SourceText, parse_text,
-    read_text,
+    read_bytes,
 };
 use serde_json::Value;
 use thiserror::Error;
