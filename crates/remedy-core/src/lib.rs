@@ -23,7 +23,7 @@ pub mod yaml;
 pub use id::{Date, Id, Reference, Slug};
 pub use load::{
     GuideFile, GuideValue, LoadError, LoadOptions, ParseFailure, ParsedFile, load_file,
-    load_source, parse_text, read_text, reference_span, reference_span_within,
+    load_source, parse_text, read_bytes, read_text, reference_span, reference_span_within,
 };
 pub use model::{
     Cause, Code, CodeBlock, ComparisonRow, ExternalLink, Faq, Guide, Image, Method, Related,

@@ -179,12 +179,22 @@ pub fn read_text(
     bytes: Option<Vec<u8>>,
     options: &LoadOptions,
 ) -> Result<SourceText, ReadError> {
+    SourceText::from_bytes(read_bytes(path, bytes, options)?)
+}
+
+/// Stage 1's reading half: the bytes of `path` (or `bytes`, already read) within the size limit,
+/// not yet decoded; [`SourceText::from_bytes`] is the other half.
+pub fn read_bytes(
+    path: &Path,
+    bytes: Option<Vec<u8>>,
+    options: &LoadOptions,
+) -> Result<Vec<u8>, ReadError> {
     match bytes {
         Some(bytes) if bytes.len() as u64 > options.max_file_bytes => Err(ReadError::TooLarge {
             limit: options.max_file_bytes,
         }),
-        Some(bytes) => SourceText::from_bytes(bytes),
-        None => SourceText::read(path, options.max_file_bytes),
+        Some(bytes) => Ok(bytes),
+        None => SourceText::read_bytes(path, options.max_file_bytes),
     }
 }
 

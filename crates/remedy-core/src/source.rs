@@ -83,6 +83,12 @@ pub fn describe_io(error: &io::Error) -> String {
 impl SourceText {
     /// Reads a file, refusing one past `limit` bytes before reading it whole.
     pub fn read(path: &Path, limit: u64) -> Result<Self, ReadError> {
+        Self::from_bytes(Self::read_bytes(path, limit)?)
+    }
+
+    /// The bytes of a regular file of at most `limit` bytes, not yet decoded: for a caller that
+    /// may not need the text (a cache keyed by the bytes).
+    pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         let io_error = |source| ReadError::Io {
             path: path.to_path_buf(),
             source,
@@ -101,7 +107,7 @@ impl SourceText {
         if bytes.len() as u64 > limit {
             return Err(ReadError::TooLarge { limit });
         }
-        Self::from_bytes(bytes)
+        Ok(bytes)
     }
 
     /// Decodes bytes already in memory (standard input, tests).

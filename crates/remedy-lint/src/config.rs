@@ -232,6 +232,10 @@ pub struct Config {
     pub extra_reset_phrases: Vec<String>,
     /// `[platforms]`: display names by platform slug, over the built-in ones.
     pub platform_names: BTreeMap<String, String>,
+    /// The lint cache's folder, `[cache] dir`; `None`: no cache. The binary uses
+    /// [`crate::cache::default_dir`] when it is not set (and nothing with `--no-cache`); a
+    /// configuration built or loaded in code has no cache unless it says so.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -246,6 +250,7 @@ impl Default for Config {
             pdf_fonts: Vec::new(),
             extra_reset_phrases: Vec::new(),
             platform_names: BTreeMap::new(),
+            cache_dir: None,
         }
     }
 }
@@ -439,7 +444,7 @@ impl Config {
             content: base.join(DEFAULT_CONTENT),
             ..Config::default()
         };
-        const TOP: [&str; 4] = ["content", "lint", "pdf", "platforms"];
+        const TOP: [&str; 5] = ["content", "lint", "pdf", "platforms", "cache"];
         const LINT: [&str; 4] = ["fail-on", "rules", "undeclared-destructive", "stale-review"];
         const DESTRUCTIVE: [&str; 2] = ["extra-phrases", "extra-reset-phrases"];
         for (key, value) in &table {
@@ -619,6 +624,29 @@ impl Config {
                 ("pdf", value) => {
                     return Err(bad("pdf", value, "write it as a table, [pdf]".into()));
                 }
+                ("cache", Value::Table(cache)) => {
+                    for (key, value) in cache {
+                        if key != "dir" {
+                            return Err(unknown(key, "[cache]", &["dir"]));
+                        }
+                        match value.as_str() {
+                            Some(dir) if !dir.trim().is_empty() => {
+                                config.cache_dir = Some(base.join(dir));
+                            }
+                            _ => {
+                                return Err(bad(
+                                    "cache.dir",
+                                    value,
+                                    "write the cache folder as a path, like dir = \".remedy-cache\""
+                                        .into(),
+                                ));
+                            }
+                        }
+                    }
+                }
+                ("cache", value) => {
+                    return Err(bad("cache", value, "write it as a table, [cache]".into()));
+                }
                 ("platforms", value) => {
                     return Err(bad(
                         "platforms",
@@ -752,7 +780,7 @@ mod tests {
         );
         assert_eq!(
             error("contents = \"x\"\n"),
-            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf, platforms"
+            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf, platforms, cache"
         );
         assert_eq!(
             error("[lint.undeclared-destructive]\nphrases = []\n"),

@@ -5,6 +5,7 @@
 //! comments, [`locate`] finds the characters at fault inside a text, and [`report`] turns the
 //! findings (and the suppressed ones) into output.
 
+pub mod cache;
 pub mod config;
 pub mod engine;
 pub mod finding;

@@ -158,8 +158,10 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let load_before = load_average();
     let mut measurements = Vec::new();
     let mut pdf_skipped = Vec::new();
+    let mut changed_file = Vec::new();
     for (size, dir, facts) in corpora {
         verify_lint_clean(&remedy, &dir)?;
+        changed_file.push((size, lint_one_file(&remedy, &dir, &bench, options.runs)?));
         let out = bench.join(format!("out-{size}"));
         let tasks: Vec<Task> = Task::ALL
             .into_iter()
@@ -207,6 +209,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     };
     let mut text = report.markdown();
     text.push_str(&index_memory(&index_sizes));
+    text.push_str(&changed_file_report(&changed_file));
     let path = bench.join("report.md");
     std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{text}");
@@ -313,6 +316,52 @@ fn index_memory(sizes: &[(usize, usize)]) -> String {
     for &(guides, bytes) in sizes {
         let per_guide = bytes as f64 / guides.max(1) as f64;
         text.push_str(&format!("| {guides} | {bytes} | {per_guide:.0} |\n"));
+    }
+    text
+}
+
+/// Medians of the whole lint and of `remedy lint ONE-FILE` (every other guide from the cache),
+/// taking turns, after one whole lint that warms the cache: issue 20's changed-file run.
+fn lint_one_file(
+    remedy: &Path,
+    dir: &Path,
+    bench: &Path,
+    runs: usize,
+) -> Result<(std::time::Duration, std::time::Duration), String> {
+    let files = walk(&dir.join("guides"))?;
+    let Some(one) = files.get(files.len() / 2) else {
+        return Err(format!("{} holds no guide", dir.display()));
+    };
+    let command = |paths: &[&Path]| {
+        let mut c = Command::new(remedy);
+        c.args(["--color", "never", "lint"])
+            .args(paths)
+            .current_dir(dir);
+        c
+    };
+    let log = bench.join("lint-one");
+    let guides = dir.join("guides");
+    measure::run_once(&mut command(&[&guides]), &log)?;
+    let (mut whole, mut single) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        whole.push(measure::run_once(&mut command(&[&guides]), &log)?.wall);
+        single.push(measure::run_once(&mut command(&[one]), &log)?.wall);
+    }
+    Ok((measure::median(&whole), measure::median(&single)))
+}
+
+/// The report's section on the changed-file run.
+fn changed_file_report(runs: &[(usize, (std::time::Duration, std::time::Duration))]) -> String {
+    let mut text = String::from(
+        "\n## One changed file (issue 20)\n\n`remedy lint ONE.yaml` with the cache warm, against the whole lint (every core; target: 10× faster).\n\n| guides | whole lint | lint one file | faster |\n|---:|---:|---:|---:|\n",
+    );
+    for &(guides, (whole, one)) in runs {
+        let ratio = whole.as_secs_f64() / one.as_secs_f64().max(1e-9);
+        text.push_str(&format!(
+            "| {guides} | {:.3} s | {:.3} s | {ratio:.1}× |\n",
+            whole.as_secs_f64(),
+            one.as_secs_f64()
+        ));
     }
     text
 }

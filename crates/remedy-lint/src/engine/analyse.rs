@@ -86,6 +86,8 @@ pub(super) struct Shared<'a> {
     pub(super) load: LoadOptions,
     pub(super) keep_guides: bool,
     pub(super) content_root: &'a Path,
+    /// The last run's index entries, when the cache is on.
+    pub(super) cache: Option<&'a IndexCache>,
 }
 
 /// A dangling local reference's message with "did you mean …?": the guide's id of the kind
@@ -124,6 +126,10 @@ pub(super) struct Analysed<R> {
     pub(super) rendered: Option<R>,
     /// Its guide title, normalized as `duplicate-title` compares titles.
     pub(super) title: Option<Box<str>>,
+    /// What it contributes to the index, for the cache to keep.
+    pub(super) entry: Option<IndexEntry>,
+    /// Whether that came from the cache (the file was not parsed).
+    pub(super) cached: bool,
 }
 
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
@@ -151,7 +157,10 @@ pub(super) fn analyse<R>(
         ids,
         rendered: None,
         title: None,
+        entry: None,
+        cached: false,
     };
+    let from_stdin = stdin.is_some();
     let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
     let config = shared.config;
     let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
@@ -164,31 +173,57 @@ pub(super) fn analyse<R>(
 
     // The core's pipeline, stage by stage: the lint reads the raw document (ids, title,
     // comments) between the parse and the schema, and only linted files go further.
-    let source = match read_text(&path, stdin, &shared.load) {
-        Ok(source) => source,
-        Err(error) => {
-            result.set_unknown(stem.clone());
-            if reported {
-                let rule = match &error {
-                    ReadError::Io { source, .. } => io_error::finding(format!(
-                        "cannot read this file: {}; check that it exists and that you may read it",
-                        describe_io(source)
-                    )),
-                    _ => match yaml_syntax::finding(&LoadError::Read(error)) {
-                        Some(rule) => rule,
-                        None => return done(result, None),
-                    },
-                };
-                push(&mut result, rule, None);
-            }
-            return done(result, None);
+    let read_failed = |mut result: FileResult, error: ReadError| {
+        result.set_unknown(stem.clone());
+        if reported {
+            let rule = match &error {
+                ReadError::Io { source, .. } => io_error::finding(format!(
+                    "cannot read this file: {}; check that it exists and that you may read it",
+                    describe_io(source)
+                )),
+                _ => match yaml_syntax::finding(&LoadError::Read(error)) {
+                    Some(rule) => rule,
+                    None => return done(result, None),
+                },
+            };
+            push(&mut result, rule, None);
         }
+        done(result, None)
+    };
+    let bytes = match read_bytes(&path, stdin, &shared.load) {
+        Ok(bytes) => bytes,
+        Err(error) => return read_failed(result, error),
+    };
+
+    // Standard input is not a file of the content root as it is on disk: never cached.
+    let key = (shared.cache.is_some() && !from_stdin).then(|| cache::key(stem.as_deref(), &bytes));
+    if !reported
+        && let (Some(cache), Some(key)) = (shared.cache, &key)
+        && let Some(entry) = cache.get(key)
+        && let Some(ids) = entry.guide_ids()
+    {
+        // The same bytes under the same name as last time: what they gave the index then,
+        // without decoding them.
+        match &entry.guide {
+            Some(id) => result.identity = Identity::Guide(id.as_str().into()),
+            None => result.set_unknown(stem.clone()),
+        }
+        let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
+        analysed.title = entry.title.as_deref().map(Into::into);
+        analysed.entry = Some(entry.clone());
+        analysed.cached = true;
+        return analysed;
+    }
+    let source = match SourceText::from_bytes(bytes) {
+        Ok(source) => source,
+        Err(error) => return read_failed(result, error),
     };
 
     let parsed = match parse_text(path, source, &shared.load) {
         Ok(parsed) => parsed,
         Err(ParseFailure { source, error }) => {
             result.set_unknown(stem.clone());
+            let entry = key.map(|key| IndexEntry::new(key, None, &GuideIds::default(), None));
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
@@ -196,7 +231,9 @@ pub(super) fn analyse<R>(
                 }
                 take_directives(&mut result, &source, |_| false);
             }
-            return done(result, None);
+            let mut analysed = done(result, None);
+            analysed.entry = entry;
+            return analysed;
         }
     };
 
@@ -267,9 +304,16 @@ pub(super) fn analyse<R>(
             GuideIds::default()
         }
     };
+    let entry = key.map(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
+    // A linted file is always analysed; its entry is new only when the cache lacks it.
+    let unchanged = shared
+        .cache
+        .zip(entry.as_ref())
+        .is_some_and(|(cache, entry)| cache.get(&entry.key) == Some(entry));
     if !reported {
         let mut analysed = done(result, guide_id.map(|_| local));
         analysed.title = title;
+        analysed.entry = entry;
         return analysed;
     }
 
@@ -384,6 +428,8 @@ pub(super) fn analyse<R>(
         ids: guide_id.map(|_| local),
         rendered,
         title,
+        entry,
+        cached: unchanged,
     }
 }
 

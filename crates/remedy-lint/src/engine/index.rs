@@ -88,6 +88,10 @@ pub(super) struct Collector {
     pub(super) titles: Option<HashMap<Box<str>, FirstTitle>>,
     pub(super) results: Vec<FileResult>,
     pub(super) dangling_on: bool,
+    /// Every file's index entry, for the cache (empty without one).
+    pub(super) entries: Vec<IndexEntry>,
+    /// How many entries were not in the cache read.
+    pub(super) cache_misses: usize,
 }
 
 impl Collector {
@@ -102,8 +106,14 @@ impl Collector {
             ids,
             rendered,
             title,
+            entry,
+            cached,
         } in done
         {
+            if let Some(entry) = entry {
+                self.entries.push(entry);
+                self.cache_misses += usize::from(!cached);
+            }
             if let Some(rendered) = rendered {
                 sink(rendered);
             }

@@ -19,11 +19,12 @@ use remedy_core::yaml::YamlError;
 use remedy_core::{
     Expected, Guide, GuideFile, GuideIds, GuideValue, IdIndex, LoadError, LoadOptions, Lookup,
     ParseFailure, Position, Reference, ReferenceSite, Resolution, SourceText, parse_text,
-    read_text,
+    read_bytes,
 };
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::cache::{self, IndexCache, IndexEntry};
 use crate::config::{Config, ConfigError, FailOn};
 use crate::finding::{Finding, Severity, Suppressed};
 use crate::rules::{
@@ -199,6 +200,7 @@ fn run<R: Send>(
         walk_problems,
         displayer,
     } = plan(request)?;
+    let cache = config.cache_dir.as_deref().map(IndexCache::read);
     let mut options = config.rule_options();
     options.extra_fonts = config.read_fonts()?;
     let shared = Shared {
@@ -207,8 +209,16 @@ fn run<R: Send>(
         load: LoadOptions::default(),
         keep_guides: request.keep_guides,
         content_root: &content_root,
+        cache: cache.as_ref(),
     };
-    let collector = schedule(jobs, &shared, render, sink)?;
+    let mut collector = schedule(jobs, &shared, render, sink)?;
+    if let (Some(dir), Some(cache)) = (&config.cache_dir, &cache) {
+        let entries = std::mem::take(&mut collector.entries);
+        // Written when anything differs from what was read: a file new, changed or gone.
+        if collector.cache_misses > 0 || entries.len() != cache.len() {
+            crate::cache::write(dir, entries);
+        }
+    }
     let (results, cross_findings) = cross_guide_findings(collector, &shared);
     Ok(finish(
         results,
@@ -251,6 +261,7 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
         load: LoadOptions::default(),
         keep_guides: false,
         content_root: file.content_root,
+        cache: None,
     };
     let job = Job {
         path: file.path,

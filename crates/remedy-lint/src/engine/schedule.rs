@@ -36,6 +36,8 @@ pub(super) fn schedule<R: Send>(
         titles: config
             .severity(rules::DuplicateTitle::ID)
             .map(|_| HashMap::new()),
+        entries: Vec::new(),
+        cache_misses: 0,
     };
     let mut jobs = jobs.into_iter();
     let mut previous: Option<Vec<Analysed<R>>> = None;

@@ -37,6 +37,12 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
         && let Some(found) = named.and_then(|path| Config::find_near(&session.cwd.join(path)))
     {
         config = Config::load(Some(&found), &session.cwd).map_err(|e| e.to_string())?;
+        // `--no-cache` holds for the configuration found near the file too.
+        config.cache_dir = session
+            .config
+            .cache_dir
+            .is_some()
+            .then(|| remedy_lint::cache::default_dir(&config, &session.cwd));
     }
     if let Some(fail_on) = args.fail_on {
         config.fail_on = fail_on.into();
@@ -120,10 +126,16 @@ pub(super) fn print_report(
 /// The request every command makes: these paths (the content root when empty) with the
 /// session's settings.
 pub(super) fn request(session: &Session, paths: Vec<PathBuf>, keep_guides: bool) -> LintRequest {
+    let mut config = session.config.clone();
+    // An export writes where it is told and nowhere else: it uses the cache a lint made, and
+    // keeps it current, but never creates one.
+    if config.cache_dir.as_deref().is_some_and(|dir| !dir.is_dir()) {
+        config.cache_dir = None;
+    }
     LintRequest {
         paths,
         stdin: None,
-        config: session.config.clone(),
+        config,
         cwd: session.cwd.clone(),
         keep_guides,
         jobs: session.jobs,

@@ -51,7 +51,9 @@ impl Session {
                 remedy_core::source::describe_io(&e)
             )
         })?;
-        let config = Config::load(global.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
+        let mut config = Config::load(global.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
+        config.cache_dir =
+            (!global.no_cache).then(|| remedy_lint::cache::default_dir(&config, &cwd));
         if let Some(jobs) = global.jobs {
             if jobs == 0 {
                 return Err("--jobs must be at least 1".into());
