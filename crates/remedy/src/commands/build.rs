@@ -50,6 +50,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     let options = PdfOptions {
         page_size: args.page_size.into(),
         platform_names: session.config.platform_names.clone(),
+        pdf_a: false,
     };
     write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
     let written = written_since(out, started, &before);

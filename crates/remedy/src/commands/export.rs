@@ -340,6 +340,7 @@ pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String>
             let options = PdfOptions {
                 page_size: args.page_size.into(),
                 platform_names: session.config.platform_names.clone(),
+                pdf_a: args.pdf_a,
             };
             write_pdfs(
                 session,
