@@ -345,3 +345,18 @@ fn a_forced_database_export_of_hostile_files_holds_only_the_guides_that_loaded()
         .unwrap_or_default();
     assert_eq!(left, ["guides.db"]);
 }
+
+#[test]
+fn csv_tables_to_standard_output_are_a_usage_error() {
+    let scratch = Scratch::new("csv-stdout");
+    scratch.write("content/one.yaml", &clean_guide("one"));
+    let run = scratch.remedy(&["export", "csv", "-o", "-"]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr,
+        "remedy: error: CSV tables cannot be written to standard output; name the folder to write them into, e.g. `-o tables`\n"
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    // Not a folder named `-`.
+    assert!(!scratch.root.join("-").exists());
+}

@@ -10,5 +10,6 @@ mod lint;
 mod new;
 mod output_safety;
 mod platform;
+mod same_bytes;
 mod server;
 mod trust;

@@ -363,8 +363,34 @@ pub fn check_csv(dir: &Path, print_sql: bool) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn golden() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/export/golden/csv")
+    /// The CSV golden export, kept as insta binary snapshots (`guides-csv.snap.csv` holds exactly
+    /// the bytes of `guides.csv`), laid out again under the file names the data package lists,
+    /// in a fresh folder `name`: SQLite reads the very bytes the export tests compare against.
+    fn golden(name: &str) -> Result<PathBuf, String> {
+        let snapshots =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/export/golden/csv");
+        let dir =
+            std::env::temp_dir().join(format!("remedy-check-csv-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let mut copied = 0;
+        for entry in std::fs::read_dir(&snapshots).map_err(|e| e.to_string())? {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let Some((stem, extension)) = file_name.split_once(".snap.") else {
+                continue;
+            };
+            let Some(table) = stem.strip_suffix(&format!("-{extension}")) else {
+                return Err(format!("{file_name}: not a golden file's snapshot name"));
+            };
+            std::fs::copy(entry.path(), dir.join(format!("{table}.{extension}")))
+                .map_err(|e| e.to_string())?;
+            copied += 1;
+        }
+        if copied == 0 {
+            return Err(format!("no snapshots in {}", snapshots.display()));
+        }
+        Ok(dir)
     }
 
     fn have_sqlite() -> bool {
@@ -376,7 +402,9 @@ mod tests {
 
     #[test]
     fn the_script_declares_keys_parents_first() -> Result<(), String> {
-        let resources = parents_first(read_package(&golden())?)?;
+        let dir = golden("script")?;
+        let resources = parents_first(read_package(&dir)?)?;
+        let _ = std::fs::remove_dir_all(&dir);
         let names: Vec<&str> = resources.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names[0], "guides");
         let sql = script(&resources)?;
@@ -391,18 +419,14 @@ mod tests {
 
     #[test]
     fn the_golden_export_loads_and_a_broken_one_does_not() -> Result<(), String> {
-        if !have_sqlite() {
-            eprintln!("sqlite3 is not installed; skipping");
-            return Ok(());
-        }
-        check_csv(&golden(), false)?;
-        let dir = std::env::temp_dir().join(format!("remedy-check-csv-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        for entry in std::fs::read_dir(golden()).map_err(|e| e.to_string())? {
-            let entry = entry.map_err(|e| e.to_string())?;
-            std::fs::copy(entry.path(), dir.join(entry.file_name())).map_err(|e| e.to_string())?;
-        }
+        // CI installs sqlite3 (`.ci/run`); a machine without it fails here rather than passing
+        // a check it never ran.
+        assert!(
+            have_sqlite(),
+            "sqlite3 is not installed: apt-get install sqlite3"
+        );
+        let dir = golden("load")?;
+        check_csv(&dir, false)?;
         let steps = dir.join("steps.csv");
         let mut text = std::fs::read_to_string(&steps).map_err(|e| e.to_string())?;
         text.push_str("wifi-drops,no-such-method,1,,,1,1,Orphan.,,,,,,,1,,,,,,,\r\n");

@@ -2,8 +2,9 @@
 //! reference resolution. Knows nothing of reporters or exporters.
 //!
 //! The pipeline for one file: [`source::SourceText`] (bytes → text) → [`yaml::parse`] (text →
-//! JSON value + [`SourceMap`]) → [`schema::validate_guide`] → [`model::Guide`]. [`load::load_file`]
-//! runs all of it. [`corpus::discover`] finds the files; [`references::IdIndex`] resolves
+//! JSON value + [`SourceMap`]) → [`schema::validate_guide`] → [`model::Guide`], in [`load`]:
+//! [`load::load_file`] runs all of it, [`load::read_text`], [`load::parse_text`] and
+//! [`load::ParsedFile::check`] one stage each. [`corpus::discover`] finds the files; [`references::IdIndex`] resolves
 //! references across guides.
 
 pub mod corpus;
@@ -20,13 +21,14 @@ pub mod source;
 pub mod yaml;
 
 pub use id::{Date, Id, Reference, Slug};
-pub use load::{GuideFile, LoadError, LoadOptions, load_file, load_source, reference_span};
+pub use load::{
+    GuideFile, GuideValue, LoadError, LoadOptions, ParseFailure, ParsedFile, load_file,
+    load_source, parse_text, read_text, reference_span, reference_span_within,
+};
 pub use model::{
     Cause, Code, CodeBlock, ComparisonRow, ExternalLink, Faq, Guide, Image, Method, Related,
     RichField, Risk, Scenario, See, Step, StepVisit, TimeRange,
 };
 pub use position::{NodeSpan, Position, SourceMap, Span};
-pub use references::{
-    Expected, GuideIds, HashedResolution, IdHash, IdIndex, IdKind, ReferenceSite, Resolution,
-};
+pub use references::{Expected, GuideIds, IdIndex, IdKind, Lookup, ReferenceSite, Resolution};
 pub use source::SourceText;

@@ -1,4 +1,6 @@
-//! Loading one guide file: text → YAML with positions → schema check → typed guide.
+//! The one pipeline for a guide file: bytes → text ([`read_text`]) → YAML with positions
+//! ([`parse_text`]) → schema check → typed guide ([`ParsedFile::check`]). [`load_file`] runs it
+//! all; the linter runs it stage by stage, reading the raw document between the stages.
 
 use std::path::{Path, PathBuf};
 
@@ -120,8 +122,21 @@ pub fn reference_span(
     pointer: &str,
     reference: &str,
 ) -> Span {
+    let text = value.pointer(pointer).and_then(serde_json::Value::as_str);
+    reference_span_within(source, map, text, pointer, reference)
+}
+
+/// [`reference_span`] from the text at `pointer` (`None`: not a text), for a caller that has it
+/// without the document's value (which went into the typed guide).
+pub fn reference_span_within(
+    source: &SourceText,
+    map: &SourceMap,
+    text: Option<&str>,
+    pointer: &str,
+    reference: &str,
+) -> Span {
     let node = map.nearest(pointer);
-    let Some(text) = value.pointer(pointer).and_then(serde_json::Value::as_str) else {
+    let Some(text) = text else {
         return node.value;
     };
     if text == reference || map.get(pointer).is_none() {
@@ -143,7 +158,7 @@ pub fn file_stem(path: &Path) -> Option<&str> {
 
 /// Reads and loads one file.
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<GuideFile, LoadError> {
-    let source = SourceText::read(path, options.max_file_bytes)?;
+    let source = read_text(path, None, options)?;
     load_source(path.to_path_buf(), source, options)
 }
 
@@ -153,22 +168,124 @@ pub fn load_source(
     source: SourceText,
     options: &LoadOptions,
 ) -> Result<GuideFile, LoadError> {
-    let document = yaml::parse(&source, options.yaml)?;
-    let mut violations = validate_guide(&document.value)?;
-    violations.sort_by_key(|violation| {
-        let node = document.source_map.nearest(&violation.pointer);
-        match violation.anchor {
-            Anchor::Key => node.key.unwrap_or(node.value).start,
-            Anchor::Value => node.value.start,
+    let parsed = parse_text(path, source, options).map_err(|failure| failure.error)?;
+    Ok(parsed.check(GuideValue::Keep, options)?)
+}
+
+/// Stage 1 of the pipeline: the bytes of `path` (or `bytes`, already read: standard input, an
+/// editor's buffer) → text, within the size limit.
+pub fn read_text(
+    path: &Path,
+    bytes: Option<Vec<u8>>,
+    options: &LoadOptions,
+) -> Result<SourceText, ReadError> {
+    match bytes {
+        Some(bytes) if bytes.len() as u64 > options.max_file_bytes => Err(ReadError::TooLarge {
+            limit: options.max_file_bytes,
+        }),
+        Some(bytes) => SourceText::from_bytes(bytes),
+        None => SourceText::read(path, options.max_file_bytes),
+    }
+}
+
+/// A file after stage 2 (text → YAML with positions), before the schema: what a caller that
+/// needs the raw document (a linter's ids, comments) reads before [`ParsedFile::check`].
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// The path as given or found.
+    pub path: PathBuf,
+    /// The text.
+    pub source: SourceText,
+    /// The YAML as JSON with its source map.
+    pub document: Document,
+}
+
+/// Stage 2 failed: the text is not one YAML document within the limits. The text is kept, for
+/// the finding's source line and the file's suppression comments.
+#[derive(Debug)]
+pub struct ParseFailure {
+    /// The text.
+    pub source: SourceText,
+    /// Why it does not parse.
+    pub error: YamlError,
+}
+
+/// Whether the typed guide may take the document's strings instead of copying them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuideValue {
+    /// The document's value stays as it is (callers that read both).
+    Keep,
+    /// When the schema accepts the document, the typed guide takes its strings and
+    /// [`GuideFile::document`]'s value is left `null`: for callers that read only the guide
+    /// then (a copy of every string saved).
+    GiveToGuide,
+}
+
+/// Stage 2 of the pipeline: text → YAML with positions.
+pub fn parse_text(
+    path: PathBuf,
+    source: SourceText,
+    options: &LoadOptions,
+) -> Result<ParsedFile, ParseFailure> {
+    match yaml::parse(&source, options.yaml) {
+        Ok(document) => Ok(ParsedFile {
+            path,
+            source,
+            document,
+        }),
+        Err(error) => Err(ParseFailure { source, error }),
+    }
+}
+
+impl ParsedFile {
+    /// The file without stages 3 and 4 (no schema check, no typed guide): for a caller that
+    /// needs only the raw document, such as the ids of a file that only feeds an index.
+    pub fn unchecked(self) -> GuideFile {
+        GuideFile {
+            path: self.path,
+            source: self.source,
+            document: self.document,
+            violations: Vec::new(),
+            guide: None,
         }
-    });
-    // Deserializing from a borrowed value: no copy of the document.
-    let guide = Guide::deserialize(&document.value).ok();
-    Ok(GuideFile {
-        path,
-        source,
-        document,
-        violations,
-        guide,
-    })
+    }
+
+    /// Stages 3 and 4: the schema check (violations in document order), then the typed guide.
+    pub fn check(
+        mut self,
+        value: GuideValue,
+        options: &LoadOptions,
+    ) -> Result<GuideFile, SchemaBuildError> {
+        let document = &self.document;
+        let mut violations = validate_guide(&document.value)?;
+        violations.sort_by_key(|violation| {
+            let node = document.source_map.nearest(&violation.pointer);
+            match violation.anchor {
+                Anchor::Key => node.key.unwrap_or(node.value).start,
+                Anchor::Value => node.value.start,
+            }
+        });
+        let guide = if value == GuideValue::GiveToGuide && violations.is_empty() {
+            match Guide::deserialize(std::mem::take(&mut self.document.value)) {
+                Ok(guide) => Some(guide),
+                Err(_) => {
+                    // The value is gone with the failed attempt; the raw checks still need it.
+                    if let Ok(again) = yaml::parse(&self.source, options.yaml) {
+                        self.document = again;
+                    }
+                    Guide::deserialize(&self.document.value).ok()
+                }
+            }
+        } else {
+            // Deserializing from a borrowed value: no copy of the document.
+            Guide::deserialize(&self.document.value).ok()
+        };
+        Ok(GuideFile {
+            path: self.path,
+            source: self.source,
+            document: self.document,
+            violations,
+            guide,
+        })
+    }
 }

@@ -125,21 +125,31 @@ impl Guide {
         &'g self,
         mut visit: impl FnMut(&'g str, Expected, &dyn Fn() -> String),
     ) {
+        self.for_each_reference_within(|reference, expected, pointer, _| {
+            visit(reference, expected, pointer);
+        });
+    }
+
+    /// [`Guide::for_each_reference`], with the rich text a reference is a link of (`None` for a
+    /// field that is a reference itself): what its exact place in the source is found from.
+    pub fn for_each_reference_within<'g>(
+        &'g self,
+        mut visit: impl FnMut(&'g str, Expected, &dyn Fn() -> String, Option<&'g str>),
+    ) {
         for (i, method) in self.methods.iter().enumerate() {
             for (j, cause) in method.addresses.iter().enumerate() {
-                visit(cause.as_str(), Expected::Cause, &|| {
-                    format!("/methods/{i}/addresses/{j}")
-                });
+                let pointer = || format!("/methods/{i}/addresses/{j}");
+                visit(cause.as_str(), Expected::Cause, &pointer, None);
             }
             method.for_each_step(|step, path| match &step.see {
-                Some(See::One(see)) => visit(see.as_str(), Expected::MethodOrStep, &|| {
-                    child_pointer(&step_pointer(i, path), "see")
-                }),
+                Some(See::One(see)) => {
+                    let pointer = || child_pointer(&step_pointer(i, path), "see");
+                    visit(see.as_str(), Expected::MethodOrStep, &pointer, None);
+                }
                 Some(See::Many(list)) => {
                     for (j, see) in list.iter().enumerate() {
-                        visit(see.as_str(), Expected::MethodOrStep, &|| {
-                            format!("{}/see/{j}", step_pointer(i, path))
-                        });
+                        let pointer = || format!("{}/see/{j}", step_pointer(i, path));
+                        visit(see.as_str(), Expected::MethodOrStep, &pointer, None);
                     }
                 }
                 None => {}
@@ -147,21 +157,24 @@ impl Guide {
         }
         for (i, faq) in self.faq.iter().enumerate() {
             for (j, see) in faq.see.iter().enumerate() {
-                visit(see.as_str(), Expected::MethodOrStep, &|| {
-                    format!("/faq/{i}/see/{j}")
-                });
+                let pointer = || format!("/faq/{i}/see/{j}");
+                visit(see.as_str(), Expected::MethodOrStep, &pointer, None);
             }
         }
         for (i, scenario) in self.scenarios.iter().enumerate() {
             for (j, method) in scenario.try_methods.iter().enumerate() {
-                visit(method.as_str(), Expected::Method, &|| {
-                    format!("/scenarios/{i}/try/{j}")
-                });
+                let pointer = || format!("/scenarios/{i}/try/{j}");
+                visit(method.as_str(), Expected::Method, &pointer, None);
             }
         }
         for (i, related) in self.related.iter().enumerate() {
             if let Related::Guide(id) = related {
-                visit(id.as_str(), Expected::Guide, &|| format!("/related/{i}"));
+                visit(
+                    id.as_str(),
+                    Expected::Guide,
+                    &|| format!("/related/{i}"),
+                    None,
+                );
             }
         }
         // Internal links in rich text, as written after `(` (the `#` of a same-guide link
@@ -171,7 +184,7 @@ impl Guide {
                 let written = text.get(range).unwrap_or_default();
                 let written = written.strip_prefix('#').unwrap_or(written);
                 if written == target.as_str() {
-                    visit(written, Expected::MethodOrStep, pointer);
+                    visit(written, Expected::MethodOrStep, pointer, Some(text));
                 }
             }
         });
@@ -180,52 +193,70 @@ impl Guide {
 
 /// The ids of one guide, compact: what the index keeps of a guide once its document is dropped.
 ///
-/// Each id is kept as a 46-bit hash with its kind in the low two bits, in one sorted slice
-/// (6 bytes an id): ten thousand guides of fifty ids cost 3 MB, where the ids as strings in
-/// hash maps cost fifteen times that. A reference to an id a guide does not have resolves by
-/// mistake only when its hash equals one of the guide's, a chance of about one in a trillion
-/// for a guide of fifty ids: far below any other source of error in a guide.
+/// The ids are kept exactly, never hashed (so two ids never stand for each other): their texts
+/// one after the other in one string, and a slice of (offset, length, kind) sorted by id, so a
+/// guide costs two allocations however many ids it has: 8 bytes an id plus its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GuideIds {
+    text: Box<str>,
     entries: Box<[Entry]>,
 }
 
-/// One id: the top 46 bits of its hash, then its kind in two bits, big-endian so that the
-/// byte arrays sort as the numbers do.
-type Entry = [u8; 6];
-
-const KIND_BITS: u64 = 0b11;
-
-fn entry(hash: IdHash, kind: IdKind) -> Entry {
-    let value = ((hash.0 >> 16) & !KIND_BITS) | kind_bits(kind);
-    let bytes = value.to_be_bytes();
-    [bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]]
-}
-
-/// The entry's hash part, as a number.
-fn entry_hash(entry: &Entry) -> u64 {
-    let [a, b, c, d, e, f] = *entry;
-    u64::from_be_bytes([0, 0, a, b, c, d, e, f]) & !KIND_BITS
+/// One id: where its text starts in [`GuideIds::text`], its length and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    start: u32,
+    len: u16,
+    kind: IdKind,
 }
 
 impl GuideIds {
-    /// The ids as declared, in file order: the first declaration of an id wins.
+    /// The ids as declared, in file order: the first declaration of an id wins. Ids are at most
+    /// 64 characters by the schema; one that does not fit the index's 16-bit length, or a guide
+    /// whose ids exceed 4 GiB, is left out (it cannot be a guide a writer wrote).
     pub fn new<'a>(declared: impl IntoIterator<Item = (&'a str, IdKind)>) -> Self {
-        let mut entries: Vec<Entry> = declared
-            .into_iter()
-            .map(|(id, kind)| entry(IdHash::of(id), kind))
-            .collect();
-        // Stable: among equal hashes the first declaration stays first and is kept.
-        entries.sort_by_key(entry_hash);
-        entries.dedup_by_key(|entry| entry_hash(entry));
+        let mut text = String::new();
+        let mut entries = Vec::new();
+        for (id, kind) in declared {
+            let (Ok(start), Ok(len)) = (u32::try_from(text.len()), u16::try_from(id.len())) else {
+                continue;
+            };
+            text.push_str(id);
+            entries.push(Entry { start, len, kind });
+        }
+        let id_of = |entry: &Entry| {
+            let start = entry.start as usize;
+            &text[start..start + usize::from(entry.len)]
+        };
+        // Stable: among equal ids the first declaration stays first and is kept.
+        entries.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+        entries.dedup_by(|later, first| id_of(later) == id_of(first));
         Self {
+            text: text.into_boxed_str(),
             entries: entries.into_boxed_slice(),
         }
     }
 
+    fn id(&self, entry: &Entry) -> &str {
+        let start = entry.start as usize;
+        self.text
+            .get(start..start + usize::from(entry.len))
+            .unwrap_or_default()
+    }
+
     /// What the id names in this guide, if it is declared.
     pub fn kind(&self, id: &str) -> Option<IdKind> {
-        kind_among(&self.entries, id)
+        self.entries
+            .binary_search_by(|entry| self.id(entry).cmp(id))
+            .ok()
+            .map(|at| self.entries[at].kind)
+    }
+
+    /// Every id with its kind, sorted by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, IdKind)> + '_ {
+        self.entries
+            .iter()
+            .map(|entry| (self.id(entry), entry.kind))
     }
 
     /// How many distinct ids the guide declares.
@@ -237,63 +268,34 @@ impl GuideIds {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-}
 
-/// The kind of `id` among sorted entries.
-fn kind_among(entries: &[Entry], id: &str) -> Option<IdKind> {
-    kind_by_hash(entries, IdHash::of(id))
-}
-
-fn kind_by_hash(entries: &[Entry], id: IdHash) -> Option<IdKind> {
-    let hash = entry_hash(&entry(id, IdKind::Cause));
-    let at = entries.partition_point(|entry| entry_hash(entry) < hash);
-    entries
-        .get(at)
-        .filter(|entry| entry_hash(entry) == hash)
-        .map(|entry| kind_of(u64::from(entry[5])))
-}
-
-fn kind_bits(kind: IdKind) -> u64 {
-    match kind {
-        IdKind::Cause => 0,
-        IdKind::Method => 1,
-        IdKind::Step => 2,
+    /// The bytes this guide's ids take in memory (texts and entries, not the allocator's
+    /// overhead): what the index's cost per guide is computed from.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.len() + std::mem::size_of_val::<[Entry]>(&self.entries)
     }
-}
 
-fn kind_of(entry: u64) -> IdKind {
-    match entry & KIND_BITS {
-        0 => IdKind::Cause,
-        1 => IdKind::Method,
-        _ => IdKind::Step,
+    /// The id of a kind `expected` accepts nearest to `written`, for "did you mean …?": within a
+    /// third of the longer one's length (at least 2), not `written` itself.
+    pub fn nearest(&self, written: &str, expected: Expected) -> Option<&str> {
+        // Ids are at most 64 characters: a longer one is near none of them.
+        if written.len() > 64 {
+            return None;
+        }
+        let mut nearest: Option<(usize, &str)> = None;
+        for (id, kind) in self.iter() {
+            if !expected.accepts(kind) || id == written {
+                continue;
+            }
+            let distance = strsim::levenshtein(written, id);
+            if distance <= (id.len().max(written.len()) / 3).max(2)
+                && nearest.is_none_or(|(best, _)| distance < best)
+            {
+                nearest = Some((distance, id));
+            }
+        }
+        nearest.map(|(_, id)| id)
     }
-}
-
-/// An id (or guide id) as the index keys it: 8 bytes however long the id, so that what a lint
-/// run keeps of each file until every file is indexed does not grow with the ids' length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IdHash(pub u64);
-
-impl IdHash {
-    /// The hash of an id.
-    pub fn of(id: &str) -> Self {
-        Self(id_hash(id))
-    }
-}
-
-/// FNV-1a, then a 64-bit finalizer so that every bit depends on every byte: fixed, so that a
-/// run's outcome never depends on a random seed.
-fn id_hash(id: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in id.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    hash ^ (hash >> 33)
 }
 
 /// How a reference resolved.
@@ -322,18 +324,16 @@ pub enum Resolution {
     },
 }
 
-/// Every guide id and every id inside each guide, across the content root: guide ids and ids as
-/// [`IdHash`]es, every guide's ids in one shared slice (no allocation per guide).
+/// Every guide id and every id inside each guide, across the content root, exactly as written.
 #[derive(Debug, Clone, Default)]
 pub struct IdIndex {
-    guides: HashMap<IdHash, (u32, u32)>,
-    ids: Vec<Entry>,
+    guides: HashMap<Box<str>, GuideIds>,
 }
 
-/// How a reference given by its hashes resolved: [`Resolution`] without the texts, which the
-/// caller has (or reads again) when it needs a message.
+/// How a reference given by its ids resolved: [`Resolution`] without the texts, which the
+/// caller has when it needs a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HashedResolution {
+pub enum Lookup {
     /// It names something of an acceptable kind.
     Found,
     /// No guide has the guide id.
@@ -345,57 +345,57 @@ pub enum HashedResolution {
 }
 
 impl IdIndex {
-    /// An index with room for `guides` guides of about `ids_per_guide` ids each, so that it
-    /// does not grow (and copy itself) while files are indexed.
-    pub fn with_capacity(guides: usize, ids_per_guide: usize) -> Self {
+    /// An index with room for `guides` guides, so that it does not grow (and copy itself)
+    /// while files are indexed.
+    pub fn with_capacity(guides: usize) -> Self {
         Self {
             guides: HashMap::with_capacity(guides),
-            ids: Vec::with_capacity(guides.saturating_mul(ids_per_guide)),
         }
     }
 
     /// Adds a guide's ids. When the guide id is taken, keeps the first and returns `false`.
-    pub fn insert(&mut self, guide: IdHash, ids: &GuideIds) -> bool {
-        if self.guides.contains_key(&guide) {
+    pub fn insert(&mut self, guide: &str, ids: GuideIds) -> bool {
+        if self.guides.contains_key(guide) {
             return false;
         }
-        let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        let len = u32::try_from(ids.entries.len()).unwrap_or(u32::MAX);
-        self.ids.extend_from_slice(&ids.entries);
-        self.guides.insert(guide, (start, len));
+        self.guides.insert(guide.into(), ids);
         true
     }
 
     /// Whether the index knows this guide id.
-    pub fn contains(&self, guide: IdHash) -> bool {
-        self.guides.contains_key(&guide)
+    pub fn contains(&self, guide: &str) -> bool {
+        self.guides.contains_key(guide)
     }
 
     /// The ids of a guide, when the index knows it.
-    fn entries(&self, guide: IdHash) -> Option<&[Entry]> {
-        let &(start, len) = self.guides.get(&guide)?;
-        let end = (start as usize).saturating_add(len as usize);
-        Some(self.ids.get(start as usize..end).unwrap_or_default())
+    pub fn ids(&self, guide: &str) -> Option<&GuideIds> {
+        self.guides.get(guide)
     }
 
-    /// Resolves `guide#id` (or, without `id`, the guide itself) from hashes.
-    pub fn resolve_hashed(
-        &self,
-        guide: IdHash,
-        id: Option<IdHash>,
-        expected: Expected,
-    ) -> HashedResolution {
-        let Some(entries) = self.entries(guide) else {
-            return HashedResolution::UnknownGuide;
+    /// Resolves `guide#id` (or, without `id`, the guide itself).
+    pub fn lookup(&self, guide: &str, id: Option<&str>, expected: Expected) -> Lookup {
+        let Some(ids) = self.ids(guide) else {
+            return Lookup::UnknownGuide;
         };
         let Some(id) = id else {
-            return HashedResolution::Found;
+            return Lookup::Found;
         };
-        match kind_by_hash(entries, id) {
-            Some(kind) if expected.accepts(kind) => HashedResolution::Found,
-            Some(kind) => HashedResolution::WrongKind(kind),
-            None => HashedResolution::UnknownId,
+        match ids.kind(id) {
+            Some(kind) if expected.accepts(kind) => Lookup::Found,
+            Some(kind) => Lookup::WrongKind(kind),
+            None => Lookup::UnknownId,
         }
+    }
+
+    /// The bytes the index takes in memory, from its sizes: each guide's key and ids, and the
+    /// hash table's slots (not the allocator's overhead).
+    pub fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(Box<str>, GuideIds)>() + 1;
+        self.guides
+            .iter()
+            .map(|(guide, ids)| guide.len() + ids.heap_bytes())
+            .sum::<usize>()
+            + self.guides.capacity() * slot
     }
 
     /// How many guides the index knows.
@@ -414,7 +414,7 @@ impl IdIndex {
         let reference = &site.reference;
         if site.expected == Expected::Guide {
             let guide = reference.as_str();
-            return if self.contains(IdHash::of(guide)) {
+            return if self.contains(guide) {
                 Resolution::Found
             } else {
                 Resolution::UnknownGuide {
@@ -425,8 +425,8 @@ impl IdIndex {
         let id = reference.target();
         let (kind, guide) = match reference.guide() {
             None => (local.kind(id), None),
-            Some(guide) => match self.entries(IdHash::of(guide)) {
-                Some(entries) => (kind_among(entries, id), Some(guide)),
+            Some(guide) => match self.ids(guide) {
+                Some(ids) => (ids.kind(id), Some(guide)),
                 None => {
                     return Resolution::UnknownGuide {
                         guide: guide.to_owned(),
@@ -498,24 +498,20 @@ mod tests {
     #[test]
     fn the_index_resolves_local_and_cross_guide_references() {
         let mut index = IdIndex::default();
-        let other = IdHash::of("other");
-        assert!(index.insert(other, &GuideIds::new([("reset", IdKind::Method)])));
-        assert!(!index.insert(other, &GuideIds::default()));
-        assert!(index.contains(other) && !index.contains(IdHash::of("missing")));
-        let hashed =
-            |id: &str, expected| index.resolve_hashed(other, Some(IdHash::of(id)), expected);
-        assert_eq!(hashed("reset", Expected::Method), HashedResolution::Found);
+        let other = "other";
+        assert!(index.insert(other, GuideIds::new([("reset", IdKind::Method)])));
+        assert!(!index.insert(other, GuideIds::default()));
+        assert!(index.contains(other) && !index.contains("missing"));
+        let looked_up = |id: &str, expected| index.lookup(other, Some(id), expected);
+        assert_eq!(looked_up("reset", Expected::Method), Lookup::Found);
         assert_eq!(
-            hashed("reset", Expected::Cause),
-            HashedResolution::WrongKind(IdKind::Method)
+            looked_up("reset", Expected::Cause),
+            Lookup::WrongKind(IdKind::Method)
         );
+        assert_eq!(looked_up("gone", Expected::Method), Lookup::UnknownId);
         assert_eq!(
-            hashed("gone", Expected::Method),
-            HashedResolution::UnknownId
-        );
-        assert_eq!(
-            index.resolve_hashed(IdHash::of("missing"), None, Expected::Guide),
-            HashedResolution::UnknownGuide
+            index.lookup("missing", None, Expected::Guide),
+            Lookup::UnknownGuide
         );
         let local = GuideIds::new([("full", IdKind::Cause)]);
         let found = |r, e| index.resolve(&local, &site(r, e));
@@ -542,5 +538,55 @@ mod tests {
                 guide: "missing".into()
             }
         );
+    }
+
+    /// Two ids the old index (46-bit hashes) took for one: found by a birthday search over
+    /// `step-NNNNNNNN` with numpy, checked below with the old hash.
+    const OLD_HASH_COLLISION: (&str, &str) = ("step-03602517", "step-04857802");
+
+    /// The old index's hash part of an entry: FNV-1a, a 64-bit finalizer, the top 46 bits.
+    fn old_hash(id: &str) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in id.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        ((hash ^ (hash >> 33)) >> 16) & !0b11
+    }
+
+    #[test]
+    fn ids_whose_old_hashes_collide_stay_distinct() {
+        let (a, b) = OLD_HASH_COLLISION;
+        assert_ne!(a, b);
+        assert_eq!(
+            old_hash(a),
+            old_hash(b),
+            "the pair must collide under the old hash"
+        );
+        let ids = GuideIds::new([(a, IdKind::Step)]);
+        assert_eq!(ids.kind(a), Some(IdKind::Step));
+        assert_eq!(ids.kind(b), None);
+        let both = GuideIds::new([(a, IdKind::Step), (b, IdKind::Method)]);
+        assert_eq!(both.len(), 2);
+        assert_eq!(both.kind(a), Some(IdKind::Step));
+        assert_eq!(both.kind(b), Some(IdKind::Method));
+    }
+
+    #[test]
+    fn the_nearest_id_is_of_the_kind_expected() {
+        let ids = GuideIds::new([
+            ("reset-router", IdKind::Method),
+            ("reset-modem", IdKind::Cause),
+        ]);
+        assert_eq!(
+            ids.nearest("reset-routr", Expected::Method),
+            Some("reset-router")
+        );
+        assert_eq!(ids.nearest("reset-modm", Expected::Method), None);
+        assert_eq!(ids.nearest("unrelated", Expected::Method), None);
     }
 }

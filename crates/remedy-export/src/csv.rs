@@ -1156,7 +1156,19 @@ impl CsvWriter {
 
     /// Writes related.csv's rows and `datapackage.json` and puts the files in place; returns
     /// their paths.
-    pub fn finish(mut self) -> Result<Vec<PathBuf>, ExportError> {
+    pub fn finish(self) -> Result<Vec<PathBuf>, ExportError> {
+        let files = self.stage()?;
+        let paths = files
+            .iter()
+            .map(|file| file.target().to_path_buf())
+            .collect();
+        commit_all(files)?;
+        Ok(paths)
+    }
+
+    /// Writes related.csv's rows and `datapackage.json`, leaving every file staged for a
+    /// commit with other exports' files.
+    pub fn stage(mut self) -> Result<Vec<StagedFile>, ExportError> {
         let target = self.tables[RELATED].target().to_path_buf();
         let io = |e: io::Error| ExportError::io("write", &target, e);
         let mut spool = self.related.into_inner().map_err(|e| io(e.into_error()))?;
@@ -1190,12 +1202,7 @@ impl CsvWriter {
             .map_err(|e| ExportError::io("write", &path, e))?;
         let mut files = self.tables;
         files.push(datapackage);
-        let paths = files
-            .iter()
-            .map(|file| file.target().to_path_buf())
-            .collect();
-        commit_all(files)?;
-        Ok(paths)
+        Ok(files)
     }
 }
 

@@ -2,6 +2,7 @@
 //! and deterministically; none knows of the others or of the linter.
 
 pub mod csv;
+pub mod exporter;
 pub mod handout;
 pub mod json;
 pub mod output;

@@ -317,6 +317,11 @@ impl StagedSet {
         Ok(())
     }
 
+    /// Adds every file of `other`, so that several exports are committed as one set.
+    pub fn append(&mut self, mut other: StagedSet) {
+        self.files.append(&mut other.files);
+    }
+
     /// How many files the set holds.
     pub fn len(&self) -> usize {
         self.files.len()

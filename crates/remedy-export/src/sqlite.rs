@@ -371,7 +371,15 @@ impl SqliteWriter {
 
     /// Completes the database (the related guides' titles, `remedy_meta`) and puts it in
     /// place; returns its path.
-    pub fn finish(mut self) -> Result<PathBuf, ExportError> {
+    pub fn finish(self) -> Result<PathBuf, ExportError> {
+        let staged = self.stage()?;
+        let path = staged.target().to_path_buf();
+        staged.commit()?;
+        Ok(path)
+    }
+
+    /// Completes the database, leaving it staged for a commit with other exports' files.
+    pub fn stage(mut self) -> Result<StagedFile, ExportError> {
         let path = self.staged.target().to_path_buf();
         let database = |e: rusqlite::Error| ExportError::database(&path, e);
         let connection = self.connection()?;
@@ -402,8 +410,7 @@ impl SqliteWriter {
             connection.close().map_err(|(_, e)| database(e))?;
         }
         let Self { staged, .. } = self;
-        staged.commit()?;
-        Ok(path)
+        Ok(staged)
     }
 }
 

@@ -2,7 +2,8 @@
 //! round trip through the `csv` crate compared with the source guides, the data package's keys and
 //! types checked against the rows, and the writing behaviour (BOM, excel-safe, atomic, updates).
 //!
-//! `REMEDY_BLESS=1 cargo test -p remedy-export --test csv` rewrites the golden files.
+//! The golden files are insta snapshots (see `export_support::assert_golden`): after an intended
+//! change, `cargo insta test -p remedy-export --test csv --review` shows each one that differs.
 
 mod export_support;
 
@@ -14,7 +15,7 @@ use remedy_core::{Guide, LoadOptions, Related, Step, load_file};
 use remedy_export::csv::{CsvOptions, export_csv};
 use serde_json::Value;
 
-use export_support::{exports, fixture_root, load_guides, temp_dir};
+use export_support::{exports, load_guides, temp_dir};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -73,19 +74,7 @@ fn export_fixtures(
 }
 
 fn golden(name: &str, actual: &[u8]) -> TestResult {
-    let path = fixture_root().join("golden").join(name);
-    if std::env::var_os("REMEDY_BLESS").is_some_and(|v| v == "1") {
-        fs::create_dir_all(path.parent().ok_or("no parent")?)?;
-        fs::write(&path, actual)?;
-        return Ok(());
-    }
-    let expected = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    assert!(
-        expected == actual,
-        "{name} differs from {}; run with REMEDY_BLESS=1 and review the diff\n--- actual ---\n{}",
-        path.display(),
-        String::from_utf8_lossy(actual)
-    );
+    export_support::assert_golden(name, actual);
     Ok(())
 }
 

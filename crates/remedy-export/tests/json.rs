@@ -1,7 +1,8 @@
 //! The JSON and JSONL exports of the fixture guides under `tests/fixtures/export/content`:
 //! golden bytes, the checked-in schema, and the guides as written plus exactly the derived fields.
 //!
-//! `REMEDY_BLESS=1 cargo test -p remedy-export --test json` rewrites the golden files.
+//! The golden files are insta snapshots (see `export_support::assert_golden`): after an intended
+//! change, `cargo insta test -p remedy-export --test json --review` shows each one that differs.
 
 mod export_support;
 
@@ -18,21 +19,8 @@ use export_support::{exports, fixture_root, load_guides, repo_root, temp_dir};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// Compares `actual` with the golden file, or rewrites it under `REMEDY_BLESS=1`.
 fn golden(name: &str, actual: &[u8]) -> TestResult {
-    let path = fixture_root().join("golden").join(name);
-    if std::env::var_os("REMEDY_BLESS").is_some_and(|v| v == "1") {
-        fs::create_dir_all(path.parent().ok_or("no parent")?)?;
-        fs::write(&path, actual)?;
-        return Ok(());
-    }
-    let expected = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    assert!(
-        expected == actual,
-        "{name} differs from {}; run with REMEDY_BLESS=1 and review the diff\n--- actual ---\n{}",
-        path.display(),
-        String::from_utf8_lossy(actual)
-    );
+    export_support::assert_golden(name, actual);
     Ok(())
 }
 

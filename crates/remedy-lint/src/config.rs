@@ -22,7 +22,7 @@ use thiserror::Error;
 use toml::{Table, Value};
 
 use crate::finding::Severity;
-use crate::rules::{self, PhraseMatcher, RuleOptions};
+use crate::rules::{self, PhraseMatcher, RuleId, RuleOptions};
 
 /// The configuration file's name, looked for in the working directory.
 pub const CONFIG_FILE: &str = "remedy.toml";
@@ -220,7 +220,7 @@ pub struct Config {
     /// From which severity findings fail the run. `--fail-on` overrides it.
     pub fail_on: FailOn,
     /// Per-rule levels from `[lint.rules]`.
-    pub rules: BTreeMap<&'static str, RuleLevel>,
+    pub rules: BTreeMap<RuleId, RuleLevel>,
     /// `[lint.undeclared-destructive] extra-phrases`.
     pub extra_phrases: Vec<String>,
     /// `[lint.stale-review] max-age-days`.
@@ -470,7 +470,7 @@ impl Config {
                             }
                             ("rules", Value::Table(levels)) => {
                                 for (name, level) in levels {
-                                    let Some(rule) = rules::find(name) else {
+                                    let Some(rule) = RuleId::from_name(name) else {
                                         return Err(ConfigError::UnknownRule {
                                             path: path.clone(),
                                             name: name.clone(),
@@ -488,16 +488,14 @@ impl Config {
                                             ),
                                         ));
                                     };
-                                    if rules::REQUIRED.contains(&rule.name)
-                                        && parsed != RuleLevel::Error
-                                    {
+                                    if rule.is_required() && parsed != RuleLevel::Error {
                                         return Err(ConfigError::Required {
                                             path: path.clone(),
-                                            name: rule.name,
+                                            name: rule.name(),
                                             level: level.as_str().unwrap_or_default().to_owned(),
                                         });
                                     }
-                                    config.rules.insert(rule.name, parsed);
+                                    config.rules.insert(rule, parsed);
                                 }
                             }
                             ("undeclared-destructive", Value::Table(options)) => {
@@ -635,13 +633,18 @@ impl Config {
     }
 
     /// The severity of a rule after configuration; `None` when it is off (or not a rule).
-    pub fn severity(&self, rule: &str) -> Option<Severity> {
-        let info = rules::find(rule)?;
-        match self.rules.get(info.name) {
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        match self.rules.get(&rule) {
             Some(level) => level.severity(),
-            None if rules::OFF_BY_DEFAULT.contains(&info.name) => None,
-            None => Some(info.default_severity),
+            None if rule.is_off_by_default() => None,
+            None => Some(rule.info().default_severity),
         }
+    }
+
+    /// [`Config::severity`] of the rule with this name; `None` for a name no rule has. For
+    /// what is named by text: findings as reporters see them, names in suppression comments.
+    pub fn severity_of_name(&self, name: &str) -> Option<Severity> {
+        RuleId::from_name(name).and_then(|rule| self.severity(rule))
     }
 
     /// The rule options this configuration sets, with today's date from the system clock.
@@ -711,13 +714,16 @@ mod tests {
         .unwrap_or_default();
         assert_eq!(config.content, PathBuf::from("/repo/guides"));
         assert_eq!(config.fail_on, FailOn::Warning);
-        assert_eq!(config.severity("orphan-cause"), None);
-        assert_eq!(config.severity("dangling-step"), Some(Severity::Warning));
+        assert_eq!(config.severity_of_name("orphan-cause"), None);
         assert_eq!(
-            config.severity("method-without-cause"),
+            config.severity_of_name("dangling-step"),
             Some(Severity::Warning)
         );
-        assert_eq!(config.severity("schema"), Some(Severity::Error));
+        assert_eq!(
+            config.severity_of_name("method-without-cause"),
+            Some(Severity::Warning)
+        );
+        assert_eq!(config.severity_of_name("schema"), Some(Severity::Error));
         assert_eq!(config.extra_phrases, ["reset all content"]);
     }
 
@@ -795,13 +801,16 @@ mod tests {
     #[test]
     fn stale_review_is_off_until_turned_on_and_takes_its_age() {
         let config = parse("").unwrap_or_default();
-        assert_eq!(config.severity("stale-review"), None);
+        assert_eq!(config.severity_of_name("stale-review"), None);
         assert_eq!(config.rule_options().stale_max_age_days, 365);
         let config = parse(
             "[lint.rules]\nstale-review = \"warning\"\n[lint.stale-review]\nmax-age-days = 90\n",
         )
         .unwrap_or_default();
-        assert_eq!(config.severity("stale-review"), Some(Severity::Warning));
+        assert_eq!(
+            config.severity_of_name("stale-review"),
+            Some(Severity::Warning)
+        );
         assert_eq!(config.stale_max_age_days, 90);
         assert!(
             error("[lint.stale-review]\nmax-age-days = -3\n").contains("a whole number of days")

@@ -204,7 +204,8 @@ pub fn apply(
     for finding in findings {
         let line = finding.span.start.line;
         let mut silenced_by = None;
-        let required = rules::REQUIRED.contains(&finding.rule);
+        let required =
+            rules::RuleId::from_name(finding.rule).is_some_and(rules::RuleId::is_required);
         for (d, directive) in directives.iter().enumerate() {
             if directive.line != line && directive.line + 1 != line {
                 continue;
@@ -228,7 +229,7 @@ pub fn apply(
     for (d, directive) in directives.iter().enumerate() {
         if directive.rules.is_empty() {
             unused.push(RuleFinding {
-                rule: UnusedSuppression::NAME,
+                rule: UnusedSuppression::ID,
                 span: directive.span,
                 pointer: String::new(),
                 message: unused_suppression::malformed_message(),
@@ -239,7 +240,7 @@ pub fn apply(
             if used[d][r] {
                 if directive.reason.is_none() && level == Some(Severity::Error) {
                     unused.push(RuleFinding {
-                        rule: UnjustifiedSuppression::NAME,
+                        rule: UnjustifiedSuppression::ID,
                         span: rule.span,
                         pointer: String::new(),
                         message: unjustified_suppression::message(&rule.name),
@@ -249,7 +250,7 @@ pub fn apply(
             }
             let message = if rules::find(&rule.name).is_none() {
                 unused_suppression::unknown_message(&rule.name)
-            } else if rules::REQUIRED.contains(&rule.name.as_str()) {
+            } else if rules::RuleId::from_name(&rule.name).is_some_and(rules::RuleId::is_required) {
                 unused_suppression::required_message(&rule.name)
             } else if level.is_some() {
                 unused_suppression::unused_message(&rule.name)
@@ -257,7 +258,7 @@ pub fn apply(
                 continue;
             };
             unused.push(RuleFinding {
-                rule: UnusedSuppression::NAME,
+                rule: UnusedSuppression::ID,
                 span: rule.span,
                 pointer: String::new(),
                 message,
@@ -336,7 +337,7 @@ mod tests {
         let about: Vec<(&str, &str)> = applied
             .about_comments
             .iter()
-            .map(|f| (f.rule, f.message.as_str()))
+            .map(|f| (f.rule.name(), f.message.as_str()))
             .collect();
         assert_eq!(about.len(), 1);
         assert_eq!(about[0].0, "unused-suppression");
@@ -359,7 +360,7 @@ mod tests {
             let found = applied
                 .about_comments
                 .iter()
-                .filter(|f| f.rule == "unjustified-suppression")
+                .filter(|f| f.rule.name() == "unjustified-suppression")
                 .count();
             assert_eq!(found, unjustified, "{level}");
         }

@@ -14,9 +14,8 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use remedy_core::corpus::discover;
 use remedy_core::load::file_stem;
-use remedy_core::yaml::{self, Limits};
 use remedy_core::{
-    Expected, Guide, GuideIds, IdHash, IdIndex, IdKind, LoadOptions, SourceText, Span,
+    Expected, Guide, GuideIds, IdIndex, IdKind, LoadOptions, SourceText, Span, parse_text,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -110,9 +109,12 @@ impl Outline {
             ..Outline::default()
         };
         let source = SourceText::new(text.to_owned());
-        let Ok(document) = yaml::parse(&source, Limits::default()) else {
+        // The core's pipeline to the raw document; no schema: an outline is what the text
+        // says, whatever else is wrong with it.
+        let Ok(parsed) = parse_text(path.to_path_buf(), source, &LoadOptions::default()) else {
             return outline;
         };
+        let document = &parsed.document;
         let value = &document.value;
         let map = &document.source_map;
         let guide = Guide::deserialize(value).ok();
@@ -180,9 +182,9 @@ impl Outline {
 #[derive(Debug, Default)]
 struct Built {
     index: IdIndex,
-    unknown: HashSet<IdHash>,
+    unknown: HashSet<Box<str>>,
     /// Each guide id's files, by display path: the first holds the id.
-    holders: HashMap<IdHash, Vec<PathBuf>>,
+    holders: HashMap<Box<str>, Vec<PathBuf>>,
 }
 
 /// Every guide of the content root, and the documents open in the editor.
@@ -360,27 +362,26 @@ impl Workspace {
             let mut ordered: Vec<&Outline> = self.outlines.values().collect();
             ordered.sort_by(|a, b| a.display.cmp(&b.display));
             let mut built = Built {
-                index: IdIndex::with_capacity(ordered.len(), 64),
+                index: IdIndex::with_capacity(ordered.len()),
                 ..Built::default()
             };
             let mut stems = Vec::new();
             for outline in ordered {
                 match (&outline.guide_id, &outline.ids) {
                     (Some(guide), Some(ids)) => {
-                        let hash = IdHash::of(guide);
-                        built.index.insert(hash, ids);
+                        built.index.insert(guide, ids.clone());
                         built
                             .holders
-                            .entry(hash)
+                            .entry(guide.as_str().into())
                             .or_default()
                             .push(outline.display.clone());
                     }
-                    _ => stems.extend(file_stem(&outline.path).map(IdHash::of)),
+                    _ => stems.extend(file_stem(&outline.path).map(Box::<str>::from)),
                 }
             }
             built.unknown = stems
                 .into_iter()
-                .filter(|stem| !built.index.contains(*stem))
+                .filter(|stem| !built.index.contains(stem))
                 .collect();
             built
         })
@@ -399,28 +400,28 @@ impl Workspace {
         let Some(built) = self.built.as_ref() else {
             return Ok(Vec::new());
         };
-        let taken_by = |guide: IdHash| {
+        let taken_by = |guide: &str| {
             built
                 .holders
-                .get(&guide)
+                .get(guide)
                 .and_then(|holders| holders.first())
                 .filter(|first| **first != display)
                 .cloned()
         };
         // `remedy lint` reports a shared title on the later file, in path order.
         let outlines = &self.outlines;
-        let title_taken_by = |title: IdHash, guide: Option<IdHash>| {
+        let title_taken_by = |title: &str, guide: Option<&str>| {
             outlines
                 .range(..path.clone())
                 .map(|(_, outline)| outline)
                 .find(|outline| {
-                    let other = outline.guide_id.as_deref().map(IdHash::of);
+                    let other = outline.guide_id.as_deref();
                     (guide.is_none() || other != guide)
                         && outline
                             .title
                             .as_deref()
                             .map(crate::rules::duplicate_title::normalized)
-                            .is_some_and(|t| !t.is_empty() && IdHash::of(&t) == title)
+                            .is_some_and(|t| !t.is_empty() && t == title)
                 })
                 .map(|outline| outline.display.clone())
         };

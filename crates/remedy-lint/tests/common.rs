@@ -136,3 +136,19 @@ methods:
 "
     )
 }
+
+/// Asserts `actual` byte for byte against the golden file `file_name` (`expected.human`), kept as
+/// an insta binary snapshot in `dir`: the exact bytes in `expected-human.snap.human` (a real file
+/// any tool can read), insta's metadata in `expected-human.snap`. Binary rather than text
+/// snapshots because insta compares text snapshots after trimming trailing newlines and turning
+/// CRLF into LF, and a report's last newline and line endings are part of what it promises.
+/// A mismatch leaves `*.snap.new*` beside them for `cargo insta review`.
+pub fn assert_golden(dir: &Path, file_name: &str, actual: &[u8]) {
+    let extension = file_name.rsplit_once('.').map_or("txt", |(_, ext)| ext);
+    let name_and_extension = format!("{}.{extension}", file_name.replace('.', "-"));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_binary_snapshot!(name_and_extension.as_str(), actual.to_vec()));
+}

@@ -56,7 +56,7 @@ fn references_into_guides_that_are_not_linted_resolve_against_the_whole_content_
     let folder = common::fixtures().join("dangling-reference");
     let config = common::folder_config(&folder);
     let report = common::run(&common::request(&folder, config, &["refs.yaml"]));
-    let expected: String = std::fs::read_to_string(folder.join("expected.txt"))
+    let expected: String = std::fs::read_to_string(folder.join("snapshots/expected-txt.snap.txt"))
         .unwrap_or_default()
         .lines()
         .filter(|line| line.starts_with("refs.yaml:"))
@@ -486,4 +486,28 @@ fn a_text_of_many_unprintable_characters_is_read_once_and_reported_a_bounded_num
         .count();
     assert_eq!(unprintable, 200, "{}", common::lines(&report).len());
     assert!(report.findings.iter().all(|f| f.span.start.line == 3));
+}
+
+#[test]
+fn a_guide_with_more_than_65535_references_into_another_guide_resolves_them_all() {
+    let root = Scratch::new("many-references");
+    // 70,000 references into `target` that resolve, then one that does not: only the last one
+    // is a finding (the old index stopped checking at the 65,536th).
+    let mut extra = String::from("        see: target#second\n");
+    for n in 1..70_000 {
+        extra.push_str(&format!(
+            "      - text: Do step {n}.\n        see: target#first\n"
+        ));
+    }
+    extra.push_str("      - text: Do the last step.\n        see: target#gone\n");
+    root.write("content/many.yaml", &guide("many", &extra));
+    root.write("content/target.yaml", &guide("target", ""));
+    let report = common::run(&request(&root, &["content/many.yaml"]));
+    let lines = common::lines(&report);
+    assert_eq!(lines.lines().count(), 1, "{lines}");
+    assert!(
+        lines.contains("dangling-reference")
+            && lines.contains("target#gone") | lines.contains("`gone`"),
+        "{lines}"
+    );
 }

@@ -2,10 +2,13 @@
 //! `tests/fixtures/report/`; SARIF validated against the official 2.1.0 schema; GitHub escaping;
 //! JUnit read back by a small XML checker.
 //!
-//! `REMEDY_BLESS=1 cargo test -p remedy-lint --test report` rewrites the golden files: read every
-//! one that changed before committing it.
+//! The golden files are insta snapshots in `tests/fixtures/report/snapshots/` (see
+//! `common::assert_golden`): after an intended change, `cargo insta test -p remedy-lint --test
+//! report --review` shows each one that differs; read every one before accepting it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -210,29 +213,9 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report")
 }
 
-/// Compares `actual` to the golden file `name`, or rewrites it under `REMEDY_BLESS=1`.
+/// Compares `actual` to the golden file `name`, an insta snapshot.
 fn golden(name: &str, actual: &[u8]) {
-    let path = golden_dir().join(name);
-    if std::env::var_os("REMEDY_BLESS").is_some_and(|value| value == "1") {
-        std::fs::create_dir_all(golden_dir()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read(&path).unwrap_or_else(|error| {
-        panic!(
-            "{}: {error} (run with REMEDY_BLESS=1 to create it)",
-            path.display()
-        )
-    });
-    if expected != actual {
-        assert_eq!(
-            String::from_utf8_lossy(actual),
-            String::from_utf8_lossy(&expected),
-            "{} differs (left: actual, right: golden; REMEDY_BLESS=1 rewrites it)",
-            path.display()
-        );
-        panic!("{} differs in bytes", path.display());
-    }
+    common::assert_golden(&golden_dir().join("snapshots"), name, actual);
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Snapshots of the human (no colour) and json reports of every rule's fixture folder.
 //!
-//! For each folder `tests/fixtures/lint/<rule>/` (at the repository root) whose name is a rule,
-//! the folder is linted as its own content root (its `remedy.toml` when it has one), from inside
-//! it, so findings name files relative to the folder. The reports are compared byte for byte to
-//! `expected.human` and `expected.json` in the folder.
-//!
-//! `REMEDY_BLESS=1 cargo test -p remedy-lint --test report_lint_fixtures` rewrites them: read
-//! every one that changed before committing it.
+//! Every rule has a folder `tests/fixtures/lint/<rule>/` (at the repository root), and every
+//! folder there is a rule's: a missing or stray folder fails the test rather than shrinking what
+//! it checks. Each folder is linted as its own content root (its `remedy.toml` when it has one),
+//! from inside it, so findings name files relative to the folder. The reports are compared byte
+//! for byte to the insta snapshots `snapshots/expected-human.snap.human` and
+//! `snapshots/expected-json.snap.json` in the folder: after an intended change,
+//! `cargo insta test -p remedy-lint --test report_lint_fixtures --review` shows each one that
+//! differs; read every one before accepting it.
 
 mod common;
 
@@ -32,64 +33,48 @@ fn render(format: Format, report: &remedy_lint::LintReport) -> Vec<u8> {
     out
 }
 
-/// The rule folders, sorted.
-fn rule_folders() -> Vec<PathBuf> {
-    let root = common::fixtures();
-    let Ok(entries) = std::fs::read_dir(&root) else {
-        return Vec::new();
+/// The folder names under `root`, sorted; a root that cannot be read fails the test.
+fn folder_names(root: &Path) -> Vec<String> {
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(error) => panic!("{}: {error}", root.display()),
     };
-    let mut folders: Vec<PathBuf> = entries
+    let mut names: Vec<String> = entries
         .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.is_dir())
-        .filter(|path| {
-            let name = path.file_name().and_then(|name| name.to_str());
-            registry().iter().any(|rule| Some(rule.name) == name)
-        })
-        .map(|path| std::fs::canonicalize(&path).unwrap_or(path))
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
         .collect();
-    folders.sort();
-    folders
+    names.sort();
+    names
 }
 
-/// Compares `actual` to `path`, or writes it under `REMEDY_BLESS=1`. Returns what is wrong.
-fn check(path: &Path, actual: &[u8]) -> Option<String> {
-    if std::env::var_os("REMEDY_BLESS").is_some_and(|value| value == "1") {
-        return std::fs::write(path, actual)
-            .err()
-            .map(|error| format!("{}: {error}", path.display()));
-    }
-    match std::fs::read(path) {
-        Err(error) => Some(format!(
-            "{}: {error} (REMEDY_BLESS=1 creates it)",
-            path.display()
-        )),
-        Ok(expected) if expected != actual => Some(format!(
-            "{} differs (REMEDY_BLESS=1 rewrites it)\n--- expected\n{}\n--- actual\n{}",
-            path.display(),
-            String::from_utf8_lossy(&expected),
-            String::from_utf8_lossy(actual)
-        )),
-        Ok(_) => None,
-    }
+/// Each rule's fixture folder, in registry order; fails unless the folders are exactly the rules.
+fn rule_folders() -> Vec<PathBuf> {
+    let root = common::fixtures();
+    let found = folder_names(&root);
+    let mut rules: Vec<String> = registry().iter().map(|rule| rule.name.to_owned()).collect();
+    rules.sort();
+    assert!(!rules.is_empty(), "the rule registry is empty");
+    let missing: Vec<&String> = rules.iter().filter(|rule| !found.contains(rule)).collect();
+    let stray: Vec<&String> = found.iter().filter(|name| !rules.contains(name)).collect();
+    assert!(
+        missing.is_empty() && stray.is_empty(),
+        "{}: every rule needs one fixture folder named after it; missing {missing:?}, not a rule {stray:?}",
+        root.display()
+    );
+    rules.iter().map(|rule| root.join(rule)).collect()
 }
 
 #[test]
 fn every_rule_folder_matches_its_snapshots() {
-    let folders = rule_folders();
-    if folders.is_empty() {
-        eprintln!("no rule folders under {}", common::fixtures().display());
-    }
-    let mut problems = Vec::new();
-    for folder in folders {
+    for folder in rule_folders() {
         let config = common::folder_config(&folder);
         let report = common::run(&common::request(&folder, config, &[]));
         for (format, name) in [
             (Format::Human, "expected.human"),
             (Format::Json, "expected.json"),
         ] {
-            problems.extend(check(&folder.join(name), &render(format, &report)));
+            common::assert_golden(&folder.join("snapshots"), name, &render(format, &report));
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

@@ -118,9 +118,11 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         return Ok(());
     }
     let mut corpora = Vec::new();
+    let mut index_sizes = Vec::new();
     for &size in &options.sizes {
         let dir = bench.join(format!("corpus-{size}"));
         let facts = ensure_corpus(&dir, size)?;
+        index_sizes.push((size, index_bytes(&dir)?));
         corpora.push((size, dir, facts));
     }
     check_remedy(&remedy)?;
@@ -181,7 +183,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         command,
         pdf_skipped,
     };
-    let text = report.markdown();
+    let mut text = report.markdown();
+    text.push_str(&index_memory(&index_sizes));
     let path = bench.join("report.md");
     std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{text}");
@@ -260,6 +263,36 @@ fn ensure_corpus(dir: &Path, size: usize) -> Result<CorpusFacts, String> {
         guides: size,
         bytes,
     })
+}
+
+/// The bytes the cross-guide index of a corpus takes, from its sizes (`IdIndex::heap_bytes`):
+/// every guide loaded and its ids indexed, as `remedy lint` indexes them.
+fn index_bytes(dir: &Path) -> Result<usize, String> {
+    let files = walk(&dir.join("guides"))?;
+    let mut index = remedy_core::IdIndex::with_capacity(files.len());
+    for path in &files {
+        let file = remedy_core::load_file(path, &remedy_core::LoadOptions::default())
+            .map_err(|e| format!("cannot load {}: {e}", path.display()))?;
+        let Some(guide) = file.guide else {
+            return Err(format!("{} is not a guide", path.display()));
+        };
+        let mut declared = Vec::new();
+        guide.for_each_declaration(|id, kind, _| declared.push((id, kind)));
+        index.insert(guide.id.as_str(), remedy_core::GuideIds::new(declared));
+    }
+    Ok(index.heap_bytes())
+}
+
+/// The report's section on the index's memory: bytes in all and per guide, per corpus.
+fn index_memory(sizes: &[(usize, usize)]) -> String {
+    let mut text = String::from(
+        "\n## Cross-guide index memory\n\nComputed from the index's sizes (exact ids, not the allocator's overhead).\n\n| guides | index bytes | bytes per guide |\n|---:|---:|---:|\n",
+    );
+    for &(guides, bytes) in sizes {
+        let per_guide = bytes as f64 / guides.max(1) as f64;
+        text.push_str(&format!("| {guides} | {bytes} | {per_guide:.0} |\n"));
+    }
+    text
 }
 
 fn walk(dir: &Path) -> Result<Vec<PathBuf>, String> {

@@ -369,6 +369,19 @@ pub fn export_pdf(
     options: &PdfOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<PathBuf>, ExportError> {
+    let (set, written) = stage_pdf(guides, dir, book, options, progress)?;
+    set.commit()?;
+    Ok(written)
+}
+
+/// [`export_pdf`], leaving the files staged for a commit with other exports' files.
+pub fn stage_pdf(
+    guides: &[ExportGuide<'_>],
+    dir: &Path,
+    book: Option<&Path>,
+    options: &PdfOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(StagedSet, Vec<PathBuf>), ExportError> {
     let mut seen = BTreeSet::new();
     for export in guides {
         // The file is named after the id: only an id of the id pattern can never name a path
@@ -495,8 +508,7 @@ pub fn export_pdf(
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
         written.push(book.to_path_buf());
     }
-    set.commit()?;
-    Ok(written)
+    Ok((set, written))
 }
 
 /// A file written and synced under a temporary name, closed, waiting for the commit.

@@ -59,3 +59,20 @@ pub fn temp_dir(prefix: &str, name: &str) -> Result<PathBuf, std::io::Error> {
     fs::create_dir_all(&dir)?;
     Ok(dir)
 }
+
+/// Asserts `actual` byte for byte against the golden file `file_name` (`csv/guides.csv`) under
+/// `tests/fixtures/export/golden/`, kept as an insta binary snapshot: the exact bytes in
+/// `csv/guides-csv.snap.csv` (a real file any consumer can read), insta's metadata in
+/// `csv/guides-csv.snap`. Binary rather than text snapshots because insta compares text
+/// snapshots after trimming trailing newlines and turning CRLF into LF, and CSV's CRLF record
+/// ends are part of the format. A mismatch leaves `*.snap.new*` for `cargo insta review`.
+pub fn assert_golden(file_name: &str, actual: &[u8]) {
+    let (folder, file_name) = file_name.rsplit_once('/').unwrap_or(("", file_name));
+    let extension = file_name.rsplit_once('.').map_or("txt", |(_, ext)| ext);
+    let name_and_extension = format!("{}.{extension}", file_name.replace('.', "-"));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(fixture_root().join("golden").join(folder));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_binary_snapshot!(name_and_extension.as_str(), actual.to_vec()));
+}

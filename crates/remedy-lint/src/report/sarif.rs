@@ -129,7 +129,9 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
     let help = if doc.is_empty() { rule.summary } else { doc };
     // A rule that runs only when configured says so (`enabled: false`) beside its level.
     let mut configuration = json!({ "level": level(rule.default_severity) });
-    if crate::rules::OFF_BY_DEFAULT.contains(&rule.name) {
+    if crate::rules::RuleId::from_name(rule.name)
+        .is_some_and(crate::rules::RuleId::is_off_by_default)
+    {
         configuration["enabled"] = json!(false);
     }
     json!({

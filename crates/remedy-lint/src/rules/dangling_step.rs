@@ -56,7 +56,7 @@ declare_rule! {
 pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     let empty = |pointer: String| {
         cx.at_value(
-            DanglingStep::NAME,
+            DanglingStep::ID,
             pointer,
             "`steps: []` is an empty list of steps; write the steps, or remove the key".into(),
         )
@@ -79,7 +79,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 {
                     let number = visit.number();
                     out.push(cx.at_value(
-                        DanglingStep::NAME,
+                        DanglingStep::ID,
                         visit.pointer(i),
                         format!(
                             "step {number} ends with `:` but has no sub-steps, `code` or `image`; add what it announces, or end the text with a full stop"
@@ -115,7 +115,7 @@ fn empty_for_platforms(
             .map_or_else(|| display_name(platform), String::as_str);
         let node = cx.node(&pointer);
         out.push(RuleFinding {
-            rule: DanglingStep::NAME,
+            rule: DanglingStep::ID,
             span: node.key.unwrap_or(node.value),
             pointer: pointer.clone(),
             message: format!(

@@ -57,7 +57,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 continue;
             }
             out.push(cx.at_value(
-                DeepNesting::NAME,
+                DeepNesting::ID,
                 visit.pointer(i),
                 format!(
                     "step {} is nested {depth} levels deep; readers lose their place past {MAX_DEPTH} levels: merge it into its parent step or move this branch into steps of its own",

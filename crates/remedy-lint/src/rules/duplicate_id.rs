@@ -219,7 +219,7 @@ pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
             Some(earlier) => {
                 let line = cx.value_span(&earlier.pointer).start.line;
                 out.push(cx.at_value(
-                    DuplicateId::NAME,
+                    DuplicateId::ID,
                     declaration.pointer.clone(),
                     format!(
                         "the id `{}` is already used by the {} at line {line}; causes, methods and steps of a guide share one namespace, so rename this {}",

@@ -61,7 +61,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         }
         match first.get(&key) {
             Some(&earlier) => out.push(cx.at_value(
-                DuplicateTitle::NAME,
+                DuplicateTitle::ID,
                 format!("/methods/{i}/title"),
                 format!(
                     "method {} (`{}`) has the same title as method {} (`{}`); give each method a title that says how it differs",

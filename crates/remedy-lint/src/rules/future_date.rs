@@ -47,7 +47,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         return;
     }
     out.push(cx.at_value(
-        FutureDate::NAME,
+        FutureDate::ID,
         "/updated".into(),
         format!(
             "`updated` is {}, which is after today; write the date of the last review",

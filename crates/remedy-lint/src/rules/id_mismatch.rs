@@ -62,7 +62,7 @@ pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
                 "the file name `{}` is not valid UTF-8, so it cannot match the guide id `{id}`; rename the file to `{id}.{extension}`",
                 name.to_string_lossy()
             );
-            out.push(cx.at_value(IdMismatch::NAME, "/id".into(), message));
+            out.push(cx.at_value(IdMismatch::ID, "/id".into(), message));
         }
         return;
     };
@@ -84,5 +84,5 @@ pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
             "the guide id `{id}` differs from the file name `{stem}.{extension}`, which is not a valid id; rename the file to `{id}.{extension}`"
         )
     };
-    out.push(cx.at_value(IdMismatch::NAME, "/id".into(), message));
+    out.push(cx.at_value(IdMismatch::ID, "/id".into(), message));
 }

@@ -107,7 +107,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         }
         for (pointer, image) in images {
             if let Some(message) = problem(image) {
-                out.push(cx.at_value(ImageAltText::NAME, pointer, message));
+                out.push(cx.at_value(ImageAltText::ID, pointer, message));
             }
         }
     }

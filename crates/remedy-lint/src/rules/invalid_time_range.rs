@@ -46,7 +46,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             continue;
         }
         out.push(cx.at_value(
-            InvalidTimeRange::NAME,
+            InvalidTimeRange::ID,
             format!("/methods/{i}/time"),
             format!(
                 "`time` runs from {} to {max} minutes, so `min` is greater than `max`; swap them (`{{min: {max}, max: {}}}`), or leave out `max` for an open-ended time",

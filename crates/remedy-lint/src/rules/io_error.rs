@@ -40,7 +40,7 @@ declare_rule! {
 /// The finding for a file that could not be read.
 pub fn finding(message: String) -> RuleFinding {
     RuleFinding {
-        rule: IoError::NAME,
+        rule: IoError::ID,
         span: Span::at(Position::START),
         pointer: String::new(),
         message,

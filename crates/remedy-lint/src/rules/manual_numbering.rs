@@ -145,7 +145,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             let node = cx.value_span(&pointer);
             let span = locate::find_text(&cx.file.source, node, &marker, false).unwrap_or(node);
             out.push(RuleFinding {
-                rule: ManualNumbering::NAME,
+                rule: ManualNumbering::ID,
                 span,
                 pointer,
                 message: format!(

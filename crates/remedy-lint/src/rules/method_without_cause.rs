@@ -64,6 +64,6 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 ),
             )
         };
-        out.push(cx.at_value(MethodWithoutCause::NAME, pointer, message));
+        out.push(cx.at_value(MethodWithoutCause::ID, pointer, message));
     }
 }

@@ -100,12 +100,12 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                     names.join(", ")
                 )
             };
-            out.push(cx.at_value(MissingBackupWarning::NAME, visit.pointer(i), message));
+            out.push(cx.at_value(MissingBackupWarning::ID, visit.pointer(i), message));
         }
         let backed_up = visits.iter().any(|visit| visit.step.is_backup());
         if method.risk >= Risk::High && !backed_up {
             out.push(cx.at_value(
-                MissingBackupWarning::NAME,
+                MissingBackupWarning::ID,
                 format!("/methods/{i}/risk"),
                 format!(
                     "the method is rated `{}` risk but has no backup step; add a step with `backup: true` before the risky steps",

@@ -149,7 +149,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         }
         for (pointer, image) in images {
             if let Some(message) = problem(&image.src, &folder, &root) {
-                out.push(cx.at_value(MissingImage::NAME, pointer, message));
+                out.push(cx.at_value(MissingImage::ID, pointer, message));
             }
         }
     }

@@ -64,7 +64,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                     "what speaks against it"
                 };
                 out.push(cx.at_value(
-                    MissingProsCons::NAME,
+                    MissingProsCons::ID,
                     pointer,
                     format!("`{key}` is an empty list; list {what}"),
                 ));
@@ -78,6 +78,6 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             ["cons"] => "the method has no `cons`; add a list of what speaks against it".to_owned(),
             _ => "the method has neither `pros` nor `cons`; add both lists so readers can choose between methods".to_owned(),
         };
-        out.push(cx.at_value(MissingProsCons::NAME, method_pointer, message));
+        out.push(cx.at_value(MissingProsCons::ID, method_pointer, message));
     }
 }

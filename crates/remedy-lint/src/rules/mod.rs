@@ -32,6 +32,8 @@ macro_rules! declare_rule {
         impl $rule {
             /// The rule's name, as in configuration and suppressions.
             pub const NAME: &'static str = $name;
+            /// The rule's typed id: what the engine, configuration and findings carry.
+            pub const ID: $crate::rules::RuleId = $crate::rules::RuleId::$rule;
             /// The rule's description with its doc text as written (indented as rustdoc gives
             /// it); [`registry`](crate::rules::registry) holds the dedented text.
             pub(crate) const RAW: $crate::finding::RuleInfo = $crate::finding::RuleInfo {
@@ -44,107 +46,129 @@ macro_rules! declare_rule {
     };
 }
 
-pub mod dangling_reference;
-pub mod dangling_step;
-pub mod deep_nesting;
-pub mod duplicate_id;
-pub mod duplicate_title;
-pub mod future_date;
-pub mod id_mismatch;
-pub mod image_alt_text;
-pub mod invalid_time_range;
-pub mod io_error;
-pub mod manual_numbering;
-pub mod method_without_cause;
-pub mod missing_backup_warning;
-pub mod missing_image;
-pub mod missing_pros_cons;
-pub mod orphan_cause;
-pub mod placeholder_text;
-pub mod risk_understated;
-pub mod schema;
-pub mod self_reference;
-pub mod stale_review;
-pub mod undeclared_destructive;
-pub mod unjustified_suppression;
-pub mod unknown_platform;
-pub mod unprintable_character;
-pub mod unsupported_markup;
-pub mod unused_suppression;
-pub mod yaml_syntax;
-
-pub use dangling_reference::DanglingReference;
-pub use dangling_step::DanglingStep;
-pub use deep_nesting::DeepNesting;
-pub use duplicate_id::DuplicateId;
-pub use duplicate_title::DuplicateTitle;
-pub use future_date::FutureDate;
-pub use id_mismatch::IdMismatch;
-pub use image_alt_text::ImageAltText;
-pub use invalid_time_range::InvalidTimeRange;
-pub use io_error::IoError;
-pub use manual_numbering::ManualNumbering;
-pub use method_without_cause::MethodWithoutCause;
-pub use missing_backup_warning::MissingBackupWarning;
-pub use missing_image::MissingImage;
-pub use missing_pros_cons::MissingProsCons;
-pub use orphan_cause::OrphanCause;
-pub use placeholder_text::PlaceholderText;
-pub use risk_understated::RiskUnderstated;
-pub use schema::Schema;
-pub use self_reference::SelfReference;
-pub use stale_review::StaleReview;
-pub use undeclared_destructive::{PhraseMatcher, UndeclaredDestructive};
-pub use unjustified_suppression::UnjustifiedSuppression;
-pub use unknown_platform::UnknownPlatform;
-pub use unprintable_character::UnprintableCharacter;
-pub use unsupported_markup::UnsupportedMarkup;
-pub use unused_suppression::UnusedSuppression;
-pub use yaml_syntax::YamlSyntax;
+pub use undeclared_destructive::PhraseMatcher;
 
 /// The rules the exports depend on: a guide with one of their findings cannot be exported, so
 /// configuration can neither turn them off nor lower them, and no comment silences them.
-pub const REQUIRED: [&str; 4] = [
-    YamlSyntax::NAME,
-    Schema::NAME,
-    IoError::NAME,
-    DuplicateId::NAME,
-];
+pub const REQUIRED: [RuleId; 4] = [YamlSyntax::ID, Schema::ID, IoError::ID, DuplicateId::ID];
 
 /// The rules that run only when `[lint.rules]` turns them on.
-pub const OFF_BY_DEFAULT: [&str; 1] = [StaleReview::NAME];
+pub const OFF_BY_DEFAULT: [RuleId; 1] = [StaleReview::ID];
 
-/// Every rule as declared, in SPEC order, extensions last.
-const RAW: [RuleInfo; 28] = [
-    YamlSyntax::RAW,
-    Schema::RAW,
-    IdMismatch::RAW,
-    DuplicateId::RAW,
-    DanglingReference::RAW,
-    DanglingStep::RAW,
-    MissingBackupWarning::RAW,
-    UndeclaredDestructive::RAW,
-    RiskUnderstated::RAW,
-    MissingProsCons::RAW,
-    OrphanCause::RAW,
-    MethodWithoutCause::RAW,
-    IoError::RAW,
-    UnusedSuppression::RAW,
-    UnsupportedMarkup::RAW,
-    UnprintableCharacter::RAW,
-    MissingImage::RAW,
-    ImageAltText::RAW,
-    UnknownPlatform::RAW,
-    InvalidTimeRange::RAW,
-    ManualNumbering::RAW,
-    DeepNesting::RAW,
-    PlaceholderText::RAW,
-    FutureDate::RAW,
-    StaleReview::RAW,
-    DuplicateTitle::RAW,
-    SelfReference::RAW,
-    UnjustifiedSuppression::RAW,
+/// Declares the registry from one list of rules: the typed [`RuleId`] (one variant per rule,
+/// named as its struct) and every rule's description, in the list's order.
+macro_rules! register_rules {
+    ($($module:ident :: $rule:ident : $check:ident),* $(,)?) => {
+        $(
+            pub mod $module;
+            pub use $module::$rule;
+        )*
+
+        /// A rule, by a typed id rather than its name: the engine, configuration and suppressions
+        /// carry this; the name is read from the registry where text is needed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $(
+                #[doc = concat!("[`", stringify!($rule), "`]")]
+                $rule,
+            )*
+        }
+
+        /// Every rule as declared, in registry order.
+        const RAW: &[RuleInfo] = &[$($rule::RAW),*];
+
+        impl RuleId {
+            /// Every rule, in registry order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$rule),*];
+        }
+
+        /// Runs every registered per-file check, in registry order.
+        fn check_registered(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
+            $(run_check!($check, $module, cx, out);)*
+        }
+    };
+}
+
+/// One rule's per-file check, by what it takes.
+macro_rules! run_check {
+    (engine, $module:ident, $cx:ident, $out:ident) => {};
+    (file, $module:ident, $cx:ident, $out:ident) => {
+        $module::check($cx, $out)
+    };
+    (guide, $module:ident, $cx:ident, $out:ident) => {
+        if let Some(guide) = &$cx.file.guide {
+            $module::check($cx, guide, $out)
+        }
+    };
+}
+
+// One line per rule, in SPEC order, extensions last (the order of `remedy rules` and SARIF):
+// its module, its struct, and what its `check` takes: `file` (`check(cx, out)`), `guide`
+// (`check(cx, guide, out)`, only when the file has a typed guide) or `engine` (no per-file check:
+// the engine or the suppression pass finds it).
+register_rules![
+    yaml_syntax::YamlSyntax: engine,
+    schema::Schema: file,
+    id_mismatch::IdMismatch: file,
+    duplicate_id::DuplicateId: file,
+    dangling_reference::DanglingReference: engine,
+    dangling_step::DanglingStep: guide,
+    missing_backup_warning::MissingBackupWarning: guide,
+    undeclared_destructive::UndeclaredDestructive: guide,
+    risk_understated::RiskUnderstated: guide,
+    missing_pros_cons::MissingProsCons: guide,
+    orphan_cause::OrphanCause: guide,
+    method_without_cause::MethodWithoutCause: guide,
+    io_error::IoError: engine,
+    unused_suppression::UnusedSuppression: engine,
+    unsupported_markup::UnsupportedMarkup: guide,
+    unprintable_character::UnprintableCharacter: guide,
+    missing_image::MissingImage: guide,
+    image_alt_text::ImageAltText: guide,
+    unknown_platform::UnknownPlatform: guide,
+    invalid_time_range::InvalidTimeRange: guide,
+    manual_numbering::ManualNumbering: guide,
+    deep_nesting::DeepNesting: guide,
+    placeholder_text::PlaceholderText: guide,
+    future_date::FutureDate: guide,
+    stale_review::StaleReview: guide,
+    duplicate_title::DuplicateTitle: guide,
+    self_reference::SelfReference: guide,
+    unjustified_suppression::UnjustifiedSuppression: engine,
 ];
+
+impl RuleId {
+    /// The rule's name, as in configuration, suppressions and every report.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The rule's description.
+    pub fn info(self) -> &'static RuleInfo {
+        &registry()[self as usize]
+    }
+
+    /// The rule with exactly this name.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|rule| rule.name() == name)
+    }
+
+    /// Whether the exports depend on this rule ([`REQUIRED`]).
+    pub fn is_required(self) -> bool {
+        REQUIRED.contains(&self)
+    }
+
+    /// Whether the rule runs only when `[lint.rules]` turns it on ([`OFF_BY_DEFAULT`]).
+    pub fn is_off_by_default(self) -> bool {
+        OFF_BY_DEFAULT.contains(&self)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// Every rule: the twelve of SPEC §3 v1 in its order, then `io-error` and `unused-suppression`,
 /// then the v2 rules in SPEC order.
@@ -254,14 +278,14 @@ pub fn overlaps_dangling_step(
     finding: &RuleFinding,
     dangling_steps: &std::collections::HashSet<&str>,
 ) -> bool {
-    finding.rule == Schema::NAME && dangling_steps.contains(finding.pointer.as_str())
+    finding.rule == Schema::ID && dangling_steps.contains(finding.pointer.as_str())
 }
 
 /// The pointers of the `dangling-step` findings among `findings`.
 pub fn dangling_step_pointers(findings: &[RuleFinding]) -> std::collections::HashSet<&str> {
     findings
         .iter()
-        .filter(|finding| finding.rule == DanglingStep::NAME)
+        .filter(|finding| finding.rule == DanglingStep::ID)
         .map(|finding| finding.pointer.as_str())
         .collect()
 }
@@ -299,8 +323,8 @@ impl Default for RuleOptions {
 /// A finding as a rule produces it: the engine adds the file, the severity and the source line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleFinding {
-    /// The rule's name.
-    pub rule: &'static str,
+    /// The rule.
+    pub rule: RuleId,
     /// Where the node is.
     pub span: Span,
     /// The node's JSON Pointer.
@@ -362,7 +386,7 @@ impl<'a> FileContext<'a> {
     }
 
     /// A finding at the value of `pointer`.
-    pub fn at_value(&self, rule: &'static str, pointer: String, message: String) -> RuleFinding {
+    pub fn at_value(&self, rule: RuleId, pointer: String, message: String) -> RuleFinding {
         RuleFinding {
             rule,
             span: self.value_span(&pointer),
@@ -384,31 +408,7 @@ impl<'a> FileContext<'a> {
 /// it, the engine drops the schema finding at the same pointer (see [`overlaps_dangling_step`]).
 pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
     let mut out = Vec::new();
-    schema::check(cx, &mut out);
-    id_mismatch::check(cx, &mut out);
-    duplicate_id::check(cx, &mut out);
-    if let Some(guide) = &cx.file.guide {
-        dangling_step::check(cx, guide, &mut out);
-        missing_backup_warning::check(cx, guide, &mut out);
-        undeclared_destructive::check(cx, guide, &mut out);
-        risk_understated::check(cx, guide, &mut out);
-        missing_pros_cons::check(cx, guide, &mut out);
-        orphan_cause::check(cx, guide, &mut out);
-        method_without_cause::check(cx, guide, &mut out);
-        invalid_time_range::check(cx, guide, &mut out);
-        manual_numbering::check(cx, guide, &mut out);
-        deep_nesting::check(cx, guide, &mut out);
-        placeholder_text::check(cx, guide, &mut out);
-        future_date::check(cx, guide, &mut out);
-        stale_review::check(cx, guide, &mut out);
-        duplicate_title::check(cx, guide, &mut out);
-        self_reference::check(cx, guide, &mut out);
-        unprintable_character::check(cx, guide, &mut out);
-        unsupported_markup::check(cx, guide, &mut out);
-        missing_image::check(cx, guide, &mut out);
-        image_alt_text::check(cx, guide, &mut out);
-        unknown_platform::check(cx, guide, &mut out);
-    }
+    check_registered(cx, &mut out);
     out
 }
 
@@ -416,6 +416,20 @@ pub fn check_file(cx: &FileContext<'_>) -> Vec<RuleFinding> {
 mod tests {
     use super::*;
     use crate::finding::Severity;
+
+    #[test]
+    fn every_typed_id_names_its_own_rule_and_back() {
+        assert_eq!(RuleId::ALL.len(), registry().len());
+        for (rule, info) in RuleId::ALL.iter().zip(registry()) {
+            assert_eq!(rule.name(), info.name);
+            assert_eq!(RuleId::from_name(info.name), Some(*rule));
+            assert_eq!(rule.to_string(), info.name);
+        }
+        assert_eq!(DanglingStep::ID.name(), DanglingStep::NAME);
+        assert_eq!(RuleId::from_name("dangling_step"), None);
+        assert!(Schema::ID.is_required() && !DanglingStep::ID.is_required());
+        assert!(StaleReview::ID.is_off_by_default() && !Schema::ID.is_off_by_default());
+    }
 
     #[test]
     fn the_registry_lists_every_rule_once_in_spec_order() {

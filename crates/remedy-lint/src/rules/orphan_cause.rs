@@ -59,7 +59,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     for (i, cause) in guide.causes.iter().enumerate() {
         if !addressed(cause.id.as_str()) {
             out.push(cx.at_value(
-                OrphanCause::NAME,
+                OrphanCause::ID,
                 format!("/causes/{i}/id"),
                 format!(
                     "no method addresses the cause `{}`; add it to the `addresses` of the methods that fix it, or remove the cause",

@@ -93,7 +93,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if is_skeleton {
             let span = locate::find_text(source, node, trimmed, false).unwrap_or(node);
             out.push(RuleFinding {
-                rule: PlaceholderText::NAME,
+                rule: PlaceholderText::ID,
                 span,
                 pointer,
                 message: format!(
@@ -163,7 +163,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 format!("`{word}` marks unfinished text; finish the text and remove `{word}`")
             };
             out.push(RuleFinding {
-                rule: PlaceholderText::NAME,
+                rule: PlaceholderText::ID,
                 span,
                 pointer: pointer.clone(),
                 message,

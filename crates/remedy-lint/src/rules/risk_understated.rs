@@ -70,7 +70,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if let Some(first) = destructive.next() {
             let also = and_more(destructive.count());
             out.push(cx.at_value(
-                RiskUnderstated::NAME,
+                RiskUnderstated::ID,
                 format!("/methods/{i}/risk"),
                 format!(
                     "the method is rated `{}` risk but step {}{also} is destructive; raise `risk` to `moderate` or higher",
@@ -87,7 +87,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         if let Some(first) = resets.next() {
             let also = and_more(resets.count());
             out.push(cx.at_value(
-                RiskUnderstated::NAME,
+                RiskUnderstated::ID,
                 format!("/methods/{i}/risk"),
                 format!(
                     "the method is rated `very-low` risk but step {}{also} resets settings; raise `risk` to `low`",

@@ -51,7 +51,7 @@ pub fn check(cx: &FileContext<'_>, out: &mut Vec<RuleFinding>) {
             Anchor::Value => node.value,
         };
         out.push(RuleFinding {
-            rule: Schema::NAME,
+            rule: Schema::ID,
             span,
             pointer: violation.pointer.clone(),
             message: violation.message.clone(),

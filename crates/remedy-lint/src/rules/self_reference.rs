@@ -46,7 +46,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             && id.as_str() == own
         {
             out.push(cx.at_value(
-                SelfReference::NAME,
+                SelfReference::ID,
                 format!("/related/{k}"),
                 format!(
                     "the guide lists itself (`{own}`) in `related`; list other guides a reader may need, or remove this entry"
@@ -72,7 +72,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 continue;
             }
             out.push(cx.at_value(
-                SelfReference::NAME,
+                SelfReference::ID,
                 format!("{}/see", visit.pointer(i)),
                 format!(
                     "step {} refers to itself in `see`; point `see` at another method or step, or remove it",

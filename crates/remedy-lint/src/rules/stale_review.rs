@@ -55,7 +55,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         return;
     }
     out.push(cx.at_value(
-        StaleReview::NAME,
+        StaleReview::ID,
         "/updated".into(),
         format!(
             "the guide was last reviewed on {}, more than {max_age} days ago; check every step against the current software, then update the date",

@@ -436,7 +436,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             } else {
                 continue;
             };
-            out.push(cx.at_value(UndeclaredDestructive::NAME, visit.pointer(i), message));
+            out.push(cx.at_value(UndeclaredDestructive::ID, visit.pointer(i), message));
         }
     }
 }

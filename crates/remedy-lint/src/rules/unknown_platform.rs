@@ -64,7 +64,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         for (j, platform) in method.platforms.iter().enumerate() {
             if !guide.platforms.contains(platform) {
                 out.push(cx.at_value(
-                    UnknownPlatform::NAME,
+                    UnknownPlatform::ID,
                     format!("/methods/{i}/platforms/{j}"),
                     message(platform.as_str(), &guide.platforms, "the guide's"),
                 ));
@@ -79,7 +79,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             for (j, platform) in visit.step.platforms.iter().enumerate() {
                 if !allowed.contains(platform) {
                     out.push(cx.at_value(
-                        UnknownPlatform::NAME,
+                        UnknownPlatform::ID,
                         format!("{}/platforms/{j}", visit.pointer(i)),
                         message(platform.as_str(), allowed, whose),
                     ));

@@ -301,7 +301,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         found.truncate(MAX_PER_TEXT);
         for (span, message) in found {
             out.push(RuleFinding {
-                rule: UnprintableCharacter::NAME,
+                rule: UnprintableCharacter::ID,
                 span,
                 pointer: pointer.clone(),
                 message,

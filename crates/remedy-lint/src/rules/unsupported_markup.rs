@@ -61,7 +61,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         let spans = cx.file.text_range_spans(&pointer, text, &ranges);
         for (problem, span) in problems.into_iter().zip(spans) {
             out.push(RuleFinding {
-                rule: UnsupportedMarkup::NAME,
+                rule: UnsupportedMarkup::ID,
                 span,
                 pointer: pointer.clone(),
                 message: format!(
@@ -74,7 +74,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
     let mut plain = |text: &str, pointer: String, field: &str| {
         if let Some(range) = first_markup(text) {
             out.push(RuleFinding {
-                rule: UnsupportedMarkup::NAME,
+                rule: UnsupportedMarkup::ID,
                 span: cx.file.text_range_span(&pointer, text, range),
                 pointer,
                 message: format!(

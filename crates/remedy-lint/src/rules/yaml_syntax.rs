@@ -51,7 +51,7 @@ pub fn finding(error: &LoadError) -> Option<RuleFinding> {
     };
     let at = error.position().unwrap_or(Position::START);
     Some(RuleFinding {
-        rule: YamlSyntax::NAME,
+        rule: YamlSyntax::ID,
         span: Span::at(at),
         pointer: String::new(),
         message,

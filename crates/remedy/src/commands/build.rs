@@ -9,51 +9,77 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::export::{export_guides, left_out_of_database, view_for_platform, write_pdfs};
-use super::lint::{lint_for_export, shown};
+use super::export::{ExportRequest, export, missing_folders, pdf_options, remove_if_empty};
+use super::lint::shown;
 use super::{Outcome, Session};
 use crate::cli::{BuildArgs, TextArg};
-use remedy_export::csv::{CsvOptions, export_csv};
-use remedy_export::json::export_json;
-use remedy_export::pdf::PdfOptions;
-use remedy_export::sqlite::export_sqlite;
+use remedy_export::csv::CsvOptions;
+use remedy_export::exporter::{CsvExporter, Exporter, JsonExporter, PdfExporter, SqliteExporter};
 use remedy_lint::report::plural;
 
 /// The list of the files the last build wrote, relative to the output folder:
 /// `{"format": "remedy-build", "version": 1, "files": ["csv/causes.csv", …]}`.
 pub const MANIFEST: &str = "remedy-build.json";
 
-pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
-    let mut report = match lint_for_export(session, &[], args.force)? {
-        Ok(report) => report,
-        Err(outcome) => return Ok(outcome),
-    };
-    view_for_platform(&mut report.guides, args.platform.as_deref())?;
-    let export = export_guides(&report.guides);
+/// Every export a build writes, each into its own folder of `out`: one line per format.
+fn exporters(session: &Session, args: &BuildArgs) -> Vec<Box<dyn Exporter>> {
     let out = &args.out;
-    // Every export writes a new file and renames it into place, so what this build wrote is
-    // what changed since it started, by the file system's own clock.
-    let started = file_system_now(out);
-    let before = file_times(out);
-    let previous = read_manifest(out);
-    let json = out.join("json").join("guides.json");
-    export_json(&export, &json, false).map_err(|e| e.to_string())?;
     let csv = CsvOptions {
         markdown: args.text == TextArg::Markdown,
         ..CsvOptions::default()
     };
-    export_csv(&export, &out.join("csv"), &csv).map_err(|e| e.to_string())?;
-    let left_out =
-        export_sqlite(&export, &out.join("sqlite").join("guides.db")).map_err(|e| e.to_string())?;
-    let pdf_dir = out.join("pdf");
-    let book = pdf_dir.join("handbook.pdf");
-    let options = PdfOptions {
-        page_size: args.page_size.into(),
-        platform_names: session.config.platform_names.clone(),
-        pdf_a: false,
+    let pdf = out.join("pdf");
+    vec![
+        Box::new(JsonExporter {
+            path: Some(out.join("json").join("guides.json")),
+            jsonl: false,
+        }),
+        Box::new(CsvExporter {
+            dir: out.join("csv"),
+            options: csv,
+        }),
+        Box::new(SqliteExporter {
+            path: out.join("sqlite").join("guides.db"),
+        }),
+        Box::new(PdfExporter {
+            book: Some(pdf.join("handbook.pdf")),
+            dir: pdf,
+            options: pdf_options(session, args.page_size),
+        }),
+    ]
+}
+
+pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
+    let out = &args.out;
+    let exporters = exporters(session, &args);
+    // A refused build leaves no trace: the folders it made for its clock are removed again.
+    let created = missing_folders(out);
+    // Only files no build beside this one wrote meanwhile are stale: those not changed since
+    // this build started, by the file system's own clock.
+    let started = file_system_now(out);
+    let before = file_times(out);
+    let previous = read_manifest(out);
+    let request = ExportRequest {
+        paths: &[],
+        force: args.force,
+        platform: args.platform.as_deref(),
     };
-    write_pdfs(session, &export, &pdf_dir, Some(&book), &options)?;
-    let written = written_since(out, started, &before);
+    let built = match export(session, &request, &exporters) {
+        Ok(Ok(built)) => built,
+        refused => {
+            remove_if_empty(&created);
+            return refused.map(|refused| match refused {
+                Ok(_) => Outcome::Clean,
+                Err(outcome) => outcome,
+            });
+        }
+    };
+    let database = built.finish(session);
+    let written: BTreeSet<String> = built
+        .written
+        .iter()
+        .filter_map(|path| relative_path(out, path))
+        .collect();
     // Without the file system's time nothing is known to be stale: nothing is removed.
     let stale: Vec<&String> = match started {
         Some(_) => previous.difference(&written).collect(),
@@ -61,8 +87,7 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
     };
     for stale in stale {
         let path = out.join(stale);
-        // Written since this build started (by a build running beside this one, or missed by
-        // the walk while an export swapped it in): not stale.
+        // Written since this build started (by a build running beside this one): not stale.
         let fresh = std::fs::metadata(&path)
             .and_then(|meta| meta.modified())
             .is_ok_and(|modified| {
@@ -82,25 +107,33 @@ pub fn run(session: &Session, args: BuildArgs) -> Result<Outcome, String> {
             }
         }
     }
-    if started.is_some() {
-        write_manifest(out, &written)
-            .map_err(|e| format!("cannot write {}: {e}", shown(session, &out.join(MANIFEST))))?;
-    }
+    write_manifest(out, &written)
+        .map_err(|e| format!("cannot write {}: {e}", shown(session, &out.join(MANIFEST))))?;
     if !session.quiet {
         eprintln!(
             "built {} into {}",
-            plural(export.len(), "guide"),
+            plural(built.guides, "guide"),
             shown(session, out)
         );
     }
-    let database = left_out_of_database(&left_out);
     Ok(
-        if report.fails(session.config.fail_on) || database == Outcome::Findings {
+        if built.report.fails(session.config.fail_on) || database == Outcome::Findings {
             Outcome::Findings
         } else {
             Outcome::Clean
         },
     )
+}
+
+/// `path` below `out`, `/`-separated, when the manifest may list it.
+fn relative_path(out: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(out).ok()?;
+    let relative: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let relative = relative.join("/");
+    is_listed_path(&relative).then_some(relative)
 }
 
 /// Now, by the clock the file system stamps files with (coarser than `SystemTime::now`, and
@@ -153,26 +186,6 @@ fn file_times(out: &Path) -> BTreeMap<String, SystemTime> {
         times.insert(relative, modified);
     });
     times
-}
-
-/// Every file under `out` this build wrote: modified since `started`, or changed since
-/// `before` (a build running beside this one may rename in a file it wrote a moment before this
-/// one started, over the one this build wrote), relative, `/`-separated.
-fn written_since(
-    out: &Path,
-    started: Option<SystemTime>,
-    before: &BTreeMap<String, SystemTime>,
-) -> BTreeSet<String> {
-    let mut written = BTreeSet::new();
-    let Some(started) = started else {
-        return written;
-    };
-    walk_files(out, |relative, modified| {
-        if modified >= started || before.get(&relative) != Some(&modified) {
-            written.insert(relative);
-        }
-    });
-    written
 }
 
 /// Calls `visit` with every regular file below `out` a manifest may list and its time.

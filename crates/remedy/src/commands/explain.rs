@@ -8,7 +8,7 @@ use super::{Outcome, write_stdout};
 
 /// `error`, `warning`, or `off` for a rule that runs only when configured.
 fn default_level(rule: &remedy_lint::RuleInfo) -> &'static str {
-    if rules::OFF_BY_DEFAULT.contains(&rule.name) {
+    if rules::RuleId::from_name(rule.name).is_some_and(rules::RuleId::is_off_by_default) {
         "off"
     } else {
         rule.default_severity.as_str()

@@ -7,19 +7,20 @@ use std::path::{Path, PathBuf};
 use remedy_core::corpus::is_guide_file;
 use remedy_core::id::is_valid_id;
 use remedy_core::source::describe_io;
-use remedy_export::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
-use remedy_export::json::{JsonWriter, render_json_guide};
-use remedy_export::output::StagedFile;
-use remedy_export::pdf::{PageSize, PdfOptions, export_pdf};
-use remedy_export::sqlite::{LeftOut, SqliteRecords, SqliteWriter, render_sqlite_guide};
-use remedy_export::{ExportError, ExportGuide};
-use remedy_lint::LintedGuide;
-use remedy_lint::report::plural;
+use remedy_export::ExportGuide;
+use remedy_export::csv::CsvOptions;
+use remedy_export::exporter::{
+    CsvExporter, Exporter, JsonExporter, PdfExporter, Rendered, Shape, SqliteExporter, Staged,
+    Staging, commit,
+};
+use remedy_export::pdf::{PageSize, PdfOptions};
+use remedy_export::sqlite::LeftOut;
+use remedy_lint::{LintReport, LintedGuide};
 
 use super::lint::{lint_for_export, lint_streaming_for_export, shown};
 use super::{Outcome, Session};
 use crate::cli::{
-    CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, SqliteArgs, TextArg,
+    CsvArgs, ExportCommand, ExportCommon, JsonArgs, PageSizeArg, PdfArgs, SqliteArgs, TextArg,
 };
 use crate::terminal::Progress;
 
@@ -128,20 +129,275 @@ fn nearest_platform<'a>(platform: &str, listed: &'a [String]) -> Option<&'a str>
     }
 }
 
-/// One guide, rendered for a streaming export on a lint worker thread.
-struct Rendered<T> {
+/// The exporters of `remedy export X`: one line per format.
+fn exporter_of(session: &Session, command: ExportCommand) -> Result<Exported, String> {
+    Ok(match command {
+        ExportCommand::Json(args) => (Box::new(json_exporter(&args)), args.common),
+        ExportCommand::Csv(args) => (Box::new(csv_exporter(&args)?), args.common),
+        ExportCommand::Sqlite(args) => (Box::new(sqlite_exporter(&args)?), args.common),
+        ExportCommand::Pdf(args) => (Box::new(pdf_exporter(session, &args)), args.common),
+    })
+}
+
+/// The one exporter `remedy export X` runs, and the guides it exports.
+type Exported = (Box<dyn Exporter>, ExportCommon);
+
+fn json_exporter(args: &JsonArgs) -> JsonExporter {
+    let output = &args.output;
+    JsonExporter {
+        // Standard output cannot be taken back: the export waits in memory for the verdict.
+        path: (output.as_os_str() != "-").then(|| output.clone()),
+        jsonl: args.jsonl,
+    }
+}
+
+fn csv_exporter(args: &CsvArgs) -> Result<CsvExporter, String> {
+    if args.output.as_os_str() == "-" {
+        return Err(
+            "CSV tables cannot be written to standard output; name the folder to write them into, e.g. `-o tables`"
+                .into(),
+        );
+    }
+    Ok(CsvExporter {
+        dir: args.output.clone(),
+        options: CsvOptions {
+            bom: args.bom,
+            excel_safe: args.excel_safe,
+            markdown: args.text == TextArg::Markdown,
+        },
+    })
+}
+
+fn sqlite_exporter(args: &SqliteArgs) -> Result<SqliteExporter, String> {
+    if args.output.as_os_str() == "-" {
+        return Err(
+            "a database cannot be written to standard output; name the file to write, e.g. `-o guides.db`"
+                .into(),
+        );
+    }
+    Ok(SqliteExporter {
+        path: args.output.clone(),
+    })
+}
+
+fn pdf_exporter(session: &Session, args: &PdfArgs) -> PdfExporter {
+    PdfExporter {
+        dir: args.output.clone(),
+        book: args.book.clone(),
+        options: PdfOptions {
+            pdf_a: args.pdf_a,
+            ..pdf_options(session, args.page_size)
+        },
+    }
+}
+
+pub(super) fn pdf_options(session: &Session, page_size: PageSizeArg) -> PdfOptions {
+    PdfOptions {
+        page_size: page_size.into(),
+        platform_names: session.config.platform_names.clone(),
+        pdf_a: false,
+    }
+}
+
+pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String> {
+    let (exporter, common) = exporter_of(session, command)?;
+    let exporters = [exporter];
+    let request = ExportRequest {
+        paths: &common.paths,
+        force: common.force,
+        platform: common.platform.as_deref(),
+    };
+    let done_export = match export(session, &request, &exporters)? {
+        Ok(done_export) => done_export,
+        Err(outcome) => return Ok(outcome),
+    };
+    for staged in &done_export.staged {
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_all(&staged.stdout)
+            .and_then(|()| stdout.flush())
+        {
+            // The reader took what it wanted (`| head`): nothing went wrong here.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                return Err(format!(
+                    "cannot write to standard output: {}",
+                    describe_io(&e)
+                ));
+            }
+            Ok(()) => {}
+        }
+    }
+    Ok(done_export.finish(session))
+}
+
+/// The guides an export takes: these paths (the content root when empty), with `--force` and
+/// `--platform`.
+pub(super) struct ExportRequest<'a> {
+    pub paths: &'a [PathBuf],
+    pub force: bool,
+    pub platform: Option<&'a str>,
+}
+
+/// An export put in place.
+pub(super) struct DoneExport {
+    pub report: LintReport,
+    /// How many guides went in.
+    pub guides: usize,
+    pub staged: Vec<Staged>,
+    /// Every file written, in order.
+    pub written: Vec<PathBuf>,
+}
+
+impl DoneExport {
+    /// Says what was written where, names the guides a format left out, and returns the
+    /// outcome that gives (before the lint's own verdict).
+    pub fn finish(&self, session: &Session) -> Outcome {
+        for staged in &self.staged {
+            for (what, path) in &staged.summary {
+                done(session, what, path);
+            }
+        }
+        let left_out: Vec<LeftOut> = self
+            .staged
+            .iter()
+            .flat_map(|staged| staged.left_out.iter().cloned())
+            .collect();
+        left_out_of_database(&left_out)
+    }
+}
+
+/// The one path of every export and build: lints the guides once, runs every exporter on them
+/// and puts all their files in place as one set. Streams guide by guide when every exporter
+/// can; else keeps the guides and gives each exporter all of them. Returns the outcome to exit
+/// with instead when the lint run refuses the export.
+pub(super) fn export(
+    session: &Session,
+    request: &ExportRequest<'_>,
+    exporters: &[Box<dyn Exporter>],
+) -> Result<Result<DoneExport, Outcome>, String> {
+    for exporter in exporters {
+        for output in exporter.outputs() {
+            refuse_guide_file(&output, session)?;
+        }
+    }
+    let streams = exporters
+        .iter()
+        .all(|exporter| exporter.shape() == Shape::Streams);
+    let staged = if streams {
+        stream(session, request, exporters)?
+    } else {
+        whole_set(session, request, exporters)?
+    };
+    let (report, guides, staged) = match staged {
+        Ok(staged) => staged,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    let (staged, written) = commit(staged).map_err(|e| e.to_string())?;
+    Ok(Ok(DoneExport {
+        report,
+        guides,
+        staged,
+        written,
+    }))
+}
+
+/// What a lint run gave an export: the report, how many guides went in, what was staged.
+type StagedRun = Result<(LintReport, usize, Vec<Staged>), Outcome>;
+
+/// Keeps every guide, then gives each exporter all of them.
+fn whole_set(
+    session: &Session,
+    request: &ExportRequest<'_>,
+    exporters: &[Box<dyn Exporter>],
+) -> Result<StagedRun, String> {
+    let mut report = match lint_for_export(session, request.paths, request.force)? {
+        Ok(report) => report,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    view_for_platform(&mut report.guides, request.platform)?;
+    let guides = export_guides(&report.guides);
+    let mut staged = Vec::with_capacity(exporters.len());
+    for exporter in exporters {
+        // The whole set takes long enough to show (PDF handouts); a streamed one is quick.
+        let quiet = session.quiet || exporter.shape() == Shape::Streams;
+        let progress = Progress::new("handouts", guides.len(), 8, quiet);
+        let exported = exporter.stage_all(&guides, &|done, total| progress.update(done, total));
+        progress.finish();
+        staged.push(exported.map_err(|e| e.to_string())?);
+    }
+    let count = guides.len();
+    drop(guides);
+    Ok(Ok((report, count, staged)))
+}
+
+/// Stages every guide into every exporter as the lint run goes.
+fn stream(
+    session: &Session,
+    request: &ExportRequest<'_>,
+    exporters: &[Box<dyn Exporter>],
+) -> Result<StagedRun, String> {
+    let created: Vec<PathBuf> = exporters
+        .iter()
+        .flat_map(|exporter| exporter.outputs())
+        .flat_map(|output| missing_folders(&output))
+        .collect();
+    let platform = request.platform;
+    let render = |linted: &LintedGuide| rendered(linted, platform, exporters);
+    let mut sink = Stream {
+        exporters,
+        admission: Admission::default(),
+        listed: BTreeSet::new(),
+        warnings: Vec::new(),
+        stagings: None,
+        error: None,
+    };
+    let verdict = lint_streaming_for_export(
+        session,
+        request.paths,
+        request.force,
+        &render,
+        &mut |guide| sink.accept(guide),
+    )?;
+    let unlisted = match (&verdict, platform) {
+        (Ok(_), Some(platform)) => refuse_unlisted(platform, &sink.listed).err(),
+        _ => None,
+    };
+    if let Some(error) = unlisted {
+        // Dropping the stagings removes what they staged: nothing is written.
+        drop(sink);
+        remove_if_empty(&created);
+        return Err(error);
+    }
+    match verdict {
+        Ok(report) => {
+            let guides = sink.admitted();
+            let staged = sink.finish()?;
+            Ok(Ok((report, guides, staged)))
+        }
+        Err(outcome) => {
+            drop(sink);
+            remove_if_empty(&created);
+            Ok(Err(outcome))
+        }
+    }
+}
+
+/// One guide, rendered for every exporter of a streaming export on a lint worker thread.
+struct RenderedGuide {
     id: String,
     path: PathBuf,
     /// The guide's own `platforms`, for [`refuse_unlisted`].
     platforms: Vec<String>,
-    output: Result<T, String>,
+    /// By exporter.
+    outputs: Result<Vec<Rendered>, String>,
 }
 
-fn rendered<T, E: ToString>(
+fn rendered(
     linted: &LintedGuide,
     platform: Option<&str>,
-    render: impl FnOnce(&ExportGuide<'_>) -> Result<T, E>,
-) -> Rendered<T> {
+    exporters: &[Box<dyn Exporter>],
+) -> RenderedGuide {
     let view;
     let guide = match platform {
         Some(platform) => {
@@ -154,7 +410,7 @@ fn rendered<T, E: ToString>(
         guide,
         source: &linted.source,
     };
-    Rendered {
+    RenderedGuide {
         id: linted.guide.id.as_str().to_owned(),
         path: linted.path.clone(),
         platforms: linted
@@ -163,46 +419,36 @@ fn rendered<T, E: ToString>(
             .iter()
             .map(|slug| slug.as_str().to_owned())
             .collect(),
-        output: render(&export).map_err(|e| e.to_string()),
+        outputs: exporters
+            .iter()
+            .map(|exporter| exporter.render(&export))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string()),
     }
 }
 
 /// The sequential end of a streaming export: admits guides in file order and hands them to the
-/// writer, opened at the first guide (so that a lint run that fails leaves no trace), keeping
+/// stagings, opened at the first guide (so that a lint run that fails leaves no trace), keeping
 /// the first error; warnings wait until the export is known to be used.
-struct Stream<W, T> {
+struct Stream<'e> {
+    exporters: &'e [Box<dyn Exporter>],
     admission: Admission,
     /// Every platform a streamed guide lists.
     listed: BTreeSet<String>,
     warnings: Vec<String>,
-    writer: Option<W>,
+    stagings: Option<Vec<Box<dyn Staging + 'e>>>,
     error: Option<String>,
-    open: Box<Open<W>>,
-    push: Box<Push<W, T>>,
 }
 
-/// Opens an export's writer.
-type Open<W> = dyn FnMut() -> Result<W, String> + Send;
-/// Adds one rendered guide to it.
-type Push<W, T> = dyn FnMut(&mut W, T) -> Result<(), String> + Send;
-
-impl<W, T> Stream<W, T> {
-    fn new(
-        open: impl FnMut() -> Result<W, String> + Send + 'static,
-        push: impl FnMut(&mut W, T) -> Result<(), String> + Send + 'static,
-    ) -> Self {
-        Self {
-            admission: Admission::default(),
-            listed: BTreeSet::new(),
-            warnings: Vec::new(),
-            writer: None,
-            error: None,
-            open: Box::new(open),
-            push: Box::new(push),
-        }
+impl<'e> Stream<'e> {
+    fn open(&self) -> Result<Vec<Box<dyn Staging + 'e>>, String> {
+        self.exporters
+            .iter()
+            .map(|exporter| exporter.open().map_err(|e| e.to_string()))
+            .collect()
     }
 
-    fn accept(&mut self, rendered: Rendered<T>) {
+    fn accept(&mut self, rendered: RenderedGuide) {
         self.listed.extend(rendered.platforms);
         if self.error.is_some() {
             return;
@@ -211,88 +457,58 @@ impl<W, T> Stream<W, T> {
             self.warnings.push(warning);
             return;
         }
-        let output = match rendered.output {
-            Ok(output) => output,
+        let outputs = match rendered.outputs {
+            Ok(outputs) => outputs,
             Err(error) => {
                 self.error = Some(format!("{}: {error}", rendered.path.display()));
                 return;
             }
         };
-        let writer = match self.writer.take() {
-            Some(writer) => Ok(writer),
-            None => (self.open)(),
+        let stagings = match self.stagings.take() {
+            Some(stagings) => Ok(stagings),
+            None => self.open(),
         };
-        match writer {
-            Ok(mut writer) => {
-                if let Err(error) = (self.push)(&mut writer, output) {
-                    self.error = Some(error);
+        match stagings {
+            Ok(mut stagings) => {
+                for (staging, output) in stagings.iter_mut().zip(outputs) {
+                    if let Err(error) = staging.push(output) {
+                        self.error = Some(error.to_string());
+                        break;
+                    }
                 }
-                self.writer = Some(writer);
+                self.stagings = Some(stagings);
             }
             Err(error) => self.error = Some(error),
         }
     }
 
-    /// Lints the export's paths, streaming every guide rendered by `render` into this stream.
-    /// Returns the writer with every admitted guide in it when the lint run allows the export;
-    /// else the outcome to exit with, after removing the `created` folders if they are empty.
-    fn run(
-        mut self,
-        session: &Session,
-        common: &ExportCommon,
-        render: &(dyn Fn(&LintedGuide) -> Rendered<T> + Sync),
-        created: &[PathBuf],
-    ) -> Result<Result<W, Outcome>, String>
-    where
-        W: Send,
-        T: Send,
-    {
-        let verdict = lint_streaming_for_export(
-            session,
-            &common.paths,
-            common.force,
-            render,
-            &mut |guide| self.accept(guide),
-        )?;
-        let unlisted = match (&verdict, common.platform.as_deref()) {
-            (Ok(_), Some(platform)) => refuse_unlisted(platform, &self.listed).err(),
-            _ => None,
-        };
-        if let Some(error) = unlisted {
-            // Dropping the writer removes what it staged: nothing is written.
-            drop(self);
-            remove_if_empty(created);
-            return Err(error);
-        }
-        match verdict {
-            Ok(_) => self.finish().map(Ok),
-            Err(outcome) => {
-                drop(self);
-                remove_if_empty(created);
-                Ok(Err(outcome))
-            }
-        }
+    fn admitted(&self) -> usize {
+        self.admission.seen.len()
     }
 
-    /// The writer with every admitted guide in it, once the lint run allows the export.
-    fn finish(mut self) -> Result<W, String> {
+    /// Every export staged with every admitted guide, once the lint run allows the export.
+    fn finish(mut self) -> Result<Vec<Staged>, String> {
         for warning in &self.warnings {
             eprintln!("{warning}");
         }
-        if let Some(error) = self.error {
+        if let Some(error) = self.error.take() {
             return Err(error);
         }
-        match self.writer.take() {
-            Some(writer) => Ok(writer),
-            None => (self.open)(),
-        }
+        let stagings = match self.stagings.take() {
+            Some(stagings) => stagings,
+            None => self.open()?,
+        };
+        stagings
+            .into_iter()
+            .map(|staging| staging.stage().map_err(|e| e.to_string()))
+            .collect()
     }
 }
 
 /// The folders of `dir` (itself included) that do not exist yet, deepest first: a streaming
 /// export creates them when its first guide comes, and removes them again (when still empty)
 /// if the lint run then refuses the export, so that a refused export leaves no trace.
-fn missing_folders(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn missing_folders(dir: &Path) -> Vec<PathBuf> {
     dir.ancestors()
         .filter(|folder| !folder.as_os_str().is_empty())
         .take_while(|folder| std::fs::symlink_metadata(folder).is_err())
@@ -300,7 +516,7 @@ fn missing_folders(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn remove_if_empty(folders: &[PathBuf]) {
+pub(super) fn remove_if_empty(folders: &[PathBuf]) {
     for folder in folders {
         // `remove_dir` never removes a folder with anything in it.
         let _ = std::fs::remove_dir(folder);
@@ -320,173 +536,6 @@ fn refuse_guide_file(path: &Path, session: &Session) -> Result<(), String> {
     Ok(())
 }
 
-pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String> {
-    match command {
-        ExportCommand::Json(args) => run_json(session, args),
-        ExportCommand::Csv(args) => run_csv(session, args),
-        ExportCommand::Sqlite(args) => run_sqlite(session, args),
-        ExportCommand::Pdf(args) => {
-            if let Some(book) = &args.book {
-                refuse_guide_file(book, session)?;
-            }
-            // The book and the related-guide titles of each handout need every guide.
-            let mut report = match lint_for_export(session, &args.common.paths, args.common.force)?
-            {
-                Ok(report) => report,
-                Err(outcome) => return Ok(outcome),
-            };
-            view_for_platform(&mut report.guides, args.common.platform.as_deref())?;
-            let export = export_guides(&report.guides);
-            let options = PdfOptions {
-                page_size: args.page_size.into(),
-                platform_names: session.config.platform_names.clone(),
-                pdf_a: args.pdf_a,
-            };
-            write_pdfs(
-                session,
-                &export,
-                &args.output,
-                args.book.as_deref(),
-                &options,
-            )?;
-            Ok(Outcome::Clean)
-        }
-    }
-}
-
-fn run_json(session: &Session, args: JsonArgs) -> Result<Outcome, String> {
-    let jsonl = args.jsonl;
-    let platform = args.common.platform.clone();
-    let render = move |linted: &LintedGuide| {
-        rendered(linted, platform.as_deref(), |export| {
-            render_json_guide(export, jsonl)
-        })
-    };
-    if args.output.as_os_str() == "-" {
-        // Standard output cannot be taken back: the export waits in memory for the verdict.
-        let stream = Stream::new(
-            move || JsonWriter::new(Vec::new(), jsonl).map_err(|e| e.to_string()),
-            |writer: &mut JsonWriter<Vec<u8>>, bytes: Vec<u8>| {
-                writer.push(&bytes).map_err(|e| e.to_string())
-            },
-        );
-        let writer = match stream.run(session, &args.common, &render, &[])? {
-            Ok(writer) => writer,
-            Err(outcome) => return Ok(outcome),
-        };
-        let bytes = writer
-            .finish()
-            .map_err(|e| format!("cannot write the export: {}", describe_io(&e)))?;
-        let mut stdout = std::io::stdout().lock();
-        match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
-            // The reader took what it wanted (`| head`): nothing went wrong here.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            Err(e) => {
-                return Err(format!(
-                    "cannot write to standard output: {}",
-                    describe_io(&e)
-                ));
-            }
-            Ok(()) => {}
-        }
-        return Ok(Outcome::Clean);
-    }
-    let path = args.output.clone();
-    refuse_guide_file(&path, session)?;
-    let created = missing_folders(path.parent().unwrap_or(Path::new("")));
-    let opened = path.clone();
-    let written = path.clone();
-    let stream = Stream::new(
-        move || {
-            let file = StagedFile::create(&opened).map_err(|e| e.to_string())?;
-            JsonWriter::new(file, jsonl)
-                .map_err(|e| ExportError::io("write", &opened, e).to_string())
-        },
-        move |writer: &mut JsonWriter<StagedFile>, bytes: Vec<u8>| {
-            writer
-                .push(&bytes)
-                .map_err(|e| ExportError::io("write", &written, e).to_string())
-        },
-    );
-    let writer = match stream.run(session, &args.common, &render, &created)? {
-        Ok(writer) => writer,
-        Err(outcome) => return Ok(outcome),
-    };
-    let count = writer.len();
-    writer
-        .finish()
-        .map_err(|e| ExportError::io("write", &path, e).to_string())?
-        .commit()
-        .map_err(|e| e.to_string())?;
-    done(session, &plural(count, "guide"), &path);
-    Ok(Outcome::Clean)
-}
-
-fn run_csv(session: &Session, args: CsvArgs) -> Result<Outcome, String> {
-    let options = CsvOptions {
-        bom: args.bom,
-        excel_safe: args.excel_safe,
-        markdown: args.text == TextArg::Markdown,
-    };
-    let platform = args.common.platform.clone();
-    let dir = args.output.clone();
-    let created = missing_folders(&dir);
-    let render = move |linted: &LintedGuide| {
-        rendered(linted, platform.as_deref(), |export| {
-            render_csv_guide(export, &options)
-        })
-    };
-    let stream = Stream::new(
-        move || CsvWriter::create(&dir, &options).map_err(|e| e.to_string()),
-        |writer: &mut CsvWriter, records: CsvRecords| {
-            writer.push(records).map_err(|e| e.to_string())
-        },
-    );
-    let writer = match stream.run(session, &args.common, &render, &created)? {
-        Ok(writer) => writer,
-        Err(outcome) => return Ok(outcome),
-    };
-    writer.finish().map_err(|e| e.to_string())?;
-    let tables = plural(remedy_export::csv::TABLES.len(), "table");
-    done(
-        session,
-        &format!("{tables} and datapackage.json"),
-        &args.output,
-    );
-    Ok(Outcome::Clean)
-}
-
-fn run_sqlite(session: &Session, args: SqliteArgs) -> Result<Outcome, String> {
-    let path = args.output.clone();
-    if path.as_os_str() == "-" {
-        return Err(
-            "a database cannot be written to standard output; name the file to write, e.g. `-o guides.db`"
-                .into(),
-        );
-    }
-    refuse_guide_file(&path, session)?;
-    let created = missing_folders(path.parent().unwrap_or(Path::new("")));
-    let opened = path.clone();
-    let platform = args.common.platform.clone();
-    let render =
-        move |linted: &LintedGuide| rendered(linted, platform.as_deref(), render_sqlite_guide);
-    let stream = Stream::new(
-        move || SqliteWriter::create(&opened).map_err(|e| e.to_string()),
-        |writer: &mut SqliteWriter, records: SqliteRecords| {
-            writer.push(records).map_err(|e| e.to_string())
-        },
-    );
-    let writer = match stream.run(session, &args.common, &render, &created)? {
-        Ok(writer) => writer,
-        Err(outcome) => return Ok(outcome),
-    };
-    let count = writer.guides();
-    let left_out = writer.left_out().to_vec();
-    writer.finish().map_err(|e| e.to_string())?;
-    done(session, &plural(count, "guide"), &path);
-    Ok(left_out_of_database(&left_out))
-}
-
 /// Names the guides the database could not take (`--force` past lint errors): like a guide
 /// that cannot be loaded, each is a reason to exit 1.
 pub(super) fn left_out_of_database(left_out: &[LeftOut]) -> Outcome {
@@ -501,26 +550,6 @@ pub(super) fn left_out_of_database(left_out: &[LeftOut]) -> Outcome {
     } else {
         Outcome::Findings
     }
-}
-
-pub(super) fn write_pdfs(
-    session: &Session,
-    export: &[ExportGuide<'_>],
-    dir: &Path,
-    book: Option<&Path>,
-    options: &PdfOptions,
-) -> Result<(), String> {
-    let progress = Progress::new("handouts", export.len(), 8, session.quiet);
-    let result = export_pdf(export, dir, book, options, &|done, total| {
-        progress.update(done, total)
-    });
-    progress.finish();
-    result.map_err(|e| e.to_string())?;
-    done(session, &plural(export.len(), "handout"), dir);
-    if let Some(book) = book {
-        done(session, "the book", book);
-    }
-    Ok(())
 }
 
 fn done(session: &Session, what: &str, path: &Path) {

@@ -1,0 +1,367 @@
+use super::*;
+
+/// Where a finding that may be needed at the end would be: kept from the first pass, so that
+/// no file is read and parsed again to word a cross-file finding.
+#[derive(Debug, Clone)]
+pub(super) struct Place {
+    pub(super) span: remedy_core::Span,
+    /// The source line a finding shows ([`shown_line`]).
+    pub(super) line: Option<String>,
+}
+
+impl Place {
+    /// The place of the node at `pointer` (or its nearest ancestor).
+    pub(super) fn of(source: &SourceText, map: &remedy_core::SourceMap, pointer: &str) -> Self {
+        Self::at(source, map.nearest(pointer).value)
+    }
+
+    pub(super) fn at(source: &SourceText, span: remedy_core::Span) -> Self {
+        let line = shown_line(source, never_empty(span).start.line);
+        Self { span, line }
+    }
+}
+
+/// A reference into another guide, waiting for the index: the reference as written (exact ids,
+/// its pointer) and its place, which is all its finding needs.
+#[derive(Debug, Clone)]
+pub(super) struct Pending {
+    pub(super) site: ReferenceSite,
+    pub(super) place: Place,
+    /// The index of the file in the results (set once the file is done).
+    pub(super) file: u32,
+}
+
+impl Pending {
+    /// The guide it points into (for `related`, the guide it names).
+    pub(super) fn guide(&self) -> &str {
+        match self.site.expected {
+            Expected::Guide => self.site.reference.as_str(),
+            _ => self.site.reference.guide().unwrap_or_default(),
+        }
+    }
+
+    /// The id inside that guide; `None` for `related`.
+    pub(super) fn id(&self) -> Option<&str> {
+        (self.site.expected != Expected::Guide).then(|| self.site.reference.target())
+    }
+}
+
+/// Whether a reference into another guide resolves.
+pub(super) fn resolves(index: &IdIndex, reference: &Pending) -> bool {
+    index.lookup(reference.guide(), reference.id(), reference.site.expected) == Lookup::Found
+}
+
+/// A cross-guide finding, to be written out with what its file kept.
+#[derive(Debug, Clone)]
+pub(super) enum CrossFinding {
+    /// The guide id is also used by this other file.
+    GuideIdTaken { other: usize },
+    /// This reference does not resolve.
+    Dangling(Box<Pending>),
+    /// The guide's title is also the title of this earlier file.
+    TitleTaken { other: usize },
+}
+
+/// The first file with a guide title.
+#[derive(Debug, Clone)]
+pub(super) struct FirstTitle {
+    /// Its index in the results.
+    pub(super) at: usize,
+    pub(super) guide: Option<Box<str>>,
+    pub(super) reported: bool,
+    /// Whether a finding on it already names a later file.
+    pub(super) named_other: bool,
+}
+
+/// What the rounds of files add up to, collected in file order.
+pub(super) struct Collector {
+    /// The index of every guide's ids, filled as files are done.
+    pub(super) index: IdIndex,
+    /// References into guides not indexed when their file was collected.
+    pub(super) pending: Vec<Pending>,
+    /// Guide ids that a second file has too.
+    pub(super) repeated: HashSet<Box<str>>,
+    /// Cross-guide findings found so far: (file, finding).
+    pub(super) cross: Vec<(usize, CrossFinding)>,
+    /// The first file with each guide title (hashed as `duplicate-title` compares them), when
+    /// that rule is on.
+    pub(super) titles: Option<HashMap<Box<str>, FirstTitle>>,
+    pub(super) results: Vec<FileResult>,
+    pub(super) dangling_on: bool,
+}
+
+impl Collector {
+    /// Takes one round's files: their exports go to `sink`, their ids into the index.
+    pub(super) fn collect<R>(
+        &mut self,
+        done: Vec<Analysed<R>>,
+        sink: &mut (dyn FnMut(R) + Send),
+    ) -> Result<(), LintError> {
+        for Analysed {
+            mut result,
+            ids,
+            rendered,
+            title,
+        } in done
+        {
+            if let Some(rendered) = rendered {
+                sink(rendered);
+            }
+            if let (Some(titles), Some(title)) = (&mut self.titles, title) {
+                let at = self.results.len();
+                let guide = result.guide_id().map(Box::<str>::from);
+                match titles.get_mut(&title) {
+                    // Two files of one guide id are `duplicate-id` already.
+                    Some(first) if guide.is_some() && guide == first.guide => {}
+                    // The later file names the first; a first file linted alone names the later
+                    // one, once, when the later one is not linted (only some files are).
+                    Some(first) if result.reported => {
+                        self.cross
+                            .push((at, CrossFinding::TitleTaken { other: first.at }));
+                    }
+                    Some(first) if first.reported && !first.named_other => {
+                        first.named_other = true;
+                        self.cross
+                            .push((first.at, CrossFinding::TitleTaken { other: at }));
+                    }
+                    Some(_) => {}
+                    None => {
+                        titles.insert(
+                            title,
+                            FirstTitle {
+                                at,
+                                guide,
+                                reported: result.reported,
+                                named_other: false,
+                            },
+                        );
+                    }
+                }
+            }
+            if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
+                && !self.index.insert(guide, ids)
+            {
+                // A second file with this guide id: reported at the end.
+                self.repeated.insert(guide.into());
+            }
+            if let Some(extra) = &mut result.extra {
+                if let Some(internal) = extra.internal.take() {
+                    return Err(LintError::Internal(internal));
+                }
+                let at = self.results.len();
+                let file = u32::try_from(at).unwrap_or(u32::MAX);
+                for reference in extra.references.drain(..) {
+                    let reference = Pending { file, ..reference };
+                    // Into a guide already indexed: resolved now, so that only references to
+                    // guides still to come wait (about half of them, in a linked corpus).
+                    if self.index.contains(reference.guide()) {
+                        if !resolves(&self.index, &reference) && self.dangling_on {
+                            self.cross
+                                .push((at, CrossFinding::Dangling(Box::new(reference))));
+                        }
+                    } else {
+                        self.pending.push(reference);
+                    }
+                }
+                if extra.is_empty() {
+                    result.extra = None;
+                }
+            }
+            self.results.push(result);
+        }
+        Ok(())
+    }
+}
+
+/// The message for a reference inside its own guide, written without its guide (`ID`), that
+/// does not resolve, or `None`.
+pub(super) fn resolve_locally(local: &GuideIds, site: &ReferenceSite) -> Option<String> {
+    let resolution = IdIndex::default().resolve(local, site);
+    if resolution == Resolution::Found {
+        return None;
+    }
+    dangling_reference::message(site, &resolution)
+}
+
+/// The message for a reference into another guide (or to a guide) that does not resolve, or
+/// `None`.
+pub(super) fn resolve_across(
+    index: &IdIndex,
+    from: Option<&str>,
+    site: &ReferenceSite,
+    unknown: &HashSet<Box<str>>,
+) -> Option<String> {
+    let target_guide = match site.reference.guide() {
+        None if site.expected == Expected::Guide => Some(site.reference.as_str()),
+        other => other,
+    };
+    if let Some(target) = target_guide
+        && Some(target) != from
+        && unknown.contains(target)
+    {
+        return None;
+    }
+    let resolution = index.resolve(&GuideIds::default(), site);
+    if resolution == Resolution::Found {
+        return None;
+    }
+    dangling_reference::message(site, &resolution)
+}
+
+/// A file with cross-guide findings, and what its first pass kept for them.
+pub(super) struct CrossFile<'a> {
+    pub(super) display: &'a Path,
+    /// Its guide id.
+    pub(super) own: Option<&'a str>,
+    pub(super) extra: Option<&'a FileExtra>,
+}
+
+/// Writes out a file's cross-guide findings from what its first pass kept: exact ids, pointers,
+/// places and source lines, never the file read again.
+pub(super) fn cross_file_findings(
+    file: CrossFile<'_>,
+    found: Vec<CrossFinding>,
+    other_display: impl Fn(usize) -> PathBuf,
+    (index, unknown): (&IdIndex, &HashSet<Box<str>>),
+    config: &Config,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for found in found {
+        let (rule, pointer, message, place) = match found {
+            CrossFinding::GuideIdTaken { other } => {
+                let (Some(own), Some(place)) = (
+                    file.own,
+                    file.extra.and_then(|extra| extra.id_place.clone()),
+                ) else {
+                    continue;
+                };
+                let message = duplicate_id::guide_message(own, &other_display(other));
+                (DuplicateId::ID, "/id".to_owned(), message, place)
+            }
+            CrossFinding::Dangling(pending) => {
+                let Pending { site, place, .. } = *pending;
+                let Some(message) = resolve_across(index, file.own, &site, unknown) else {
+                    continue;
+                };
+                (DanglingReference::ID, site.pointer, message, place)
+            }
+            CrossFinding::TitleTaken { other } => {
+                let Some((title, place)) = file.extra.and_then(|extra| extra.title.clone()) else {
+                    continue;
+                };
+                let message = rules::duplicate_title::guide_message(&title, &other_display(other));
+                (
+                    rules::DuplicateTitle::ID,
+                    "/title".to_owned(),
+                    message,
+                    place,
+                )
+            }
+        };
+        let Some(severity) = config.severity(rule) else {
+            continue;
+        };
+        out.push(Finding {
+            file: file.display.to_path_buf(),
+            span: never_empty(place.span),
+            pointer,
+            rule: rule.name(),
+            severity,
+            message,
+            source_line: place.line,
+        });
+    }
+    out
+}
+
+/// The cross-guide findings, by file in file order: a guide id used by several files, and
+/// references into other guides that do not resolve (with those `collect` found on the way).
+pub(super) fn cross_guide_findings(
+    collector: Collector,
+    shared: &Shared<'_>,
+) -> (Vec<FileResult>, Vec<(usize, Vec<Finding>)>) {
+    let config = shared.config;
+    let dangling_on = collector.dangling_on;
+    let Collector {
+        index,
+        pending,
+        repeated,
+        mut cross,
+        results,
+        ..
+    } = collector;
+
+    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, result) in results.iter().enumerate() {
+        if let Some(guide) = result.guide_id().filter(|guide| repeated.contains(*guide)) {
+            holders.entry(guide).or_default().push(i);
+        }
+    }
+    let unknown: HashSet<Box<str>> = results
+        .iter()
+        .filter_map(FileResult::unknown)
+        .filter(|stem| !index.contains(stem))
+        .map(Into::into)
+        .collect();
+    if config.severity(DuplicateId::ID).is_some() {
+        for (i, result) in results.iter().enumerate() {
+            let (true, Some(guide)) = (result.reported, result.guide_id()) else {
+                continue;
+            };
+            // The later file names the first; the first names the next one only when that
+            // one is not reported itself (only some files are linted).
+            let Some(others) = holders.get(&guide).filter(|others| others.len() > 1) else {
+                continue;
+            };
+            let other = if others[0] != i {
+                Some(others[0])
+            } else {
+                others
+                    .iter()
+                    .skip(1)
+                    .copied()
+                    .find(|&o| !results[o].reported)
+            };
+            if let Some(other) = other {
+                cross.push((i, CrossFinding::GuideIdTaken { other }));
+            }
+        }
+    }
+    drop(holders);
+    if dangling_on {
+        for item in pending {
+            let file = item.file as usize;
+            let from = results.get(file).and_then(FileResult::guide_id);
+            if Some(item.guide()) != from && unknown.contains(item.guide()) {
+                continue;
+            }
+            if !resolves(&index, &item) {
+                cross.push((file, CrossFinding::Dangling(Box::new(item))));
+            }
+        }
+    }
+    cross.sort_by_key(|(file, _)| *file);
+    // By file, in file order, for the few files that have any.
+    let mut cross_findings: Vec<(usize, Vec<Finding>)> = Vec::new();
+    let mut cross = cross.into_iter().peekable();
+    while let Some((file, first)) = cross.next() {
+        let mut kinds = vec![first];
+        while let Some((_, next)) = cross.next_if(|(other, _)| *other == file) {
+            kinds.push(next);
+        }
+        let result = &results[file];
+        let findings = cross_file_findings(
+            CrossFile {
+                display: &result.display,
+                own: result.guide_id(),
+                extra: result.extra.as_deref(),
+            },
+            kinds,
+            |other| results[other].display.clone(),
+            (&index, &unknown),
+            shared.config,
+        );
+        cross_findings.push((file, findings));
+    }
+    (results, cross_findings)
+}
