@@ -111,14 +111,14 @@ fn the_outline_nests_methods_under_sections_and_points_at_the_headings() -> Test
         [
             "Overview",
             "At a glance",
+            "Where to start",
             "Causes",
             "Methods",
             "Questions and answers",
-            "Where to start",
             "Related"
         ]
     );
-    let methods = &outline[3];
+    let methods = &outline[4];
     let children: Vec<&str> = methods
         .children
         .iter()
@@ -136,7 +136,7 @@ fn the_outline_nests_methods_under_sections_and_points_at_the_headings() -> Test
         outline
             .iter()
             .enumerate()
-            .all(|(i, entry)| i == 3 || entry.children.is_empty())
+            .all(|(i, entry)| i == 4 || entry.children.is_empty())
     );
 
     // Each entry points at its heading: same page, just above the heading's baseline.
@@ -390,8 +390,8 @@ fn the_book_has_contents_with_page_numbers_and_links() -> TestResult {
         titles,
         ["Contents", basic.title.as_str(), stress.title.as_str()]
     );
-    assert_eq!(outline[1].children[3].title, "Methods");
-    assert_eq!(outline[1].children[3].children.len(), basic.methods.len());
+    assert_eq!(outline[1].children[4].title, "Methods");
+    assert_eq!(outline[1].children[4].children.len(), basic.methods.len());
     // The contents give the page each guide starts on, and link there.
     let contents_page = outline[0].page;
     let links = pdf.links()?;
@@ -441,5 +441,139 @@ fn an_id_that_is_a_path_is_refused_before_anything_is_written()
     assert!(message.contains("not a valid id"), "{message}");
     assert!(!dir.join("escape.pdf").exists());
     std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+/// The structure elements of a tagged PDF in reading order: `(tag, alt or link description,
+/// depth)`, walked with a stack.
+fn structure(pdf: &Pdf) -> Res<Vec<(String, Option<String>, usize)>> {
+    use lopdf::Object;
+    let catalog = pdf.doc.catalog()?;
+    let root = pdf
+        .doc
+        .get_dictionary(catalog.get(b"StructTreeRoot")?.as_reference()?)?;
+    let mut out = Vec::new();
+    let mut stack: Vec<(Object, usize)> = vec![(root.get(b"K")?.clone(), 0)];
+    while let Some((object, depth)) = stack.pop() {
+        let object = match &object {
+            Object::Reference(id) => pdf.doc.get_object(*id)?.clone(),
+            other => other.clone(),
+        };
+        match object {
+            Object::Array(items) => {
+                for item in items.into_iter().rev() {
+                    stack.push((item, depth));
+                }
+            }
+            Object::Dictionary(dict) => {
+                let Ok(tag) = dict.get(b"S") else {
+                    // A marked-content or object reference: the annotation's description.
+                    if let Ok(annot) = dict.get(b"Obj") {
+                        let annot = pdf.doc.get_dictionary(annot.as_reference()?)?;
+                        let words = annot.get(b"Contents")?.as_str()?;
+                        out.push((
+                            "OBJR".to_owned(),
+                            Some(String::from_utf8_lossy(words).into_owned()),
+                            depth,
+                        ));
+                    }
+                    continue;
+                };
+                let alt = dict
+                    .get(b"Alt")
+                    .ok()
+                    .and_then(|alt| alt.as_str().ok())
+                    .map(|alt| String::from_utf8_lossy(alt).into_owned());
+                out.push((
+                    String::from_utf8_lossy(tag.as_name()?).into_owned(),
+                    alt,
+                    depth,
+                ));
+                if let Ok(kids) = dict.get(b"K") {
+                    stack.push((kids.clone(), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+#[test]
+fn the_structure_tree_reads_as_the_handout() -> TestResult {
+    let guide = fixture("pdf-basic")?;
+    let bytes = render(&guide, PageSize::A4)?;
+    keep("structure.pdf", &bytes);
+    let pdf = Pdf::parse(&bytes)?;
+    let catalog = pdf.doc.catalog()?;
+    assert_eq!(catalog.get(b"Lang")?.as_str()?, b"en");
+    let mark_info = match catalog.get(b"MarkInfo")? {
+        lopdf::Object::Reference(id) => pdf.doc.get_dictionary(*id)?,
+        other => other.as_dict()?,
+    };
+    assert!(mark_info.get(b"Marked")?.as_bool()?);
+    let tree = structure(&pdf)?;
+    let tags: Vec<&str> = tree.iter().map(|(tag, _, _)| tag.as_str()).collect();
+    let count = |name: &str| tags.iter().filter(|tag| **tag == name).count();
+
+    // One title, then the sections, then a heading per method, in that order.
+    assert_eq!(count("H1"), 1, "{tags:?}");
+    let first = |name: &str| tags.iter().position(|tag| *tag == name);
+    assert!(
+        first("H1") < first("H2") && first("H2") < first("H3"),
+        "{tags:?}"
+    );
+    assert_eq!(count("H3"), guide.methods.len());
+    let sections = ["Overview", "At a glance", "Causes", "Methods"];
+    assert!(count("H2") >= sections.len() - usize::from(guide.overview.is_none()));
+
+    // Steps are lists: an item per step and sub-step, each with its number and its body.
+    let steps: usize = guide.methods.iter().map(|m| m.walk_steps().len()).sum();
+    let pros_cons: usize = guide
+        .methods
+        .iter()
+        .map(|m| m.pros.len() + m.cons.len())
+        .sum();
+    assert_eq!(count("LI"), steps + pros_cons);
+    assert_eq!(count("Lbl"), steps + pros_cons);
+    assert_eq!(count("LBody"), steps + pros_cons);
+    assert!(count("L") >= guide.methods.len());
+
+    // The comparison: a table with six header cells and a row per method besides.
+    assert_eq!(count("Table"), 1);
+    assert_eq!(count("TH"), 6);
+    assert_eq!(count("TR"), guide.methods.len() + 1);
+
+    // Warnings are notes; every link annotation is described by the link's words.
+    let warnings = guide
+        .methods
+        .iter()
+        .map(|m| {
+            usize::from(m.warning.is_some())
+                + m.walk_steps()
+                    .iter()
+                    .filter(|v| v.step.warning.is_some())
+                    .count()
+        })
+        .sum::<usize>();
+    assert_eq!(count("Note"), warnings);
+    let links: Vec<_> = tree.iter().filter(|(tag, _, _)| tag == "OBJR").collect();
+    assert!(!links.is_empty());
+    for (_, words, _) in &links {
+        let words = words.as_deref().unwrap_or_default();
+        assert!(!words.is_empty() && words != "Link", "{words:?}");
+    }
+    // Each Link element holds its annotation (a link set on two lines holds two).
+    for (at, (tag, _, depth)) in tree.iter().enumerate() {
+        if tag != "Link" {
+            continue;
+        }
+        let inside = tree[at + 1..]
+            .iter()
+            .take_while(|(_, _, d)| d > depth)
+            .any(|(tag, _, _)| tag == "OBJR");
+        assert!(inside, "a Link element without its annotation at {at}");
+    }
+    assert!(count("Link") <= links.len());
     Ok(())
 }

@@ -806,6 +806,12 @@ fn step_blocks(
     let width = ctx.width();
     let x = indent_for(depth, width, ctx.first_column);
 
+    // The warning that guards the step is read before it, and never left at the foot of a
+    // page without the step's first lines.
+    if let Some(warning) = &step.warning {
+        blocks.push(warning_block(ctx, warning, x, &item_path).with_next());
+    }
+
     let mut spans = Vec::new();
     if step.data_loss {
         spans.push(Span::tag("DATA LOSS RISK", tag_style(), DANGER));
@@ -873,9 +879,6 @@ fn step_blocks(
     }
     if let Some(image) = &step.image {
         blocks.push(image_note(ctx, image, x, &body_path));
-    }
-    if let Some(warning) = &step.warning {
-        blocks.push(warning_block(ctx, warning, x, &body_path));
     }
     if let Some(note) = &step.note {
         let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];

@@ -65,6 +65,9 @@ struct ChapterTree {
     roles: Vec<Role>,
     children: Vec<Vec<Child>>,
     placed: Vec<bool>,
+    /// Link nodes that received their annotation: a link whose target is not in this
+    /// document (another guide's step, in a handout) is words only, tagged as a span.
+    annotated: Vec<bool>,
 }
 
 /// A PDF being written page by page; pages are serialized as they are added, so what stays in
@@ -169,6 +172,7 @@ impl PdfWriter {
             roles,
             children: (0..count).map(|_| Vec::new()).collect(),
             placed: vec![false; count],
+            annotated: vec![false; count],
         });
         self.chapters.len() - 1
     }
@@ -327,7 +331,16 @@ impl PdfWriter {
                 );
                 let id = page.add_tagged_annotation(annotation);
                 match node {
-                    Some(node) => self.attach(chapter, node, id),
+                    Some(node) => {
+                        self.attach(chapter, node, id);
+                        if let Some(flag) = self
+                            .chapters
+                            .get_mut(chapter)
+                            .and_then(|tree| tree.annotated.get_mut(node as usize))
+                        {
+                            *flag = true;
+                        }
+                    }
                     None => {
                         // A link outside every node still needs a parent in the tree.
                         let tree_node = self.chapter_node(chapter, Role::Link("Link".to_owned()));
@@ -349,6 +362,7 @@ impl PdfWriter {
                 tree.roles.push(role);
                 tree.children.push(Vec::new());
                 tree.placed.push(false);
+                tree.annotated.push(true);
                 (tree.roles.len() - 1) as NodeId
             }
             None => 0,
@@ -414,7 +428,14 @@ impl PdfWriter {
                         .get(index)
                         .cloned()
                         .unwrap_or(Role::Paragraph);
-                    let mut group = TagGroup::new(tag_of(&role));
+                    let unlinked = matches!(role, Role::Link(_))
+                        && !chapter_tree.annotated.get(index).copied().unwrap_or(false);
+                    let tag = if unlinked {
+                        Tag::Span.into()
+                    } else {
+                        tag_of(&role)
+                    };
+                    let mut group = TagGroup::new(tag);
                     for child in std::mem::take(&mut chapter_tree.children[index]) {
                         match child {
                             Child::Content(id) => group.push(id),
