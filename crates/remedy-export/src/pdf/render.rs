@@ -162,6 +162,31 @@ impl std::fmt::Debug for Ctx<'_> {
     }
 }
 
+/// The words of inline spans, without their kinds (a link's text).
+fn handout_plain(spans: &[handout::Span]) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<std::slice::Iter<'_, handout::Span>> = vec![spans.iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(
+                handout::Span::Text(text) | handout::Span::Label(text) | handout::Span::Code(text),
+            ) => {
+                out.push_str(text);
+            }
+            Some(handout::Span::MenuPath(labels)) => out.push_str(&labels.join(" \u{203a} ")),
+            Some(
+                handout::Span::Emphasis(inner)
+                | handout::Span::Link { text: inner, .. }
+                | handout::Span::Reference { text: inner, .. },
+            ) => stack.push(inner.iter()),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
+}
+
 /// The anchor a handout target lands on.
 fn anchor(target: &handout::Target) -> String {
     match target {
@@ -255,6 +280,91 @@ impl<'a> Ctx<'a> {
         paragraph_units(self.fonts, spans, x, width, leading)
     }
 
+    /// A paragraph's inline spans set in `base`: labels bold, a menu path bold with `›` between
+    /// its labels, code monospaced, emphasis italic, links as links. Nesting is bounded by the
+    /// rich-text parser (16 levels), not by the input.
+    fn rich(&mut self, inlines: &[handout::Span], base: Style, out: &mut Vec<Span>) {
+        let bold = |face: Face| match face {
+            Face::Regular => Face::Bold,
+            Face::Oblique => Face::BoldOblique,
+            other => other,
+        };
+        let italic = |face: Face| match face {
+            Face::Regular => Face::Oblique,
+            Face::Bold => Face::BoldOblique,
+            other => other,
+        };
+        for inline in inlines {
+            match inline {
+                handout::Span::Text(text) => out.push(self.span(text, base)),
+                handout::Span::Label(text) => {
+                    out.push(self.span(
+                        text,
+                        Style {
+                            face: bold(base.face),
+                            ..base
+                        },
+                    ));
+                }
+                handout::Span::MenuPath(labels) => {
+                    let path = labels.join(" \u{203a} ");
+                    out.push(self.span(
+                        &path,
+                        Style {
+                            face: bold(base.face),
+                            ..base
+                        },
+                    ));
+                }
+                handout::Span::Code(text) => {
+                    out.push(self.span(
+                        text,
+                        Style {
+                            face: Face::Mono,
+                            ..base
+                        },
+                    ));
+                }
+                handout::Span::Emphasis(inner) => {
+                    self.rich(
+                        inner,
+                        Style {
+                            face: italic(base.face),
+                            ..base
+                        },
+                        out,
+                    );
+                }
+                handout::Span::Link { text, url } => {
+                    let words = handout_plain(text);
+                    let linked = Style {
+                        color: ACCENT,
+                        ..base
+                    };
+                    out.push(self.linked(&words, linked, Some(Target::Uri(url.clone()))));
+                }
+                handout::Span::Reference { text, target } => {
+                    let words = handout_plain(text);
+                    let target = link_target(target.as_ref());
+                    let color = if target.is_some() { ACCENT } else { base.color };
+                    out.push(self.linked(&words, Style { color, ..base }, target));
+                }
+            }
+        }
+    }
+
+    /// Each paragraph of `text` as spans (see [`Ctx::rich`]).
+    fn rich_paragraphs(&mut self, text: &Text, base: Style) -> Vec<Vec<Span>> {
+        text.paragraphs
+            .iter()
+            .map(|paragraph| {
+                let mut spans = Vec::new();
+                self.rich(paragraph, base, &mut spans);
+                spans
+            })
+            .collect()
+    }
+
     /// "See: A, B" as spans.
     fn see_spans(&mut self, label: &str, references: &[CrossRef]) -> Vec<Span> {
         let mut spans = vec![self.span(label, style(Face::Bold, SMALL, MUTED))];
@@ -298,11 +408,10 @@ fn section_heading(ctx: &mut Ctx<'_>, title: &str, anchor: String) -> Block {
 }
 
 fn paragraph_blocks(ctx: &mut Ctx<'_>, text: &Text, space_before: f32) -> Vec<Block> {
-    text.plain_paragraphs()
-        .iter()
+    ctx.rich_paragraphs(text, body())
+        .into_iter()
         .enumerate()
-        .map(|(i, paragraph)| {
-            let spans = [ctx.span(paragraph, body())];
+        .map(|(i, spans)| {
             Block::new(
                 ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]),
                 if i == 0 { space_before } else { 6.0 },
@@ -558,8 +667,7 @@ fn causes_blocks(ctx: &mut Ctx<'_>, causes: &[Cause]) -> Vec<Block> {
         let title = [ctx.span(&cause.title, style(Face::Bold, BODY, INK))];
         let mut units = ctx.tagged_paragraph(&title, 0.0, LEAD, &[]);
         if let Some(description) = &cause.description {
-            for paragraph in description.plain_paragraphs() {
-                let spans = [ctx.span(&paragraph, body())];
+            for spans in ctx.rich_paragraphs(description, body()) {
                 units.extend(ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]));
             }
         }
@@ -678,11 +786,14 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32, path: &[NodeId]) -> Blo
         *first = top;
     }
     units.extend(label_units);
-    for (i, paragraph) in text.plain_paragraphs().iter().enumerate() {
+    for (i, spans) in ctx
+        .rich_paragraphs(text, style(Face::Regular, 9.0, INK))
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             units.push(Unit::new(4.0));
         }
-        let spans = [ctx.span(paragraph, style(Face::Regular, 9.0, INK))];
         let node = ctx.node(Role::Paragraph);
         let mut paragraph_path = note_path.clone();
         paragraph_path.push(node);
@@ -825,11 +936,15 @@ fn step_blocks(
         spans.push(Span::tag("SETTINGS RESET", tag_style(), WARN_INK));
         spans.push(Span::new(" ", body()));
     }
-    for (i, paragraph) in step.text.plain_paragraphs().iter().enumerate() {
+    for (i, paragraph) in ctx
+        .rich_paragraphs(&step.text, body())
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             spans.push(Span::new(" ", body()));
         }
-        spans.push(ctx.span(paragraph, body()));
+        spans.extend(paragraph);
     }
     let mut units = within(ctx.paragraph(&spans, x, LEAD), &[body_node, text_node]);
     let marker = step_marker(depth, step.position);
@@ -882,11 +997,9 @@ fn step_blocks(
     }
     if let Some(note) = &step.note {
         let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];
-        for paragraph in note.plain_paragraphs() {
-            spans.push(ctx.span(
-                &format!("{paragraph} "),
-                style(Face::Oblique, SMALL + 0.2, MUTED),
-            ));
+        for paragraph in ctx.rich_paragraphs(note, style(Face::Oblique, SMALL + 0.2, MUTED)) {
+            spans.extend(paragraph);
+            spans.push(Span::new(" ", style(Face::Oblique, SMALL + 0.2, MUTED)));
         }
         blocks.push(Block::new(
             ctx.tagged_paragraph(&spans, x, SMALL_LEAD, &body_path),
@@ -912,11 +1025,9 @@ fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>, body: &
             "✓ Result: ",
             style(Face::Bold, SMALL + 0.3, SAFE),
         )];
-        for paragraph in result.plain_paragraphs() {
-            spans.push(ctx.span(
-                &format!("{paragraph} "),
-                style(Face::Regular, SMALL + 0.3, INK),
-            ));
+        for paragraph in ctx.rich_paragraphs(result, style(Face::Regular, SMALL + 0.3, INK)) {
+            spans.extend(paragraph);
+            spans.push(Span::new(" ", style(Face::Regular, SMALL + 0.3, INK)));
         }
         blocks.push(Block::new(
             ctx.tagged_paragraph(&spans, x, SMALL_LEAD, body),
@@ -1086,8 +1197,7 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
     blocks.push(Block::new(ctx.tagged_paragraph(&facts, text_x, 12.0, &[]), 1.0).with_next());
 
     if let Some(summary) = &method.summary {
-        for (i, paragraph) in summary.plain_paragraphs().iter().enumerate() {
-            let spans = [ctx.span(paragraph, body())];
+        for (i, spans) in ctx.rich_paragraphs(summary, body()).into_iter().enumerate() {
             blocks.push(
                 Block::new(
                     ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]),

@@ -379,7 +379,8 @@ impl Pdf {
                 .filter(|c| !c.is_whitespace() && !matches!(c, '\u{ad}' | '\u{200b}'))
                 .collect()
         };
-        let haystack = squash(&self.text()?);
+        // A menu path is printed with `›` between its labels where the guide writes `>`.
+        let haystack = squash(&self.text()?).replace('\u{203a}', ">");
         let mut at = 0;
         for method in &guide.methods {
             for visit in method.walk_steps() {
