@@ -577,3 +577,75 @@ fn the_structure_tree_reads_as_the_handout() -> TestResult {
     assert!(count("Link") <= links.len());
     Ok(())
 }
+
+#[test]
+fn a_warning_is_read_before_the_step_it_guards_and_on_its_page() -> TestResult {
+    let guide = fixture("pdf-basic")?;
+    let pdf = Pdf::parse(&render(&guide, PageSize::A4)?)?;
+    let squash = |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
+    let text = squash(&pdf.text()?);
+    let mut checked = 0;
+    for method in &guide.methods {
+        for visit in method.walk_steps() {
+            let Some(warning) = &visit.step.warning else {
+                continue;
+            };
+            let warning = squash(&remedy_core::rich_text::plain(warning));
+            let step = squash(&remedy_core::rich_text::plain(&visit.step.text));
+            let (Some(at_warning), Some(at_step)) = (text.find(&warning), text.find(&step)) else {
+                return Err(format!("{warning:?} or {step:?} is not printed").into());
+            };
+            assert!(
+                at_warning < at_step,
+                "the warning {warning:?} follows its step"
+            );
+            // The step's first words start on the page the warning ends on.
+            let first_word: String = visit.step.text.split_whitespace().take(2).collect();
+            let last_word: String =
+                remedy_core::rich_text::plain(visit.step.warning.as_deref().unwrap_or_default())
+                    .split_whitespace()
+                    .last()
+                    .unwrap_or_default()
+                    .to_owned();
+            let step_page = pdf
+                .all_runs()?
+                .into_iter()
+                .find(|run| squash(&run.text).contains(&squash(&first_word)))
+                .map(|run| run.page);
+            let warning_page = pdf
+                .all_runs()?
+                .into_iter()
+                .find(|run| run.text.contains(&last_word))
+                .map(|run| run.page);
+            assert_eq!(step_page, warning_page, "{first_word:?} / {last_word:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the fixture has a step with a warning");
+    Ok(())
+}
+
+#[test]
+fn pdf_a_adds_the_archival_claim_to_pdf_ua() -> TestResult {
+    let guide = fixture("pdf-basic")?;
+    let export = ExportGuide {
+        guide: &guide,
+        source: "pdf/fixture.yaml",
+    };
+    let plain = render_guide(&export, &PdfOptions::default())?;
+    let archival = render_guide(
+        &export,
+        &PdfOptions {
+            pdf_a: true,
+            ..PdfOptions::default()
+        },
+    )?;
+    let has = |bytes: &[u8], needle: &str| {
+        bytes
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+    };
+    assert!(has(&plain, "pdfuaid:part") && !has(&plain, "pdfaid:part"));
+    assert!(has(&archival, "pdfuaid:part") && has(&archival, "pdfaid:part"));
+    Ok(())
+}
