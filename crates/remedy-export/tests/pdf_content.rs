@@ -176,9 +176,15 @@ fn rich_text_prints_plain_and_code_keeps_its_lines() -> TestResult {
     let pdf = Pdf::parse(&bytes)?;
     let text = pdf.text()?;
     assert!(!text.contains("**") && !text.contains('`'), "{text}");
+    // A step for some platforms says so in words, before its instruction.
+    assert!(
+        text.contains("macOS only: Click Forget This Network"),
+        "{text}"
+    );
     // A menu path is bold, with `›` between its labels (SPEC: rich text).
     assert!(
-        text.contains("Settings \u{203a} Wi-Fi \u{203a} (i) \u{203a} Forget This Network"),
+        text.replace('\n', " ")
+            .contains("Settings \u{203a} Wi-Fi \u{203a} (i) \u{203a} Forget This Network"),
         "{text}"
     );
     let menu = pdf.find_runs("Settings \u{203a} Wi-Fi \u{203a} (i)")?;

@@ -936,6 +936,11 @@ fn step_blocks(
         spans.push(Span::tag("SETTINGS RESET", tag_style(), WARN_INK));
         spans.push(Span::new(" ", body()));
     }
+    if !step.platforms.is_empty() {
+        // In words, not by colour: "macOS only:" before the instruction.
+        let label = format!("{} only: ", step.platforms.join(", "));
+        spans.push(ctx.span(&label, style(Face::Bold, BODY, MUTED)));
+    }
     for (i, paragraph) in ctx
         .rich_paragraphs(&step.text, body())
         .into_iter()
@@ -1129,6 +1134,7 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
 }
 
 fn method_facts(method: &Method) -> Vec<Span> {
+    let platforms = method.platforms.join(", ");
     let label = style(Face::Bold, 7.4, MUTED);
     let value = style(Face::Regular, SMALL, INK);
     let gap = || Span::gap(14.0, value);
@@ -1145,6 +1151,11 @@ fn method_facts(method: &Method) -> Vec<Span> {
     spans.push(gap());
     spans.push(Span::new("DATA RISK ", label));
     spans.extend(risk_spans(method.risk, SMALL));
+    if !platforms.is_empty() {
+        spans.push(gap());
+        spans.push(Span::new("ONLY ON ", label));
+        spans.push(Span::new(platforms, value));
+    }
     spans
 }
 
