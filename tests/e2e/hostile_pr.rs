@@ -851,10 +851,9 @@ fn the_book_holds_one_round_of_guides_not_all_of_them() {
     let (code, peak_kib) = remedy_peak_memory(&scratch.root, &args, WATCHDOG * 6);
     assert_eq!(code, 0);
     let book = std::fs::read(scratch.root.join("book.pdf")).unwrap_or_default();
-    assert!(book.starts_with(b"%PDF-1.7") && book.ends_with(b"%%EOF\n"));
-    let pages = String::from_utf8_lossy(&book)
-        .matches("/Type /Page/")
-        .count();
+    assert!(book.starts_with(b"%PDF-1.7") && book.trim_ascii_end().ends_with(b"%%EOF"));
+    let text = String::from_utf8_lossy(&book);
+    let pages = text.matches("/Type /Page/").count() + text.matches("/Type/Page/").count();
     assert!(pages > 2 * guides, "{pages} pages");
     eprintln!(
         "book of {guides} guides, {pages} pages: peak {} MiB",

@@ -57,7 +57,8 @@ fn check_fonts(pdf: &str) -> Result<(), String> {
 }
 
 fn check_steps(pdf: &str, guide: &remedy_core::Guide) -> Result<usize, String> {
-    let text = squeeze(&run("pdftotext", &["-enc", "UTF-8", pdf, "-"])?);
+    // A menu path is printed with `›` between its labels where the guide writes `>`.
+    let text = squeeze(&run("pdftotext", &["-enc", "UTF-8", pdf, "-"])?).replace('\u{203a}', ">");
     let mut from = 0;
     let mut count = 0;
     for method in &guide.methods {

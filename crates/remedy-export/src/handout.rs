@@ -82,7 +82,8 @@ pub enum Section {
     Methods(Vec<Method>),
     /// Questions readers ask, with answers.
     Questions(Vec<Question>),
-    /// "Where to start": situations and the methods to try first in each.
+    /// "Where to start": situations and the methods to try first in each, right after the
+    /// comparison.
     WhereToStart(Vec<Scenario>),
     /// Other guides and pages a reader may want next.
     Related(Vec<RelatedItem>),
@@ -715,6 +716,22 @@ impl Builder<'_> {
                 })
                 .collect(),
         ));
+        if !guide.scenarios.is_empty() {
+            sections.push(Section::WhereToStart(
+                guide
+                    .scenarios
+                    .iter()
+                    .map(|scenario| Scenario {
+                        when: self.text(&scenario.when, RichField::One),
+                        try_methods: scenario
+                            .try_methods
+                            .iter()
+                            .map(|r| self.describe(r))
+                            .collect(),
+                    })
+                    .collect(),
+            ));
+        }
         sections.push(Section::Causes(
             guide
                 .causes
@@ -750,22 +767,6 @@ impl Builder<'_> {
                         question: self.text(&faq.question, RichField::One),
                         answer: self.text(&faq.answer, RichField::Many),
                         see: faq.see.iter().map(|r| self.describe(r)).collect(),
-                    })
-                    .collect(),
-            ));
-        }
-        if !guide.scenarios.is_empty() {
-            sections.push(Section::WhereToStart(
-                guide
-                    .scenarios
-                    .iter()
-                    .map(|scenario| Scenario {
-                        when: self.text(&scenario.when, RichField::One),
-                        try_methods: scenario
-                            .try_methods
-                            .iter()
-                            .map(|r| self.describe(r))
-                            .collect(),
                     })
                     .collect(),
             ));
@@ -904,7 +905,7 @@ related: [other, {title: Status, url: "https://example.com/"}]
         let keys: Vec<&str> = handout.sections.iter().map(Section::key).collect();
         assert_eq!(
             keys,
-            ["glance", "causes", "methods", "scenarios", "related"]
+            ["glance", "scenarios", "causes", "methods", "related"]
         );
 
         let method = &handout.methods()[0];
@@ -951,7 +952,7 @@ related: [other, {title: Status, url: "https://example.com/"}]
             Some("The list shows.")
         );
 
-        let Some(Section::WhereToStart(scenarios)) = handout.sections.get(3) else {
+        let Some(Section::WhereToStart(scenarios)) = handout.sections.get(1) else {
             return Err("no scenarios".into());
         };
         let wording: Vec<(&str, bool)> = scenarios[0]

@@ -162,7 +162,7 @@ fn export_writes_one_file_per_guide_and_the_book() -> TestResult {
     Ok(())
 }
 
-/// Rich text reaches the handout without its markup, and code keeps its lines: each line of a
+/// Rich text reaches the handout without its markup characters, and code keeps its lines: each line of a
 /// two-line command is its own line, in DejaVu Sans Mono, so a reader types it as written.
 #[test]
 fn rich_text_prints_plain_and_code_keeps_its_lines() -> TestResult {
@@ -176,9 +176,21 @@ fn rich_text_prints_plain_and_code_keeps_its_lines() -> TestResult {
     let pdf = Pdf::parse(&bytes)?;
     let text = pdf.text()?;
     assert!(!text.contains("**") && !text.contains('`'), "{text}");
+    // A step for some platforms says so in words, before its instruction.
     assert!(
-        text.contains("Settings > Wi-Fi > (i) > Forget This Network"),
+        text.contains("macOS only: Click Forget This Network"),
         "{text}"
+    );
+    // A menu path is bold, with `›` between its labels (SPEC: rich text).
+    assert!(
+        text.replace('\n', " ")
+            .contains("Settings \u{203a} Wi-Fi \u{203a} (i) \u{203a} Forget This Network"),
+        "{text}"
+    );
+    let menu = pdf.find_runs("Settings \u{203a} Wi-Fi \u{203a} (i)")?;
+    assert!(
+        menu.first().is_some_and(|run| run.font.contains("Bold")),
+        "{menu:?}"
     );
     let first = pdf.find_runs("sudo ipconfig set en0 DHCP")?;
     let second = pdf.find_runs("networksetup -setairportpower en0 on")?;

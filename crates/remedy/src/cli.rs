@@ -212,6 +212,9 @@ pub struct PdfArgs {
     /// Also write one book with a title page, a table of contents and every guide.
     #[arg(long, value_name = "FILE")]
     pub book: Option<PathBuf>,
+    /// Also make every PDF conform to PDF/A-2 (archival); they always conform to PDF/UA-1.
+    #[arg(long)]
+    pub pdf_a: bool,
 }
 
 #[derive(Debug, Args)]

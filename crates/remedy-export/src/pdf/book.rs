@@ -5,11 +5,24 @@ use remedy_core::Guide;
 
 use super::font::{Face, Fonts};
 use super::layout::{
-    Block, Draw, Frame, Span, Target, Unit, baseline, break_lines, draw_line, paragraph_units,
+    Block, Draw, Frame, NodeId, Role, Span, Target, Unit, baseline, break_lines, draw_line,
+    paragraph_units,
 };
 use super::render::{ACCENT, INK, MUTED, RULE, guide_anchor, long_date, style};
 
 pub(crate) const CONTENTS_ANCHOR: &str = "book/contents";
+
+fn node(roles: &mut Vec<Role>, role: Role) -> NodeId {
+    roles.push(role);
+    (roles.len() - 1) as NodeId
+}
+
+fn within(mut units: Vec<Unit>, path: &[NodeId]) -> Vec<Unit> {
+    for unit in &mut units {
+        unit.within(path);
+    }
+    units
+}
 
 /// The title page.
 pub(crate) fn title_page(
@@ -17,6 +30,7 @@ pub(crate) fn title_page(
     frame: &Frame,
     title: &str,
     guides: &[&Guide],
+    roles: &mut Vec<Role>,
 ) -> Vec<Block> {
     let width = frame.width();
     let body = frame.bottom - frame.top;
@@ -31,8 +45,12 @@ pub(crate) fn title_page(
         0.0,
     ));
     let heading = [Span::new(title, style(Face::Bold, 30.0, INK))];
+    let heading_node = node(roles, Role::Heading(1, title.to_owned()));
     blocks.push(Block::new(
-        paragraph_units(fonts, &heading, 0.0, width, 36.0),
+        within(
+            paragraph_units(fonts, &heading, 0.0, width, 36.0),
+            &[heading_node],
+        ),
         8.0,
     ));
     let latest = guides
@@ -48,7 +66,8 @@ pub(crate) fn title_page(
         None => count,
     };
     let sub = [Span::new(subtitle, style(Face::Regular, 11.0, MUTED))];
-    let mut units = paragraph_units(fonts, &sub, 0.0, width, 16.0);
+    let sub_node = node(roles, Role::Paragraph);
+    let mut units = within(paragraph_units(fonts, &sub, 0.0, width, 16.0), &[sub_node]);
     let mut rule = Unit::new(16.0);
     rule.draws.push(Draw::Rect {
         x: 0.0,
@@ -68,6 +87,7 @@ pub(crate) fn contents(
     frame: &Frame,
     guides: &[&Guide],
     pages: &[usize],
+    roles: &mut Vec<Role>,
 ) -> Vec<Block> {
     let width = frame.width();
     let mut blocks = Vec::new();
@@ -79,6 +99,8 @@ pub(crate) fn contents(
         draw_line(&mut heading, &line, 0.0, top, size, 17.0);
         heading.height += 17.0;
     }
+    let heading_node = node(roles, Role::Heading(1, "Contents".to_owned()));
+    heading.within(&[heading_node]);
     heading.height += 3.0;
     heading.draws.push(Draw::Rect {
         x: 0.0,
@@ -94,17 +116,23 @@ pub(crate) fn contents(
     let number_column = 36.0;
     let title_size = 10.5;
     let leading = 14.5;
+    let toc = node(roles, Role::Contents);
     for (index, guide) in guides.iter().enumerate() {
         let page = pages.get(index).copied().unwrap_or(0);
         let target = Some(Target::Anchor(guide_anchor(guide.id.as_str())));
+        let item = node(roles, Role::ContentsItem);
+        let link = node(roles, Role::Link(format!("{}, page {page}", guide.title)));
         let title = [
-            Span::new(guide.title.clone(), style(Face::Bold, title_size, INK)).link(target.clone()),
+            Span::new(guide.title.clone(), style(Face::Bold, title_size, INK))
+                .link(target.clone())
+                .within(Some(link)),
         ];
         let lines = break_lines(fonts, &title, width - number_column - 12.0);
         let mut units = Vec::new();
         for (k, line) in lines.iter().enumerate() {
             let mut unit = Unit::new(leading);
             draw_line(&mut unit, line, 0.0, 0.0, title_size, leading);
+            unit.within(&[toc, item]);
             if k + 1 == lines.len() {
                 // Leader dots and the page number, right-aligned.
                 let number = page.to_string();
@@ -123,14 +151,15 @@ pub(crate) fn contents(
                         text: " .".repeat(count),
                     });
                 }
-                unit.draws.push(Draw::Text {
+                // The leader dots are furniture; the number reads as part of the link.
+                let mut number_draws = vec![Draw::Text {
                     x: width - number_width,
                     y: baseline(title_size, leading),
                     style: number_style,
                     text: number,
-                });
+                }];
                 if let Some(target) = &target {
-                    unit.draws.push(Draw::Link {
+                    number_draws.push(Draw::Link {
                         x: start,
                         y: 0.0,
                         w: width - start,
@@ -138,6 +167,10 @@ pub(crate) fn contents(
                         target: target.clone(),
                     });
                 }
+                let mut number_unit = Unit::new(0.0);
+                number_unit.draws = number_draws;
+                number_unit.within(&[toc, item, link]);
+                unit.draws.append(&mut number_unit.draws);
             }
             units.push(unit);
         }
@@ -145,12 +178,10 @@ pub(crate) fn contents(
             guide.summary.clone(),
             style(Face::Regular, 8.6, MUTED),
         )];
-        units.extend(paragraph_units(
-            fonts,
-            &summary,
-            0.0,
-            width - number_column - 12.0,
-            12.0,
+        let summary_node = node(roles, Role::Paragraph);
+        units.extend(within(
+            paragraph_units(fonts, &summary, 0.0, width - number_column - 12.0, 12.0),
+            &[toc, item, summary_node],
         ));
         blocks.push(Block::new(units, if index == 0 { 4.0 } else { 12.0 }).together());
     }

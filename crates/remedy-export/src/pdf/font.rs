@@ -4,9 +4,6 @@
 
 use std::sync::OnceLock;
 
-use printpdf::ParsedFont;
-
-use super::subset::{Descriptor, TrueType};
 use crate::ExportError;
 
 /// One face of the family.
@@ -50,17 +47,6 @@ impl Face {
         }
     }
 
-    /// The PostScript name, which the PDF's font dictionaries carry.
-    pub(crate) fn postscript_name(self) -> &'static str {
-        match self {
-            Face::Regular => "DejaVuSans",
-            Face::Bold => "DejaVuSans-Bold",
-            Face::Oblique => "DejaVuSans-Oblique",
-            Face::BoldOblique => "DejaVuSans-BoldOblique",
-            Face::Mono => "DejaVuSansMono",
-        }
-    }
-
     /// The face's name for messages.
     pub(crate) fn label(self) -> &'static str {
         match self {
@@ -78,13 +64,9 @@ impl Face {
 /// nearly every character of a guide; the font's character map is the slow path for the rest.
 const TABLED: [std::ops::Range<u32>; 2] = [0..0x250, 0x2000..0x2070];
 
-/// A parsed face: its character map (read by printpdf) and its tables (read by [`TrueType`]).
+/// A parsed face: its character map and advances (read with ttf-parser).
 pub(crate) struct FaceMetrics {
-    /// The character map.
-    font: ParsedFont,
-    /// Advances, and the tables a subset is cut from.
-    truetype: TrueType<'static>,
-    descriptor: Descriptor,
+    font: ttf_parser::Face<'static>,
     /// Glyph ids and advances of the [`TABLED`] ranges, one table each; glyph 0 for a character
     /// the face lacks.
     tabled: [Vec<(u16, u16)>; 2],
@@ -92,25 +74,16 @@ pub(crate) struct FaceMetrics {
 
 impl std::fmt::Debug for FaceMetrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FaceMetrics")
-            .field("descriptor", &self.descriptor)
-            .finish_non_exhaustive()
+        f.debug_struct("FaceMetrics").finish_non_exhaustive()
     }
 }
 
 impl FaceMetrics {
     fn parse(face: Face) -> Result<Self, String> {
-        let unreadable =
-            |e: String| format!("the bundled font {} cannot be read: {e}", face.label());
-        let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
-            .ok_or_else(|| unreadable(format!("{warnings:?}")))?;
-        let truetype = TrueType::parse(face.bytes()).map_err(unreadable)?;
-        let descriptor = truetype.descriptor().map_err(unreadable)?;
+        let font = ttf_parser::Face::parse(face.bytes(), 0)
+            .map_err(|e| format!("the bundled font {} cannot be read: {e}", face.label()))?;
         let mut metrics = FaceMetrics {
             font,
-            truetype,
-            descriptor,
             tabled: [Vec::new(), Vec::new()],
         };
         metrics.tabled = TABLED.map(|range| {
@@ -128,11 +101,10 @@ impl FaceMetrics {
     /// The glyph for `c` and its advance in thousandths of an em, truncated as the `/W` arrays
     /// state it, so that our line widths are the widths a viewer uses.
     fn lookup(&self, c: char) -> Option<(u16, u16)> {
-        let glyph = self
-            .font
-            .lookup_glyph_index(u32::from(c))
-            .filter(|glyph| *glyph != 0)?;
-        Some((glyph, self.truetype.advance(glyph).ok()?))
+        let glyph = self.font.glyph_index(c).filter(|glyph| glyph.0 != 0)?;
+        let advance = self.font.glyph_hor_advance(glyph)?;
+        let scaled = u64::from(advance) * 1000 / u64::from(self.font.units_per_em());
+        Some((glyph.0, u16::try_from(scaled).unwrap_or(u16::MAX)))
     }
 
     fn glyph_and_advance(&self, c: char) -> Option<(u16, u16)> {
@@ -179,16 +151,6 @@ impl Fonts {
 
     fn face(&self, face: Face) -> &FaceMetrics {
         &self.faces[face.index()]
-    }
-
-    /// The face's tables, for embedding.
-    pub(crate) fn truetype(&self, face: Face) -> &TrueType<'static> {
-        &self.face(face).truetype
-    }
-
-    /// What the face's font descriptor states.
-    pub(crate) fn descriptor(&self, face: Face) -> Descriptor {
-        self.face(face).descriptor
     }
 
     /// The face's glyph id for `c`; `None` for a character it cannot draw.
@@ -251,32 +213,6 @@ mod tests {
                     );
                 }
             }
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn advances_agree_with_printpdfs_reading_of_the_font() -> Result<(), ExportError> {
-        // Two readings of `hmtx`: ours (the `/W` arrays and the layout) and printpdf's.
-        let fonts = Fonts::get()?;
-        for face in Face::ALL {
-            let metrics = fonts.face(face);
-            let units_per_em = u32::from(metrics.font.pdf_font_metrics.units_per_em);
-            let mut checked = 0;
-            for code in (0u32..0x3000).chain(0xfb00..0xfb10) {
-                let Some((glyph, advance)) = char::from_u32(code).and_then(|c| metrics.lookup(c))
-                else {
-                    continue;
-                };
-                let width = metrics.font.get_glyph_width(glyph).map(u32::from);
-                assert_eq!(
-                    width.map(|width| width * 1000 / units_per_em),
-                    Some(u32::from(advance)),
-                    "{face:?} U+{code:04X}"
-                );
-                checked += 1;
-            }
-            assert!(checked > 2000, "{face:?}: {checked}");
         }
         Ok(())
     }

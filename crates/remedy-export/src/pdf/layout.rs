@@ -26,6 +26,32 @@ impl Style {
     }
 }
 
+/// A node of a chapter's structure tree: an index into its [`Role`]s.
+pub(crate) type NodeId = u32;
+
+/// What a node of the structure tree is, for readers that do not see the page (PDF/UA tags).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Role {
+    /// A heading of level 1–3, with its text.
+    Heading(u16, String),
+    Paragraph,
+    List,
+    ListItem,
+    Label,
+    ListBody,
+    Table,
+    Row,
+    HeaderCell,
+    Cell,
+    /// A warning: read before the step it guards.
+    Note,
+    Code,
+    /// A link, with the words that describe where it goes.
+    Link(String),
+    Contents,
+    ContentsItem,
+}
+
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Target {
@@ -45,6 +71,8 @@ pub(crate) struct Span {
     /// A blank of this width instead of text: a break opportunity that vanishes at a line's
     /// ends (between the items of a facts line).
     pub gap: f32,
+    /// The structure node the span's text belongs to inside its paragraph (a link's).
+    pub node: Option<NodeId>,
 }
 
 impl Span {
@@ -55,6 +83,7 @@ impl Span {
             link: None,
             tag: None,
             gap: 0.0,
+            node: None,
         }
     }
 
@@ -65,11 +94,17 @@ impl Span {
             link: None,
             tag: None,
             gap: width,
+            node: None,
         }
     }
 
     pub(crate) fn link(mut self, target: Option<Target>) -> Self {
         self.link = target;
+        self
+    }
+
+    pub(crate) fn within(mut self, node: Option<NodeId>) -> Self {
+        self.node = node;
         self
     }
 
@@ -80,6 +115,7 @@ impl Span {
             link: None,
             tag: Some(ground),
             gap: 0.0,
+            node: None,
         }
     }
 }
@@ -111,6 +147,10 @@ pub(crate) enum Draw {
         h: f32,
         target: Target,
     },
+    /// What follows, until the matching [`Draw::End`], belongs to this structure node (inside
+    /// the node open before it). Text outside every node is page furniture.
+    Begin(NodeId),
+    End,
 }
 
 impl Draw {
@@ -136,6 +176,8 @@ impl Draw {
                 h: *h,
                 target: target.clone(),
             },
+            Draw::Begin(node) => Draw::Begin(*node),
+            Draw::End => Draw::End,
         }
     }
 }
@@ -163,6 +205,32 @@ impl Unit {
         self.draws
             .extend(other.draws.iter().map(|draw| draw.shifted(dx, dy)));
         self.anchors.extend(other.anchors.iter().cloned());
+    }
+
+    /// Puts the unit's drawing inside the nodes of `path`, outermost first.
+    pub(crate) fn within(&mut self, path: &[NodeId]) {
+        if path.is_empty() {
+            return;
+        }
+        let mut draws = Vec::with_capacity(self.draws.len() + 2 * path.len());
+        draws.extend(path.iter().map(|node| Draw::Begin(*node)));
+        draws.append(&mut self.draws);
+        draws.extend(path.iter().map(|_| Draw::End));
+        self.draws = draws;
+    }
+
+    /// The unit as page furniture: its structure marks removed (a table header drawn again).
+    pub(crate) fn as_furniture(&self) -> Unit {
+        Unit {
+            height: self.height,
+            draws: self
+                .draws
+                .iter()
+                .filter(|draw| !matches!(draw, Draw::Begin(_) | Draw::End))
+                .cloned()
+                .collect(),
+            anchors: Vec::new(),
+        }
     }
 
     /// Stacks units into one.
@@ -241,6 +309,7 @@ pub(crate) struct Frag {
     pub style: Style,
     pub link: Option<Target>,
     pub tag: Option<Color>,
+    pub node: Option<NodeId>,
 }
 
 /// Horizontal padding inside a tag.
@@ -528,6 +597,7 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
                             && !frag.text.is_empty()
                             && frag.style == source.style
                             && frag.link == source.link
+                            && frag.node == source.node
                     });
                 if merge {
                     if let Some(frag) = line.frags.last_mut() {
@@ -542,6 +612,7 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
                         style: source.style,
                         link: source.link.clone(),
                         tag: source.tag,
+                        node: source.node,
                     });
                 }
                 line.width += piece_width;
@@ -565,6 +636,9 @@ pub(crate) fn draw_line(unit: &mut Unit, line: &Line, x: f32, top: f32, size: f3
     let base = top + baseline(size, leading);
     for frag in &line.frags {
         let fx = x + frag.x;
+        if let Some(node) = frag.node {
+            unit.draws.push(Draw::Begin(node));
+        }
         if let Some(ground) = frag.tag {
             // The label shares the line's baseline: text extractors (pdftotext) then read it as
             // part of the line, before the text it marks, not as a line of its own.
@@ -599,6 +673,9 @@ pub(crate) fn draw_line(unit: &mut Unit, line: &Line, x: f32, top: f32, size: f3
                 h: leading,
                 target: target.clone(),
             });
+        }
+        if frag.node.is_some() {
+            unit.draws.push(Draw::End);
         }
     }
 }
@@ -776,7 +853,7 @@ pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
                         && let Some(header) = &block.repeat_header
                     {
                         // A repeated header row is the one unit drawn more than once.
-                        p.place(header.clone());
+                        p.place(header.as_furniture());
                     }
                 }
                 p.place(unit);

@@ -1,22 +1,19 @@
-//! Printable PDF handouts: our own layout and PDF objects, fonts read with printpdf (SPEC §4).
+//! Printable PDF handouts (SPEC §4): our own layout, written as tagged PDF/UA-1 by krilla.
 //!
 //! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
-//!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages.
+//!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages,
+//!   with structure marks ([`layout::Draw::Begin`]) saying what each draw is to a reader.
 //! - [`render`]: a [`crate::handout::Handout`] as blocks: the handout's typography.
 //! - [`book`]: the title page and table of contents of a book.
-//! - [`content`]: a page's content stream, written as bytes.
-//! - [`subset`]: TrueType subsetting, the glyphs a document draws renumbered from 0.
-//! - [`document`]: pages → PDF objects on lopdf (subset CID fonts with widths and ToUnicode maps,
-//!   links, nested outline, metadata, trailer `/ID`), deterministic.
+//! - [`writer`]: pages → a tagged PDF on krilla: structure tree, artifacts, tagged links,
+//!   outline, XMP metadata, subset fonts; validated for PDF/UA-1 (and PDF/A-2).
 
 mod book;
-mod content;
-mod document;
 mod font;
 mod layout;
 mod render;
-mod subset;
+mod writer;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -31,12 +28,12 @@ use crate::handout::{Handout, Library, library};
 use crate::output::{StagedFile, StagedSet, ensure_dir};
 use crate::{ExportError, ExportGuide};
 
-use document::{BookWriter, Glyphs, Meta};
 use font::{Face, Fonts};
 use layout::{Frame, paginate};
 use render::{
     Chapter, Ctx, OutlineItem, add_footers, add_footers_from, guide_anchor, guide_chapter,
 };
+use writer::{Meta, PdfWriter};
 
 /// The paper a handout is set for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,6 +88,8 @@ pub struct PdfOptions {
     pub page_size: PageSize,
     /// Display names of platforms (`[platforms]` in `remedy.toml`), over the built-in ones.
     pub platform_names: BTreeMap<String, String>,
+    /// Also conform to PDF/A-2 (`--pdf-a`); every handout conforms to PDF/UA-1.
+    pub pdf_a: bool,
 }
 
 /// Millimetres to points.
@@ -127,6 +126,7 @@ fn chapter(
         handout: &handout,
         problem: None,
         first_column: 19.0,
+        roles: Vec::new(),
     };
     let chapter = guide_chapter(&mut ctx);
     match ctx.problem {
@@ -135,7 +135,7 @@ fn chapter(
     }
 }
 
-fn guide_meta(guide: &Guide) -> Meta {
+fn guide_meta(guide: &Guide, options: &PdfOptions) -> Meta {
     Meta {
         title: guide.title.clone(),
         subject: guide
@@ -149,6 +149,8 @@ fn guide_meta(guide: &Guide) -> Meta {
             .map(|tag| tag.as_str().to_owned())
             .collect(),
         date: guide.updated.parts(),
+        lang: guide.lang.clone().unwrap_or_else(|| "en".to_owned()),
+        document_id: format!("remedy/{}/{}", guide.id, options.page_size),
     }
 }
 
@@ -167,12 +169,13 @@ fn render_handout(
         &mut paginated.pages,
         std::slice::from_ref(&chapter.footer),
     );
-    document::write_pdf(
-        fonts,
-        &frame,
-        &paginated,
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a)?;
+    let key = writer.chapter(chapter.roles);
+    writer.pages(key, &paginated.pages, &paginated.anchors)?;
+    writer.finish(
         &chapter.outline,
-        &guide_meta(export.guide),
+        &paginated.anchors,
+        &guide_meta(export.guide, options),
     )
 }
 
@@ -232,8 +235,7 @@ pub fn write_book(
     let library = library(guides);
     let round = BOOK_ROUND * rayon::current_num_threads().max(1);
 
-    // Pass 1: lengths, anchors and characters.
-    let mut glyphs = Glyphs::default();
+    // Pass 1: lengths and anchors.
     let mut plans: Vec<ChapterPlan> = Vec::with_capacity(guides.len());
     for batch in guides.chunks(round) {
         let laid = batch
@@ -241,30 +243,29 @@ pub fn write_book(
             .map(|export| {
                 let chapter = chapter(fonts, frame, export, &library, options)?;
                 let paginated = paginate(&frame, vec![chapter.blocks]);
-                let mut glyphs = Glyphs::default();
-                glyphs.add_pages(&paginated.pages);
-                glyphs.add(Face::Regular, &chapter.footer);
-                Ok((
-                    ChapterPlan {
-                        pages: paginated.pages.len(),
-                        anchors: paginated.anchors,
-                        outline: chapter.outline,
-                    },
-                    glyphs,
-                ))
+                Ok(ChapterPlan {
+                    pages: paginated.pages.len(),
+                    anchors: paginated.anchors,
+                    outline: chapter.outline,
+                })
             })
             .collect::<Result<Vec<_>, ExportError>>()?;
-        for (plan, chapter_glyphs) in laid {
-            glyphs.merge(chapter_glyphs);
-            plans.push(plan);
-        }
+        plans.extend(laid);
     }
     let plain: Vec<&Guide> = guides.iter().map(|export| export.guide).collect();
 
     // The front matter, with the page each guide starts on.
-    let title_blocks = book::title_page(fonts, &frame, title, &plain);
+    let mut front_roles = Vec::new();
+    let title_blocks = book::title_page(fonts, &frame, title, &plain, &mut front_roles);
     // The contents' length does not depend on the numbers in it: count its pages first.
-    let draft = book::contents(fonts, &frame, &plain, &vec![0; plain.len()]);
+    let mut draft_roles = front_roles.clone();
+    let draft = book::contents(
+        fonts,
+        &frame,
+        &plain,
+        &vec![0; plain.len()],
+        &mut draft_roles,
+    );
     let front_pages = paginate(&frame, vec![title_blocks.clone(), draft])
         .pages
         .len();
@@ -275,7 +276,7 @@ pub fn write_book(
         next += plan.pages;
     }
     let total = next;
-    let contents = book::contents(fonts, &frame, &plain, &first_pages);
+    let contents = book::contents(fonts, &frame, &plain, &first_pages, &mut front_roles);
     let mut front = paginate(&frame, vec![title_blocks, contents]);
     if front.pages.len() != front_pages {
         return Err(ExportError::Content(
@@ -284,9 +285,6 @@ pub fn write_book(
     }
     let footers = [title.to_owned(), title.to_owned()];
     add_footers_from(fonts, &frame, &mut front.pages, &footers, 0, total);
-    glyphs.add_pages(&front.pages);
-    // Every page label ("Page 12 of 340") and a cut footer's ellipsis.
-    glyphs.add(Face::Regular, "Page of 0123456789\u{2026}");
 
     // Every anchor of the book, by page of the book.
     let mut anchors = std::mem::take(&mut front.anchors);
@@ -297,8 +295,9 @@ pub fn write_book(
     }
 
     // Pass 2: the pages, written as they are laid out.
-    let mut writer = BookWriter::start(out, fonts, &frame, glyphs, total)?;
-    writer.pages(&front.pages, &anchors)?;
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a)?;
+    let front_key = writer.chapter(front_roles);
+    writer.pages(front_key, &front.pages, &anchors)?;
     drop(front);
     for (batch_index, batch) in guides.chunks(round).enumerate() {
         let laid = batch
@@ -311,11 +310,12 @@ pub fn write_book(
                 let first = first_pages.get(index).map_or(0, |first| first - 1);
                 let footer = [chapter.footer];
                 add_footers_from(fonts, &frame, &mut paginated.pages, &footer, first, total);
-                Ok(paginated.pages)
+                Ok((chapter.roles, paginated.pages))
             })
             .collect::<Result<Vec<_>, ExportError>>()?;
-        for pages in laid {
-            writer.pages(&pages, &anchors)?;
+        for (roles, pages) in laid {
+            let key = writer.chapter(roles);
+            writer.pages(key, &pages, &anchors)?;
         }
     }
 
@@ -348,8 +348,15 @@ pub fn write_book(
         ),
         keywords: keywords.into_iter().collect(),
         date: plain.iter().filter_map(|guide| guide.updated.parts()).max(),
+        lang: plain
+            .first()
+            .and_then(|guide| guide.lang.clone())
+            .unwrap_or_else(|| "en".to_owned()),
+        document_id: format!("remedy/book/{}/{}", plain.len(), options.page_size),
     };
-    writer.finish(&outline, &anchors, &meta)
+    let bytes = writer.finish(&outline, &anchors, &meta)?;
+    out.write_all(&bytes)
+        .map_err(|e| ExportError::Content(format!("the book cannot be written: {e}")))
 }
 
 /// Writes `<id>.pdf` for every guide into `dir` (atomically, in parallel, with identical bytes

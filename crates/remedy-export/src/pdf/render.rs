@@ -10,8 +10,8 @@ use crate::handout::{
 
 use super::font::{Face, Fonts};
 use super::layout::{
-    Block, Color, Draw, Frame, Line, Page, Span, Style, Target, Unit, baseline, break_lines,
-    draw_line, paragraph_units,
+    Block, Color, Draw, Frame, Line, NodeId, Page, Role, Span, Style, Target, Unit, baseline,
+    break_lines, draw_line, paragraph_units,
 };
 
 /// Colours.
@@ -65,6 +65,8 @@ pub(crate) struct Chapter {
     pub footer: String,
     pub blocks: Vec<Block>,
     pub outline: Vec<OutlineItem>,
+    /// The structure nodes the blocks' draws refer to.
+    pub roles: Vec<Role>,
 }
 
 /// Anchor names, unique across a book.
@@ -140,6 +142,16 @@ pub(crate) struct Ctx<'a> {
     pub problem: Option<String>,
     /// The width of the current method's first-level step numbers.
     pub first_column: f32,
+    /// The structure nodes made so far.
+    pub roles: Vec<Role>,
+}
+
+/// Puts every unit inside the nodes of `path`.
+pub(crate) fn within(mut units: Vec<Unit>, path: &[NodeId]) -> Vec<Unit> {
+    for unit in &mut units {
+        unit.within(path);
+    }
+    units
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -148,6 +160,31 @@ impl std::fmt::Debug for Ctx<'_> {
             .field("guide", &self.handout.id)
             .finish_non_exhaustive()
     }
+}
+
+/// The words of inline spans, without their kinds (a link's text).
+fn handout_plain(spans: &[handout::Span]) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<std::slice::Iter<'_, handout::Span>> = vec![spans.iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(
+                handout::Span::Text(text) | handout::Span::Label(text) | handout::Span::Code(text),
+            ) => {
+                out.push_str(text);
+            }
+            Some(handout::Span::MenuPath(labels)) => out.push_str(&labels.join(" \u{203a} ")),
+            Some(
+                handout::Span::Emphasis(inner)
+                | handout::Span::Link { text: inner, .. }
+                | handout::Span::Reference { text: inner, .. },
+            ) => stack.push(inner.iter()),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
 }
 
 /// The anchor a handout target lands on.
@@ -171,6 +208,26 @@ impl<'a> Ctx<'a> {
 
     fn id(&self) -> &str {
         self.handout.id.as_str()
+    }
+
+    /// A new structure node.
+    pub(crate) fn node(&mut self, role: Role) -> NodeId {
+        self.roles.push(role);
+        (self.roles.len() - 1) as NodeId
+    }
+
+    /// A paragraph of its own: one `P` node, at `path`.
+    fn tagged_paragraph(
+        &mut self,
+        spans: &[Span],
+        x: f32,
+        leading: f32,
+        path: &[NodeId],
+    ) -> Vec<Unit> {
+        let node = self.node(Role::Paragraph);
+        let mut full = path.to_vec();
+        full.push(node);
+        within(self.paragraph(spans, x, leading), &full)
     }
 
     /// Checks that the face can draw every character of `text`.
@@ -212,12 +269,100 @@ impl<'a> Ctx<'a> {
     }
 
     fn linked(&mut self, text: &str, style: Style, target: Option<Target>) -> Span {
-        self.span(text, style).link(target)
+        let node = target
+            .is_some()
+            .then(|| self.node(Role::Link(text.to_owned())));
+        self.span(text, style).link(target).within(node)
     }
 
     fn paragraph(&mut self, spans: &[Span], x: f32, leading: f32) -> Vec<Unit> {
         let width = self.width() - x;
         paragraph_units(self.fonts, spans, x, width, leading)
+    }
+
+    /// A paragraph's inline spans set in `base`: labels bold, a menu path bold with `›` between
+    /// its labels, code monospaced, emphasis italic, links as links. Nesting is bounded by the
+    /// rich-text parser (16 levels), not by the input.
+    fn rich(&mut self, inlines: &[handout::Span], base: Style, out: &mut Vec<Span>) {
+        let bold = |face: Face| match face {
+            Face::Regular => Face::Bold,
+            Face::Oblique => Face::BoldOblique,
+            other => other,
+        };
+        let italic = |face: Face| match face {
+            Face::Regular => Face::Oblique,
+            Face::Bold => Face::BoldOblique,
+            other => other,
+        };
+        for inline in inlines {
+            match inline {
+                handout::Span::Text(text) => out.push(self.span(text, base)),
+                handout::Span::Label(text) => {
+                    out.push(self.span(
+                        text,
+                        Style {
+                            face: bold(base.face),
+                            ..base
+                        },
+                    ));
+                }
+                handout::Span::MenuPath(labels) => {
+                    let path = labels.join(" \u{203a} ");
+                    out.push(self.span(
+                        &path,
+                        Style {
+                            face: bold(base.face),
+                            ..base
+                        },
+                    ));
+                }
+                handout::Span::Code(text) => {
+                    out.push(self.span(
+                        text,
+                        Style {
+                            face: Face::Mono,
+                            ..base
+                        },
+                    ));
+                }
+                handout::Span::Emphasis(inner) => {
+                    self.rich(
+                        inner,
+                        Style {
+                            face: italic(base.face),
+                            ..base
+                        },
+                        out,
+                    );
+                }
+                handout::Span::Link { text, url } => {
+                    let words = handout_plain(text);
+                    let linked = Style {
+                        color: ACCENT,
+                        ..base
+                    };
+                    out.push(self.linked(&words, linked, Some(Target::Uri(url.clone()))));
+                }
+                handout::Span::Reference { text, target } => {
+                    let words = handout_plain(text);
+                    let target = link_target(target.as_ref());
+                    let color = if target.is_some() { ACCENT } else { base.color };
+                    out.push(self.linked(&words, Style { color, ..base }, target));
+                }
+            }
+        }
+    }
+
+    /// Each paragraph of `text` as spans (see [`Ctx::rich`]).
+    fn rich_paragraphs(&mut self, text: &Text, base: Style) -> Vec<Vec<Span>> {
+        text.paragraphs
+            .iter()
+            .map(|paragraph| {
+                let mut spans = Vec::new();
+                self.rich(paragraph, base, &mut spans);
+                spans
+            })
+            .collect()
     }
 
     /// "See: A, B" as spans.
@@ -237,6 +382,7 @@ impl<'a> Ctx<'a> {
 
 /// A section heading: large, with a hairline under it.
 fn section_heading(ctx: &mut Ctx<'_>, title: &str, anchor: String) -> Block {
+    let node = ctx.node(Role::Heading(2, title.to_owned()));
     let size = 13.0;
     let leading = 17.0;
     let spans = [ctx.span(title, style(Face::Bold, size, ACCENT))];
@@ -247,6 +393,7 @@ fn section_heading(ctx: &mut Ctx<'_>, title: &str, anchor: String) -> Block {
         draw_line(&mut unit, line, 0.0, top, size, leading);
         unit.height += leading;
     }
+    unit.within(&[node]);
     unit.height += 3.0;
     unit.draws.push(Draw::Rect {
         x: 0.0,
@@ -261,13 +408,12 @@ fn section_heading(ctx: &mut Ctx<'_>, title: &str, anchor: String) -> Block {
 }
 
 fn paragraph_blocks(ctx: &mut Ctx<'_>, text: &Text, space_before: f32) -> Vec<Block> {
-    text.plain_paragraphs()
-        .iter()
+    ctx.rich_paragraphs(text, body())
+        .into_iter()
         .enumerate()
-        .map(|(i, paragraph)| {
-            let spans = [ctx.span(paragraph, body())];
+        .map(|(i, spans)| {
             Block::new(
-                ctx.paragraph(&spans, 0.0, LEAD),
+                ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]),
                 if i == 0 { space_before } else { 6.0 },
             )
         })
@@ -290,14 +436,15 @@ fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
     blocks.push(Block::new(kicker_units, 0.0).with_next());
 
     let title = [ctx.span(&handout.title, style(Face::Bold, 21.0, INK))];
+    let heading = ctx.node(Role::Heading(1, handout.title.clone()));
     blocks.push(
-        Block::new(ctx.paragraph(&title, 0.0, 25.5), 3.0)
+        Block::new(within(ctx.paragraph(&title, 0.0, 25.5), &[heading]), 3.0)
             .together()
             .with_next(),
     );
 
     let summary = [ctx.span(&handout.summary.plain, style(Face::Regular, 10.5, MUTED))];
-    blocks.push(Block::new(ctx.paragraph(&summary, 0.0, 15.0), 6.0).with_next());
+    blocks.push(Block::new(ctx.tagged_paragraph(&summary, 0.0, 15.0, &[]), 6.0).with_next());
 
     let label = style(Face::Bold, 7.8, MUTED);
     let value = style(Face::Regular, 7.8, INK);
@@ -309,7 +456,7 @@ fn title_block(ctx: &mut Ctx<'_>) -> Vec<Block> {
     }
     meta.push(Span::new("REVIEWED ", label));
     meta.push(ctx.span(&handout.reviewed.long, value));
-    let mut units = ctx.paragraph(&meta, 0.0, 11.5);
+    let mut units = ctx.tagged_paragraph(&meta, 0.0, 11.5, &[]);
     let mut rule = Unit::new(10.0);
     rule.draws.push(Draw::Rect {
         x: 0.0,
@@ -408,32 +555,44 @@ fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
         })
         .collect();
 
-    let cell_unit = |cells: &[Vec<Span>], text_leading: f32, text_size: f32| -> (Unit, f32) {
-        let broken: Vec<Vec<Line>> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, spans)| break_lines(fonts, spans, widths[i] - 2.0 * pad_x))
-            .collect();
-        let lines = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let height = lines as f32 * text_leading + 2.0 * pad_y;
-        let mut unit = Unit::new(height);
-        for (i, cell) in broken.iter().enumerate() {
-            for (k, line) in cell.iter().enumerate() {
-                draw_line(
-                    &mut unit,
-                    line,
-                    xs[i] + pad_x,
-                    pad_y + k as f32 * text_leading,
-                    text_size,
-                    text_leading,
-                );
+    let cell_unit =
+        |cells: &[Vec<Span>], nodes: &[NodeId], text_leading: f32, text_size: f32| -> (Unit, f32) {
+            let broken: Vec<Vec<Line>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, spans)| break_lines(fonts, spans, widths[i] - 2.0 * pad_x))
+                .collect();
+            let lines = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let height = lines as f32 * text_leading + 2.0 * pad_y;
+            let mut unit = Unit::new(height);
+            for (i, cell) in broken.iter().enumerate() {
+                if let Some(node) = nodes.get(i) {
+                    unit.draws.push(Draw::Begin(*node));
+                }
+                for (k, line) in cell.iter().enumerate() {
+                    draw_line(
+                        &mut unit,
+                        line,
+                        xs[i] + pad_x,
+                        pad_y + k as f32 * text_leading,
+                        text_size,
+                        text_leading,
+                    );
+                }
+                if nodes.get(i).is_some() {
+                    unit.draws.push(Draw::End);
+                }
             }
-        }
-        (unit, height)
-    };
+            (unit, height)
+        };
 
+    let table = ctx.node(Role::Table);
+    let header_row = ctx.node(Role::Row);
+    let header_nodes: Vec<NodeId> = headers.iter().map(|_| ctx.node(Role::HeaderCell)).collect();
     let header_cells: Vec<Vec<Span>> = headers.iter().map(|h| vec![Span::new(*h, head)]).collect();
-    let (header_content, header_height) = cell_unit(&header_cells, 10.0, head_size);
+    let (mut header_content, header_height) =
+        cell_unit(&header_cells, &header_nodes, 10.0, head_size);
+    header_content.within(&[table, header_row]);
     let mut header = Unit::new(header_height);
     header.draws.push(Draw::Rect {
         x: 0.0,
@@ -469,7 +628,10 @@ fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
             )],
             risk_spans(row.risk, size),
         ];
-        let (content, height) = cell_unit(&cells, leading, size);
+        let row_node = ctx.node(Role::Row);
+        let cell_nodes: Vec<NodeId> = cells.iter().map(|_| ctx.node(Role::Cell)).collect();
+        let (mut content, height) = cell_unit(&cells, &cell_nodes, leading, size);
+        content.within(&[table, row_node]);
         let mut unit = Unit::new(height);
         if index % 2 == 1 {
             unit.draws.push(Draw::Rect {
@@ -503,11 +665,10 @@ fn causes_blocks(ctx: &mut Ctx<'_>, causes: &[Cause]) -> Vec<Block> {
     let mut blocks = Vec::new();
     for cause in causes {
         let title = [ctx.span(&cause.title, style(Face::Bold, BODY, INK))];
-        let mut units = ctx.paragraph(&title, 0.0, LEAD);
+        let mut units = ctx.tagged_paragraph(&title, 0.0, LEAD, &[]);
         if let Some(description) = &cause.description {
-            for paragraph in description.plain_paragraphs() {
-                let spans = [ctx.span(&paragraph, body())];
-                units.extend(ctx.paragraph(&spans, 0.0, LEAD));
+            for spans in ctx.rich_paragraphs(description, body()) {
+                units.extend(ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]));
             }
         }
         let fixes = &cause.fixed_by;
@@ -523,7 +684,7 @@ fn causes_blocks(ctx: &mut Ctx<'_>, causes: &[Cause]) -> Vec<Block> {
             let mut gap = Unit::new(2.0);
             gap.draws.clear();
             units.push(gap);
-            units.extend(ctx.paragraph(&spans, 0.0, SMALL_LEAD));
+            units.extend(ctx.tagged_paragraph(&spans, 0.0, SMALL_LEAD, &[]));
         }
         let mut block = Block::new(units, 9.0);
         if block.units.len() <= 8 {
@@ -554,14 +715,18 @@ fn indent_for(depth: usize, width: f32, first: f32) -> f32 {
 
 /// Code to type: one line of the PDF per line written (long lines wrap, lines are never
 /// joined), in DejaVu Sans Mono, with its language as a label.
-fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32) -> Block {
+fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> Block {
     let mut units = Vec::new();
+    let paragraph = ctx.node(Role::Paragraph);
+    let code_node = ctx.node(Role::Code);
+    let mut code_path = path.to_vec();
+    code_path.extend([paragraph, code_node]);
     if let Some(language) = &code.language {
         let label = [Span::new(
             language.to_uppercase(),
             style(Face::Bold, 7.0, MUTED),
         )];
-        units.extend(ctx.paragraph(&label, x + 6.0, 10.0));
+        units.extend(ctx.tagged_paragraph(&label, x + 6.0, 10.0, path));
     }
     for line in &code.lines {
         let shown = if line.trim().is_empty() {
@@ -570,7 +735,10 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32) -> Block {
             line
         };
         let spans = [ctx.span(shown, style(Face::Mono, SMALL + 0.2, INK))];
-        units.extend(ctx.paragraph(&spans, x + 6.0, SMALL_LEAD));
+        units.extend(within(
+            ctx.paragraph(&spans, x + 6.0, SMALL_LEAD),
+            &code_path,
+        ));
     }
     for unit in &mut units {
         margin_bar(unit, MUTED);
@@ -579,7 +747,7 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32) -> Block {
 }
 
 /// A picture's place: its `alt` and caption, until handouts embed the pictures themselves.
-fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32) -> Block {
+fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32, path: &[NodeId]) -> Block {
     let mut spans = vec![
         Span::new("Picture: ", style(Face::Bold, SMALL, MUTED)),
         ctx.span(&image.alt, style(Face::Oblique, SMALL, MUTED)),
@@ -588,12 +756,15 @@ fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32) -> Block {
         spans.push(Span::new(" — ", style(Face::Regular, SMALL, MUTED)));
         spans.push(ctx.span(&caption.plain, style(Face::Regular, SMALL, MUTED)));
     }
-    Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5)
+    Block::new(ctx.tagged_paragraph(&spans, x, SMALL_LEAD, path), 2.5)
 }
 
 /// A warning box: tinted ground, strong left border, a label; never split (unless taller than a
 /// page, when each part still reads as a box).
-fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32) -> Block {
+fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32, path: &[NodeId]) -> Block {
+    let note = ctx.node(Role::Note);
+    let mut note_path = path.to_vec();
+    note_path.push(note);
     let width = ctx.width() - x;
     let border = 3.2;
     let pad = 8.0;
@@ -601,7 +772,13 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32) -> Block {
     let inner_width = width - border - 2.0 * pad;
     let mut units = Vec::new();
     let label = [Span::new("⚠  WARNING", style(Face::Bold, 7.6, WARN_INK))];
-    let mut label_units = paragraph_units(ctx.fonts, &label, inner_x, inner_width, 11.0);
+    let label_node = ctx.node(Role::Paragraph);
+    let mut label_path = note_path.clone();
+    label_path.push(label_node);
+    let mut label_units = within(
+        paragraph_units(ctx.fonts, &label, inner_x, inner_width, 11.0),
+        &label_path,
+    );
     if let Some(first) = label_units.first_mut() {
         let mut top = Unit::new(5.0);
         top.absorb(first, 0.0, 5.0);
@@ -609,17 +786,20 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32) -> Block {
         *first = top;
     }
     units.extend(label_units);
-    for (i, paragraph) in text.plain_paragraphs().iter().enumerate() {
+    for (i, spans) in ctx
+        .rich_paragraphs(text, style(Face::Regular, 9.0, INK))
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             units.push(Unit::new(4.0));
         }
-        let spans = [ctx.span(paragraph, style(Face::Regular, 9.0, INK))];
-        units.extend(paragraph_units(
-            ctx.fonts,
-            &spans,
-            inner_x,
-            inner_width,
-            12.8,
+        let node = ctx.node(Role::Paragraph);
+        let mut paragraph_path = note_path.clone();
+        paragraph_path.push(node);
+        units.extend(within(
+            paragraph_units(ctx.fonts, &spans, inner_x, inner_width, 12.8),
+            &paragraph_path,
         ));
     }
     units.push(Unit::new(6.0));
@@ -665,33 +845,83 @@ fn tag_style() -> Style {
 
 /// A method's steps: each step, then its sub-steps, then its result (a parent's result reads
 /// after its sub-steps). An explicit stack, not recursion: the depth is the writer's.
+///
+/// Tagged as lists: `L` > `LI` > `Lbl` (the number) and `LBody` (the text and everything that
+/// belongs to the step, sub-steps as a nested `L`).
 fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
-    let mut open: Vec<(&Step, usize)> = Vec::new();
+    struct Open<'s> {
+        step: &'s Step,
+        next: usize,
+        body: Vec<NodeId>,
+        children: Option<Vec<NodeId>>,
+    }
+    let list = ctx.node(Role::List);
+    let mut open: Vec<Open<'_>> = Vec::new();
     for step in steps {
-        step_blocks(ctx, step, blocks);
-        open.push((step, 0));
-        while let Some((current, next)) = open.last_mut() {
-            let current: &Step = current;
-            match current.steps.get(*next) {
+        let body = step_blocks(ctx, step, blocks, &[list]);
+        open.push(Open {
+            step,
+            next: 0,
+            body,
+            children: None,
+        });
+        while let Some(top) = open.last_mut() {
+            let current: &Step = top.step;
+            match current.steps.get(top.next) {
                 Some(child) => {
-                    *next += 1;
-                    step_blocks(ctx, child, blocks);
-                    open.push((child, 0));
+                    top.next += 1;
+                    let list_path = match &top.children {
+                        Some(path) => path.clone(),
+                        None => {
+                            let mut path = top.body.clone();
+                            path.push(ctx.node(Role::List));
+                            top.children = Some(path.clone());
+                            path
+                        }
+                    };
+                    let body = step_blocks(ctx, child, blocks, &list_path);
+                    open.push(Open {
+                        step: child,
+                        next: 0,
+                        body,
+                        children: None,
+                    });
                 }
                 None => {
-                    open.pop();
-                    result_block(ctx, current, blocks);
+                    if let Some(done) = open.pop() {
+                        result_block(ctx, current, blocks, &done.body);
+                    }
                 }
             }
         }
     }
 }
 
-/// A step's own blocks, before its sub-steps.
-fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
+/// A step's own blocks, before its sub-steps, in a new item of the list at `list`; returns the
+/// path of the item's body.
+fn step_blocks(
+    ctx: &mut Ctx<'_>,
+    step: &Step,
+    blocks: &mut Vec<Block>,
+    list: &[NodeId],
+) -> Vec<NodeId> {
+    let item = ctx.node(Role::ListItem);
+    let label = ctx.node(Role::Label);
+    let body_node = ctx.node(Role::ListBody);
+    let text_node = ctx.node(Role::Paragraph);
+    let mut item_path = list.to_vec();
+    item_path.push(item);
+    let mut body_path = item_path.clone();
+    body_path.push(body_node);
     let depth = step.depth;
     let width = ctx.width();
     let x = indent_for(depth, width, ctx.first_column);
+
+    // The warning that guards the step is read before it, and never left at the foot of a
+    // page without the step's first lines.
+    if let Some(warning) = &step.warning {
+        blocks.push(warning_block(ctx, warning, x, &item_path).with_next());
+    }
 
     let mut spans = Vec::new();
     if step.data_loss {
@@ -706,13 +936,22 @@ fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
         spans.push(Span::tag("SETTINGS RESET", tag_style(), WARN_INK));
         spans.push(Span::new(" ", body()));
     }
-    for (i, paragraph) in step.text.plain_paragraphs().iter().enumerate() {
+    if !step.platforms.is_empty() {
+        // In words, not by colour: "macOS only:" before the instruction.
+        let label = format!("{} only: ", step.platforms.join(", "));
+        spans.push(ctx.span(&label, style(Face::Bold, BODY, MUTED)));
+    }
+    for (i, paragraph) in ctx
+        .rich_paragraphs(&step.text, body())
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             spans.push(Span::new(" ", body()));
         }
-        spans.push(ctx.span(paragraph, body()));
+        spans.extend(paragraph);
     }
-    let mut units = ctx.paragraph(&spans, x, LEAD);
+    let mut units = within(ctx.paragraph(&spans, x, LEAD), &[body_node, text_node]);
     let marker = step_marker(depth, step.position);
     let marker_style = if depth == 1 {
         style(Face::Bold, BODY, INK)
@@ -723,14 +962,18 @@ fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
         .fonts
         .width(marker_style.face, marker_style.size, &marker);
     if let Some(first) = units.first_mut() {
-        first.draws.insert(
-            0,
-            Draw::Text {
-                x: x - 5.0 - marker_width,
-                y: baseline(BODY, LEAD),
-                style: marker_style,
-                text: marker,
-            },
+        first.draws.splice(
+            0..0,
+            [
+                Draw::Begin(label),
+                Draw::Text {
+                    x: x - 5.0 - marker_width,
+                    y: baseline(BODY, LEAD),
+                    style: marker_style,
+                    text: marker,
+                },
+                Draw::End,
+            ],
         );
         if let Some(id) = &step.id {
             first.anchors.push(step_anchor(ctx.id(), id));
@@ -748,49 +991,53 @@ fn step_blocks(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
             margin_bar(unit, color);
         }
     }
+    let units = within(units, &item_path);
     blocks.push(Block::new(units, if depth == 1 { 7.0 } else { 3.5 }));
 
     if let Some(code) = &step.code {
-        blocks.push(code_block(ctx, code, x));
+        blocks.push(code_block(ctx, code, x, &body_path));
     }
     if let Some(image) = &step.image {
-        blocks.push(image_note(ctx, image, x));
-    }
-    if let Some(warning) = &step.warning {
-        blocks.push(warning_block(ctx, warning, x));
+        blocks.push(image_note(ctx, image, x, &body_path));
     }
     if let Some(note) = &step.note {
         let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];
-        for paragraph in note.plain_paragraphs() {
-            spans.push(ctx.span(
-                &format!("{paragraph} "),
-                style(Face::Oblique, SMALL + 0.2, MUTED),
-            ));
+        for paragraph in ctx.rich_paragraphs(note, style(Face::Oblique, SMALL + 0.2, MUTED)) {
+            spans.extend(paragraph);
+            spans.push(Span::new(" ", style(Face::Oblique, SMALL + 0.2, MUTED)));
         }
-        blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
+        blocks.push(Block::new(
+            ctx.tagged_paragraph(&spans, x, SMALL_LEAD, &body_path),
+            2.5,
+        ));
     }
     if !step.see.is_empty() {
         let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
         spans.extend(ctx.see_spans("See: ", &step.see));
-        blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 2.5));
+        blocks.push(Block::new(
+            ctx.tagged_paragraph(&spans, x, SMALL_LEAD, &body_path),
+            2.5,
+        ));
     }
+    body_path
 }
 
 /// What the reader should see once a step and its sub-steps are done.
-fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>) {
+fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>, body: &[NodeId]) {
     let x = indent_for(step.depth, ctx.width(), ctx.first_column);
     if let Some(result) = &step.result {
         let mut spans = vec![Span::new(
             "✓ Result: ",
             style(Face::Bold, SMALL + 0.3, SAFE),
         )];
-        for paragraph in result.plain_paragraphs() {
-            spans.push(ctx.span(
-                &format!("{paragraph} "),
-                style(Face::Regular, SMALL + 0.3, INK),
-            ));
+        for paragraph in ctx.rich_paragraphs(result, style(Face::Regular, SMALL + 0.3, INK)) {
+            spans.extend(paragraph);
+            spans.push(Span::new(" ", style(Face::Regular, SMALL + 0.3, INK)));
         }
-        blocks.push(Block::new(ctx.paragraph(&spans, x, SMALL_LEAD), 3.0));
+        blocks.push(Block::new(
+            ctx.tagged_paragraph(&spans, x, SMALL_LEAD, body),
+            3.0,
+        ));
     }
 }
 
@@ -811,26 +1058,39 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
                 marker: &str,
                 color: Color,
                 col_width: f32| {
-        let mut units = ctx.paragraph(
+        let mut units = ctx.tagged_paragraph(
             &[Span::new(title, style(Face::Bold, 8.0, color))],
             0.0,
             12.0,
+            &[],
         );
         units.push(Unit::new(1.5));
+        let list = ctx.node(Role::List);
         for item in items {
             let spans = [ctx.span(&item.plain, style(Face::Regular, size, INK))];
             let lines = break_lines(ctx.fonts, &spans, col_width - 12.0);
+            let entry = ctx.node(Role::ListItem);
+            let label = ctx.node(Role::Label);
+            let body = ctx.node(Role::ListBody);
+            let text = ctx.node(Role::Paragraph);
             for (k, line) in lines.iter().enumerate() {
                 let mut unit = Unit::new(leading);
                 if k == 0 {
+                    unit.draws.push(Draw::Begin(label));
                     unit.draws.push(Draw::Text {
                         x: 0.0,
                         y: baseline(size, leading),
                         style: style(Face::Bold, size, color),
                         text: marker.to_owned(),
                     });
+                    unit.draws.push(Draw::End);
                 }
+                unit.draws.push(Draw::Begin(body));
+                unit.draws.push(Draw::Begin(text));
                 draw_line(&mut unit, line, 12.0, 0.0, size, leading);
+                unit.draws.push(Draw::End);
+                unit.draws.push(Draw::End);
+                unit.within(&[list, entry]);
                 units.push(unit);
             }
         }
@@ -874,6 +1134,7 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
 }
 
 fn method_facts(method: &Method) -> Vec<Span> {
+    let platforms = method.platforms.join(", ");
     let label = style(Face::Bold, 7.4, MUTED);
     let value = style(Face::Regular, SMALL, INK);
     let gap = || Span::gap(14.0, value);
@@ -890,6 +1151,11 @@ fn method_facts(method: &Method) -> Vec<Span> {
     spans.push(gap());
     spans.push(Span::new("DATA RISK ", label));
     spans.extend(risk_spans(method.risk, SMALL));
+    if !platforms.is_empty() {
+        spans.push(gap());
+        spans.push(Span::new("ONLY ON ", label));
+        spans.push(Span::new(platforms, value));
+    }
     spans
 }
 
@@ -903,6 +1169,10 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
     let text_x = badge + 8.0;
     let spans = [ctx.span(&method.title, style(Face::Bold, size, INK))];
     let lines = break_lines(ctx.fonts, &spans, width - text_x);
+    let heading_node = ctx.node(Role::Heading(
+        3,
+        format!("{}. {}", method.number, method.title),
+    ));
     let mut heading = Unit::new(0.0);
     for line in &lines {
         let top = heading.height;
@@ -929,19 +1199,19 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
         style: number_style,
         text: number,
     });
+    heading.within(&[heading_node]);
     heading.anchors.push(method_anchor(ctx.id(), &method.id));
     heading.height += 2.0;
     blocks.push(Block::new(vec![heading], 22.0).with_next().together());
 
     let facts = method_facts(method);
-    blocks.push(Block::new(ctx.paragraph(&facts, text_x, 12.0), 1.0).with_next());
+    blocks.push(Block::new(ctx.tagged_paragraph(&facts, text_x, 12.0, &[]), 1.0).with_next());
 
     if let Some(summary) = &method.summary {
-        for (i, paragraph) in summary.plain_paragraphs().iter().enumerate() {
-            let spans = [ctx.span(paragraph, body())];
+        for (i, spans) in ctx.rich_paragraphs(summary, body()).into_iter().enumerate() {
             blocks.push(
                 Block::new(
-                    ctx.paragraph(&spans, 0.0, LEAD),
+                    ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]),
                     if i == 0 { 7.0 } else { 5.0 },
                 )
                 .with_next(),
@@ -953,7 +1223,8 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
             Span::new("Best for: ", style(Face::Bold, SMALL, MUTED)),
             ctx.span(&best.plain, style(Face::Regular, SMALL, MUTED)),
         ];
-        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
+        blocks
+            .push(Block::new(ctx.tagged_paragraph(&spans, 0.0, SMALL_LEAD, &[]), 3.0).with_next());
     }
     if !method.before.is_empty() {
         let mut spans = vec![Span::new("Have ready: ", style(Face::Bold, SMALL, INK))];
@@ -963,13 +1234,14 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
             }
             spans.push(ctx.span(&item.plain, style(Face::Regular, SMALL, INK)));
         }
-        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 3.0).with_next());
+        blocks
+            .push(Block::new(ctx.tagged_paragraph(&spans, 0.0, SMALL_LEAD, &[]), 3.0).with_next());
     }
     if let Some(warning) = &method.warning {
-        blocks.push(warning_block(ctx, warning, 0.0).with_next());
+        blocks.push(warning_block(ctx, warning, 0.0, &[]).with_next());
     }
     if let Some(image) = &method.image {
-        blocks.push(image_note(ctx, image, 0.0).with_next());
+        blocks.push(image_note(ctx, image, 0.0, &[]).with_next());
     }
 
     let widest = format!("{}.", method.steps.len());
@@ -984,12 +1256,15 @@ fn faq_blocks(ctx: &mut Ctx<'_>, questions: &[Question]) -> Vec<Block> {
     let mut blocks = Vec::new();
     for faq in questions {
         let question = [ctx.span(&faq.question.plain, style(Face::Bold, BODY + 0.3, INK))];
-        blocks.push(Block::new(ctx.paragraph(&question, 0.0, LEAD), 10.0).with_next());
+        blocks.push(Block::new(ctx.tagged_paragraph(&question, 0.0, LEAD, &[]), 10.0).with_next());
         blocks.extend(paragraph_blocks(ctx, &faq.answer, 1.0));
         if !faq.see.is_empty() {
             let mut spans = vec![Span::new("→ ", style(Face::Regular, SMALL, MUTED))];
             spans.extend(ctx.see_spans("See: ", &faq.see));
-            blocks.push(Block::new(ctx.paragraph(&spans, 0.0, SMALL_LEAD), 2.0));
+            blocks.push(Block::new(
+                ctx.tagged_paragraph(&spans, 0.0, SMALL_LEAD, &[]),
+                2.0,
+            ));
         }
     }
     blocks
@@ -1011,7 +1286,10 @@ fn scenario_blocks(ctx: &mut Ctx<'_>, scenarios: &[Scenario]) -> Vec<Block> {
             let color = if target.is_some() { ACCENT } else { INK };
             spans.push(ctx.linked(&reference.text, style(Face::Regular, BODY, color), target));
         }
-        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, LEAD), 6.0));
+        blocks.push(Block::new(
+            ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]),
+            6.0,
+        ));
     }
     blocks
 }
@@ -1038,7 +1316,10 @@ fn related_blocks(ctx: &mut Ctx<'_>, items: &[RelatedItem]) -> Vec<Block> {
                 spans.push(ctx.linked(url, style(Face::Regular, SMALL, MUTED), target));
             }
         }
-        blocks.push(Block::new(ctx.paragraph(&spans, 0.0, LEAD), 4.0));
+        blocks.push(Block::new(
+            ctx.tagged_paragraph(&spans, 0.0, LEAD, &[]),
+            4.0,
+        ));
     }
     blocks
 }
@@ -1088,6 +1369,7 @@ pub(crate) fn guide_chapter(ctx: &mut Ctx<'_>) -> Chapter {
         footer: handout.title.clone(),
         blocks,
         outline,
+        roles: std::mem::take(&mut ctx.roles),
     }
 }
 

@@ -238,6 +238,12 @@ impl Pdf {
         let mut size = 0.0;
         let (mut x, mut y) = (0.0f32, 0.0f32);
         let (mut line_x, mut line_y) = (0.0f32, 0.0f32);
+        // The current transformation matrix (`cm`, saved by `q`, restored by `Q`): text is
+        // placed in user space and reported in page space.
+        let mut ctm = [1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0];
+        let mut saved: Vec<[f32; 6]> = Vec::new();
+        let apply =
+            |m: &[f32; 6], x: f32, y: f32| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
         for op in self.operations(page)? {
             let num = |i: usize| {
                 op.operands
@@ -246,6 +252,19 @@ impl Pdf {
                     .unwrap_or(0.0)
             };
             match op.operator.as_str() {
+                "q" => saved.push(ctm),
+                "Q" => ctm = saved.pop().unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
+                "cm" => {
+                    let m = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                    ctm = [
+                        m[0] * ctm[0] + m[1] * ctm[2],
+                        m[0] * ctm[1] + m[1] * ctm[3],
+                        m[2] * ctm[0] + m[3] * ctm[2],
+                        m[2] * ctm[1] + m[3] * ctm[3],
+                        m[4] * ctm[0] + m[5] * ctm[2] + ctm[4],
+                        m[4] * ctm[1] + m[5] * ctm[3] + ctm[5],
+                    ];
+                }
                 "BT" => {
                     (x, y, line_x, line_y) = (0.0, 0.0, 0.0, 0.0);
                 }
@@ -259,14 +278,17 @@ impl Pdf {
                     size = num(1);
                 }
                 "Tm" => {
-                    (x, y) = (num(4), num(5));
+                    (x, y) = apply(&ctm, num(4), num(5));
                     (line_x, line_y) = (x, y);
+                    // Upright, unscaled text in page space: the text matrix undoes any flip
+                    // of the transformation matrix.
+                    let (a, d) = (num(0) * ctm[0], num(3) * ctm[3]);
                     assert!(
-                        (num(0) - 1.0).abs() < 1e-6
+                        (a - 1.0).abs() < 1e-6
                             && num(1).abs() < 1e-6
                             && num(2).abs() < 1e-6
-                            && (num(3) - 1.0).abs() < 1e-6,
-                        "unexpected text matrix {:?}",
+                            && (d - 1.0).abs() < 1e-6,
+                        "unexpected text matrix {:?} under {ctm:?}",
                         op.operands
                     );
                 }
@@ -357,7 +379,8 @@ impl Pdf {
                 .filter(|c| !c.is_whitespace() && !matches!(c, '\u{ad}' | '\u{200b}'))
                 .collect()
         };
-        let haystack = squash(&self.text()?);
+        // A menu path is printed with `›` between its labels where the guide writes `>`.
+        let haystack = squash(&self.text()?).replace('\u{203a}', ">");
         let mut at = 0;
         for method in &guide.methods {
             for visit in method.walk_steps() {
@@ -493,7 +516,6 @@ impl Pdf {
                         .collect(),
                     Err(_) => vec![0.0, 0.0, 1.0],
                 };
-                let action = self.dict(annot.get(b"A")?)?;
                 let mut link = LinkInfo {
                     page,
                     rect: [rect[0], rect[1], rect[2], rect[3]],
@@ -501,6 +523,17 @@ impl Pdf {
                     goto: None,
                     uri: None,
                 };
+                // A place in the document: a `/Dest` of the annotation, or a GoTo action.
+                if let Ok(dest) = annot.get(b"Dest") {
+                    let dest = self.deref(dest)?.as_array()?;
+                    let target = self
+                        .page_index(dest[0].as_reference()?)
+                        .ok_or("link to a non-page")?;
+                    link.goto = Some((target, dest[3].as_float()?));
+                    out.push(link);
+                    continue;
+                }
+                let action = self.dict(annot.get(b"A")?)?;
                 match action.get(b"S")?.as_name()? {
                     b"GoTo" => {
                         let dest = self.deref(action.get(b"D")?)?.as_array()?;

@@ -187,7 +187,10 @@ fn pdf_exporter(session: &Session, args: &PdfArgs) -> PdfExporter {
     PdfExporter {
         dir: args.output.clone(),
         book: args.book.clone(),
-        options: pdf_options(session, args.page_size),
+        options: PdfOptions {
+            pdf_a: args.pdf_a,
+            ..pdf_options(session, args.page_size)
+        },
     }
 }
 
@@ -209,6 +212,7 @@ pub(super) fn pdf_options(session: &Session, page_size: PageSizeArg) -> PdfOptio
     PdfOptions {
         page_size: page_size.into(),
         platform_names: session.config.platform_names.clone(),
+        pdf_a: false,
     }
 }
 
