@@ -313,6 +313,41 @@ impl PhraseMatcher {
         false
     }
 
+    /// Whether `first` or `second` could match in `text`: [`Self::may_match`] of both in one
+    /// walk of the text. Every step is asked about both phrase lists, and most steps hold no
+    /// first word of either: perf showed the two walks at 4.4% of a one-thread lint.
+    pub fn may_match_either(first: &Self, second: &Self, text: &str) -> bool {
+        if !text.is_ascii()
+            && (!first.ascii_first_words
+                || !second.ascii_first_words
+                || text.contains('\u{212a}'))
+        {
+            return true;
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            let initial = usize::from(bytes[at]);
+            let (in_first, in_second) = (first.initials[initial], second.initials[initial]);
+            at += 1;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            let word = &bytes[start..at];
+            if (in_first && first.starts_a_phrase(word))
+                || (in_second && second.starts_a_phrase(word))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether a word is one of the first words, in any ASCII case.
     fn starts_a_phrase(&self, word: &[u8]) -> bool {
         self.first_by_length
@@ -421,6 +456,10 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
             if visit.step.destructive.is_some() {
                 continue;
             }
+            // Neither list can match: both `find`s below would say `None`.
+            if !PhraseMatcher::may_match_either(matcher, resets, &visit.step.text) {
+                continue;
+            }
             let message = if let Some(phrase) = matcher.find(&visit.step.text) {
                 format!(
                     "step {} reads as destructive (“{phrase}”) but does not say so; add `destructive: true` (with a backup step before it), or `destructive: false` if it only mentions the action",
@@ -447,6 +486,31 @@ mod tests {
 
     fn found(text: &str) -> Option<String> {
         PhraseMatcher::default().find(text).map(str::to_owned)
+    }
+
+    #[test]
+    fn one_walk_for_both_lists_says_what_the_two_walks_say() {
+        let destructive = PhraseMatcher::new(&["löschen".into()]);
+        let resets = PhraseMatcher::resets(&[]);
+        let ascii = PhraseMatcher::default();
+        for text in [
+            "Open Settings.",
+            "Erase the Mac.",
+            "Forget this network.",
+            "Tap Unpair.",
+            "Tippen Sie auf Löschen.",
+            "Tippen Sie auf Öffnen.",
+            "\u{212a}ill it.",
+            "",
+        ] {
+            for (first, second) in [(&destructive, &resets), (&ascii, &resets)] {
+                assert_eq!(
+                    PhraseMatcher::may_match_either(first, second, text),
+                    first.may_match(text) || second.may_match(text),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
