@@ -344,8 +344,9 @@ pub struct CodeBlock {
 pub struct Image {
     /// The file as written, relative to the guide's file.
     pub src: String,
-    /// The file relative to the content root (`/` separators): where an exporter finds it.
-    pub path: String,
+    /// The file relative to the content root (`/` separators): where an exporter finds it;
+    /// `None` when `src` is absolute or climbs out of the root, which no exporter may follow.
+    pub path: Option<String>,
     /// What the picture shows, for readers who cannot see it.
     pub alt: String,
     /// Shown under the picture.
@@ -446,20 +447,24 @@ pub fn platform_name(names: &BTreeMap<String, String>, slug: &str) -> String {
 }
 
 /// Joins `relative` (`/`-separated, may hold `..`) to the folder of `source`, both relative to
-/// the content root.
-fn resolve_path(source: &str, relative: &str) -> String {
+/// the content root; `None` for an absolute path or one whose `..` leaves the root, rather than
+/// a shortened path that names some other file.
+fn resolve_path(source: &str, relative: &str) -> Option<String> {
+    if relative.starts_with('/') || relative.starts_with('\\') || relative.contains(':') {
+        return None;
+    }
     let mut parts: Vec<&str> = source.split('/').collect();
     parts.pop();
     for part in relative.split('/') {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                parts.pop()?;
             }
             other => parts.push(other),
         }
     }
-    parts.join("/")
+    Some(parts.join("/"))
 }
 
 /// What a handout is built from besides the guide.
@@ -992,14 +997,22 @@ related: [other, {title: Status, url: "https://example.com/"}]
     #[test]
     fn image_paths_resolve_against_the_guide_folder() {
         assert_eq!(
-            resolve_path("icloud/sync.yaml", "img/a.png"),
-            "icloud/img/a.png"
+            resolve_path("icloud/sync.yaml", "img/a.png").as_deref(),
+            Some("icloud/img/a.png")
         );
         assert_eq!(
-            resolve_path("icloud/sync.yaml", "../shared/a.png"),
-            "shared/a.png"
+            resolve_path("icloud/sync.yaml", "../shared/a.png").as_deref(),
+            Some("shared/a.png")
         );
-        assert_eq!(resolve_path("sync.yaml", "./a.png"), "a.png");
+        assert_eq!(
+            resolve_path("sync.yaml", "./a.png").as_deref(),
+            Some("a.png")
+        );
+        // Out of the root, or absolute: no path at all, never a shortened one.
+        assert_eq!(resolve_path("wifi/p.yaml", "../../secret.png"), None);
+        assert_eq!(resolve_path("p.yaml", "../a.png"), None);
+        assert_eq!(resolve_path("p.yaml", "/etc/a.png"), None);
+        assert_eq!(resolve_path("p.yaml", "C:/a.png"), None);
     }
 
     #[test]
