@@ -40,12 +40,18 @@ pub trait Exporter: Send + Sync {
     /// removing folders a refused export created.
     fn outputs(&self) -> Vec<PathBuf>;
 
-    /// Renders one guide, on any thread, for [`Staging::push`]. Only for [`Shape::Streams`].
-    fn render(&self, guide: &ExportGuide<'_>) -> Result<Rendered, ExportError>;
+    /// Renders one guide, on any thread, for [`Staging::push`]. Only for [`Shape::Streams`]:
+    /// a whole-set format keeps this refusal.
+    fn render(&self, guide: &ExportGuide<'_>) -> Result<Rendered, ExportError> {
+        let _ = guide;
+        Err(whole_set_only())
+    }
 
     /// Starts staging the export guide by guide: nothing is in place until [`commit`]. Only
-    /// for [`Shape::Streams`].
-    fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError>;
+    /// for [`Shape::Streams`]: a whole-set format keeps this refusal.
+    fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
+        Err(whole_set_only())
+    }
 
     /// Stages the export of every guide at once: for a format of [`Shape::WholeSet`], and for
     /// a streaming one when the guides are kept anyway (`build`), rendering and pushing each.
@@ -353,14 +359,6 @@ impl Exporter for PdfExporter {
             .collect()
     }
 
-    fn render(&self, _guide: &ExportGuide<'_>) -> Result<Rendered, ExportError> {
-        Err(whole_set_only())
-    }
-
-    fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
-        Err(whole_set_only())
-    }
-
     fn stage_all(
         &self,
         guides: &[ExportGuide<'_>],
@@ -381,8 +379,9 @@ impl Exporter for PdfExporter {
     }
 }
 
+/// A whole-set format asked to stream: a bug in the caller, reported rather than a panic.
 fn whole_set_only() -> ExportError {
-    ExportError::Content("the PDF export needs every guide at once".into())
+    ExportError::Content("this export needs every guide at once".into())
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::ExportGuide;
-use crate::exporter::{Exporter, Progress, Rendered, Shape, Staged, Staging};
+use crate::exporter::{Exporter, Progress, Shape, Staged};
 use crate::handout::{self, Handout};
 use crate::output::{ExportError, StagedFile, StagedSet, ensure_dir};
 
@@ -167,14 +167,6 @@ impl Exporter for HtmlExporter {
         vec![self.dir.clone()]
     }
 
-    fn render(&self, _guide: &ExportGuide<'_>) -> Result<Rendered, ExportError> {
-        Err(whole_set_only())
-    }
-
-    fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
-        Err(whole_set_only())
-    }
-
     fn stage_all(
         &self,
         guides: &[ExportGuide<'_>],
@@ -193,8 +185,4 @@ impl Exporter for HtmlExporter {
         };
         Ok(Staged::of(files, written, vec![(what, self.dir.clone())]))
     }
-}
-
-fn whole_set_only() -> ExportError {
-    ExportError::Content("the HTML export needs every guide at once".into())
 }
