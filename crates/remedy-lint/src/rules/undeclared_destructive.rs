@@ -289,28 +289,7 @@ impl PhraseMatcher {
     /// often, never too rarely. A first word that is not ASCII (an extra phrase) says yes to
     /// every text that is not ASCII.
     fn may_match(&self, text: &str) -> bool {
-        if !text.is_ascii() && (!self.ascii_first_words || text.contains('\u{212a}')) {
-            return true;
-        }
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            if !bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-                continue;
-            }
-            // Only a word whose first letter starts a first word is compared.
-            let start = at;
-            let candidate = self.initials[usize::from(bytes[at])];
-            at += 1;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-            }
-            if candidate && self.starts_a_phrase(&bytes[start..at]) {
-                return true;
-            }
-        }
-        false
+        Self::may_match_either(self, self, text)
     }
 
     /// Whether `first` or `second` could match in `text`: [`Self::may_match`] of both in one
@@ -331,6 +310,7 @@ impl PhraseMatcher {
                 at += 1;
                 continue;
             }
+            // Only a word whose first letter starts a first word is compared.
             let start = at;
             let initial = usize::from(bytes[at]);
             let (in_first, in_second) = (first.initials[initial], second.initials[initial]);
