@@ -6,7 +6,10 @@
 
 use std::collections::BTreeMap;
 
+use hypher::Lang;
+
 use super::font::{Face, Fonts};
+use super::linebreak::{BREAK_HYPHEN, End, Piece, segments};
 
 /// An RGB colour, each channel 0–1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -315,169 +318,6 @@ pub(crate) struct Frag {
 /// Horizontal padding inside a tag.
 pub(crate) const TAG_PAD: f32 = 3.0;
 
-#[derive(Debug)]
-enum Token {
-    /// Text that must not be split unless it is wider than the line.
-    Piece {
-        span: usize,
-        text: String,
-        width: f32,
-    },
-    /// A space: a break opportunity that vanishes at the end of a line.
-    Glue { span: usize, width: f32 },
-    /// A break opportunity without space (after a hyphen).
-    Soft,
-}
-
-fn is_break_space(c: char) -> bool {
-    c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' && c != '\u{2007}'
-}
-
-fn tokenize(fonts: &Fonts, spans: &[Span]) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    for (index, span) in spans.iter().enumerate() {
-        let style = span.style;
-        if span.gap > 0.0 {
-            if let Some(Token::Glue {
-                span: glue_span,
-                width,
-            }) = tokens.last_mut()
-            {
-                *glue_span = index;
-                *width = width.max(span.gap);
-            } else {
-                tokens.push(Token::Glue {
-                    span: index,
-                    width: span.gap,
-                });
-            }
-            continue;
-        }
-        if span.tag.is_some() {
-            let width = fonts.width(style.face, style.size, &span.text) + 2.0 * TAG_PAD;
-            tokens.push(Token::Piece {
-                span: index,
-                text: span.text.clone(),
-                width,
-            });
-            continue;
-        }
-        let mut word = String::new();
-        let mut previous: Option<char> = None;
-        let mut chars = span.text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if is_break_space(c) {
-                if !word.is_empty() {
-                    let width = fonts.width(style.face, style.size, &word);
-                    tokens.push(Token::Piece {
-                        span: index,
-                        text: std::mem::take(&mut word),
-                        width,
-                    });
-                }
-                if !matches!(tokens.last(), Some(Token::Glue { .. })) {
-                    tokens.push(Token::Glue {
-                        span: index,
-                        width: fonts.char_width(style.face, style.size, ' '),
-                    });
-                }
-                previous = None;
-                continue;
-            }
-            if matches!(c, '\u{ad}' | '\u{200b}') {
-                // Soft hyphens and zero-width spaces: break opportunities, never drawn.
-                if !word.is_empty() {
-                    let width = fonts.width(style.face, style.size, &word);
-                    tokens.push(Token::Piece {
-                        span: index,
-                        text: std::mem::take(&mut word),
-                        width,
-                    });
-                }
-                tokens.push(Token::Soft);
-                continue;
-            }
-            word.push(c);
-            let hyphen = matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '/');
-            let letter_before = previous.is_some_and(char::is_alphanumeric);
-            let letter_after = chars.peek().is_some_and(|next| next.is_alphanumeric());
-            if hyphen && letter_before && letter_after {
-                let width = fonts.width(style.face, style.size, &word);
-                tokens.push(Token::Piece {
-                    span: index,
-                    text: std::mem::take(&mut word),
-                    width,
-                });
-                tokens.push(Token::Soft);
-            }
-            previous = Some(c);
-        }
-        if !word.is_empty() {
-            let width = fonts.width(style.face, style.size, &word);
-            tokens.push(Token::Piece {
-                span: index,
-                text: word,
-                width,
-            });
-        }
-    }
-    tokens
-}
-
-/// A word: pieces between two break opportunities, with the glue before it.
-#[derive(Debug)]
-struct Word {
-    glue: Option<(usize, f32)>,
-    pieces: Vec<(usize, String, f32)>,
-}
-
-impl Word {
-    fn width(&self) -> f32 {
-        self.pieces.iter().map(|(_, _, width)| width).sum()
-    }
-}
-
-fn words(tokens: Vec<Token>) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut current = Word {
-        glue: None,
-        pieces: Vec::new(),
-    };
-    for token in tokens {
-        match token {
-            Token::Piece { span, text, width } => current.pieces.push((span, text, width)),
-            Token::Glue { span, width } => {
-                if !current.pieces.is_empty() {
-                    words.push(std::mem::replace(
-                        &mut current,
-                        Word {
-                            glue: Some((span, width)),
-                            pieces: Vec::new(),
-                        },
-                    ));
-                } else if !words.is_empty() {
-                    current.glue = Some((span, width));
-                }
-            }
-            Token::Soft => {
-                if !current.pieces.is_empty() {
-                    words.push(std::mem::replace(
-                        &mut current,
-                        Word {
-                            glue: None,
-                            pieces: Vec::new(),
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    if !current.pieces.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 /// Characters after which a word too long for a line is preferably broken.
 fn good_break_after(c: char) -> bool {
     matches!(
@@ -514,32 +354,82 @@ fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, S
     (text[..cut].to_owned(), text[cut..].to_owned())
 }
 
-/// Breaks spans into lines no wider than `width` (greedy, first fit). Words wider than a line
-/// are broken between characters, preferably after `/`, `.`, `-` and the like.
+/// Breaks spans into lines no wider than `width` (greedy, first fit), without hyphenation:
+/// see [`break_lines_in`].
 pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line> {
+    break_lines_in(fonts, spans, width, None)
+}
+
+/// Breaks spans into lines no wider than `width` (greedy, first fit) at the break
+/// opportunities of the Unicode rules and, with `lang`, at hyphenation points, drawing a
+/// hyphen where a word is broken. A word wider than a line is broken between characters,
+/// preferably after `/`, `.`, `-` and the like, so nothing ever overflows.
+pub(crate) fn break_lines_in(
+    fonts: &Fonts,
+    spans: &[Span],
+    width: f32,
+    lang: Option<Lang>,
+) -> Vec<Line> {
     let width = width.max(1.0);
-    let mut lines: Vec<Vec<(usize, String, f32)>> = Vec::new();
-    let mut current: Vec<(usize, String, f32)> = Vec::new();
+    let mut lines: Vec<Vec<Piece>> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
     let mut current_width = 0.0f32;
-    for word in words(tokenize(fonts, spans)) {
+    // The glue after the line's last segment, and whether a hyphen is drawn if it ends there.
+    let mut pending: Option<(usize, f32)> = None;
+    let mut hyphen_after: Option<usize> = None;
+    let hyphen_width = |span: usize| {
+        let style = spans[span].style;
+        fonts.char_width(style.face, style.size, BREAK_HYPHEN)
+    };
+    let end_line = |current: &mut Vec<Piece>,
+                    current_width: &mut f32,
+                    lines: &mut Vec<Vec<Piece>>,
+                    hyphen_after: Option<usize>| {
+        if let Some(span) = hyphen_after
+            && let Some(last) = current.last_mut()
+        {
+            last.1.push(BREAK_HYPHEN);
+            last.2 += hyphen_width(span);
+        }
+        lines.push(std::mem::take(current));
+        *current_width = 0.0;
+    };
+    for segment in segments(fonts, spans, lang) {
+        if segment.pieces.is_empty() {
+            if !current.is_empty()
+                && let Some((span, w)) = segment.glue
+            {
+                pending = Some(pending.map_or((span, w), |(_, p)| (span, p.max(w))));
+            }
+            if segment.end == End::Mandatory && !current.is_empty() {
+                end_line(&mut current, &mut current_width, &mut lines, None);
+                pending = None;
+            }
+            continue;
+        }
         let glue_width = if current.is_empty() {
             0.0
         } else {
-            word.glue.map_or(0.0, |(_, w)| w)
+            pending.map_or(0.0, |(_, w)| w)
         };
-        let word_width = word.width();
-        if !current.is_empty() && current_width + glue_width + word_width > width + 0.001 {
-            lines.push(std::mem::take(&mut current));
-            current_width = 0.0;
-        }
+        let segment_width = segment.width();
+        let last_span = segment.pieces.last().map(|(span, _, _)| *span);
+        let own_hyphen = match (segment.end, last_span) {
+            (End::Hyphen, Some(span)) => hyphen_width(span),
+            _ => 0.0,
+        };
         if !current.is_empty()
-            && let Some((span, w)) = word.glue
+            && current_width + glue_width + segment_width + own_hyphen > width + 0.001
+        {
+            end_line(&mut current, &mut current_width, &mut lines, hyphen_after);
+        } else if !current.is_empty()
+            && let Some((span, w)) = pending
         {
             let blank = if spans[span].gap > 0.0 { "" } else { " " };
             current.push((span, blank.to_owned(), w));
             current_width += w;
         }
-        for (span, text, piece_width) in word.pieces {
+        for (span, text, piece_width) in segment.pieces {
             if current_width + piece_width <= width + 0.001
                 || spans[span].tag.is_some() && current.is_empty()
             {
@@ -562,15 +452,23 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
                 let head_width = fonts.width(style.face, style.size, &head);
                 if head_width > room + 0.001 && !current.is_empty() {
                     // Not even one character fits after what is on the line: new line.
-                    lines.push(std::mem::take(&mut current));
-                    current_width = 0.0;
+                    end_line(&mut current, &mut current_width, &mut lines, None);
                     continue;
                 }
                 current.push((span, head, head_width));
-                lines.push(std::mem::take(&mut current));
-                current_width = 0.0;
+                end_line(&mut current, &mut current_width, &mut lines, None);
                 rest = tail;
             }
+        }
+        pending = segment.glue;
+        hyphen_after = match segment.end {
+            End::Hyphen => last_span,
+            _ => None,
+        };
+        if segment.end == End::Mandatory {
+            end_line(&mut current, &mut current_width, &mut lines, None);
+            pending = None;
+            hyphen_after = None;
         }
     }
     if !current.is_empty() {
@@ -578,9 +476,8 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
     }
     lines
         .into_iter()
-        .map(|pieces| {
+        .map(|mut pieces| {
             // Trailing glue never ends a line.
-            let mut pieces = pieces;
             while pieces
                 .last()
                 .is_some_and(|(_, text, _)| text == " " || text.is_empty())
@@ -680,7 +577,7 @@ pub(crate) fn draw_line(unit: &mut Unit, line: &Line, x: f32, top: f32, size: f3
     }
 }
 
-/// A paragraph as one unit per line: splittable between lines.
+/// A paragraph as one unit per line: splittable between lines; not hyphenated.
 pub(crate) fn paragraph_units(
     fonts: &Fonts,
     spans: &[Span],
@@ -688,11 +585,23 @@ pub(crate) fn paragraph_units(
     width: f32,
     leading: f32,
 ) -> Vec<Unit> {
+    paragraph_units_in(fonts, spans, x, width, leading, None)
+}
+
+/// [`paragraph_units`], hyphenated in `lang`.
+pub(crate) fn paragraph_units_in(
+    fonts: &Fonts,
+    spans: &[Span],
+    x: f32,
+    width: f32,
+    leading: f32,
+    lang: Option<Lang>,
+) -> Vec<Unit> {
     let size = spans
         .iter()
         .find(|span| span.tag.is_none())
         .map_or(9.5, |span| span.style.size);
-    break_lines(fonts, spans, width)
+    break_lines_in(fonts, spans, width, lang)
         .iter()
         .map(|line| {
             let mut unit = Unit::new(leading);

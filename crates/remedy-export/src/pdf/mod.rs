@@ -12,6 +12,7 @@
 mod book;
 mod font;
 mod layout;
+mod linebreak;
 mod render;
 mod writer;
 

@@ -11,8 +11,9 @@ use crate::handout::{
 use super::font::{Face, Fonts};
 use super::layout::{
     Block, Color, Draw, Frame, Line, NodeId, Page, Role, Span, Style, Target, Unit, baseline,
-    break_lines, draw_line, paragraph_units,
+    break_lines, break_lines_in, draw_line, paragraph_units, paragraph_units_in,
 };
+use super::linebreak::hyphenation_language;
 
 /// Colours.
 pub(crate) mod theme {
@@ -124,12 +125,15 @@ fn roman(mut n: usize) -> String {
     out
 }
 
-/// `1.`, `a.`, `i.` by depth, repeating below the third level.
-pub(crate) fn step_marker(depth: usize, position: usize) -> String {
-    match depth % 3 {
-        1 => format!("{position}."),
+/// `1.`, `a.`, `i.` for the first three levels; below them the step's full number
+/// (`2.1.3.1`), as cross-references and the data exports write it, so that no marker stands
+/// for two depths (a fourth level of `1.` would read as a new first-level step).
+pub(crate) fn step_marker(depth: usize, position: usize, number: &str) -> String {
+    match depth {
+        0 | 1 => format!("{position}."),
         2 => format!("{}.", letters(position)),
-        _ => format!("{}.", roman(position)),
+        3 => format!("{}.", roman(position)),
+        _ => number.to_owned(),
     }
 }
 
@@ -210,6 +214,16 @@ impl<'a> Ctx<'a> {
         self.handout.id.as_str()
     }
 
+    /// The hyphenation patterns of the guide's language, if there are any.
+    fn lang(&self) -> Option<hypher::Lang> {
+        hyphenation_language(&self.handout.lang)
+    }
+
+    /// Body text broken into lines, hyphenated in the guide's language.
+    fn lines(&self, spans: &[Span], width: f32) -> Vec<Line> {
+        break_lines_in(self.fonts, spans, width, self.lang())
+    }
+
     /// A new structure node.
     pub(crate) fn node(&mut self, role: Role) -> NodeId {
         self.roles.push(role);
@@ -277,7 +291,7 @@ impl<'a> Ctx<'a> {
 
     fn paragraph(&mut self, spans: &[Span], x: f32, leading: f32) -> Vec<Unit> {
         let width = self.width() - x;
-        paragraph_units(self.fonts, spans, x, width, leading)
+        paragraph_units_in(self.fonts, spans, x, width, leading, self.lang())
     }
 
     /// A paragraph's inline spans set in `base`: labels bold, a menu path bold with `›` between
@@ -555,12 +569,13 @@ fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
         })
         .collect();
 
+    let lang = ctx.lang();
     let cell_unit =
         |cells: &[Vec<Span>], nodes: &[NodeId], text_leading: f32, text_size: f32| -> (Unit, f32) {
             let broken: Vec<Vec<Line>> = cells
                 .iter()
                 .enumerate()
-                .map(|(i, spans)| break_lines(fonts, spans, widths[i] - 2.0 * pad_x))
+                .map(|(i, spans)| break_lines_in(fonts, spans, widths[i] - 2.0 * pad_x, lang))
                 .collect();
             let lines = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
             let height = lines as f32 * text_leading + 2.0 * pad_y;
@@ -695,26 +710,23 @@ fn causes_blocks(ctx: &mut Ctx<'_>, causes: &[Cause]) -> Vec<Block> {
     blocks
 }
 
-/// The widths of the marker columns by depth; the first level's fits the method's widest number.
-fn marker_column(depth: usize, first: f32) -> f32 {
-    match depth % 3 {
-        1 => first,
+/// How far the text of a step at `depth` sits right of its parent's: the first level's
+/// column fits the method's widest number (`first`); below the third level, the widest full
+/// number among the step and its `siblings` (`parent` is the parent's number).
+fn marker_column(ctx: &Ctx<'_>, depth: usize, parent: &str, siblings: usize) -> f32 {
+    match depth {
+        0 | 1 => ctx.first_column,
         2 => 16.0,
-        _ => 21.0,
+        3 => 21.0,
+        _ => {
+            let widest = step_marker(depth, siblings, &format!("{parent}.{siblings}"));
+            ctx.fonts.width(Face::Regular, BODY, &widest) + 6.0
+        }
     }
-}
-
-fn indent_for(depth: usize, width: f32, first: f32) -> f32 {
-    let mut x = 0.0;
-    for level in 1..=depth {
-        x += marker_column(level, first);
-    }
-    // Deep nesting never squeezes the text below a third of the line.
-    x.min(width * 0.66)
 }
 
 /// Code to type: one line of the PDF per line written (long lines wrap, lines are never
-/// joined), in DejaVu Sans Mono, with its language as a label.
+/// joined, indentation kept), in DejaVu Sans Mono, with its language as a small label.
 fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> Block {
     let mut units = Vec::new();
     let paragraph = ctx.node(Role::Paragraph);
@@ -729,12 +741,25 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
         units.extend(ctx.tagged_paragraph(&label, x + 6.0, 10.0, path));
     }
     for line in &code.lines {
+        // Indentation is part of the code: kept as no-break spaces, which no line start drops.
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         let shown = if line.trim().is_empty() {
-            "\u{a0}"
+            "\u{a0}".to_owned()
         } else {
-            line
+            let (lead, rest) = line.split_at(indent);
+            let lead: String = lead
+                .chars()
+                .map(|c| {
+                    if c == '\t' {
+                        "\u{a0}".repeat(4)
+                    } else {
+                        "\u{a0}".to_owned()
+                    }
+                })
+                .collect();
+            format!("{lead}{rest}")
         };
-        let spans = [ctx.span(shown, style(Face::Mono, SMALL + 0.2, INK))];
+        let spans = [ctx.span(&shown, style(Face::Mono, SMALL + 0.2, INK))];
         units.extend(within(
             ctx.paragraph(&spans, x + 6.0, SMALL_LEAD),
             &code_path,
@@ -743,8 +768,18 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
     for unit in &mut units {
         margin_bar(unit, MUTED);
     }
-    Block::new(units, 3.0).together()
+    // A short block stays whole; a long one may break between lines, never before its label
+    // and first line (a block's lead).
+    let block = Block::new(units, 3.0);
+    if block.units.len() <= CODE_KEPT_WHOLE {
+        block.together()
+    } else {
+        block
+    }
 }
+
+/// Code blocks of at most this many printed lines (label included) never break.
+const CODE_KEPT_WHOLE: usize = 8;
 
 /// A picture's place: its `alt` and caption, until handouts embed the pictures themselves.
 fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32, path: &[NodeId]) -> Block {
@@ -798,7 +833,7 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32, path: &[NodeId]) -> Blo
         let mut paragraph_path = note_path.clone();
         paragraph_path.push(node);
         units.extend(within(
-            paragraph_units(ctx.fonts, &spans, inner_x, inner_width, 12.8),
+            paragraph_units_in(ctx.fonts, &spans, inner_x, inner_width, 12.8, ctx.lang()),
             &paragraph_path,
         ));
     }
@@ -854,16 +889,22 @@ fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
         next: usize,
         body: Vec<NodeId>,
         children: Option<Vec<NodeId>>,
+        /// Where the step's text starts.
+        x: f32,
     }
     let list = ctx.node(Role::List);
+    // Deep nesting never squeezes the text below a third of the line.
+    let deepest = ctx.width() * 0.66;
     let mut open: Vec<Open<'_>> = Vec::new();
     for step in steps {
-        let body = step_blocks(ctx, step, blocks, &[list]);
+        let x = marker_column(ctx, 1, "", steps.len()).min(deepest);
+        let body = step_blocks(ctx, step, blocks, &[list], x);
         open.push(Open {
             step,
             next: 0,
             body,
             children: None,
+            x,
         });
         while let Some(top) = open.last_mut() {
             let current: &Step = top.step;
@@ -879,17 +920,21 @@ fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
                             path
                         }
                     };
-                    let body = step_blocks(ctx, child, blocks, &list_path);
+                    let column =
+                        marker_column(ctx, child.depth, &current.number, current.steps.len());
+                    let x = (top.x + column).min(deepest);
+                    let body = step_blocks(ctx, child, blocks, &list_path, x);
                     open.push(Open {
                         step: child,
                         next: 0,
                         body,
                         children: None,
+                        x,
                     });
                 }
                 None => {
                     if let Some(done) = open.pop() {
-                        result_block(ctx, current, blocks, &done.body);
+                        result_block(ctx, current, blocks, &done.body, done.x);
                     }
                 }
             }
@@ -897,13 +942,14 @@ fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
     }
 }
 
-/// A step's own blocks, before its sub-steps, in a new item of the list at `list`; returns the
-/// path of the item's body.
+/// A step's own blocks, before its sub-steps, in a new item of the list at `list`, its text
+/// starting at `x`; returns the path of the item's body.
 fn step_blocks(
     ctx: &mut Ctx<'_>,
     step: &Step,
     blocks: &mut Vec<Block>,
     list: &[NodeId],
+    x: f32,
 ) -> Vec<NodeId> {
     let item = ctx.node(Role::ListItem);
     let label = ctx.node(Role::Label);
@@ -914,8 +960,6 @@ fn step_blocks(
     let mut body_path = item_path.clone();
     body_path.push(body_node);
     let depth = step.depth;
-    let width = ctx.width();
-    let x = indent_for(depth, width, ctx.first_column);
 
     // The warning that guards the step is read before it, and never left at the foot of a
     // page without the step's first lines.
@@ -952,7 +996,7 @@ fn step_blocks(
         spans.extend(paragraph);
     }
     let mut units = within(ctx.paragraph(&spans, x, LEAD), &[body_node, text_node]);
-    let marker = step_marker(depth, step.position);
+    let marker = step_marker(depth, step.position, &step.number);
     let marker_style = if depth == 1 {
         style(Face::Bold, BODY, INK)
     } else {
@@ -1023,8 +1067,7 @@ fn step_blocks(
 }
 
 /// What the reader should see once a step and its sub-steps are done.
-fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>, body: &[NodeId]) {
-    let x = indent_for(step.depth, ctx.width(), ctx.first_column);
+fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>, body: &[NodeId], x: f32) {
     if let Some(result) = &step.result {
         let mut spans = vec![Span::new(
             "✓ Result: ",
@@ -1068,7 +1111,7 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
         let list = ctx.node(Role::List);
         for item in items {
             let spans = [ctx.span(&item.plain, style(Face::Regular, size, INK))];
-            let lines = break_lines(ctx.fonts, &spans, col_width - 12.0);
+            let lines = ctx.lines(&spans, col_width - 12.0);
             let entry = ctx.node(Role::ListItem);
             let label = ctx.node(Role::Label);
             let body = ctx.node(Role::ListBody);
@@ -1446,10 +1489,13 @@ mod tests {
 
     #[test]
     fn markers_by_depth() {
-        assert_eq!(step_marker(1, 12), "12.");
-        assert_eq!(step_marker(2, 1), "a.");
-        assert_eq!(step_marker(2, 27), "aa.");
-        assert_eq!(step_marker(3, 4), "iv.");
-        assert_eq!(step_marker(3, 9), "ix.");
+        assert_eq!(step_marker(1, 12, "12"), "12.");
+        assert_eq!(step_marker(2, 1, "3.1"), "a.");
+        assert_eq!(step_marker(2, 27, "3.27"), "aa.");
+        assert_eq!(step_marker(3, 4, "3.1.4"), "iv.");
+        assert_eq!(step_marker(3, 9, "3.1.9"), "ix.");
+        // Below the third level the full number: never `1.` or `a.` again.
+        assert_eq!(step_marker(4, 1, "3.1.9.1"), "3.1.9.1");
+        assert_eq!(step_marker(6, 2, "1.1.1.1.1.2"), "1.1.1.1.1.2");
     }
 }
