@@ -5,10 +5,12 @@
 //! writer turns them into PDF space (origin bottom-left).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use hypher::Lang;
 
 use super::font::{Face, Fonts};
+use super::image::Picture;
 use super::linebreak::{BREAK_HYPHEN, End, Piece, segments};
 
 /// An RGB colour, each channel 0–1.
@@ -53,6 +55,8 @@ pub(crate) enum Role {
     Link(String),
     Contents,
     ContentsItem,
+    /// A picture, with the words that say what it shows.
+    Figure(String),
 }
 
 /// Where a link goes.
@@ -142,6 +146,14 @@ pub(crate) enum Draw {
         h: f32,
         fill: Color,
     },
+    /// A picture scaled into the rectangle whose top edge is `y` below the top.
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        picture: Arc<Picture>,
+    },
     /// A clickable area.
     Link {
         x: f32,
@@ -171,6 +183,19 @@ impl Draw {
                 w: *w,
                 h: *h,
                 fill: *fill,
+            },
+            Draw::Image {
+                x,
+                y,
+                w,
+                h,
+                picture,
+            } => Draw::Image {
+                x: x + dx,
+                y: y + dy,
+                w: *w,
+                h: *h,
+                picture: Arc::clone(picture),
             },
             Draw::Link { x, y, w, h, target } => Draw::Link {
                 x: x + dx,
@@ -260,6 +285,9 @@ pub(crate) struct Block {
     pub keep_with_next: bool,
     /// Drawn again at the top of each page the block continues on (table header rows).
     pub repeat_header: Option<Unit>,
+    /// Drawn, as page furniture, at the top of a page that starts with this block or inside
+    /// it: "Method 2 (continued)", so that no part of a method opens a page without its name.
+    pub continued: Option<Arc<Unit>>,
 }
 
 impl Block {
@@ -354,6 +382,10 @@ fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, S
     (text[..cut].to_owned(), text[cut..].to_owned())
 }
 
+/// A line at least this full without the word that does not fit is left ragged rather than
+/// ended with a hyphen: hyphens where the line needs them, not wherever a word could break.
+const HYPHENATE_BELOW: f32 = 0.85;
+
 /// Breaks spans into lines no wider than `width` (greedy, first fit), without hyphenation:
 /// see [`break_lines_in`].
 pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line> {
@@ -361,8 +393,8 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
 }
 
 /// Breaks spans into lines no wider than `width` (greedy, first fit) at the break
-/// opportunities of the Unicode rules and, with `lang`, at hyphenation points, drawing a
-/// hyphen where a word is broken. A word wider than a line is broken between characters,
+/// opportunities of the Unicode rules and, with `lang`, at hyphenation points when the line
+/// would otherwise be left short, drawing a hyphen where a word is broken. A word wider than a line is broken between characters,
 /// preferably after `/`, `.`, `-` and the like, so nothing ever overflows.
 pub(crate) fn break_lines_in(
     fonts: &Fonts,
@@ -377,6 +409,9 @@ pub(crate) fn break_lines_in(
     // The glue after the line's last segment, and whether a hyphen is drawn if it ends there.
     let mut pending: Option<(usize, f32)> = None;
     let mut hyphen_after: Option<usize> = None;
+    // The word being set: the line's length and width before the glue in front of it, and
+    // where its first piece is.
+    let mut word: Option<(usize, f32, usize)> = None;
     let hyphen_width = |span: usize| {
         let style = spans[span].style;
         fonts.char_width(style.face, style.size, BREAK_HYPHEN)
@@ -418,16 +453,45 @@ pub(crate) fn break_lines_in(
             (End::Hyphen, Some(span)) => hyphen_width(span),
             _ => 0.0,
         };
+        let starts_word = hyphen_after.is_none();
         if !current.is_empty()
             && current_width + glue_width + segment_width + own_hyphen > width + 0.001
         {
-            end_line(&mut current, &mut current_width, &mut lines, hyphen_after);
-        } else if !current.is_empty()
-            && let Some((span, w)) = pending
-        {
-            let blank = if spans[span].gap > 0.0 { "" } else { " " };
-            current.push((span, blank.to_owned(), w));
-            current_width += w;
+            // Breaking inside a word: only if the line would otherwise be left short.
+            let carry = match (hyphen_after, word) {
+                (Some(_), Some((glue_at, before, start)))
+                    if glue_at > 0
+                        && glue_at <= start
+                        && start <= current.len()
+                        && before >= width * HYPHENATE_BELOW =>
+                {
+                    Some((glue_at, start))
+                }
+                _ => None,
+            };
+            match carry {
+                Some((glue_at, start)) => {
+                    let carried = current.split_off(start);
+                    current.truncate(glue_at);
+                    end_line(&mut current, &mut current_width, &mut lines, None);
+                    current_width = carried.iter().map(|(_, _, w)| w).sum();
+                    current = carried;
+                }
+                None => end_line(&mut current, &mut current_width, &mut lines, hyphen_after),
+            }
+            word = Some((0, 0.0, 0));
+        } else {
+            let (glue_at, before) = (current.len(), current_width);
+            if !current.is_empty()
+                && let Some((span, w)) = pending
+            {
+                let blank = if spans[span].gap > 0.0 { "" } else { " " };
+                current.push((span, blank.to_owned(), w));
+                current_width += w;
+            }
+            if starts_word {
+                word = Some((glue_at, before, current.len()));
+            }
         }
         for (span, text, piece_width) in segment.pieces {
             if current_width + piece_width <= width + 0.001
@@ -450,6 +514,7 @@ pub(crate) fn break_lines_in(
                 let room = width - current_width;
                 let (head, tail) = split_piece(fonts, style, &rest, room);
                 let head_width = fonts.width(style.face, style.size, &head);
+                word = None;
                 if head_width > room + 0.001 && !current.is_empty() {
                     // Not even one character fits after what is on the line: new line.
                     end_line(&mut current, &mut current_width, &mut lines, None);
@@ -701,6 +766,13 @@ impl Paginator<'_> {
         self.frame.bottom - self.y
     }
 
+    /// A fresh page that starts with (or inside) a block: its continuation line first.
+    fn continued(&mut self, line: Option<&Arc<Unit>>) {
+        if let Some(line) = line {
+            self.place(line.as_furniture());
+        }
+    }
+
     fn place(&mut self, unit: Unit) {
         let page_index = self.out.pages.len() - 1;
         for anchor in unit.anchors {
@@ -749,6 +821,7 @@ pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
             }
             if !p.empty && block.space_before + need > p.room() && need <= body {
                 p.new_page();
+                p.continued(blocks[index].continued.as_ref());
             }
             if !p.empty {
                 p.y += block.space_before;
@@ -758,6 +831,7 @@ pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
             for (k, unit) in block.units.into_iter().enumerate() {
                 if !p.empty && unit.height > p.room() + 0.01 {
                     p.new_page();
+                    p.continued(block.continued.as_ref());
                     if k > 0
                         && let Some(header) = &block.repeat_header
                     {
@@ -805,6 +879,29 @@ mod tests {
             .collect::<Vec<_>>()
             .join("");
         assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        Ok(())
+    }
+
+    #[test]
+    fn a_word_is_hyphenated_only_where_the_line_would_be_left_short() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        let lang = super::super::linebreak::hyphenation_language("en");
+        let text = |lines: &[Line]| -> Vec<String> {
+            lines
+                .iter()
+                .map(|line| line.frags.iter().map(|frag| frag.text.as_str()).collect())
+                .collect()
+        };
+        // A short line takes the word's first syllables, with a hyphen.
+        let short = fonts.width(Face::Regular, 10.0, "aa config\u{ad}") + 0.5;
+        let lines = break_lines_in(fonts, &[Span::new("aa configuration", body())], short, lang);
+        assert_eq!(text(&lines), ["aa config\u{ad}", "uration"]);
+        // A line already nearly full leaves the word whole for the next line.
+        let prefix = "a".repeat(30);
+        let full = fonts.width(Face::Regular, 10.0, &prefix) / 0.87;
+        let spans = [Span::new(format!("{prefix} configuration"), body())];
+        let lines = break_lines_in(fonts, &spans, full, lang);
+        assert_eq!(text(&lines), [prefix.as_str(), "configuration"]);
         Ok(())
     }
 

@@ -1,6 +1,9 @@
 //! A handout as blocks: the handout's typography lives here. What the handout says comes from
 //! [`crate::handout`], built once per guide; this module only decides how it looks.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use remedy_core::Risk;
 
 use crate::handout::{
@@ -9,6 +12,7 @@ use crate::handout::{
 };
 
 use super::font::{Face, Fonts};
+use super::image;
 use super::layout::{
     Block, Color, Draw, Frame, Line, NodeId, Page, Role, Span, Style, Target, Unit, baseline,
     break_lines, break_lines_in, draw_line, paragraph_units, paragraph_units_in,
@@ -148,6 +152,9 @@ pub(crate) struct Ctx<'a> {
     pub first_column: f32,
     /// The structure nodes made so far.
     pub roles: Vec<Role>,
+    /// Where the guides' pictures are read from; `None`: no picture is read, each is printed
+    /// as its text.
+    pub content_root: Option<&'a Path>,
 }
 
 /// Puts every unit inside the nodes of `path`.
@@ -670,9 +677,8 @@ fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
     Block {
         units,
         space_before: 4.0,
-        keep_together: false,
-        keep_with_next: false,
         repeat_header: Some(header),
+        ..Block::default()
     }
 }
 
@@ -781,7 +787,52 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
 /// Code blocks of at most this many printed lines (label included) never break.
 const CODE_KEPT_WHOLE: usize = 8;
 
-/// A picture's place: its `alt` and caption, until handouts embed the pictures themselves.
+/// A picture scaled to the column (never beyond its natural size at 150 dpi, never taller
+/// than what a page holds with its caption), tagged `Figure` with its `alt`, the caption
+/// below it; the picture's text when it cannot be shown (see [`image_note`]).
+fn figure_block(ctx: &mut Ctx<'_>, image: &Image, x: f32, path: &[NodeId]) -> Block {
+    let picture = ctx
+        .content_root
+        .zip(image.path.as_deref())
+        .and_then(|(root, path)| image::load(root, path));
+    let Some(picture) = picture else {
+        return image_note(ctx, image, x, path);
+    };
+    let mut units = Vec::new();
+    let figure = ctx.node(Role::Figure(image.alt.clone()));
+    let mut figure_path = path.to_vec();
+    figure_path.push(figure);
+    let mut caption = Vec::new();
+    if let Some(text) = &image.caption {
+        for spans in ctx.rich_paragraphs(text, style(Face::Oblique, SMALL, MUTED)) {
+            caption.extend(ctx.tagged_paragraph(&spans, x, SMALL_LEAD, path));
+        }
+    }
+    let caption_height: f32 = caption.iter().map(|unit| unit.height).sum();
+    let (natural_w, natural_h) = picture.natural_size();
+    let column = (ctx.width() - x).max(1.0);
+    let room = (ctx.frame.bottom - ctx.frame.top - caption_height - 2.0 * LEAD).max(LEAD);
+    let scale = (column / natural_w).min(room / natural_h).min(1.0);
+    let (w, h) = (natural_w * scale, natural_h * scale);
+    let mut unit = Unit::new(h + FIGURE_PAD);
+    unit.draws.push(Draw::Image {
+        x,
+        y: FIGURE_PAD / 2.0,
+        w,
+        h,
+        picture: Arc::new(picture),
+    });
+    unit.within(&figure_path);
+    units.push(unit);
+    units.extend(caption);
+    Block::new(units, 4.0).together()
+}
+
+/// Space above and below a picture, inside its block.
+const FIGURE_PAD: f32 = 4.0;
+
+/// A picture that cannot be shown (no file inside the content root, not a PNG or JPEG, too
+/// large): its `alt` and caption in words.
 fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32, path: &[NodeId]) -> Block {
     let mut spans = vec![
         Span::new("Picture: ", style(Face::Bold, SMALL, MUTED)),
@@ -1042,7 +1093,7 @@ fn step_blocks(
         blocks.push(code_block(ctx, code, x, &body_path));
     }
     if let Some(image) = &step.image {
-        blocks.push(image_note(ctx, image, x, &body_path));
+        blocks.push(figure_block(ctx, image, x, &body_path));
     }
     if let Some(note) = &step.note {
         let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];
@@ -1284,15 +1335,54 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
         blocks.push(warning_block(ctx, warning, 0.0, &[]).with_next());
     }
     if let Some(image) = &method.image {
-        blocks.push(image_note(ctx, image, 0.0, &[]).with_next());
+        blocks.push(figure_block(ctx, image, 0.0, &[]).with_next());
     }
 
     let widest = format!("{}.", method.steps.len());
     ctx.first_column = (ctx.fonts.width(Face::Bold, BODY, &widest) + 6.0).max(19.0);
+    // What opens the method (heading, facts, summary, warning) goes with its first step.
+    let opening = blocks.len();
     steps_blocks(ctx, &method.steps, &mut blocks);
-    // The first step goes with the heading.
-    blocks.extend(pros_cons_blocks(ctx, method));
+    let pros_cons = pros_cons_blocks(ctx, method);
+    if !pros_cons.is_empty()
+        && let Some(last) = blocks.last_mut()
+    {
+        // Pros and cons never open a page alone: the method's last step comes with them.
+        last.keep_with_next = true;
+    }
+    blocks.extend(pros_cons);
+    // A page that starts inside the method says whose steps these are.
+    let continued = Arc::new(continued_line(ctx, method));
+    for block in blocks.iter_mut().skip(opening) {
+        block.continued = Some(Arc::clone(&continued));
+    }
     blocks
+}
+
+/// "Method 2 (continued)", at the top of a page that starts inside a method; drawn as page
+/// furniture, not read (the method's heading is in the tree, and a reader in the middle of a
+/// step must not hear it). The number alone: a line of furniture that reads as prose (a long
+/// title) is one that checkers say a reader misses.
+fn continued_line(ctx: &mut Ctx<'_>, method: &Method) -> Unit {
+    let spans = [Span::new(
+        format!("Method {} (continued)", method.number),
+        style(Face::Bold, SMALL, MUTED),
+    )];
+    let title = ctx
+        .lines(&spans, ctx.width())
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let mut unit = Unit::new(SMALL_LEAD + 6.0);
+    draw_line(&mut unit, &title, 0.0, 0.0, SMALL, SMALL_LEAD);
+    unit.draws.push(Draw::Rect {
+        x: 0.0,
+        y: SMALL_LEAD + 1.5,
+        w: ctx.width(),
+        h: 0.4,
+        fill: RULE,
+    });
+    unit
 }
 
 fn faq_blocks(ctx: &mut Ctx<'_>, questions: &[Question]) -> Vec<Block> {
