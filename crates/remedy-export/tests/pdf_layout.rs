@@ -413,9 +413,18 @@ fn pros_and_cons_never_open_a_page_alone_and_a_broken_method_carries_its_name() 
             .iter()
             .find(|run| run.text.contains("Try the probe"))
             .ok_or("the heading is not printed")?;
-        // The method's last step is on the page of its pros and cons, above them.
+        // The method's last step is on the page of its pros and cons, above them, and never
+        // alone there: the step before it comes along.
         assert_eq!(last_step.page, pros.page, "{count} fillers");
         assert!(last_step.y > pros.y);
+        let before_last = runs
+            .iter()
+            .find(|run| run.text.contains(&format!("number {count}.")))
+            .ok_or("the step before the last is not printed")?;
+        assert_eq!(
+            before_last.page, last_step.page,
+            "{count} fillers: the last step alone"
+        );
         let top = body_runs(&runs, pros.page);
         assert!(
             top.first().is_some_and(|run| run.text != "PROS"),

@@ -934,7 +934,9 @@ fn tag_style() -> Style {
 ///
 /// Tagged as lists: `L` > `LI` > `Lbl` (the number) and `LBody` (the text and everything that
 /// belongs to the step, sub-steps as a nested `L`).
-fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
+///
+/// Returns where the last first-level step's blocks start.
+fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) -> usize {
     struct Open<'s> {
         step: &'s Step,
         next: usize,
@@ -947,7 +949,9 @@ fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
     // Deep nesting never squeezes the text below a third of the line.
     let deepest = ctx.width() * 0.66;
     let mut open: Vec<Open<'_>> = Vec::new();
+    let mut last = blocks.len();
     for step in steps {
+        last = blocks.len();
         let x = marker_column(ctx, 1, "", steps.len()).min(deepest);
         let body = step_blocks(ctx, step, blocks, &[list], x);
         open.push(Open {
@@ -991,6 +995,7 @@ fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
             }
         }
     }
+    last
 }
 
 /// A step's own blocks, before its sub-steps, in a new item of the list at `list`, its text
@@ -1342,7 +1347,11 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
     ctx.first_column = (ctx.fonts.width(Face::Bold, BODY, &widest) + 6.0).max(19.0);
     // What opens the method (heading, facts, summary, warning) goes with its first step.
     let opening = blocks.len();
-    steps_blocks(ctx, &method.steps, &mut blocks);
+    let last_step = steps_blocks(ctx, &method.steps, &mut blocks);
+    if last_step > opening {
+        // The last step never opens a page alone: the one before it comes along.
+        blocks[last_step - 1].keep_with_next = true;
+    }
     let pros_cons = pros_cons_blocks(ctx, method);
     if !pros_cons.is_empty()
         && let Some(last) = blocks.last_mut()
