@@ -15,9 +15,13 @@ const JPEG: &[u8] = b"\xff\xd8\xff";
 /// photograph is a mistake in a troubleshooting guide, not a figure.
 pub(crate) const MAX_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Pictures with more pixels than this are not embedded: decoding one takes four bytes a
-/// pixel (a 25-megapixel PNG is 100 MB in memory), and a header may claim any size.
-pub(crate) const MAX_PIXELS: u64 = 25_000_000;
+/// PNGs with more pixels than this are not embedded: a PNG is decoded in memory (here to
+/// prove it, then by krilla), up to eight bytes a pixel, and a header may claim any size.
+pub(crate) const MAX_PNG_PIXELS: u64 = 16_000_000;
+
+/// JPEGs are embedded as they are, never decoded: the limit only refuses absurd headers (a
+/// 48-megapixel phone photograph passes).
+pub(crate) const MAX_JPEG_PIXELS: u64 = 100_000_000;
 
 /// Resolution at which a picture is shown at its natural size: screenshots stay sharp in
 /// print and are never enlarged beyond it.
@@ -58,7 +62,11 @@ impl Picture {
         let bytes = Arc::new(bytes);
         let image = to_krilla(format, &bytes)?;
         let (width, height) = image.size();
-        if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        let limit = match format {
+            Format::Png => MAX_PNG_PIXELS,
+            Format::Jpeg => MAX_JPEG_PIXELS,
+        };
+        if width == 0 || height == 0 || u64::from(width) * u64::from(height) > limit {
             return None;
         }
         if format == Format::Png && !png_decodes(&bytes) {
@@ -86,7 +94,8 @@ pub(crate) fn to_krilla(format: Format, bytes: &Arc<Vec<u8>>) -> Option<krilla::
 /// damaged picture must become the text note then, not an export error.
 fn png_decodes(bytes: &[u8]) -> bool {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(png::Transformations::EXPAND);
+    // Sixteen-bit samples stripped: half the memory, and as good a proof.
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let Ok(mut reader) = decoder.read_info() else {
         return false;
     };
