@@ -641,3 +641,69 @@ fn the_structure_tree_has_headings_lists_table_figures_code_and_described_links(
     assert_eq!(parent.0, "LBody");
     Ok(())
 }
+
+#[test]
+fn reset_data_loss_and_backup_steps_are_marked_each_their_own_way() -> TestResult {
+    let guide = figures()?;
+    let pdf = Pdf::parse(&render_from(
+        Some(&layout_root()),
+        &guide,
+        "pdf-figures.yaml",
+    )?)?;
+    let text = pdf.text()?.replace('\n', " ");
+    for (mark, step) in [
+        ("BACKUP", "Write down the network name"),
+        ("DATA LOSS RISK", "Hold the reset button"),
+        (
+            "SETTINGS RESET",
+            "On the computer, forget the router's old network",
+        ),
+    ] {
+        assert!(
+            text.contains(&format!("{mark} {step}")),
+            "{mark} before {step:?}: {text}"
+        );
+    }
+    // One mark each: a reset is not announced as data loss, nor the other way round.
+    for mark in ["BACKUP", "DATA LOSS RISK", "SETTINGS RESET"] {
+        assert_eq!(text.matches(mark).count(), 1, "{mark}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_related_guide_is_named_by_its_title_in_the_handout() -> TestResult {
+    let content = Scratch::new("related")?;
+    let first = load_text(
+        &content,
+        "first.yaml",
+        &guide_yaml("first", &fillers(1), "related:\n  - second\n"),
+    )?;
+    let second_yaml = guide_yaml("second", &fillers(1), "")
+        .replace("title: Layout probe", "title: Replace a worn router cable");
+    let second = load_text(&content, "second.yaml", &second_yaml)?;
+    let exports = [
+        ExportGuide {
+            guide: &first,
+            source: "first.yaml",
+        },
+        ExportGuide {
+            guide: &second,
+            source: "second.yaml",
+        },
+    ];
+    let out = content.0.join("out");
+    remedy_export::pdf::export_pdf(&exports, &out, None, &PdfOptions::default(), &|_, _| {})?;
+    let pdf = Pdf::parse(&std::fs::read(out.join("first.pdf"))?)?;
+    let text = pdf.text()?;
+    let related = text.split("Related").nth(1).ok_or("no Related section")?;
+    assert!(related.contains("Replace a worn router cable"), "{related}");
+    let links: Vec<String> = structure(&pdf)?
+        .into_iter()
+        .filter(|(tag, _, _)| tag == "OBJR")
+        .filter_map(|(_, words, _)| words)
+        .collect();
+    // Another guide's handout is another file: the title is words, not a dead link.
+    assert!(!links.iter().any(|words| words == "second"), "{links:?}");
+    Ok(())
+}
