@@ -510,6 +510,52 @@ fn code_is_printed_line_by_line_in_a_monospaced_face_with_its_indentation() -> T
         }
         last = Some(matching[0]);
     }
+
+    // A written line too long for the column wraps, and its printed lines never part.
+    let code: String = (1..=30)
+        .map(|i| {
+            format!(
+                "            echo line-{i:02} {}\n",
+                "word ".repeat(45).trim_end()
+            )
+        })
+        .collect();
+    // Filler steps before it walk the page boundary through the block, a printed line or two
+    // at a time.
+    for count in 0..8 {
+        let steps = format!(
+            "{}      - text: \"Run the script:\"\n        code:\n          text: |\n{code}",
+            fillers(count)
+        );
+        let guide = load_text(&content, "wrap.yaml", &guide_yaml("wrap", &steps, ""))?;
+        let pdf = Pdf::parse(&render_from(None, &guide, "wrap.yaml")?)?;
+        assert!(pdf.page_count() > 1);
+        assert_wrapped_lines_together(&pdf.all_runs()?)?;
+    }
+    Ok(())
+}
+
+/// Each of the 30 written lines `echo line-NN word …` is printed as three lines on one page.
+fn assert_wrapped_lines_together(runs: &[Run]) -> TestResult {
+    for i in 1..=30 {
+        let at = runs
+            .iter()
+            .position(|run| run.text.starts_with(&format!("echo line-{i:02} ")))
+            .ok_or(format!("line {i} is not printed"))?;
+        let wrapped: Vec<&Run> = runs[at..]
+            .iter()
+            .filter(|run| run.font.contains("Mono"))
+            .take(3)
+            .collect();
+        assert!(
+            wrapped.len() == 3 && wrapped[2].text.starts_with("word"),
+            "{wrapped:?}"
+        );
+        assert!(
+            wrapped.iter().all(|run| run.page == wrapped[0].page),
+            "line {i} is cut by a page break: {wrapped:?}"
+        );
+    }
     Ok(())
 }
 

@@ -766,10 +766,10 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
             format!("{lead}{rest}")
         };
         let spans = [ctx.span(&shown, style(Face::Mono, SMALL + 0.2, INK))];
-        units.extend(within(
-            ctx.paragraph(&spans, x + 6.0, SMALL_LEAD),
-            &code_path,
-        ));
+        // A written line wrapped over several printed lines is one unit: a page break never
+        // cuts a command in two.
+        let printed = within(ctx.paragraph(&spans, x + 6.0, SMALL_LEAD), &code_path);
+        units.push(Unit::stack(&printed));
     }
     for unit in &mut units {
         margin_bar(unit, MUTED);
@@ -784,7 +784,7 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
     }
 }
 
-/// Code blocks of at most this many printed lines (label included) never break.
+/// Code blocks of at most this many written lines (label included) never break.
 const CODE_KEPT_WHOLE: usize = 8;
 
 /// A picture scaled to the column (never beyond its natural size at 150 dpi, never taller
