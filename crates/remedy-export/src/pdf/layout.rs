@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hypher::Lang;
+use unicode_linebreak::BreakClass;
 
 use super::font::{Face, Fonts};
 use super::image::Picture;
@@ -361,7 +362,12 @@ fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, S
     let mut last_good = None;
     for (index, c) in text.char_indices() {
         let w = fonts.char_width(style.face, style.size, c);
-        if used + w > room && fit > 0 {
+        // A combining mark or joiner stays with the character before it.
+        let attached = matches!(
+            unicode_linebreak::break_property(u32::from(c)),
+            BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
+        );
+        if used + w > room && fit > 0 && !attached {
             break;
         }
         used += w;
@@ -380,6 +386,52 @@ fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, S
         _ => fit,
     };
     (text[..cut].to_owned(), text[cut..].to_owned())
+}
+
+/// Moves the last characters of a line that ends inside a word onto the next line until the
+/// hyphen drawn there (`hyphen` wide) fits in `width`; returns them, in order. A combining
+/// mark goes with its letter; a tag is never taken apart.
+fn make_room(
+    fonts: &Fonts,
+    spans: &[Span],
+    current: &mut Vec<Piece>,
+    current_width: &mut f32,
+    width: f32,
+    hyphen: f32,
+) -> Vec<Piece> {
+    let mut carried: Vec<Piece> = Vec::new();
+    let mut attached = false;
+    while attached || *current_width + hyphen > width + 0.001 {
+        let Some(last) = current.last_mut() else {
+            break;
+        };
+        if spans[last.0].tag.is_some() {
+            break;
+        }
+        let Some(c) = last.1.pop() else {
+            current.pop();
+            continue;
+        };
+        let style = spans[last.0].style;
+        let w = fonts.char_width(style.face, style.size, c);
+        last.2 -= w;
+        *current_width -= w;
+        match carried.first_mut() {
+            Some(first) if first.0 == last.0 => {
+                first.1.insert(0, c);
+                first.2 += w;
+            }
+            _ => carried.insert(0, (last.0, c.to_string(), w)),
+        }
+        if last.1.is_empty() {
+            current.pop();
+        }
+        attached = matches!(
+            unicode_linebreak::break_property(u32::from(c)),
+            BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
+        );
+    }
+    carried
 }
 
 /// A line at least this full without the word that does not fit is left ragged rather than
@@ -477,7 +529,22 @@ pub(crate) fn break_lines_in(
                     current_width = carried.iter().map(|(_, _, w)| w).sum();
                     current = carried;
                 }
-                None => end_line(&mut current, &mut current_width, &mut lines, hyphen_after),
+                None => {
+                    let hyphen = hyphen_after.map_or(0.0, hyphen_width);
+                    let carried = make_room(
+                        fonts,
+                        spans,
+                        &mut current,
+                        &mut current_width,
+                        width,
+                        hyphen,
+                    );
+                    if !current.is_empty() {
+                        end_line(&mut current, &mut current_width, &mut lines, hyphen_after);
+                    }
+                    current_width = carried.iter().map(|(_, _, w)| w).sum();
+                    current = carried;
+                }
             }
             word = Some((0, 0.0, 0));
         } else {
@@ -902,6 +969,66 @@ mod tests {
         let spans = [Span::new(format!("{prefix} configuration"), body())];
         let lines = break_lines_in(fonts, &spans, full, lang);
         assert_eq!(text(&lines), [prefix.as_str(), "configuration"]);
+        Ok(())
+    }
+
+    #[test]
+    fn odd_text_breaks_without_overflowing_or_losing_characters() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        let lang = super::super::linebreak::hyphenation_language("de");
+        let tag = Style::new(Face::Bold, 10.0, INK);
+        let cases: Vec<Vec<Span>> = vec![
+            vec![],
+            vec![Span::new("", body())],
+            vec![Span::new("   \t  ", body())],
+            vec![Span::new("\u{ad}\u{ad}\u{200b}", body())],
+            vec![Span::new("erste Zeile\nzweite Zeile\r\ndritte", body())],
+            vec![Span::new("\u{200b}".repeat(500), body())],
+            vec![Span::new("e\u{301}".repeat(300), body())],
+            vec![Span::new(
+                "Donaudampfschifffahrtsgesellschaftskapitän".repeat(6),
+                body(),
+            )],
+            vec![
+                Span::tag("DATA LOSS RISK", tag, INK),
+                Span::gap(14.0, body()),
+                Span::tag("BACKUP", tag, INK),
+            ],
+            vec![Span::new(
+                "(「日本語の文章は文字の間で改行できます」)".repeat(8),
+                body(),
+            )],
+        ];
+        for spans in &cases {
+            for width in [1.0, 30.0, 200.0, f32::NAN] {
+                let lines = break_lines_in(fonts, spans, width, lang);
+                let limit = if width.is_nan() { 1.0 } else { width };
+                let mut printed = String::new();
+                for line in &lines {
+                    // Only a tag, or one character, wider than the line may stick out.
+                    let tags_only = line.frags.iter().all(|frag| frag.tag.is_some());
+                    let text: String = line.frags.iter().map(|frag| frag.text.as_str()).collect();
+                    let first = text.chars().next().map_or(0, char::len_utf8);
+                    let one_character = text[first..]
+                        .chars()
+                        .all(|c| c == '\u{301}' || c == '\u{ad}');
+                    assert!(
+                        line.width <= limit + 0.01 || tags_only || one_character,
+                        "{width}: {text:?}"
+                    );
+                    // A line never starts with a combining mark cut from its letter.
+                    assert!(!text.starts_with('\u{301}'), "{text:?}");
+                    printed.push_str(&text);
+                }
+                let visible = |text: &str| -> String {
+                    text.chars()
+                        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{ad}' | '\u{200b}'))
+                        .collect()
+                };
+                let written: String = spans.iter().map(|span| visible(&span.text)).collect();
+                assert_eq!(visible(&printed), written, "{width}");
+            }
+        }
         Ok(())
     }
 
