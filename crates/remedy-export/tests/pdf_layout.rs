@@ -753,3 +753,44 @@ fn a_related_guide_is_named_by_its_title_in_the_handout() -> TestResult {
     assert!(!links.iter().any(|words| words == "second"), "{links:?}");
     Ok(())
 }
+
+#[test]
+fn a_one_page_handout_has_a_page_number_and_no_running_title() -> TestResult {
+    let content = Scratch::new("one-page")?;
+    let yaml = guide_yaml("one-page", &fillers(2), "").replace(
+        "title: Layout probe",
+        "title: How to fix a printer that will not print at all",
+    );
+    let guide = load_text(&content, "one-page.yaml", &yaml)?;
+    let pdf = Pdf::parse(&render_from(None, &guide, "one-page.yaml")?)?;
+    assert_eq!(pdf.page_count(), 1);
+    let footer: Vec<String> = pdf
+        .all_runs()?
+        .into_iter()
+        .filter(|run| run.y < 60.0)
+        .map(|run| run.text)
+        .collect();
+    assert_eq!(footer, ["Page 1 of 1"]);
+    // With more pages, every page carries the title beside its number.
+    let long = guide_yaml("two-pages", &fillers(60), "");
+    let guide = load_text(&content, "two-pages.yaml", &long)?;
+    let pdf = Pdf::parse(&render_from(None, &guide, "two-pages.yaml")?)?;
+    let total = pdf.page_count();
+    assert!(total > 1);
+    for page in 0..total {
+        let footer: Vec<String> = pdf
+            .runs(page)?
+            .into_iter()
+            .filter(|run| run.y < 60.0)
+            .map(|run| run.text)
+            .collect();
+        assert_eq!(
+            footer,
+            [
+                "Layout probe".to_owned(),
+                format!("Page {} of {total}", page + 1)
+            ]
+        );
+    }
+    Ok(())
+}

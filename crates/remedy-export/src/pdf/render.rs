@@ -1538,7 +1538,14 @@ pub(crate) fn add_footers_from(
     for (index, page) in pages.iter_mut().enumerate() {
         let label = format!("Page {} of {total}", first + index + 1);
         let label_width = fonts.width(Face::Regular, size, &label);
-        let title = titles.get(page.chapter).cloned().unwrap_or_default();
+        // A running title runs over pages: on a document of one page it would only repeat
+        // the heading, as an artifact that checkers (outloud's TAG-002) take for prose no
+        // reader hears, since it recurs on no other page.
+        let title = if total > 1 {
+            titles.get(page.chapter).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        };
         let room = width - label_width - 24.0;
         let title = truncate(fonts, &title, Face::Regular, size, room);
         page.push_fixed(Draw::Rect {
