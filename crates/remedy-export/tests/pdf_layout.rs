@@ -792,5 +792,52 @@ fn a_one_page_handout_has_a_page_number_and_no_running_title() -> TestResult {
             ]
         );
     }
+    // In a book, a chapter's title runs in the footer over its pages when it has three or
+    // more; a one-page chapter's page shows its number only.
+    let short = load_text(&content, "one-page.yaml", &yaml)?;
+    let long_guide = load_text(
+        &content,
+        "long.yaml",
+        &guide_yaml("long", &fillers(130), "").replace("Layout probe", "A long chapter"),
+    )?;
+    let exports = [
+        ExportGuide {
+            guide: &short,
+            source: "one-page.yaml",
+        },
+        ExportGuide {
+            guide: &long_guide,
+            source: "long.yaml",
+        },
+    ];
+    let book = remedy_export::pdf::render_book(&exports, "Handbook", &PdfOptions::default())?;
+    let pdf = Pdf::parse(&book)?;
+    let mut footers: Vec<Vec<String>> = Vec::new();
+    for page in 0..pdf.page_count() {
+        footers.push(
+            pdf.runs(page)?
+                .into_iter()
+                .filter(|run| run.y < 60.0)
+                .map(|run| run.text)
+                .collect(),
+        );
+    }
+    let titled = |title: &str| {
+        footers
+            .iter()
+            .filter(|footer| footer.first().is_some_and(|first| first == title))
+            .count()
+    };
+    assert!(titled("A long chapter") >= 3, "{footers:?}");
+    assert_eq!(
+        titled("How to fix a printer that will not print at all"),
+        0,
+        "{footers:?}"
+    );
+    assert!(
+        footers
+            .iter()
+            .all(|footer| footer.last().is_some_and(|n| n.starts_with("Page ")))
+    );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! A handout as blocks: the handout's typography lives here. What the handout says comes from
 //! [`crate::handout`], built once per guide; this module only decides how it looks.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -1535,17 +1536,29 @@ pub(crate) fn add_footers_from(
     let y_rule = frame.page_height - 44.0;
     let y_text = frame.page_height - 32.0;
     let width = frame.width();
-    for (index, page) in pages.iter_mut().enumerate() {
+    // A running title is printed where it runs: on every page of a document of two pages or
+    // more, or over at least three pages of a book's chapter. On a lone page it only repeats
+    // the heading, as page furniture that recurs nowhere, which checkers (outloud's TAG-002)
+    // rightly take for prose a reader never hears.
+    let whole = first == 0 && pages.len() == total && total > 1;
+    let mut runs: BTreeMap<&str, usize> = BTreeMap::new();
+    for page in pages.iter() {
+        if let Some(title) = titles.get(page.chapter) {
+            *runs.entry(title.as_str()).or_default() += 1;
+        }
+    }
+    let shown: Vec<String> = pages
+        .iter()
+        .map(|page| match titles.get(page.chapter) {
+            Some(title) if whole || runs.get(title.as_str()).is_some_and(|n| *n >= 3) => {
+                title.clone()
+            }
+            _ => String::new(),
+        })
+        .collect();
+    for ((index, page), title) in pages.iter_mut().enumerate().zip(shown) {
         let label = format!("Page {} of {total}", first + index + 1);
         let label_width = fonts.width(Face::Regular, size, &label);
-        // A running title runs over pages: on a document of one page it would only repeat
-        // the heading, as an artifact that checkers (outloud's TAG-002) take for prose no
-        // reader hears, since it recurs on no other page.
-        let title = if total > 1 {
-            titles.get(page.chapter).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        };
         let room = width - label_width - 24.0;
         let title = truncate(fonts, &title, Face::Regular, size, room);
         page.push_fixed(Draw::Rect {
