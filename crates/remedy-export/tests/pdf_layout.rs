@@ -551,6 +551,11 @@ fn assert_wrapped_lines_together(runs: &[Run]) -> TestResult {
             wrapped.len() == 3 && wrapped[2].text.starts_with("word"),
             "{wrapped:?}"
         );
+        // The continuations hang further in than the line they continue.
+        assert!(
+            wrapped[1].x > wrapped[0].x + 5.0 && (wrapped[2].x - wrapped[1].x).abs() < 0.01,
+            "{wrapped:?}"
+        );
         assert!(
             wrapped.iter().all(|run| run.page == wrapped[0].page),
             "line {i} is cut by a page break: {wrapped:?}"

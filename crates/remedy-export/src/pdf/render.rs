@@ -766,11 +766,23 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
                 .collect();
             format!("{lead}{rest}")
         };
-        let spans = [ctx.span(&shown, style(Face::Mono, SMALL + 0.2, INK))];
-        // A written line wrapped over several printed lines is one unit: a page break never
-        // cuts a command in two.
-        let printed = within(ctx.paragraph(&spans, x + 6.0, SMALL_LEAD), &code_path);
-        units.push(Unit::stack(&printed));
+        let code_style = style(Face::Mono, SMALL + 0.2, INK);
+        let spans = [ctx.span(&shown, code_style)];
+        // A written line wrapped over several printed lines is one unit, a page break never
+        // cutting a command in two, and its continuations hang two characters further in, so
+        // that no one types them as commands of their own.
+        let hang = 2.0 * ctx.fonts.char_width(Face::Mono, code_style.size, ' ');
+        let left = x + 6.0;
+        let lines = ctx.lines(&spans, ctx.width() - left - hang);
+        let mut unit = Unit::new(0.0);
+        for (k, line) in lines.iter().enumerate() {
+            let indent = if k == 0 { left } else { left + hang };
+            let top = unit.height;
+            draw_line(&mut unit, line, indent, top, code_style.size, SMALL_LEAD);
+            unit.height += SMALL_LEAD;
+        }
+        unit.within(&code_path);
+        units.push(unit);
     }
     for unit in &mut units {
         margin_bar(unit, MUTED);
