@@ -886,7 +886,9 @@ pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
                 next += 1;
                 need += blocks[next].space_before + blocks[next].lead();
             }
-            if !p.empty && block.space_before + need > p.room() && need <= body {
+            // On a new page the continuation line comes first: what moves must fit below it.
+            let reserve = block.continued.as_ref().map_or(0.0, |line| line.height);
+            if !p.empty && block.space_before + need > p.room() && need + reserve <= body {
                 p.new_page();
                 p.continued(blocks[index].continued.as_ref());
             }
