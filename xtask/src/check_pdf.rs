@@ -25,9 +25,12 @@ fn run(program: &str, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Text with every white space removed: line breaks and justification must not matter.
+/// Text with every white space and soft hyphen removed: line breaks (a word hyphenated at a
+/// line's end is printed with a soft hyphen) and justification must not matter.
 fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{ad}')
+        .collect()
 }
 
 fn check_fonts(pdf: &str) -> Result<(), String> {

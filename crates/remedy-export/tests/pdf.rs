@@ -8,7 +8,7 @@ use remedy_core::Guide;
 use remedy_export::pdf::{PageSize, PdfOptions, render_book, render_guide};
 use remedy_export::{ExportError, ExportGuide};
 
-use pdf_support::{Pdf, Res, TestResult, keep, load_guide, root};
+use pdf_support::{Pdf, Res, TestResult, keep, load_guide, root, structure};
 
 fn fixture(name: &str) -> Res<Guide> {
     load_guide(
@@ -442,61 +442,6 @@ fn an_id_that_is_a_path_is_refused_before_anything_is_written()
     assert!(!dir.join("escape.pdf").exists());
     std::fs::remove_dir_all(&dir)?;
     Ok(())
-}
-
-/// The structure elements of a tagged PDF in reading order: `(tag, alt or link description,
-/// depth)`, walked with a stack.
-fn structure(pdf: &Pdf) -> Res<Vec<(String, Option<String>, usize)>> {
-    use lopdf::Object;
-    let catalog = pdf.doc.catalog()?;
-    let root = pdf
-        .doc
-        .get_dictionary(catalog.get(b"StructTreeRoot")?.as_reference()?)?;
-    let mut out = Vec::new();
-    let mut stack: Vec<(Object, usize)> = vec![(root.get(b"K")?.clone(), 0)];
-    while let Some((object, depth)) = stack.pop() {
-        let object = match &object {
-            Object::Reference(id) => pdf.doc.get_object(*id)?.clone(),
-            other => other.clone(),
-        };
-        match object {
-            Object::Array(items) => {
-                for item in items.into_iter().rev() {
-                    stack.push((item, depth));
-                }
-            }
-            Object::Dictionary(dict) => {
-                let Ok(tag) = dict.get(b"S") else {
-                    // A marked-content or object reference: the annotation's description.
-                    if let Ok(annot) = dict.get(b"Obj") {
-                        let annot = pdf.doc.get_dictionary(annot.as_reference()?)?;
-                        let words = annot.get(b"Contents")?.as_str()?;
-                        out.push((
-                            "OBJR".to_owned(),
-                            Some(String::from_utf8_lossy(words).into_owned()),
-                            depth,
-                        ));
-                    }
-                    continue;
-                };
-                let alt = dict
-                    .get(b"Alt")
-                    .ok()
-                    .and_then(|alt| alt.as_str().ok())
-                    .map(|alt| String::from_utf8_lossy(alt).into_owned());
-                out.push((
-                    String::from_utf8_lossy(tag.as_name()?).into_owned(),
-                    alt,
-                    depth,
-                ));
-                if let Ok(kids) = dict.get(b"K") {
-                    stack.push((kids.clone(), depth + 1));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(out)
 }
 
 #[test]

@@ -5,8 +5,14 @@
 //! writer turns them into PDF space (origin bottom-left).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use hypher::Lang;
+use unicode_linebreak::BreakClass;
 
 use super::font::{Face, Fonts};
+use super::image::Picture;
+use super::linebreak::{BREAK_HYPHEN, End, Piece, segments};
 
 /// An RGB colour, each channel 0–1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,6 +56,8 @@ pub(crate) enum Role {
     Link(String),
     Contents,
     ContentsItem,
+    /// A picture, with the words that say what it shows.
+    Figure(String),
 }
 
 /// Where a link goes.
@@ -139,6 +147,14 @@ pub(crate) enum Draw {
         h: f32,
         fill: Color,
     },
+    /// A picture scaled into the rectangle whose top edge is `y` below the top.
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        picture: Arc<Picture>,
+    },
     /// A clickable area.
     Link {
         x: f32,
@@ -168,6 +184,19 @@ impl Draw {
                 w: *w,
                 h: *h,
                 fill: *fill,
+            },
+            Draw::Image {
+                x,
+                y,
+                w,
+                h,
+                picture,
+            } => Draw::Image {
+                x: x + dx,
+                y: y + dy,
+                w: *w,
+                h: *h,
+                picture: Arc::clone(picture),
             },
             Draw::Link { x, y, w, h, target } => Draw::Link {
                 x: x + dx,
@@ -257,6 +286,9 @@ pub(crate) struct Block {
     pub keep_with_next: bool,
     /// Drawn again at the top of each page the block continues on (table header rows).
     pub repeat_header: Option<Unit>,
+    /// Drawn, as page furniture, at the top of a page that starts with this block or inside
+    /// it: "Method 2 (continued)", so that no part of a method opens a page without its name.
+    pub continued: Option<Arc<Unit>>,
 }
 
 impl Block {
@@ -315,169 +347,6 @@ pub(crate) struct Frag {
 /// Horizontal padding inside a tag.
 pub(crate) const TAG_PAD: f32 = 3.0;
 
-#[derive(Debug)]
-enum Token {
-    /// Text that must not be split unless it is wider than the line.
-    Piece {
-        span: usize,
-        text: String,
-        width: f32,
-    },
-    /// A space: a break opportunity that vanishes at the end of a line.
-    Glue { span: usize, width: f32 },
-    /// A break opportunity without space (after a hyphen).
-    Soft,
-}
-
-fn is_break_space(c: char) -> bool {
-    c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' && c != '\u{2007}'
-}
-
-fn tokenize(fonts: &Fonts, spans: &[Span]) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    for (index, span) in spans.iter().enumerate() {
-        let style = span.style;
-        if span.gap > 0.0 {
-            if let Some(Token::Glue {
-                span: glue_span,
-                width,
-            }) = tokens.last_mut()
-            {
-                *glue_span = index;
-                *width = width.max(span.gap);
-            } else {
-                tokens.push(Token::Glue {
-                    span: index,
-                    width: span.gap,
-                });
-            }
-            continue;
-        }
-        if span.tag.is_some() {
-            let width = fonts.width(style.face, style.size, &span.text) + 2.0 * TAG_PAD;
-            tokens.push(Token::Piece {
-                span: index,
-                text: span.text.clone(),
-                width,
-            });
-            continue;
-        }
-        let mut word = String::new();
-        let mut previous: Option<char> = None;
-        let mut chars = span.text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if is_break_space(c) {
-                if !word.is_empty() {
-                    let width = fonts.width(style.face, style.size, &word);
-                    tokens.push(Token::Piece {
-                        span: index,
-                        text: std::mem::take(&mut word),
-                        width,
-                    });
-                }
-                if !matches!(tokens.last(), Some(Token::Glue { .. })) {
-                    tokens.push(Token::Glue {
-                        span: index,
-                        width: fonts.char_width(style.face, style.size, ' '),
-                    });
-                }
-                previous = None;
-                continue;
-            }
-            if matches!(c, '\u{ad}' | '\u{200b}') {
-                // Soft hyphens and zero-width spaces: break opportunities, never drawn.
-                if !word.is_empty() {
-                    let width = fonts.width(style.face, style.size, &word);
-                    tokens.push(Token::Piece {
-                        span: index,
-                        text: std::mem::take(&mut word),
-                        width,
-                    });
-                }
-                tokens.push(Token::Soft);
-                continue;
-            }
-            word.push(c);
-            let hyphen = matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '/');
-            let letter_before = previous.is_some_and(char::is_alphanumeric);
-            let letter_after = chars.peek().is_some_and(|next| next.is_alphanumeric());
-            if hyphen && letter_before && letter_after {
-                let width = fonts.width(style.face, style.size, &word);
-                tokens.push(Token::Piece {
-                    span: index,
-                    text: std::mem::take(&mut word),
-                    width,
-                });
-                tokens.push(Token::Soft);
-            }
-            previous = Some(c);
-        }
-        if !word.is_empty() {
-            let width = fonts.width(style.face, style.size, &word);
-            tokens.push(Token::Piece {
-                span: index,
-                text: word,
-                width,
-            });
-        }
-    }
-    tokens
-}
-
-/// A word: pieces between two break opportunities, with the glue before it.
-#[derive(Debug)]
-struct Word {
-    glue: Option<(usize, f32)>,
-    pieces: Vec<(usize, String, f32)>,
-}
-
-impl Word {
-    fn width(&self) -> f32 {
-        self.pieces.iter().map(|(_, _, width)| width).sum()
-    }
-}
-
-fn words(tokens: Vec<Token>) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut current = Word {
-        glue: None,
-        pieces: Vec::new(),
-    };
-    for token in tokens {
-        match token {
-            Token::Piece { span, text, width } => current.pieces.push((span, text, width)),
-            Token::Glue { span, width } => {
-                if !current.pieces.is_empty() {
-                    words.push(std::mem::replace(
-                        &mut current,
-                        Word {
-                            glue: Some((span, width)),
-                            pieces: Vec::new(),
-                        },
-                    ));
-                } else if !words.is_empty() {
-                    current.glue = Some((span, width));
-                }
-            }
-            Token::Soft => {
-                if !current.pieces.is_empty() {
-                    words.push(std::mem::replace(
-                        &mut current,
-                        Word {
-                            glue: None,
-                            pieces: Vec::new(),
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    if !current.pieces.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 /// Characters after which a word too long for a line is preferably broken.
 fn good_break_after(c: char) -> bool {
     matches!(
@@ -493,7 +362,12 @@ fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, S
     let mut last_good = None;
     for (index, c) in text.char_indices() {
         let w = fonts.char_width(style.face, style.size, c);
-        if used + w > room && fit > 0 {
+        // A combining mark or joiner stays with the character before it.
+        let attached = matches!(
+            unicode_linebreak::break_property(u32::from(c)),
+            BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
+        );
+        if used + w > room && fit > 0 && !attached {
             break;
         }
         used += w;
@@ -514,32 +388,179 @@ fn split_piece(fonts: &Fonts, style: Style, text: &str, room: f32) -> (String, S
     (text[..cut].to_owned(), text[cut..].to_owned())
 }
 
-/// Breaks spans into lines no wider than `width` (greedy, first fit). Words wider than a line
-/// are broken between characters, preferably after `/`, `.`, `-` and the like.
+/// Moves the last characters of a line that ends inside a word onto the next line until the
+/// hyphen drawn there (`hyphen` wide) fits in `width`; returns them, in order. A combining
+/// mark goes with its letter; a tag is never taken apart.
+fn make_room(
+    fonts: &Fonts,
+    spans: &[Span],
+    current: &mut Vec<Piece>,
+    current_width: &mut f32,
+    width: f32,
+    hyphen: f32,
+) -> Vec<Piece> {
+    let mut carried: Vec<Piece> = Vec::new();
+    let mut attached = false;
+    while attached || *current_width + hyphen > width + 0.001 {
+        let Some(last) = current.last_mut() else {
+            break;
+        };
+        if spans[last.0].tag.is_some() {
+            break;
+        }
+        let Some(c) = last.1.pop() else {
+            current.pop();
+            continue;
+        };
+        let style = spans[last.0].style;
+        let w = fonts.char_width(style.face, style.size, c);
+        last.2 -= w;
+        *current_width -= w;
+        match carried.first_mut() {
+            Some(first) if first.0 == last.0 => {
+                first.1.insert(0, c);
+                first.2 += w;
+            }
+            _ => carried.insert(0, (last.0, c.to_string(), w)),
+        }
+        if last.1.is_empty() {
+            current.pop();
+        }
+        attached = matches!(
+            unicode_linebreak::break_property(u32::from(c)),
+            BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
+        );
+    }
+    carried
+}
+
+/// A line at least this full without the word that does not fit is left ragged rather than
+/// ended with a hyphen: hyphens where the line needs them, not wherever a word could break.
+const HYPHENATE_BELOW: f32 = 0.85;
+
+/// Breaks spans into lines no wider than `width` (greedy, first fit), without hyphenation:
+/// see [`break_lines_in`].
 pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line> {
+    break_lines_in(fonts, spans, width, None)
+}
+
+/// Breaks spans into lines no wider than `width` (greedy, first fit) at the break
+/// opportunities of the Unicode rules and, with `lang`, at hyphenation points when the line
+/// would otherwise be left short, drawing a hyphen where a word is broken. A word wider than a line is broken between characters,
+/// preferably after `/`, `.`, `-` and the like, so nothing ever overflows.
+pub(crate) fn break_lines_in(
+    fonts: &Fonts,
+    spans: &[Span],
+    width: f32,
+    lang: Option<Lang>,
+) -> Vec<Line> {
     let width = width.max(1.0);
-    let mut lines: Vec<Vec<(usize, String, f32)>> = Vec::new();
-    let mut current: Vec<(usize, String, f32)> = Vec::new();
+    let mut lines: Vec<Vec<Piece>> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
     let mut current_width = 0.0f32;
-    for word in words(tokenize(fonts, spans)) {
+    // The glue after the line's last segment, and whether a hyphen is drawn if it ends there.
+    let mut pending: Option<(usize, f32)> = None;
+    let mut hyphen_after: Option<usize> = None;
+    // The word being set: the line's length and width before the glue in front of it, and
+    // where its first piece is.
+    let mut word: Option<(usize, f32, usize)> = None;
+    let hyphen_width = |span: usize| {
+        let style = spans[span].style;
+        fonts.char_width(style.face, style.size, BREAK_HYPHEN)
+    };
+    let end_line = |current: &mut Vec<Piece>,
+                    current_width: &mut f32,
+                    lines: &mut Vec<Vec<Piece>>,
+                    hyphen_after: Option<usize>| {
+        if let Some(span) = hyphen_after
+            && let Some(last) = current.last_mut()
+        {
+            last.1.push(BREAK_HYPHEN);
+            last.2 += hyphen_width(span);
+        }
+        lines.push(std::mem::take(current));
+        *current_width = 0.0;
+    };
+    for segment in segments(fonts, spans, lang) {
+        if segment.pieces.is_empty() {
+            if !current.is_empty()
+                && let Some((span, w)) = segment.glue
+            {
+                pending = Some(pending.map_or((span, w), |(_, p)| (span, p.max(w))));
+            }
+            if segment.end == End::Mandatory && !current.is_empty() {
+                end_line(&mut current, &mut current_width, &mut lines, None);
+                pending = None;
+            }
+            continue;
+        }
         let glue_width = if current.is_empty() {
             0.0
         } else {
-            word.glue.map_or(0.0, |(_, w)| w)
+            pending.map_or(0.0, |(_, w)| w)
         };
-        let word_width = word.width();
-        if !current.is_empty() && current_width + glue_width + word_width > width + 0.001 {
-            lines.push(std::mem::take(&mut current));
-            current_width = 0.0;
-        }
+        let segment_width = segment.width();
+        let last_span = segment.pieces.last().map(|(span, _, _)| *span);
+        let own_hyphen = match (segment.end, last_span) {
+            (End::Hyphen, Some(span)) => hyphen_width(span),
+            _ => 0.0,
+        };
+        let starts_word = hyphen_after.is_none();
         if !current.is_empty()
-            && let Some((span, w)) = word.glue
+            && current_width + glue_width + segment_width + own_hyphen > width + 0.001
         {
-            let blank = if spans[span].gap > 0.0 { "" } else { " " };
-            current.push((span, blank.to_owned(), w));
-            current_width += w;
+            // Breaking inside a word: only if the line would otherwise be left short.
+            let carry = match (hyphen_after, word) {
+                (Some(_), Some((glue_at, before, start)))
+                    if glue_at > 0
+                        && glue_at <= start
+                        && start <= current.len()
+                        && before >= width * HYPHENATE_BELOW =>
+                {
+                    Some((glue_at, start))
+                }
+                _ => None,
+            };
+            match carry {
+                Some((glue_at, start)) => {
+                    let carried = current.split_off(start);
+                    current.truncate(glue_at);
+                    end_line(&mut current, &mut current_width, &mut lines, None);
+                    current_width = carried.iter().map(|(_, _, w)| w).sum();
+                    current = carried;
+                }
+                None => {
+                    let hyphen = hyphen_after.map_or(0.0, hyphen_width);
+                    let carried = make_room(
+                        fonts,
+                        spans,
+                        &mut current,
+                        &mut current_width,
+                        width,
+                        hyphen,
+                    );
+                    if !current.is_empty() {
+                        end_line(&mut current, &mut current_width, &mut lines, hyphen_after);
+                    }
+                    current_width = carried.iter().map(|(_, _, w)| w).sum();
+                    current = carried;
+                }
+            }
+            word = Some((0, 0.0, 0));
+        } else {
+            let (glue_at, before) = (current.len(), current_width);
+            if !current.is_empty()
+                && let Some((span, w)) = pending
+            {
+                let blank = if spans[span].gap > 0.0 { "" } else { " " };
+                current.push((span, blank.to_owned(), w));
+                current_width += w;
+            }
+            if starts_word {
+                word = Some((glue_at, before, current.len()));
+            }
         }
-        for (span, text, piece_width) in word.pieces {
+        for (span, text, piece_width) in segment.pieces {
             if current_width + piece_width <= width + 0.001
                 || spans[span].tag.is_some() && current.is_empty()
             {
@@ -560,17 +581,26 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
                 let room = width - current_width;
                 let (head, tail) = split_piece(fonts, style, &rest, room);
                 let head_width = fonts.width(style.face, style.size, &head);
+                word = None;
                 if head_width > room + 0.001 && !current.is_empty() {
                     // Not even one character fits after what is on the line: new line.
-                    lines.push(std::mem::take(&mut current));
-                    current_width = 0.0;
+                    end_line(&mut current, &mut current_width, &mut lines, None);
                     continue;
                 }
                 current.push((span, head, head_width));
-                lines.push(std::mem::take(&mut current));
-                current_width = 0.0;
+                end_line(&mut current, &mut current_width, &mut lines, None);
                 rest = tail;
             }
+        }
+        pending = segment.glue;
+        hyphen_after = match segment.end {
+            End::Hyphen => last_span,
+            _ => None,
+        };
+        if segment.end == End::Mandatory {
+            end_line(&mut current, &mut current_width, &mut lines, None);
+            pending = None;
+            hyphen_after = None;
         }
     }
     if !current.is_empty() {
@@ -578,9 +608,8 @@ pub(crate) fn break_lines(fonts: &Fonts, spans: &[Span], width: f32) -> Vec<Line
     }
     lines
         .into_iter()
-        .map(|pieces| {
+        .map(|mut pieces| {
             // Trailing glue never ends a line.
-            let mut pieces = pieces;
             while pieces
                 .last()
                 .is_some_and(|(_, text, _)| text == " " || text.is_empty())
@@ -680,7 +709,7 @@ pub(crate) fn draw_line(unit: &mut Unit, line: &Line, x: f32, top: f32, size: f3
     }
 }
 
-/// A paragraph as one unit per line: splittable between lines.
+/// A paragraph as one unit per line: splittable between lines; not hyphenated.
 pub(crate) fn paragraph_units(
     fonts: &Fonts,
     spans: &[Span],
@@ -688,11 +717,23 @@ pub(crate) fn paragraph_units(
     width: f32,
     leading: f32,
 ) -> Vec<Unit> {
+    paragraph_units_in(fonts, spans, x, width, leading, None)
+}
+
+/// [`paragraph_units`], hyphenated in `lang`.
+pub(crate) fn paragraph_units_in(
+    fonts: &Fonts,
+    spans: &[Span],
+    x: f32,
+    width: f32,
+    leading: f32,
+    lang: Option<Lang>,
+) -> Vec<Unit> {
     let size = spans
         .iter()
         .find(|span| span.tag.is_none())
         .map_or(9.5, |span| span.style.size);
-    break_lines(fonts, spans, width)
+    break_lines_in(fonts, spans, width, lang)
         .iter()
         .map(|line| {
             let mut unit = Unit::new(leading);
@@ -792,6 +833,13 @@ impl Paginator<'_> {
         self.frame.bottom - self.y
     }
 
+    /// A fresh page that starts with (or inside) a block: its continuation line first.
+    fn continued(&mut self, line: Option<&Arc<Unit>>) {
+        if let Some(line) = line {
+            self.place(line.as_furniture());
+        }
+    }
+
     fn place(&mut self, unit: Unit) {
         let page_index = self.out.pages.len() - 1;
         for anchor in unit.anchors {
@@ -838,8 +886,11 @@ pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
                 next += 1;
                 need += blocks[next].space_before + blocks[next].lead();
             }
-            if !p.empty && block.space_before + need > p.room() && need <= body {
+            // On a new page the continuation line comes first: what moves must fit below it.
+            let reserve = block.continued.as_ref().map_or(0.0, |line| line.height);
+            if !p.empty && block.space_before + need > p.room() && need + reserve <= body {
                 p.new_page();
+                p.continued(blocks[index].continued.as_ref());
             }
             if !p.empty {
                 p.y += block.space_before;
@@ -849,6 +900,7 @@ pub(crate) fn paginate(frame: &Frame, chapters: Vec<Vec<Block>>) -> Paginated {
             for (k, unit) in block.units.into_iter().enumerate() {
                 if !p.empty && unit.height > p.room() + 0.01 {
                     p.new_page();
+                    p.continued(block.continued.as_ref());
                     if k > 0
                         && let Some(header) = &block.repeat_header
                     {
@@ -896,6 +948,89 @@ mod tests {
             .collect::<Vec<_>>()
             .join("");
         assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        Ok(())
+    }
+
+    #[test]
+    fn a_word_is_hyphenated_only_where_the_line_would_be_left_short() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        let lang = super::super::linebreak::hyphenation_language("en");
+        let text = |lines: &[Line]| -> Vec<String> {
+            lines
+                .iter()
+                .map(|line| line.frags.iter().map(|frag| frag.text.as_str()).collect())
+                .collect()
+        };
+        // A short line takes the word's first syllables, with a hyphen.
+        let short = fonts.width(Face::Regular, 10.0, "aa config\u{ad}") + 0.5;
+        let lines = break_lines_in(fonts, &[Span::new("aa configuration", body())], short, lang);
+        assert_eq!(text(&lines), ["aa config\u{ad}", "uration"]);
+        // A line already nearly full leaves the word whole for the next line.
+        let prefix = "a".repeat(30);
+        let full = fonts.width(Face::Regular, 10.0, &prefix) / 0.87;
+        let spans = [Span::new(format!("{prefix} configuration"), body())];
+        let lines = break_lines_in(fonts, &spans, full, lang);
+        assert_eq!(text(&lines), [prefix.as_str(), "configuration"]);
+        Ok(())
+    }
+
+    #[test]
+    fn odd_text_breaks_without_overflowing_or_losing_characters() -> Result<(), ExportError> {
+        let fonts = Fonts::get()?;
+        let lang = super::super::linebreak::hyphenation_language("de");
+        let tag = Style::new(Face::Bold, 10.0, INK);
+        let cases: Vec<Vec<Span>> = vec![
+            vec![],
+            vec![Span::new("", body())],
+            vec![Span::new("   \t  ", body())],
+            vec![Span::new("\u{ad}\u{ad}\u{200b}", body())],
+            vec![Span::new("erste Zeile\nzweite Zeile\r\ndritte", body())],
+            vec![Span::new("\u{200b}".repeat(500), body())],
+            vec![Span::new("e\u{301}".repeat(300), body())],
+            vec![Span::new(
+                "Donaudampfschifffahrtsgesellschaftskapitän".repeat(6),
+                body(),
+            )],
+            vec![
+                Span::tag("DATA LOSS RISK", tag, INK),
+                Span::gap(14.0, body()),
+                Span::tag("BACKUP", tag, INK),
+            ],
+            vec![Span::new(
+                "(「日本語の文章は文字の間で改行できます」)".repeat(8),
+                body(),
+            )],
+        ];
+        for spans in &cases {
+            for width in [1.0, 30.0, 200.0, f32::NAN] {
+                let lines = break_lines_in(fonts, spans, width, lang);
+                let limit = if width.is_nan() { 1.0 } else { width };
+                let mut printed = String::new();
+                for line in &lines {
+                    // Only a tag, or one character, wider than the line may stick out.
+                    let tags_only = line.frags.iter().all(|frag| frag.tag.is_some());
+                    let text: String = line.frags.iter().map(|frag| frag.text.as_str()).collect();
+                    let first = text.chars().next().map_or(0, char::len_utf8);
+                    let one_character = text[first..]
+                        .chars()
+                        .all(|c| c == '\u{301}' || c == '\u{ad}');
+                    assert!(
+                        line.width <= limit + 0.01 || tags_only || one_character,
+                        "{width}: {text:?}"
+                    );
+                    // A line never starts with a combining mark cut from its letter.
+                    assert!(!text.starts_with('\u{301}'), "{text:?}");
+                    printed.push_str(&text);
+                }
+                let visible = |text: &str| -> String {
+                    text.chars()
+                        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{ad}' | '\u{200b}'))
+                        .collect()
+                };
+                let written: String = spans.iter().map(|span| visible(&span.text)).collect();
+                assert_eq!(visible(&printed), written, "{width}");
+            }
+        }
         Ok(())
     }
 

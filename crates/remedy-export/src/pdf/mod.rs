@@ -11,7 +11,9 @@
 
 mod book;
 mod font;
+mod image;
 mod layout;
+mod linebreak;
 mod render;
 mod writer;
 
@@ -90,6 +92,9 @@ pub struct PdfOptions {
     pub platform_names: BTreeMap<String, String>,
     /// Also conform to PDF/A-2 (`--pdf-a`); every handout conforms to PDF/UA-1.
     pub pdf_a: bool,
+    /// The content root the guides' pictures are read from (only inside it); `None` prints
+    /// every picture as its text.
+    pub content_root: Option<PathBuf>,
 }
 
 /// Millimetres to points.
@@ -127,6 +132,7 @@ fn chapter(
         problem: None,
         first_column: 19.0,
         roles: Vec::new(),
+        content_root: options.content_root.as_deref(),
     };
     let chapter = guide_chapter(&mut ctx);
     match ctx.problem {

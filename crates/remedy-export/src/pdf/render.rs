@@ -1,6 +1,10 @@
 //! A handout as blocks: the handout's typography lives here. What the handout says comes from
 //! [`crate::handout`], built once per guide; this module only decides how it looks.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
 use remedy_core::Risk;
 
 use crate::handout::{
@@ -9,10 +13,12 @@ use crate::handout::{
 };
 
 use super::font::{Face, Fonts};
+use super::image;
 use super::layout::{
     Block, Color, Draw, Frame, Line, NodeId, Page, Role, Span, Style, Target, Unit, baseline,
-    break_lines, draw_line, paragraph_units,
+    break_lines, break_lines_in, draw_line, paragraph_units, paragraph_units_in,
 };
+use super::linebreak::hyphenation_language;
 
 /// Colours.
 pub(crate) mod theme {
@@ -124,12 +130,15 @@ fn roman(mut n: usize) -> String {
     out
 }
 
-/// `1.`, `a.`, `i.` by depth, repeating below the third level.
-pub(crate) fn step_marker(depth: usize, position: usize) -> String {
-    match depth % 3 {
-        1 => format!("{position}."),
+/// `1.`, `a.`, `i.` for the first three levels; below them the step's full number
+/// (`2.1.3.1`), as cross-references and the data exports write it, so that no marker stands
+/// for two depths (a fourth level of `1.` would read as a new first-level step).
+pub(crate) fn step_marker(depth: usize, position: usize, number: &str) -> String {
+    match depth {
+        0 | 1 => format!("{position}."),
         2 => format!("{}.", letters(position)),
-        _ => format!("{}.", roman(position)),
+        3 => format!("{}.", roman(position)),
+        _ => number.to_owned(),
     }
 }
 
@@ -144,6 +153,9 @@ pub(crate) struct Ctx<'a> {
     pub first_column: f32,
     /// The structure nodes made so far.
     pub roles: Vec<Role>,
+    /// Where the guides' pictures are read from; `None`: no picture is read, each is printed
+    /// as its text.
+    pub content_root: Option<&'a Path>,
 }
 
 /// Puts every unit inside the nodes of `path`.
@@ -208,6 +220,16 @@ impl<'a> Ctx<'a> {
 
     fn id(&self) -> &str {
         self.handout.id.as_str()
+    }
+
+    /// The hyphenation patterns of the guide's language, if there are any.
+    fn lang(&self) -> Option<hypher::Lang> {
+        hyphenation_language(&self.handout.lang)
+    }
+
+    /// Body text broken into lines, hyphenated in the guide's language.
+    fn lines(&self, spans: &[Span], width: f32) -> Vec<Line> {
+        break_lines_in(self.fonts, spans, width, self.lang())
     }
 
     /// A new structure node.
@@ -277,7 +299,7 @@ impl<'a> Ctx<'a> {
 
     fn paragraph(&mut self, spans: &[Span], x: f32, leading: f32) -> Vec<Unit> {
         let width = self.width() - x;
-        paragraph_units(self.fonts, spans, x, width, leading)
+        paragraph_units_in(self.fonts, spans, x, width, leading, self.lang())
     }
 
     /// A paragraph's inline spans set in `base`: labels bold, a menu path bold with `›` between
@@ -555,12 +577,13 @@ fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
         })
         .collect();
 
+    let lang = ctx.lang();
     let cell_unit =
         |cells: &[Vec<Span>], nodes: &[NodeId], text_leading: f32, text_size: f32| -> (Unit, f32) {
             let broken: Vec<Vec<Line>> = cells
                 .iter()
                 .enumerate()
-                .map(|(i, spans)| break_lines(fonts, spans, widths[i] - 2.0 * pad_x))
+                .map(|(i, spans)| break_lines_in(fonts, spans, widths[i] - 2.0 * pad_x, lang))
                 .collect();
             let lines = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
             let height = lines as f32 * text_leading + 2.0 * pad_y;
@@ -655,9 +678,8 @@ fn glance_table(ctx: &mut Ctx<'_>, rows: &[ComparisonRow]) -> Block {
     Block {
         units,
         space_before: 4.0,
-        keep_together: false,
-        keep_with_next: false,
         repeat_header: Some(header),
+        ..Block::default()
     }
 }
 
@@ -695,26 +717,23 @@ fn causes_blocks(ctx: &mut Ctx<'_>, causes: &[Cause]) -> Vec<Block> {
     blocks
 }
 
-/// The widths of the marker columns by depth; the first level's fits the method's widest number.
-fn marker_column(depth: usize, first: f32) -> f32 {
-    match depth % 3 {
-        1 => first,
+/// How far the text of a step at `depth` sits right of its parent's: the first level's
+/// column fits the method's widest number (`first`); below the third level, the widest full
+/// number among the step and its `siblings` (`parent` is the parent's number).
+fn marker_column(ctx: &Ctx<'_>, depth: usize, parent: &str, siblings: usize) -> f32 {
+    match depth {
+        0 | 1 => ctx.first_column,
         2 => 16.0,
-        _ => 21.0,
+        3 => 21.0,
+        _ => {
+            let widest = step_marker(depth, siblings, &format!("{parent}.{siblings}"));
+            ctx.fonts.width(Face::Regular, BODY, &widest) + 6.0
+        }
     }
-}
-
-fn indent_for(depth: usize, width: f32, first: f32) -> f32 {
-    let mut x = 0.0;
-    for level in 1..=depth {
-        x += marker_column(level, first);
-    }
-    // Deep nesting never squeezes the text below a third of the line.
-    x.min(width * 0.66)
 }
 
 /// Code to type: one line of the PDF per line written (long lines wrap, lines are never
-/// joined), in DejaVu Sans Mono, with its language as a label.
+/// joined, indentation kept), in DejaVu Sans Mono, with its language as a small label.
 fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> Block {
     let mut units = Vec::new();
     let paragraph = ctx.node(Role::Paragraph);
@@ -729,24 +748,104 @@ fn code_block(ctx: &mut Ctx<'_>, code: &CodeBlock, x: f32, path: &[NodeId]) -> B
         units.extend(ctx.tagged_paragraph(&label, x + 6.0, 10.0, path));
     }
     for line in &code.lines {
+        // Indentation is part of the code: kept as no-break spaces, which no line start drops.
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         let shown = if line.trim().is_empty() {
-            "\u{a0}"
+            "\u{a0}".to_owned()
         } else {
-            line
+            let (lead, rest) = line.split_at(indent);
+            let lead: String = lead
+                .chars()
+                .map(|c| {
+                    if c == '\t' {
+                        "\u{a0}".repeat(4)
+                    } else {
+                        "\u{a0}".to_owned()
+                    }
+                })
+                .collect();
+            format!("{lead}{rest}")
         };
-        let spans = [ctx.span(shown, style(Face::Mono, SMALL + 0.2, INK))];
-        units.extend(within(
-            ctx.paragraph(&spans, x + 6.0, SMALL_LEAD),
-            &code_path,
-        ));
+        let code_style = style(Face::Mono, SMALL + 0.2, INK);
+        let spans = [ctx.span(&shown, code_style)];
+        // A written line wrapped over several printed lines is one unit, a page break never
+        // cutting a command in two, and its continuations hang two characters further in, so
+        // that no one types them as commands of their own.
+        let hang = 2.0 * ctx.fonts.char_width(Face::Mono, code_style.size, ' ');
+        let left = x + 6.0;
+        let lines = ctx.lines(&spans, ctx.width() - left - hang);
+        let mut unit = Unit::new(0.0);
+        for (k, line) in lines.iter().enumerate() {
+            let indent = if k == 0 { left } else { left + hang };
+            let top = unit.height;
+            draw_line(&mut unit, line, indent, top, code_style.size, SMALL_LEAD);
+            unit.height += SMALL_LEAD;
+        }
+        unit.within(&code_path);
+        units.push(unit);
     }
     for unit in &mut units {
         margin_bar(unit, MUTED);
     }
-    Block::new(units, 3.0).together()
+    // A short block stays whole; a long one may break between lines, never before its label
+    // and first line (a block's lead).
+    let block = Block::new(units, 3.0);
+    if block.units.len() <= CODE_KEPT_WHOLE {
+        block.together()
+    } else {
+        block
+    }
 }
 
-/// A picture's place: its `alt` and caption, until handouts embed the pictures themselves.
+/// Code blocks of at most this many written lines (label included) never break.
+const CODE_KEPT_WHOLE: usize = 8;
+
+/// A picture scaled to the column (never beyond its natural size at 150 dpi, never taller
+/// than what a page holds with its caption), tagged `Figure` with its `alt`, the caption
+/// below it; the picture's text when it cannot be shown (see [`image_note`]).
+fn figure_block(ctx: &mut Ctx<'_>, image: &Image, x: f32, path: &[NodeId]) -> Block {
+    let picture = ctx
+        .content_root
+        .zip(image.path.as_deref())
+        .and_then(|(root, path)| image::load(root, path));
+    let Some(picture) = picture else {
+        return image_note(ctx, image, x, path);
+    };
+    let mut units = Vec::new();
+    let figure = ctx.node(Role::Figure(image.alt.clone()));
+    let mut figure_path = path.to_vec();
+    figure_path.push(figure);
+    let mut caption = Vec::new();
+    if let Some(text) = &image.caption {
+        for spans in ctx.rich_paragraphs(text, style(Face::Oblique, SMALL, MUTED)) {
+            caption.extend(ctx.tagged_paragraph(&spans, x, SMALL_LEAD, path));
+        }
+    }
+    let caption_height: f32 = caption.iter().map(|unit| unit.height).sum();
+    let (natural_w, natural_h) = picture.natural_size();
+    let column = (ctx.width() - x).max(1.0);
+    let room = (ctx.frame.bottom - ctx.frame.top - caption_height - 2.0 * LEAD).max(LEAD);
+    let scale = (column / natural_w).min(room / natural_h).min(1.0);
+    let (w, h) = (natural_w * scale, natural_h * scale);
+    let mut unit = Unit::new(h + FIGURE_PAD);
+    unit.draws.push(Draw::Image {
+        x,
+        y: FIGURE_PAD / 2.0,
+        w,
+        h,
+        picture: Arc::new(picture),
+    });
+    unit.within(&figure_path);
+    units.push(unit);
+    units.extend(caption);
+    Block::new(units, 4.0).together()
+}
+
+/// Space above and below a picture, inside its block.
+const FIGURE_PAD: f32 = 4.0;
+
+/// A picture that cannot be shown (no file inside the content root, not a PNG or JPEG, too
+/// large): its `alt` and caption in words.
 fn image_note(ctx: &mut Ctx<'_>, image: &Image, x: f32, path: &[NodeId]) -> Block {
     let mut spans = vec![
         Span::new("Picture: ", style(Face::Bold, SMALL, MUTED)),
@@ -798,7 +897,7 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32, path: &[NodeId]) -> Blo
         let mut paragraph_path = note_path.clone();
         paragraph_path.push(node);
         units.extend(within(
-            paragraph_units(ctx.fonts, &spans, inner_x, inner_width, 12.8),
+            paragraph_units_in(ctx.fonts, &spans, inner_x, inner_width, 12.8, ctx.lang()),
             &paragraph_path,
         ));
     }
@@ -848,22 +947,32 @@ fn tag_style() -> Style {
 ///
 /// Tagged as lists: `L` > `LI` > `Lbl` (the number) and `LBody` (the text and everything that
 /// belongs to the step, sub-steps as a nested `L`).
-fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
+///
+/// Returns where the last first-level step's blocks start.
+fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) -> usize {
     struct Open<'s> {
         step: &'s Step,
         next: usize,
         body: Vec<NodeId>,
         children: Option<Vec<NodeId>>,
+        /// Where the step's text starts.
+        x: f32,
     }
     let list = ctx.node(Role::List);
+    // Deep nesting never squeezes the text below a third of the line.
+    let deepest = ctx.width() * 0.66;
     let mut open: Vec<Open<'_>> = Vec::new();
+    let mut last = blocks.len();
     for step in steps {
-        let body = step_blocks(ctx, step, blocks, &[list]);
+        last = blocks.len();
+        let x = marker_column(ctx, 1, "", steps.len()).min(deepest);
+        let body = step_blocks(ctx, step, blocks, &[list], x);
         open.push(Open {
             step,
             next: 0,
             body,
             children: None,
+            x,
         });
         while let Some(top) = open.last_mut() {
             let current: &Step = top.step;
@@ -879,31 +988,37 @@ fn steps_blocks(ctx: &mut Ctx<'_>, steps: &[Step], blocks: &mut Vec<Block>) {
                             path
                         }
                     };
-                    let body = step_blocks(ctx, child, blocks, &list_path);
+                    let column =
+                        marker_column(ctx, child.depth, &current.number, current.steps.len());
+                    let x = (top.x + column).min(deepest);
+                    let body = step_blocks(ctx, child, blocks, &list_path, x);
                     open.push(Open {
                         step: child,
                         next: 0,
                         body,
                         children: None,
+                        x,
                     });
                 }
                 None => {
                     if let Some(done) = open.pop() {
-                        result_block(ctx, current, blocks, &done.body);
+                        result_block(ctx, current, blocks, &done.body, done.x);
                     }
                 }
             }
         }
     }
+    last
 }
 
-/// A step's own blocks, before its sub-steps, in a new item of the list at `list`; returns the
-/// path of the item's body.
+/// A step's own blocks, before its sub-steps, in a new item of the list at `list`, its text
+/// starting at `x`; returns the path of the item's body.
 fn step_blocks(
     ctx: &mut Ctx<'_>,
     step: &Step,
     blocks: &mut Vec<Block>,
     list: &[NodeId],
+    x: f32,
 ) -> Vec<NodeId> {
     let item = ctx.node(Role::ListItem);
     let label = ctx.node(Role::Label);
@@ -914,8 +1029,6 @@ fn step_blocks(
     let mut body_path = item_path.clone();
     body_path.push(body_node);
     let depth = step.depth;
-    let width = ctx.width();
-    let x = indent_for(depth, width, ctx.first_column);
 
     // The warning that guards the step is read before it, and never left at the foot of a
     // page without the step's first lines.
@@ -952,7 +1065,7 @@ fn step_blocks(
         spans.extend(paragraph);
     }
     let mut units = within(ctx.paragraph(&spans, x, LEAD), &[body_node, text_node]);
-    let marker = step_marker(depth, step.position);
+    let marker = step_marker(depth, step.position, &step.number);
     let marker_style = if depth == 1 {
         style(Face::Bold, BODY, INK)
     } else {
@@ -998,7 +1111,7 @@ fn step_blocks(
         blocks.push(code_block(ctx, code, x, &body_path));
     }
     if let Some(image) = &step.image {
-        blocks.push(image_note(ctx, image, x, &body_path));
+        blocks.push(figure_block(ctx, image, x, &body_path));
     }
     if let Some(note) = &step.note {
         let mut spans = vec![Span::new("Note: ", style(Face::Bold, SMALL + 0.2, MUTED))];
@@ -1023,8 +1136,7 @@ fn step_blocks(
 }
 
 /// What the reader should see once a step and its sub-steps are done.
-fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>, body: &[NodeId]) {
-    let x = indent_for(step.depth, ctx.width(), ctx.first_column);
+fn result_block(ctx: &mut Ctx<'_>, step: &Step, blocks: &mut Vec<Block>, body: &[NodeId], x: f32) {
     if let Some(result) = &step.result {
         let mut spans = vec![Span::new(
             "✓ Result: ",
@@ -1068,7 +1180,7 @@ fn pros_cons_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
         let list = ctx.node(Role::List);
         for item in items {
             let spans = [ctx.span(&item.plain, style(Face::Regular, size, INK))];
-            let lines = break_lines(ctx.fonts, &spans, col_width - 12.0);
+            let lines = ctx.lines(&spans, col_width - 12.0);
             let entry = ctx.node(Role::ListItem);
             let label = ctx.node(Role::Label);
             let body = ctx.node(Role::ListBody);
@@ -1241,15 +1353,58 @@ fn method_blocks(ctx: &mut Ctx<'_>, method: &Method) -> Vec<Block> {
         blocks.push(warning_block(ctx, warning, 0.0, &[]).with_next());
     }
     if let Some(image) = &method.image {
-        blocks.push(image_note(ctx, image, 0.0, &[]).with_next());
+        blocks.push(figure_block(ctx, image, 0.0, &[]).with_next());
     }
 
     let widest = format!("{}.", method.steps.len());
     ctx.first_column = (ctx.fonts.width(Face::Bold, BODY, &widest) + 6.0).max(19.0);
-    steps_blocks(ctx, &method.steps, &mut blocks);
-    // The first step goes with the heading.
-    blocks.extend(pros_cons_blocks(ctx, method));
+    // What opens the method (heading, facts, summary, warning) goes with its first step.
+    let opening = blocks.len();
+    let last_step = steps_blocks(ctx, &method.steps, &mut blocks);
+    if last_step > opening {
+        // The last step never opens a page alone: the one before it comes along.
+        blocks[last_step - 1].keep_with_next = true;
+    }
+    let pros_cons = pros_cons_blocks(ctx, method);
+    if !pros_cons.is_empty()
+        && let Some(last) = blocks.last_mut()
+    {
+        // Pros and cons never open a page alone: the method's last step comes with them.
+        last.keep_with_next = true;
+    }
+    blocks.extend(pros_cons);
+    // A page that starts inside the method says whose steps these are.
+    let continued = Arc::new(continued_line(ctx, method));
+    for block in blocks.iter_mut().skip(opening) {
+        block.continued = Some(Arc::clone(&continued));
+    }
     blocks
+}
+
+/// "Method 2 (continued)", at the top of a page that starts inside a method; drawn as page
+/// furniture, not read (the method's heading is in the tree, and a reader in the middle of a
+/// step must not hear it). The number alone: a line of furniture that reads as prose (a long
+/// title) is one that checkers say a reader misses.
+fn continued_line(ctx: &mut Ctx<'_>, method: &Method) -> Unit {
+    let spans = [Span::new(
+        format!("Method {} (continued)", method.number),
+        style(Face::Bold, SMALL, MUTED),
+    )];
+    let title = ctx
+        .lines(&spans, ctx.width())
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let mut unit = Unit::new(SMALL_LEAD + 6.0);
+    draw_line(&mut unit, &title, 0.0, 0.0, SMALL, SMALL_LEAD);
+    unit.draws.push(Draw::Rect {
+        x: 0.0,
+        y: SMALL_LEAD + 1.5,
+        w: ctx.width(),
+        h: 0.4,
+        fill: RULE,
+    });
+    unit
 }
 
 fn faq_blocks(ctx: &mut Ctx<'_>, questions: &[Question]) -> Vec<Block> {
@@ -1393,10 +1548,29 @@ pub(crate) fn add_footers_from(
     let y_rule = frame.page_height - 44.0;
     let y_text = frame.page_height - 32.0;
     let width = frame.width();
-    for (index, page) in pages.iter_mut().enumerate() {
+    // A running title is printed where it runs: on every page of a document of two pages or
+    // more, or over at least three pages of a book's chapter. On a lone page it only repeats
+    // the heading, as page furniture that recurs nowhere, which checkers (outloud's TAG-002)
+    // rightly take for prose a reader never hears.
+    let whole = first == 0 && pages.len() == total && total > 1;
+    let mut runs: BTreeMap<&str, usize> = BTreeMap::new();
+    for page in pages.iter() {
+        if let Some(title) = titles.get(page.chapter) {
+            *runs.entry(title.as_str()).or_default() += 1;
+        }
+    }
+    let shown: Vec<String> = pages
+        .iter()
+        .map(|page| match titles.get(page.chapter) {
+            Some(title) if whole || runs.get(title.as_str()).is_some_and(|n| *n >= 3) => {
+                title.clone()
+            }
+            _ => String::new(),
+        })
+        .collect();
+    for ((index, page), title) in pages.iter_mut().enumerate().zip(shown) {
         let label = format!("Page {} of {total}", first + index + 1);
         let label_width = fonts.width(Face::Regular, size, &label);
-        let title = titles.get(page.chapter).cloned().unwrap_or_default();
         let room = width - label_width - 24.0;
         let title = truncate(fonts, &title, Face::Regular, size, room);
         page.push_fixed(Draw::Rect {
@@ -1446,10 +1620,13 @@ mod tests {
 
     #[test]
     fn markers_by_depth() {
-        assert_eq!(step_marker(1, 12), "12.");
-        assert_eq!(step_marker(2, 1), "a.");
-        assert_eq!(step_marker(2, 27), "aa.");
-        assert_eq!(step_marker(3, 4), "iv.");
-        assert_eq!(step_marker(3, 9), "ix.");
+        assert_eq!(step_marker(1, 12, "12"), "12.");
+        assert_eq!(step_marker(2, 1, "3.1"), "a.");
+        assert_eq!(step_marker(2, 27, "3.27"), "aa.");
+        assert_eq!(step_marker(3, 4, "3.1.4"), "iv.");
+        assert_eq!(step_marker(3, 9, "3.1.9"), "ix.");
+        // Below the third level the full number: never `1.` or `a.` again.
+        assert_eq!(step_marker(4, 1, "3.1.9.1"), "3.1.9.1");
+        assert_eq!(step_marker(6, 2, "1.1.1.1.1.2"), "1.1.1.1.1.2");
     }
 }

@@ -17,7 +17,7 @@ use krilla::annotation::{Annotation, LinkAnnotation, Target as LinkTarget};
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
 use krilla::destination::{Destination, XyzDestination};
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
@@ -121,6 +121,7 @@ fn tag_of(role: &Role) -> TagKind {
         Role::Link(_) => Tag::Link.into(),
         Role::Contents => Tag::TOC.into(),
         Role::ContentsItem => Tag::TOCI.into(),
+        Role::Figure(alt) => Tag::Figure(Some(alt.clone())).into(),
     }
 }
 
@@ -292,6 +293,34 @@ impl PdfWriter {
                             surface.set_fill(Some(paint(*fill)));
                             surface.draw_path(&path);
                             surface.end_tagged();
+                        }
+                        Draw::Image {
+                            x,
+                            y,
+                            w,
+                            h,
+                            picture,
+                        } => {
+                            let (Some(image), Some(size)) = (
+                                super::image::to_krilla(picture.format, &picture.bytes),
+                                Size::from_wh(*w, *h),
+                            ) else {
+                                continue;
+                            };
+                            let tag = match open.last() {
+                                Some(_) => ContentTag::Other,
+                                None => {
+                                    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout))
+                                }
+                            };
+                            let id = surface.start_tagged(tag);
+                            surface.push_transform(&Transform::from_translate(x + dx, y + dy));
+                            surface.draw_image(image, size);
+                            surface.pop();
+                            surface.end_tagged();
+                            if let Some(node) = open.last() {
+                                contents.push((*node, id));
+                            }
                         }
                         Draw::Link { x, y, w, h, target } => {
                             let Some(rect) = Rect::from_xywh(x + dx, y + dy, *w, *h) else {

@@ -52,6 +52,22 @@ pub struct Run {
     pub width: f32,
     pub text: String,
     pub font: String,
+    /// Drawn inside `/Artifact` marked content: page furniture, not read.
+    pub artifact: bool,
+}
+
+/// An image drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageDraw {
+    pub page: usize,
+    /// Its size in pixels.
+    pub pixels: (i64, i64),
+    /// `DCTDecode` for an embedded JPEG, `FlateDecode` for a PNG's pixels.
+    pub filter: String,
+    /// The size it is drawn at, in points.
+    pub size: (f32, f32),
+    /// Its lower-left corner on the page.
+    pub at: (f32, f32),
 }
 
 /// An outline entry.
@@ -242,6 +258,8 @@ impl Pdf {
         // placed in user space and reported in page space.
         let mut ctm = [1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0];
         let mut saved: Vec<[f32; 6]> = Vec::new();
+        // Open marked-content sequences: whether each is an artifact.
+        let mut marked: Vec<bool> = Vec::new();
         let apply =
             |m: &[f32; 6], x: f32, y: f32| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
         for op in self.operations(page)? {
@@ -252,6 +270,15 @@ impl Pdf {
                     .unwrap_or(0.0)
             };
             match op.operator.as_str() {
+                "BDC" | "BMC" => marked.push(
+                    op.operands
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .is_some_and(|name| name == b"Artifact"),
+                ),
+                "EMC" => {
+                    marked.pop();
+                }
                 "q" => saved.push(ctm),
                 "Q" => ctm = saved.pop().unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
                 "cm" => {
@@ -337,6 +364,7 @@ impl Pdf {
                         width,
                         text,
                         font: font.base_font.clone(),
+                        artifact: marked.iter().any(|artifact| *artifact),
                     });
                     x += width;
                 }
@@ -344,6 +372,86 @@ impl Pdf {
             }
         }
         Ok(runs)
+    }
+
+    /// Every image XObject drawn on a page, with its pixel size, its filter and the size
+    /// and place it is drawn at (page space, points).
+    pub fn images(&self, page: usize) -> Res<Vec<ImageDraw>> {
+        let (inline, referenced) = self.doc.get_page_resources(self.pages[page])?;
+        let mut resources: Vec<&Dictionary> = inline.into_iter().collect();
+        for id in referenced {
+            resources.push(self.doc.get_dictionary(id)?);
+        }
+        let xobjects = match resources.iter().find_map(|r| r.get(b"XObject").ok()) {
+            Some(object) => Some(self.dict(object)?),
+            None => None,
+        };
+        let mut out = Vec::new();
+        let mut ctm = [1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0];
+        let mut saved: Vec<[f32; 6]> = Vec::new();
+        for op in self.operations(page)? {
+            let num = |i: usize| {
+                op.operands
+                    .get(i)
+                    .and_then(|o| o.as_float().ok())
+                    .unwrap_or(0.0)
+            };
+            match op.operator.as_str() {
+                "q" => saved.push(ctm),
+                "Q" => ctm = saved.pop().unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
+                "cm" => {
+                    let m = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                    ctm = [
+                        m[0] * ctm[0] + m[1] * ctm[2],
+                        m[0] * ctm[1] + m[1] * ctm[3],
+                        m[2] * ctm[0] + m[3] * ctm[2],
+                        m[2] * ctm[1] + m[3] * ctm[3],
+                        m[4] * ctm[0] + m[5] * ctm[2] + ctm[4],
+                        m[4] * ctm[1] + m[5] * ctm[3] + ctm[5],
+                    ];
+                }
+                "Do" => {
+                    let name = op.operands.first().ok_or("Do without a name")?.as_name()?;
+                    let xobjects = xobjects.ok_or("Do without XObject resources")?;
+                    let stream = self.deref(xobjects.get(name)?)?.as_stream()?;
+                    if stream.dict.get(b"Subtype")?.as_name()? != b"Image" {
+                        continue;
+                    }
+                    let filter = match stream.dict.get(b"Filter") {
+                        Ok(Object::Name(name)) => String::from_utf8_lossy(name).into_owned(),
+                        Ok(Object::Array(names)) => names
+                            .iter()
+                            .filter_map(|n| n.as_name().ok())
+                            .map(|n| String::from_utf8_lossy(n).into_owned())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        _ => String::new(),
+                    };
+                    out.push(ImageDraw {
+                        page,
+                        pixels: (
+                            stream.dict.get(b"Width")?.as_i64()?,
+                            stream.dict.get(b"Height")?.as_i64()?,
+                        ),
+                        filter,
+                        // The unit square an image fills, mapped to the page.
+                        size: (ctm[0].abs(), ctm[3].abs()),
+                        at: (ctm[4].min(ctm[4] + ctm[0]), ctm[5].min(ctm[5] + ctm[3])),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Pdf::images`] of every page.
+    pub fn all_images(&self) -> Res<Vec<ImageDraw>> {
+        let mut out = Vec::new();
+        for page in 0..self.page_count() {
+            out.extend(self.images(page)?);
+        }
+        Ok(out)
     }
 
     pub fn all_runs(&self) -> Res<Vec<Run>> {
@@ -354,12 +462,16 @@ impl Pdf {
         Ok(out)
     }
 
-    /// The document's body text in stream order (footers left out): runs on one baseline
-    /// joined, lines separated.
+    /// The document's body text in stream order, as a reader hears it (footers and other
+    /// artifacts left out): runs on one baseline joined, lines separated.
     pub fn text(&self) -> Res<String> {
         let mut out = String::new();
         let mut last: Option<(usize, f32)> = None;
-        for run in self.all_runs()?.into_iter().filter(|run| run.y > 45.0) {
+        for run in self
+            .all_runs()?
+            .into_iter()
+            .filter(|run| run.y > 45.0 && !run.artifact)
+        {
             if let Some((page, y)) = last
                 && (page != run.page || (y - run.y).abs() > 0.5)
             {
@@ -564,4 +676,59 @@ impl Pdf {
             .filter(|run| run.text.contains(needle))
             .collect())
     }
+}
+
+/// The structure elements of a tagged PDF in reading order: `(tag, alt or link description,
+/// depth)`, walked with a stack.
+pub fn structure(pdf: &Pdf) -> Res<Vec<(String, Option<String>, usize)>> {
+    use lopdf::Object;
+    let catalog = pdf.doc.catalog()?;
+    let root = pdf
+        .doc
+        .get_dictionary(catalog.get(b"StructTreeRoot")?.as_reference()?)?;
+    let mut out = Vec::new();
+    let mut stack: Vec<(Object, usize)> = vec![(root.get(b"K")?.clone(), 0)];
+    while let Some((object, depth)) = stack.pop() {
+        let object = match &object {
+            Object::Reference(id) => pdf.doc.get_object(*id)?.clone(),
+            other => other.clone(),
+        };
+        match object {
+            Object::Array(items) => {
+                for item in items.into_iter().rev() {
+                    stack.push((item, depth));
+                }
+            }
+            Object::Dictionary(dict) => {
+                let Ok(tag) = dict.get(b"S") else {
+                    // A marked-content or object reference: the annotation's description.
+                    if let Ok(annot) = dict.get(b"Obj") {
+                        let annot = pdf.doc.get_dictionary(annot.as_reference()?)?;
+                        let words = annot.get(b"Contents")?.as_str()?;
+                        out.push((
+                            "OBJR".to_owned(),
+                            Some(String::from_utf8_lossy(words).into_owned()),
+                            depth,
+                        ));
+                    }
+                    continue;
+                };
+                let alt = dict
+                    .get(b"Alt")
+                    .ok()
+                    .and_then(|alt| alt.as_str().ok())
+                    .map(|alt| String::from_utf8_lossy(alt).into_owned());
+                out.push((
+                    String::from_utf8_lossy(tag.as_name()?).into_owned(),
+                    alt,
+                    depth,
+                ));
+                if let Ok(kids) = dict.get(b"K") {
+                    stack.push((kids.clone(), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }

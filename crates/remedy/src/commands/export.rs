@@ -213,6 +213,7 @@ pub(super) fn pdf_options(session: &Session, page_size: PageSizeArg) -> PdfOptio
         page_size: page_size.into(),
         platform_names: session.config.platform_names.clone(),
         pdf_a: false,
+        content_root: Some(session.content_root().to_path_buf()),
     }
 }
 
