@@ -444,6 +444,21 @@ fn an_id_that_is_a_path_is_refused_before_anything_is_written()
     Ok(())
 }
 
+/// The guide's warning boxes: each method's own and each step's.
+fn warnings_in(guide: &Guide) -> usize {
+    guide
+        .methods
+        .iter()
+        .map(|m| {
+            usize::from(m.warning.is_some())
+                + m.walk_steps()
+                    .iter()
+                    .filter(|v| v.step.warning.is_some())
+                    .count()
+        })
+        .sum()
+}
+
 #[test]
 fn the_structure_tree_reads_as_the_handout() -> TestResult {
     let guide = fixture("pdf-basic")?;
@@ -480,7 +495,8 @@ fn the_structure_tree_reads_as_the_handout() -> TestResult {
         .map(|m| m.pros.len() + m.cons.len())
         .sum();
     assert_eq!(count("LI"), steps + pros_cons);
-    assert_eq!(count("Lbl"), steps + pros_cons);
+    // A warning's label is a `Lbl` too (its kind, "WARNING"), so lists hold the rest.
+    assert_eq!(count("Lbl"), steps + pros_cons + warnings_in(&guide));
     assert_eq!(count("LBody"), steps + pros_cons);
     assert!(count("L") >= guide.methods.len());
 
@@ -490,18 +506,19 @@ fn the_structure_tree_reads_as_the_handout() -> TestResult {
     assert_eq!(count("TR"), guide.methods.len() + 1);
 
     // Warnings are notes; every link annotation is described by the link's words.
-    let warnings = guide
-        .methods
-        .iter()
-        .map(|m| {
-            usize::from(m.warning.is_some())
-                + m.walk_steps()
-                    .iter()
-                    .filter(|v| v.step.warning.is_some())
-                    .count()
-        })
-        .sum::<usize>();
+    let warnings = warnings_in(&guide);
     assert_eq!(count("Note"), warnings);
+    // Every note opens with its label: `Note` > `Lbl`, then the warning's words.
+    for (at, (tag, _, depth)) in tree.iter().enumerate() {
+        if tag == "Note" {
+            let first_child = tree.get(at + 1).filter(|(_, _, d)| d > depth);
+            assert_eq!(
+                first_child.map(|(t, _, _)| t.as_str()),
+                Some("Lbl"),
+                "note at {at}"
+            );
+        }
+    }
     let links: Vec<_> = tree.iter().filter(|(tag, _, _)| tag == "OBJR").collect();
     assert!(!links.is_empty());
     for (_, words, _) in &links {

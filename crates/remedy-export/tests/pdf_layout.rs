@@ -651,7 +651,9 @@ fn the_structure_tree_has_headings_lists_table_figures_code_and_described_links(
         .map(|m| m.pros.len() + m.cons.len())
         .sum();
     assert_eq!(count("LI"), steps + pros_cons);
-    assert_eq!(count("Lbl"), steps + pros_cons);
+    // Each warning box's label ("WARNING") is the `Lbl` of its `Note`.
+    assert_eq!(count("Lbl"), steps + pros_cons + count("Note"));
+    assert_eq!(count("Note"), 1);
     assert_eq!(count("TH"), 6);
     assert_eq!(count("Figure"), 2);
     assert!(

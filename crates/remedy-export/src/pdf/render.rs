@@ -871,7 +871,8 @@ fn warning_block(ctx: &mut Ctx<'_>, text: &Text, x: f32, path: &[NodeId]) -> Blo
     let inner_width = width - border - 2.0 * pad;
     let mut units = Vec::new();
     let label = [Span::new("⚠  WARNING", style(Face::Bold, 7.6, WARN_INK))];
-    let label_node = ctx.node(Role::Paragraph);
+    // `Note` > `Lbl` + `P`: screen readers announce the label as what kind of note this is.
+    let label_node = ctx.node(Role::Label);
     let mut label_path = note_path.clone();
     label_path.push(label_node);
     let mut label_units = within(
