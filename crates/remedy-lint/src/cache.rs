@@ -23,8 +23,12 @@ pub const DEFAULT_DIR: &str = ".remedy-cache";
 /// The index entries' file inside the cache folder.
 const INDEX_FILE: &str = "index.json";
 
+/// The findings entries' file inside the cache folder: read only by a lint of the whole root,
+/// so that a run on a few files does not pay for reading every file's findings.
+const FINDINGS_FILE: &str = "findings.json";
+
 /// Bumped when what an entry means changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The largest cache file read: far above what 100,000 guides need, far below what could hurt.
 const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
@@ -129,13 +133,7 @@ pub fn key(stem: Option<&str>, bytes: &[u8]) -> String {
     hasher.update(stem.unwrap_or_default().as_bytes());
     hasher.update([0]);
     hasher.update(bytes);
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    hex
+    hex(&hasher.finalize())
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -172,10 +170,19 @@ impl IndexCache {
 }
 
 fn read_entries(dir: &Path) -> Option<Vec<IndexEntry>> {
+    let text = read_sealed(dir, INDEX_FILE)?;
+    let cache: CacheFile = serde_json::from_str(&text).ok()?;
+    (cache.stamp == Stamp::current()).then_some(cache.entries)
+}
+
+/// The text of cache file `name` in folder `dir`, when it is a regular file (never reached
+/// through a link), not too large, and sealed with this user's key: a cache file that came with
+/// a repository, or was edited, is never trusted.
+fn read_sealed(dir: &Path, name: &str) -> Option<String> {
     if !is_real_folder(dir) {
         return None;
     }
-    let path = dir.join(INDEX_FILE);
+    let path = dir.join(name);
     let before = std::fs::symlink_metadata(&path).ok()?;
     if !before.file_type().is_file() || before.len() > MAX_CACHE_BYTES {
         return None;
@@ -187,8 +194,141 @@ fn read_entries(dir: &Path) -> Option<Vec<IndexEntry>> {
     }
     let mut text = String::new();
     file.take(MAX_CACHE_BYTES).read_to_string(&mut text).ok()?;
-    let cache: CacheFile = serde_json::from_str(&text).ok()?;
-    (cache.stamp == Stamp::current()).then_some(cache.entries)
+    let (seal, body) = text.split_once('\n')?;
+    // Compared in constant time, so that a seal cannot be found a byte at a time.
+    use hmac::Mac;
+    let mut check = keyed_mac()?;
+    check.update(&seal_input(name, body.as_bytes()));
+    check.verify_slice(&hex_bytes(seal)?).ok()?;
+    let start = text.len() - body.len();
+    text.drain(..start);
+    Some(text)
+}
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// What the seal covers: the file's name (an index file cannot stand in for a findings file)
+/// and its text.
+fn seal_input(name: &str, body: &[u8]) -> Vec<u8> {
+    let mut input = Vec::with_capacity(name.len() + 1 + body.len());
+    input.extend_from_slice(name.as_bytes());
+    input.push(0);
+    input.extend_from_slice(body);
+    input
+}
+
+fn keyed_mac() -> Option<HmacSha256> {
+    use hmac::KeyInit;
+    HmacSha256::new_from_slice(secret()?).ok()
+}
+
+/// HMAC-SHA-256 of a cache file's name and text under this user's key.
+fn seal_of(name: &str, body: &[u8]) -> Option<[u8; 32]> {
+    use hmac::Mac;
+    let mut mac = keyed_mac()?;
+    mac.update(&seal_input(name, body));
+    Some(mac.finalize().into_bytes().into())
+}
+
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..32)
+        .map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The key that seals this user's cache files, kept outside every repository (see
+/// [`secret_dir`]) and made the first time it is needed: a repository can bring a cache
+/// folder, and name one in its `remedy.toml`, but cannot bring what seals it.
+fn secret() -> Option<&'static [u8]> {
+    static SECRET: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    SECRET
+        .get_or_init(|| {
+            let dir = secret_dir()?;
+            let path = dir.join(SECRET_FILE);
+            if let Some(secret) = read_secret(&path) {
+                return Some(secret);
+            }
+            std::fs::create_dir_all(&dir).ok()?;
+            let temporary = dir.join(format!("{SECRET_FILE}.{}.tmp", std::process::id()));
+            let _ = std::fs::remove_file(&temporary);
+            let made = write_new(&temporary, hex(&fresh_secret()).as_bytes())
+                .and_then(|()| std::fs::rename(&temporary, &path));
+            if made.is_err() {
+                let _ = std::fs::remove_file(&temporary);
+            }
+            // Another run may have made one at the same moment: the one in place is the key.
+            read_secret(&path)
+        })
+        .as_deref()
+}
+
+const SECRET_FILE: &str = "cache-key";
+
+fn read_secret(path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() != 64 {
+        return None;
+    }
+    hex_bytes(std::fs::read_to_string(path).ok()?.trim())
+}
+
+/// Where the key lives: `$XDG_CACHE_HOME/remedy`, else `~/.cache/remedy` (on Windows
+/// `%LOCALAPPDATA%\remedy`); without any of them there is no trusted cache.
+fn secret_dir() -> Option<PathBuf> {
+    let from = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|dir| dir.is_absolute())
+    };
+    from("XDG_CACHE_HOME")
+        .or_else(|| from("HOME").map(|home| home.join(".cache")))
+        .or_else(|| from("LOCALAPPDATA"))
+        .map(|dir| dir.join("remedy"))
+}
+
+/// 32 unpredictable bytes: the standard library's hash keys come from the operating system's
+/// random source, so no dependency is needed for them.
+fn fresh_secret() -> [u8; 32] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = Sha256::new();
+    for round in 0u64..8 {
+        let mut keyed = std::collections::hash_map::RandomState::new().build_hasher();
+        keyed.write_u64(round);
+        keyed.write_u32(std::process::id());
+        if let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            keyed.write_u128(now.as_nanos());
+        }
+        hasher.update(keyed.finish().to_le_bytes());
+    }
+    hasher.finalize().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    hex
+}
+
+/// Seals cache file `path` again after it was edited: for tests that need a cache which lies
+/// but carries this user's seal (what only this user's own runs could write).
+#[doc(hidden)]
+pub fn reseal(path: &Path) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let body = text
+        .split_once('\n')
+        .map_or(text.as_str(), |(_, body)| body);
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let seal = seal_of(&name, body.as_bytes()).ok_or_else(|| std::io::Error::other("no key"))?;
+    std::fs::write(path, format!("{}\n{body}", hex(&seal)))
 }
 
 #[cfg(unix)]
@@ -207,43 +347,71 @@ fn is_real_folder(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir).is_ok_and(|meta| meta.file_type().is_dir())
 }
 
-/// Writes the entries of this run as the cache of folder `dir`, creating it (with a
-/// `.gitignore` that ignores the whole folder) when it does not exist. Failures are ignored: the
-/// cache only saves time.
-pub(crate) fn write(dir: &Path, mut entries: Vec<IndexEntry>) {
-    let _ = try_write(dir, &mut entries);
+/// Why the cache could not be written: the run's results stand, the binary warns.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot write the lint cache in {}: {problem}; the next run will parse every file again (set `[cache] dir` in remedy.toml, or pass --no-cache)", .dir.display())]
+pub struct WriteError {
+    /// The cache folder.
+    pub dir: PathBuf,
+    /// What went wrong, in words.
+    pub problem: String,
 }
 
-fn try_write(dir: &Path, entries: &mut Vec<IndexEntry>) -> std::io::Result<()> {
+/// Writes the entries of this run as the cache of folder `dir`, creating it (with a
+/// `.gitignore` that ignores the whole folder) when it does not exist. A failure never fails
+/// the run (the cache only saves time); the caller reports it as a warning.
+pub(crate) fn write(dir: &Path, mut entries: Vec<IndexEntry>) -> Result<(), WriteError> {
+    // Sorted, so that the same corpus writes the same bytes.
+    entries.sort_by(|a, b| a.key.cmp(&b.key));
+    entries.dedup_by(|a, b| a.key == b.key);
+    let cache = CacheFile {
+        stamp: Stamp::current(),
+        entries,
+    };
+    write_file(dir, INDEX_FILE, &cache)
+}
+
+fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), WriteError> {
+    let failed = |problem: String| WriteError {
+        dir: dir.to_path_buf(),
+        problem,
+    };
+    let io = |error: std::io::Error| failed(remedy_core::source::describe_io(&error));
     if std::fs::symlink_metadata(dir).is_err() {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(io)?;
     }
     if !is_real_folder(dir) {
-        return Ok(());
+        return Err(failed(
+            "it is not a folder (a symbolic link is never followed)".into(),
+        ));
     }
     let ignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {
         write_new(
             &ignore,
             b"# remedy's cache: safe to delete; see `remedy lint --help`\n*\n",
-        )?;
+        )
+        .map_err(io)?;
     }
-    // Sorted, so that the same corpus writes the same bytes.
-    entries.sort_by(|a, b| a.key.cmp(&b.key));
-    entries.dedup_by(|a, b| a.key == b.key);
-    let cache = CacheFile {
-        stamp: Stamp::current(),
-        entries: std::mem::take(entries),
-    };
-    let text = serde_json::to_vec(&cache).map_err(std::io::Error::other)?;
-    let temporary = dir.join(format!("{INDEX_FILE}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&temporary);
-    let written = write_new(&temporary, &text)
-        .and_then(|()| std::fs::rename(&temporary, dir.join(INDEX_FILE)));
+    let body = serde_json::to_vec(cache).map_err(|error| failed(error.to_string()))?;
+    let seal = seal_of(name, &body).ok_or_else(|| {
+        failed("there is no folder for its key (set HOME or XDG_CACHE_HOME)".into())
+    })?;
+    let mut text = Vec::with_capacity(65 + body.len());
+    text.extend_from_slice(hex(&seal).as_bytes());
+    text.push(b'\n');
+    text.extend_from_slice(&body);
+    // A name no other run (another process, or another thread of this one) uses: the file
+    // renamed into place is always one run's whole file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let serial = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = dir.join(format!("{name}.{}-{serial}.tmp", std::process::id()));
+    let written =
+        write_new(&temporary, &text).and_then(|()| std::fs::rename(&temporary, dir.join(name)));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
-    written
+    written.map_err(io)
 }
 
 /// Writes a file that must not exist yet (never through a link left in its place).
@@ -254,6 +422,135 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// A span as four numbers: start line and column, end line and column.
+pub(crate) type CachedSpan = [u32; 4];
+
+/// One finding of a file's own checks, without its file (named as this run names it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CachedFinding {
+    pub rule: String,
+    pub severity: crate::Severity,
+    pub span: CachedSpan,
+    pub pointer: String,
+    pub message: String,
+}
+
+/// A `# remedy: ignore[…]` comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CachedDirective {
+    pub line: u32,
+    pub span: CachedSpan,
+    pub rules: Vec<(String, CachedSpan)>,
+    pub reason: Option<String>,
+}
+
+/// A reference into another guide: checked against the index on every run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CachedReference {
+    pub reference: String,
+    pub pointer: String,
+    /// `c` (a cause), `m` (a method), `o` (a method or a step), `g` (a guide).
+    pub expected: char,
+    pub span: CachedSpan,
+}
+
+/// A picture's `src`: `missing-image` asks the file system on every run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CachedImage {
+    pub src: String,
+    pub pointer: String,
+    pub span: CachedSpan,
+}
+
+/// What one linted file's own checks found, for a lint of the whole root: valid for the file
+/// of [`key`] at `path`, under the settings the findings file is stamped with, on the days
+/// `days` covers. Source lines are not kept: a hit reads them from the file it hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FindingsEntry {
+    pub key: String,
+    /// The file as the engine read it: pictures are found from its folder.
+    pub path: String,
+    /// The first and last day (since 1970-01-01, UTC) on which the date rules say the same.
+    pub days: [i64; 2],
+    /// Whether the file held a typed guide.
+    pub loaded: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<CachedFinding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub directives: Vec<CachedDirective>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<CachedReference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_place: Option<CachedSpan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<(String, CachedSpan)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<CachedImage>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct FindingsFile {
+    stamp: Stamp,
+    /// [`FindingsCache::read`]'s `settings`: a digest of everything the findings depend on
+    /// besides the file.
+    settings: String,
+    entries: Vec<FindingsEntry>,
+}
+
+/// The findings entries of the last whole-root lint, by key.
+#[derive(Debug, Default)]
+pub(crate) struct FindingsCache {
+    entries: HashMap<String, FindingsEntry>,
+}
+
+impl FindingsCache {
+    /// Reads the findings of folder `dir`; none when there are none, they cannot be trusted,
+    /// or they were found under other `settings`.
+    pub fn read(dir: &Path, settings: &str) -> Self {
+        let entries = read_sealed(dir, FINDINGS_FILE)
+            .and_then(|text| serde_json::from_str::<FindingsFile>(&text).ok())
+            .filter(|file| file.stamp == Stamp::current() && file.settings == settings)
+            .map(|file| file.entries)
+            .unwrap_or_default();
+        Self {
+            entries: entries
+                .into_iter()
+                .filter(|entry| entry.key.len() == 64 && entry.days[0] <= entry.days[1])
+                .map(|entry| (entry.key.clone(), entry))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&FindingsEntry> {
+        self.entries.get(key)
+    }
+
+    /// The entry of this key, taken out to be written again.
+    pub fn take(&mut self, key: &str) -> Option<FindingsEntry> {
+        self.entries.remove(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// Writes the findings of this run, found under `settings`, into folder `dir`.
+pub(crate) fn write_findings(
+    dir: &Path,
+    settings: String,
+    mut entries: Vec<FindingsEntry>,
+) -> Result<(), WriteError> {
+    entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.path.cmp(&b.path)));
+    entries.dedup_by(|a, b| a.key == b.key);
+    let file = FindingsFile {
+        stamp: Stamp::current(),
+        settings,
+        entries,
+    };
+    write_file(dir, FINDINGS_FILE, &file)
 }
 
 /// The cache folder of a configuration: `[cache] dir`, else `.remedy-cache` beside its

@@ -92,6 +92,10 @@ pub(super) struct Collector {
     pub(super) entries: Vec<IndexEntry>,
     /// How many entries were not in the cache read.
     pub(super) cache_misses: usize,
+    /// A whole-root lint's findings entries made this run.
+    pub(super) lint_new: Vec<crate::cache::FindingsEntry>,
+    /// The keys of the findings entries this run took from the cache.
+    pub(super) lint_kept: Vec<String>,
 }
 
 impl Collector {
@@ -108,8 +112,14 @@ impl Collector {
             title,
             entry,
             cached,
+            lint,
         } in done
         {
+            match (lint, &entry) {
+                (Some(Lint::New(lint)), _) => self.lint_new.push(*lint),
+                (Some(Lint::Kept), Some(entry)) => self.lint_kept.push(entry.key.clone()),
+                _ => {}
+            }
             if let Some(entry) = entry {
                 self.entries.push(entry);
                 self.cache_misses += usize::from(!cached);

@@ -38,6 +38,8 @@ pub(super) fn schedule<R: Send>(
             .map(|_| HashMap::new()),
         entries: Vec::new(),
         cache_misses: 0,
+        lint_new: Vec::new(),
+        lint_kept: Vec::new(),
     };
     let mut jobs = jobs.into_iter();
     let mut previous: Option<Vec<Analysed<R>>> = None;
