@@ -167,6 +167,11 @@ impl IndexCache {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
+
+    /// The entry of this key, taken out to be written again.
+    pub fn take(&mut self, key: &str) -> Option<IndexEntry> {
+        self.entries.remove(key)
+    }
 }
 
 fn read_entries(dir: &Path) -> Option<Vec<IndexEntry>> {
@@ -197,9 +202,9 @@ fn read_sealed(dir: &Path, name: &str) -> Option<String> {
     let (seal, body) = text.split_once('\n')?;
     // Compared in constant time, so that a seal cannot be found a byte at a time.
     use hmac::Mac;
-    let mut check = keyed_mac()?;
-    check.update(&seal_input(name, body.as_bytes()));
-    check.verify_slice(&hex_bytes(seal)?).ok()?;
+    keyed_mac(name, body.as_bytes())?
+        .verify_slice(&hex_bytes(seal)?)
+        .ok()?;
     let start = text.len() - body.len();
     text.drain(..start);
     Some(text)
@@ -207,27 +212,21 @@ fn read_sealed(dir: &Path, name: &str) -> Option<String> {
 
 type HmacSha256 = hmac::Hmac<Sha256>;
 
-/// What the seal covers: the file's name (an index file cannot stand in for a findings file)
-/// and its text.
-fn seal_input(name: &str, body: &[u8]) -> Vec<u8> {
-    let mut input = Vec::with_capacity(name.len() + 1 + body.len());
-    input.extend_from_slice(name.as_bytes());
-    input.push(0);
-    input.extend_from_slice(body);
-    input
-}
-
-fn keyed_mac() -> Option<HmacSha256> {
-    use hmac::KeyInit;
-    HmacSha256::new_from_slice(secret()?).ok()
+/// The seal's MAC fed with what it covers: the file's name (an index file cannot stand in for
+/// a findings file) and its text.
+fn keyed_mac(name: &str, body: &[u8]) -> Option<HmacSha256> {
+    use hmac::{KeyInit, Mac};
+    let mut mac = HmacSha256::new_from_slice(secret()?).ok()?;
+    mac.update(name.as_bytes());
+    mac.update(&[0]);
+    mac.update(body);
+    Some(mac)
 }
 
 /// HMAC-SHA-256 of a cache file's name and text under this user's key.
 fn seal_of(name: &str, body: &[u8]) -> Option<[u8; 32]> {
     use hmac::Mac;
-    let mut mac = keyed_mac()?;
-    mac.update(&seal_input(name, body));
-    Some(mac.finalize().into_bytes().into())
+    Some(keyed_mac(name, body)?.finalize().into_bytes().into())
 }
 
 fn hex_bytes(text: &str) -> Option<Vec<u8>> {
@@ -414,14 +413,15 @@ fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), Writ
     written.map_err(io)
 }
 
-/// Writes a file that must not exist yet (never through a link left in its place).
+/// Writes a file that must not exist yet (never through a link left in its place). Not synced:
+/// a cache file cut short by a crash fails its seal and is ignored, so durability would only
+/// cost every changed-file run a wait for the disk.
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    file.write_all(bytes)
 }
 
 /// A span as four numbers: start line and column, end line and column.

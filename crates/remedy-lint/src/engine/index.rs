@@ -88,10 +88,11 @@ pub(super) struct Collector {
     pub(super) titles: Option<HashMap<Box<str>, FirstTitle>>,
     pub(super) results: Vec<FileResult>,
     pub(super) dangling_on: bool,
-    /// Every file's index entry, for the cache (empty without one).
+    /// The index entries this run made (a file new or changed), for the cache.
     pub(super) entries: Vec<IndexEntry>,
-    /// How many entries were not in the cache read.
-    pub(super) cache_misses: usize,
+    /// The keys of the cache's entries that still hold: only their keys are kept, so that the
+    /// cache is not held twice until it is written.
+    pub(super) index_kept: Vec<String>,
     /// A whole-root lint's findings entries made this run.
     pub(super) lint_new: Vec<crate::cache::FindingsEntry>,
     /// The keys of the findings entries this run took from the cache.
@@ -120,9 +121,10 @@ impl Collector {
                 (Some(Lint::Kept), Some(entry)) => self.lint_kept.push(entry.key.clone()),
                 _ => {}
             }
-            if let Some(entry) = entry {
-                self.entries.push(entry);
-                self.cache_misses += usize::from(!cached);
+            match entry {
+                Some(entry) if cached => self.index_kept.push(entry.key),
+                Some(entry) => self.entries.push(entry),
+                None => {}
             }
             if let Some(rendered) = rendered {
                 sink(rendered);

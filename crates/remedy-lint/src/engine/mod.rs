@@ -230,16 +230,19 @@ fn run<R: Send>(
     };
     let mut collector = schedule(jobs, &shared, render, sink)?;
     let mut cache_errors = Vec::new();
-    if let (Some(dir), Some(cache)) = (&config.cache_dir, &cache) {
-        let entries = std::mem::take(&mut collector.entries);
-        // Written when anything differs from what was read: a file new, changed or gone.
-        if collector.cache_misses > 0 || entries.len() != cache.len() {
-            cache_errors.extend(crate::cache::write(dir, entries).err());
-        }
-    }
+    let index_new = std::mem::take(&mut collector.entries);
+    let index_kept = std::mem::take(&mut collector.index_kept);
     let fresh = std::mem::take(&mut collector.lint_new);
     let kept = std::mem::take(&mut collector.lint_kept);
     let (results, cross_findings) = cross_guide_findings(collector, &shared);
+    // Written when anything differs from what was read: a file new, changed or gone.
+    if let (Some(dir), Some(mut cache)) = (&config.cache_dir, cache)
+        && (!index_new.is_empty() || index_kept.len() != cache.len())
+    {
+        let mut entries = index_new;
+        entries.extend(index_kept.iter().filter_map(|key| cache.take(key)));
+        cache_errors.extend(crate::cache::write(dir, entries).err());
+    }
     if let (Some(dir), Some(settings), Some(mut findings)) = (&config.cache_dir, settings, findings)
         && (!fresh.is_empty() || kept.len() != findings.len())
     {

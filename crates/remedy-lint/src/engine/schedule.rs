@@ -37,7 +37,7 @@ pub(super) fn schedule<R: Send>(
             .severity(rules::DuplicateTitle::ID)
             .map(|_| HashMap::new()),
         entries: Vec::new(),
-        cache_misses: 0,
+        index_kept: Vec::new(),
         lint_new: Vec::new(),
         lint_kept: Vec::new(),
     };
