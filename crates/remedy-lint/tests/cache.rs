@@ -162,10 +162,10 @@ fn a_corrupt_truncated_or_foreign_cache_is_ignored() {
     // Sealed, but for another format, remedy version or platform, or with an entry remedy
     // could not have written (a kind that does not exist).
     let edits: [&dyn Fn(&str) -> String; 4] = [
-        &|text| text.replacen("\"format\":2", "\"format\":999", 1),
+        &|text| text.replacen("\"format\":3", "\"format\":999", 1),
         &|text| text.replacen("\"remedy\":\"", "\"remedy\":\"0.0.0-", 1),
         &|text| text.replacen("\"platform\":\"", "\"platform\":\"plan9-", 1),
-        &|text| text.replace("\"s\"]", "\"?\"]"),
+        &|text| text.replace("\\nssecond", "\\n?second"),
     ];
     for edit in edits {
         std::fs::write(&index, &lie).unwrap_or_default();

@@ -269,7 +269,7 @@ pub(super) fn analyse<R>(
         Ok(parsed) => parsed,
         Err(ParseFailure { source, error }) => {
             result.set_unknown(stem.clone());
-            let entry = key.map(|key| IndexEntry::new(key, None, &GuideIds::default(), None));
+            let entry = key.and_then(|key| IndexEntry::new(key, None, &GuideIds::default(), None));
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
@@ -360,7 +360,8 @@ pub(super) fn analyse<R>(
             GuideIds::default()
         }
     };
-    let entry = key.map(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
+    let entry =
+        key.and_then(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
     // A linted file is always analysed; its entry is new only when the cache lacks it.
     let unchanged = shared
         .cache
