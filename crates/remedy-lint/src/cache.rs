@@ -165,37 +165,47 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The entries of the last run, by key.
 #[derive(Debug, Default)]
+///
+/// An entry is taken out when it is used, so that the cache shrinks as the run's own index
+/// grows and a warm run holds each file's ids about once; writing the cache again reads the
+/// kept entries back from the file.
 pub(crate) struct IndexCache {
-    entries: HashMap<String, IndexEntry>,
+    entries: std::sync::Mutex<HashMap<String, IndexEntry>>,
+    /// How many entries were read.
+    read: usize,
 }
 
 impl IndexCache {
     /// Reads the cache of folder `dir`; an empty cache when there is none or it cannot be
     /// trusted.
     pub fn read(dir: &Path) -> Self {
-        let entries = read_entries(dir).unwrap_or_default();
+        let entries: HashMap<String, IndexEntry> = read_entries(dir)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(IndexEntry::is_plausible)
+            .map(|entry| (entry.key.clone(), entry))
+            .collect();
         Self {
-            entries: entries
-                .into_iter()
-                .filter(IndexEntry::is_plausible)
-                .map(|entry| (entry.key.clone(), entry))
-                .collect(),
+            read: entries.len(),
+            entries: std::sync::Mutex::new(entries),
         }
     }
 
-    /// The entry of a file with this key, if the last run wrote one.
-    pub fn get(&self, key: &str) -> Option<&IndexEntry> {
-        self.entries.get(key)
+    /// The entry of a file with this key, if the last run wrote one; taken out of the cache.
+    pub fn take(&self, key: &str) -> Option<IndexEntry> {
+        self.entries.lock().ok()?.remove(key)
     }
 
-    /// How many entries the cache holds.
+    /// Whether the cache holds exactly this entry.
+    pub fn holds(&self, entry: &IndexEntry) -> bool {
+        self.entries
+            .lock()
+            .is_ok_and(|entries| entries.get(&entry.key) == Some(entry))
+    }
+
+    /// How many entries were read.
     pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// The entry of this key, taken out to be written again.
-    pub fn take(&mut self, key: &str) -> Option<IndexEntry> {
-        self.entries.remove(key)
+        self.read
     }
 }
 
@@ -524,10 +534,12 @@ struct FindingsFile {
     entries: Vec<FindingsEntry>,
 }
 
-/// The findings entries of the last whole-root lint, by key.
+/// The findings entries of the last whole-root lint, by key; like [`IndexCache`], an entry is
+/// taken out when it is used.
 #[derive(Debug, Default)]
 pub(crate) struct FindingsCache {
-    entries: HashMap<String, FindingsEntry>,
+    entries: std::sync::Mutex<HashMap<String, FindingsEntry>>,
+    read: usize,
 }
 
 impl FindingsCache {
@@ -539,26 +551,25 @@ impl FindingsCache {
             .filter(|file| file.stamp == Stamp::current() && file.settings == settings)
             .map(|file| file.entries)
             .unwrap_or_default();
+        let entries: HashMap<String, FindingsEntry> = entries
+            .into_iter()
+            .filter(|entry| entry.key.len() == 64 && entry.days[0] <= entry.days[1])
+            .map(|entry| (entry.key.clone(), entry))
+            .collect();
         Self {
-            entries: entries
-                .into_iter()
-                .filter(|entry| entry.key.len() == 64 && entry.days[0] <= entry.days[1])
-                .map(|entry| (entry.key.clone(), entry))
-                .collect(),
+            read: entries.len(),
+            entries: std::sync::Mutex::new(entries),
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&FindingsEntry> {
-        self.entries.get(key)
+    /// The entry of this key, taken out of the cache.
+    pub fn take(&self, key: &str) -> Option<FindingsEntry> {
+        self.entries.lock().ok()?.remove(key)
     }
 
-    /// The entry of this key, taken out to be written again.
-    pub fn take(&mut self, key: &str) -> Option<FindingsEntry> {
-        self.entries.remove(key)
-    }
-
+    /// How many entries were read.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.read
     }
 }
 

@@ -216,7 +216,7 @@ pub(super) fn analyse<R>(
     let key = (shared.cache.is_some() && !from_stdin).then(|| cache::key(stem.as_deref(), &bytes));
     if !reported
         && let (Some(cache), Some(key)) = (shared.cache, &key)
-        && let Some(entry) = cache.get(key)
+        && let Some(entry) = cache.take(key)
         && let Some(ids) = entry.guide_ids()
     {
         // The same bytes under the same name as last time: what they gave the index then,
@@ -227,7 +227,7 @@ pub(super) fn analyse<R>(
         }
         let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
         analysed.title = entry.title.as_deref().map(Into::into);
-        analysed.entry = Some(entry.clone());
+        analysed.entry = Some(entry);
         analysed.cached = true;
         return analysed;
     }
@@ -237,15 +237,16 @@ pub(super) fn analyse<R>(
     };
     if let (Some(findings), Some(index), Some(key), Some(lint_path)) =
         (shared.findings, shared.cache, &key, &lint_path)
-        && let Some(lint) = findings.get(key)
+        && let Some(lint) = findings.take(key)
         && lint.path == *lint_path
         && shared
             .options
             .today
             .is_none_or(|today| lint.days[0] <= today && today <= lint.days[1])
-        && let Some(entry) = index.get(key)
+        && let Some(entry) = index.take(key)
         && let Some(ids) = entry.guide_ids()
-        && let Some(extra) = reuse::extra_of(lint, &source, &path, &result.display, shared)
+        && let Some((extra, loaded)) =
+            reuse::extra_of(lint, &source, &path, &result.display, shared)
     {
         // The same bytes at the same place, under the same settings, on a day the date rules
         // say the same: the findings of last time, neither parsed nor checked.
@@ -253,13 +254,13 @@ pub(super) fn analyse<R>(
             Some(id) => result.identity = Identity::Guide(id.as_str().into()),
             None => result.set_unknown(stem.clone()),
         }
-        result.loaded = lint.loaded;
+        result.loaded = loaded;
         if !extra.is_empty() {
             result.extra = Some(Box::new(extra));
         }
         let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
         analysed.title = entry.title.as_deref().map(Into::into);
-        analysed.entry = Some(entry.clone());
+        analysed.entry = Some(entry);
         analysed.cached = true;
         analysed.lint = Some(Lint::Kept);
         return analysed;
@@ -366,7 +367,7 @@ pub(super) fn analyse<R>(
     let unchanged = shared
         .cache
         .zip(entry.as_ref())
-        .is_some_and(|(cache, entry)| cache.get(&entry.key) == Some(entry));
+        .is_some_and(|(cache, entry)| cache.holds(entry));
     if !reported {
         let mut analysed = done(result, guide_id.map(|_| local));
         analysed.title = title;

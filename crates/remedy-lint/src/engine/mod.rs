@@ -235,19 +235,26 @@ fn run<R: Send>(
     let fresh = std::mem::take(&mut collector.lint_new);
     let kept = std::mem::take(&mut collector.lint_kept);
     let (results, cross_findings) = cross_guide_findings(collector, &shared);
-    // Written when anything differs from what was read: a file new, changed or gone.
-    if let (Some(dir), Some(mut cache)) = (&config.cache_dir, cache)
+    // Written when anything differs from what was read: a file new, changed or gone. The
+    // entries that still hold were taken out as they were used: read back from the file.
+    if let (Some(dir), Some(cache)) = (&config.cache_dir, cache)
         && (!index_new.is_empty() || index_kept.len() != cache.len())
     {
+        drop(cache);
+        let again = IndexCache::read(dir);
         let mut entries = index_new;
-        entries.extend(index_kept.iter().filter_map(|key| cache.take(key)));
+        entries.extend(index_kept.iter().filter_map(|key| again.take(key)));
+        drop(again);
         cache_errors.extend(crate::cache::write(dir, entries).err());
     }
-    if let (Some(dir), Some(settings), Some(mut findings)) = (&config.cache_dir, settings, findings)
+    if let (Some(dir), Some(settings), Some(findings)) = (&config.cache_dir, settings, findings)
         && (!fresh.is_empty() || kept.len() != findings.len())
     {
+        drop(findings);
+        let again = FindingsCache::read(dir, &settings);
         let mut entries = fresh;
-        entries.extend(kept.iter().filter_map(|key| findings.take(key)));
+        entries.extend(kept.iter().filter_map(|key| again.take(key)));
+        drop(again);
         let written = crate::cache::write_findings(dir, settings, entries);
         // One warning for one folder.
         if cache_errors.is_empty() {

@@ -171,26 +171,27 @@ pub(super) fn entry_of(
 }
 
 /// What a file's cached entry stands for, named `display` and with its source lines read from
-/// `source` (the file's text, whose key found the entry); `missing-image` asked again. `None`
-/// when the entry holds what remedy could not have written (a rule it does not have).
+/// `source` (the file's text, whose key found the entry); `missing-image` asked again; and
+/// whether the file held a typed guide. `None` when the entry holds what remedy could not have
+/// written (a rule it does not have).
 pub(super) fn extra_of(
-    entry: &FindingsEntry,
+    entry: FindingsEntry,
     source: &SourceText,
     path: &Path,
     display: &Path,
     shared: &Shared<'_>,
-) -> Option<FileExtra> {
+) -> Option<(FileExtra, bool)> {
     let mut extra = FileExtra::default();
-    for cached in &entry.findings {
+    for cached in entry.findings {
         let rule = RuleId::from_name(&cached.rule)?;
         let span = span_of(cached.span);
         extra.findings.push(Finding {
             file: display.to_path_buf(),
             span,
-            pointer: cached.pointer.clone(),
+            pointer: cached.pointer,
             rule: rule.name(),
             severity: cached.severity,
-            message: cached.message.clone(),
+            message: cached.message,
             source_line: shown_line(source, span.start.line),
         });
     }
@@ -214,7 +215,7 @@ pub(super) fn extra_of(
             }
         }
     }
-    for cached in &entry.directives {
+    for cached in entry.directives {
         if let Some(line) = shown_line(source, cached.line) {
             extra.directive_lines.insert(cached.line, line);
         }
@@ -223,20 +224,20 @@ pub(super) fn extra_of(
             span: span_of(cached.span),
             rules: cached
                 .rules
-                .iter()
+                .into_iter()
                 .map(|(name, span)| SuppressedRule {
-                    name: name.clone(),
-                    span: span_of(*span),
+                    name,
+                    span: span_of(span),
                 })
                 .collect(),
-            reason: cached.reason.clone(),
+            reason: cached.reason,
         });
     }
-    for cached in &entry.references {
+    for cached in entry.references {
         extra.references.push(Pending {
             site: ReferenceSite {
-                reference: Reference(cached.reference.clone()),
-                pointer: cached.pointer.clone(),
+                reference: Reference(cached.reference),
+                pointer: cached.pointer,
                 expected: expected_of(cached.expected)?,
             },
             place: Place::at(source, span_of(cached.span)),
@@ -246,9 +247,8 @@ pub(super) fn extra_of(
     extra.id_place = entry.id_place.map(|span| Place::at(source, span_of(span)));
     extra.title = entry
         .title
-        .as_ref()
-        .map(|(title, span)| (title.as_str().into(), Place::at(source, span_of(*span))));
-    Some(extra)
+        .map(|(title, span)| (title.into(), Place::at(source, span_of(span))));
+    Some((extra, entry.loaded))
 }
 
 fn span4(span: remedy_core::Span) -> CachedSpan {
