@@ -172,7 +172,8 @@ impl Collector {
                 }
                 let at = self.results.len();
                 let file = u32::try_from(at).unwrap_or(u32::MAX);
-                for reference in extra.references.drain(..) {
+                // Taken, not drained: a drained vector keeps its room in every file's result.
+                for reference in std::mem::take(&mut extra.references) {
                     let reference = Pending { file, ..reference };
                     // Into a guide already indexed: resolved now, so that only references to
                     // guides still to come wait (about half of them, in a linked corpus).
@@ -190,6 +191,21 @@ impl Collector {
                 }
             }
             self.results.push(result);
+        }
+        // References that waited for a guide indexed since: resolved now, so that only those
+        // into guides still to come are held (the memory of a linked corpus grew with them).
+        if !self.pending.is_empty() {
+            let mut waiting = Vec::new();
+            for reference in std::mem::take(&mut self.pending) {
+                if !self.index.contains(reference.guide()) {
+                    waiting.push(reference);
+                } else if !resolves(&self.index, &reference) && self.dangling_on {
+                    let file = reference.file as usize;
+                    self.cross
+                        .push((file, CrossFinding::Dangling(Box::new(reference))));
+                }
+            }
+            self.pending = waiting;
         }
         Ok(())
     }
