@@ -83,3 +83,33 @@ fn a_cache_that_came_with_the_repository_is_never_trusted() {
         );
     }
 }
+
+#[test]
+fn without_a_place_for_the_key_the_cache_is_a_warning_and_the_findings_stand() {
+    let project = project("cache-no-key");
+    project.write("keys", "a file where the key's folder should be\n");
+    let lint = || {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(["--color", "never", "lint"])
+            .current_dir(&project.root)
+            .env("XDG_CACHE_HOME", project.root.join("keys"))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run remedy: {e}"));
+        crate::support::Run::from(output)
+    };
+    for _ in 0..2 {
+        let run = lint();
+        run.assert_code(1);
+        assert!(
+            run.stdout.contains("error[placeholder-text]"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stderr.contains("cannot write the lint cache")
+                && run.stderr.contains("its key cannot be read or made in"),
+            "{}",
+            run.stderr
+        );
+    }
+}

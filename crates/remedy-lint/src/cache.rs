@@ -429,7 +429,13 @@ fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), Writ
     }
     let body = serde_json::to_vec(cache).map_err(|error| failed(error.to_string()))?;
     let seal = seal_of(name, &body).ok_or_else(|| {
-        failed("there is no folder for its key (set HOME or XDG_CACHE_HOME)".into())
+        failed(match secret_dir() {
+            Some(keys) => format!(
+                "its key cannot be read or made in {} (set XDG_CACHE_HOME to a folder you can write)",
+                keys.display()
+            ),
+            None => "there is no folder for its key (set HOME or XDG_CACHE_HOME)".into(),
+        })
     })?;
     let mut text = Vec::with_capacity(65 + body.len());
     text.extend_from_slice(hex(&seal).as_bytes());
