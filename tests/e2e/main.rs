@@ -3,6 +3,7 @@
 mod support;
 
 mod build;
+mod cache;
 mod cli;
 mod hostile;
 mod hostile_pr;

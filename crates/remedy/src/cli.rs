@@ -33,8 +33,9 @@ pub struct Global {
     /// How many files to work on at once (default: one per CPU core).
     #[arg(short, long, global = true, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Neither read nor write the cache of what each guide gives the cross-guide index
-    /// (`.remedy-cache/`, or `[cache] dir` in remedy.toml): every file is parsed.
+    /// Neither read nor write the cache of what each guide gives the cross-guide index and of
+    /// what its own checks found (`.remedy-cache/`, or `[cache] dir` in remedy.toml): every
+    /// file is parsed and checked.
     #[arg(long, global = true)]
     pub no_cache: bool,
 }

@@ -14,6 +14,7 @@
 //! side by side. The PDF export is measured on corpora of at most 1,000 guides. Timings are
 //! reported, never asserted: the report marks each target of issue 8 met or missed.
 
+mod changed;
 mod corpus;
 mod measure;
 mod peers;
@@ -134,7 +135,12 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             check_remedy(&remedy)?;
             verify_lint_clean(&remedy, &dir)?;
             let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-            let text = peers::run(&remedy, &root, &bench, &dir, options.runs, &machine(cpus))?;
+            let mut text = peers::run(&remedy, &root, &bench, &dir, options.runs, &machine(cpus))?;
+            // Issue 20's cache targets, in the same run.
+            text.push_str(&changed::run(&remedy, &bench, options.runs)?);
+            let path = bench.join("peers.md");
+            std::fs::write(&path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             println!("{text}");
         }
         return Ok(());
@@ -161,7 +167,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let mut changed_file = Vec::new();
     for (size, dir, facts) in corpora {
         verify_lint_clean(&remedy, &dir)?;
-        changed_file.push((size, lint_one_file(&remedy, &dir, &bench, options.runs)?));
+        changed_file.push(changed::changed_file(&remedy, &bench, &dir, options.runs)?);
         let out = bench.join(format!("out-{size}"));
         let tasks: Vec<Task> = Task::ALL
             .into_iter()
@@ -209,7 +215,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     };
     let mut text = report.markdown();
     text.push_str(&index_memory(&index_sizes));
-    text.push_str(&changed_file_report(&changed_file));
+    text.push_str(&changed_file.concat());
     let path = bench.join("report.md");
     std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{text}");
@@ -320,52 +326,6 @@ fn index_memory(sizes: &[(usize, usize)]) -> String {
     text
 }
 
-/// Medians of the whole lint and of `remedy lint ONE-FILE` (every other guide from the cache),
-/// taking turns, after one whole lint that warms the cache: issue 20's changed-file run.
-fn lint_one_file(
-    remedy: &Path,
-    dir: &Path,
-    bench: &Path,
-    runs: usize,
-) -> Result<(std::time::Duration, std::time::Duration), String> {
-    let files = walk(&dir.join("guides"))?;
-    let Some(one) = files.get(files.len() / 2) else {
-        return Err(format!("{} holds no guide", dir.display()));
-    };
-    let command = |paths: &[&Path]| {
-        let mut c = Command::new(remedy);
-        c.args(["--color", "never", "lint"])
-            .args(paths)
-            .current_dir(dir);
-        c
-    };
-    let log = bench.join("lint-one");
-    let guides = dir.join("guides");
-    measure::run_once(&mut command(&[&guides]), &log)?;
-    let (mut whole, mut single) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        whole.push(measure::run_once(&mut command(&[&guides]), &log)?.wall);
-        single.push(measure::run_once(&mut command(&[one]), &log)?.wall);
-    }
-    Ok((measure::median(&whole), measure::median(&single)))
-}
-
-/// The report's section on the changed-file run.
-fn changed_file_report(runs: &[(usize, (std::time::Duration, std::time::Duration))]) -> String {
-    let mut text = String::from(
-        "\n## One changed file (issue 20)\n\n`remedy lint ONE.yaml` with the cache warm, against the whole lint (every core; target: 10× faster).\n\n| guides | whole lint | lint one file | faster |\n|---:|---:|---:|---:|\n",
-    );
-    for &(guides, (whole, one)) in runs {
-        let ratio = whole.as_secs_f64() / one.as_secs_f64().max(1e-9);
-        text.push_str(&format!(
-            "| {guides} | {:.3} s | {:.3} s | {ratio:.1}× |\n",
-            whole.as_secs_f64(),
-            one.as_secs_f64()
-        ));
-    }
-    text
-}
-
 fn walk(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let found = remedy_core::corpus::discover(&[dir.to_path_buf()]).map_err(|e| e.to_string())?;
     Ok(found.files)
@@ -410,7 +370,8 @@ fn task_command(
         }
         _ => {
             let mut c = Command::new(remedy);
-            c.args(["--color", "never", "-j", jobs]);
+            // The work itself, every run: never a cache left by the run before.
+            c.args(["--color", "never", "--no-cache", "-j", jobs]);
             match task {
                 Task::Lint => c.args(["lint", "guides"]),
                 Task::Json => c.args(["export", "json", "guides", "-o"]).arg(target),

@@ -88,6 +88,17 @@ pub(super) struct Shared<'a> {
     pub(super) content_root: &'a Path,
     /// The last run's index entries, when the cache is on.
     pub(super) cache: Option<&'a IndexCache>,
+    /// The last whole-root lint's findings entries, when this run lints the whole root with
+    /// the cache on.
+    pub(super) findings: Option<&'a FindingsCache>,
+}
+
+/// A whole-root lint's findings entry for one file.
+pub(super) enum Lint {
+    /// The cache's entry was used (the file is unchanged).
+    Kept,
+    /// Made by this run (boxed: most results carry none, or the small `Kept`).
+    New(Box<crate::cache::FindingsEntry>),
 }
 
 /// A dangling local reference's message with "did you mean …?": the guide's id of the kind
@@ -130,6 +141,8 @@ pub(super) struct Analysed<R> {
     pub(super) entry: Option<IndexEntry>,
     /// Whether that came from the cache (the file was not parsed).
     pub(super) cached: bool,
+    /// Its own findings, for a whole-root lint's cache.
+    pub(super) lint: Option<Lint>,
 }
 
 /// Loads one file, runs the per-file rules on it, and renders its guide for a streaming export.
@@ -159,9 +172,13 @@ pub(super) fn analyse<R>(
         title: None,
         entry: None,
         cached: false,
+        lint: None,
     };
     let from_stdin = stdin.is_some();
     let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
+    // The file's own findings are kept, and looked up, by a whole-root lint only.
+    let lint_path = (reported && !from_stdin && shared.findings.is_some())
+        .then(|| path.to_string_lossy().into_owned());
     let config = shared.config;
     let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
         if let Some(severity) = config.severity(rule.rule) {
@@ -199,7 +216,7 @@ pub(super) fn analyse<R>(
     let key = (shared.cache.is_some() && !from_stdin).then(|| cache::key(stem.as_deref(), &bytes));
     if !reported
         && let (Some(cache), Some(key)) = (shared.cache, &key)
-        && let Some(entry) = cache.get(key)
+        && let Some(entry) = cache.take(key)
         && let Some(ids) = entry.guide_ids()
     {
         // The same bytes under the same name as last time: what they gave the index then,
@@ -210,7 +227,7 @@ pub(super) fn analyse<R>(
         }
         let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
         analysed.title = entry.title.as_deref().map(Into::into);
-        analysed.entry = Some(entry.clone());
+        analysed.entry = Some(entry);
         analysed.cached = true;
         return analysed;
     }
@@ -218,12 +235,42 @@ pub(super) fn analyse<R>(
         Ok(source) => source,
         Err(error) => return read_failed(result, error),
     };
+    if let (Some(findings), Some(index), Some(key), Some(lint_path)) =
+        (shared.findings, shared.cache, &key, &lint_path)
+        && let Some(lint) = findings.take(key)
+        && lint.path == *lint_path
+        && shared
+            .options
+            .today
+            .is_none_or(|today| lint.days[0] <= today && today <= lint.days[1])
+        && let Some(entry) = index.take(key)
+        && let Some(ids) = entry.guide_ids()
+        && let Some((extra, loaded)) =
+            reuse::extra_of(lint, &source, &path, &result.display, shared)
+    {
+        // The same bytes at the same place, under the same settings, on a day the date rules
+        // say the same: the findings of last time, neither parsed nor checked.
+        match &entry.guide {
+            Some(id) => result.identity = Identity::Guide(id.as_str().into()),
+            None => result.set_unknown(stem.clone()),
+        }
+        result.loaded = loaded;
+        if !extra.is_empty() {
+            result.extra = Some(Box::new(extra));
+        }
+        let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
+        analysed.title = entry.title.as_deref().map(Into::into);
+        analysed.entry = Some(entry);
+        analysed.cached = true;
+        analysed.lint = Some(Lint::Kept);
+        return analysed;
+    }
 
     let parsed = match parse_text(path, source, &shared.load) {
         Ok(parsed) => parsed,
         Err(ParseFailure { source, error }) => {
             result.set_unknown(stem.clone());
-            let entry = key.map(|key| IndexEntry::new(key, None, &GuideIds::default(), None));
+            let entry = key.and_then(|key| IndexEntry::new(key, None, &GuideIds::default(), None));
             if reported {
                 if let Some(rule) = yaml_syntax::finding(&LoadError::Yaml(error.clone())) {
                     let rule = widen(rule, &error, &source);
@@ -232,6 +279,16 @@ pub(super) fn analyse<R>(
                 take_directives(&mut result, &source, |_| false);
             }
             let mut analysed = done(result, None);
+            analysed.lint = entry.as_ref().zip(lint_path).and_then(|(entry, path)| {
+                reuse::entry_of(
+                    entry.key.clone(),
+                    path,
+                    &analysed.result,
+                    [i64::MIN, i64::MAX],
+                    Vec::new(),
+                )
+                .map(|entry| Lint::New(Box::new(entry)))
+            });
             analysed.entry = entry;
             return analysed;
         }
@@ -304,12 +361,13 @@ pub(super) fn analyse<R>(
             GuideIds::default()
         }
     };
-    let entry = key.map(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
+    let entry =
+        key.and_then(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
     // A linted file is always analysed; its entry is new only when the cache lacks it.
     let unchanged = shared
         .cache
         .zip(entry.as_ref())
-        .is_some_and(|(cache, entry)| cache.get(&entry.key) == Some(entry));
+        .is_some_and(|(cache, entry)| cache.holds(entry));
     if !reported {
         let mut analysed = done(result, guide_id.map(|_| local));
         analysed.title = title;
@@ -412,6 +470,17 @@ pub(super) fn analyse<R>(
     }
     let mut rendered = None;
     result.loaded = guide.is_some();
+    let lint_facts = lint_path.map(|path| {
+        let images = guide
+            .as_ref()
+            .map(|guide| reuse::images_of(guide, &document.source_map))
+            .unwrap_or_default();
+        (
+            path,
+            reuse::days_of(guide.as_ref(), &shared.options),
+            images,
+        )
+    });
     if let Some(guide) = guide {
         let linted = LintedGuide {
             source: source_name(&path, shared.content_root),
@@ -423,6 +492,13 @@ pub(super) fn analyse<R>(
             result.guide = Some(Box::new(linted));
         }
     }
+    let lint = entry
+        .as_ref()
+        .zip(lint_facts)
+        .and_then(|(entry, (path, days, images))| {
+            reuse::entry_of(entry.key.clone(), path, &result, days, images)
+        })
+        .map(|entry| Lint::New(Box::new(entry)));
     Analysed {
         result,
         ids: guide_id.map(|_| local),
@@ -430,6 +506,7 @@ pub(super) fn analyse<R>(
         title,
         entry,
         cached: unchanged,
+        lint,
     }
 }
 

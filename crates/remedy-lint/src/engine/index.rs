@@ -88,10 +88,15 @@ pub(super) struct Collector {
     pub(super) titles: Option<HashMap<Box<str>, FirstTitle>>,
     pub(super) results: Vec<FileResult>,
     pub(super) dangling_on: bool,
-    /// Every file's index entry, for the cache (empty without one).
+    /// The index entries this run made (a file new or changed), for the cache.
     pub(super) entries: Vec<IndexEntry>,
-    /// How many entries were not in the cache read.
-    pub(super) cache_misses: usize,
+    /// The keys of the cache's entries that still hold: only their keys are kept, so that the
+    /// cache is not held twice until it is written.
+    pub(super) index_kept: Vec<String>,
+    /// A whole-root lint's findings entries made this run.
+    pub(super) lint_new: Vec<crate::cache::FindingsEntry>,
+    /// The keys of the findings entries this run took from the cache.
+    pub(super) lint_kept: Vec<String>,
 }
 
 impl Collector {
@@ -108,11 +113,18 @@ impl Collector {
             title,
             entry,
             cached,
+            lint,
         } in done
         {
-            if let Some(entry) = entry {
-                self.entries.push(entry);
-                self.cache_misses += usize::from(!cached);
+            match (lint, &entry) {
+                (Some(Lint::New(lint)), _) => self.lint_new.push(*lint),
+                (Some(Lint::Kept), Some(entry)) => self.lint_kept.push(entry.key.clone()),
+                _ => {}
+            }
+            match entry {
+                Some(entry) if cached => self.index_kept.push(entry.key),
+                Some(entry) => self.entries.push(entry),
+                None => {}
             }
             if let Some(rendered) = rendered {
                 sink(rendered);
@@ -160,7 +172,8 @@ impl Collector {
                 }
                 let at = self.results.len();
                 let file = u32::try_from(at).unwrap_or(u32::MAX);
-                for reference in extra.references.drain(..) {
+                // Taken, not drained: a drained vector keeps its room in every file's result.
+                for reference in std::mem::take(&mut extra.references) {
                     let reference = Pending { file, ..reference };
                     // Into a guide already indexed: resolved now, so that only references to
                     // guides still to come wait (about half of them, in a linked corpus).
@@ -178,6 +191,21 @@ impl Collector {
                 }
             }
             self.results.push(result);
+        }
+        // References that waited for a guide indexed since: resolved now, so that only those
+        // into guides still to come are held (the memory of a linked corpus grew with them).
+        if !self.pending.is_empty() {
+            let mut waiting = Vec::new();
+            for reference in std::mem::take(&mut self.pending) {
+                if !self.index.contains(reference.guide()) {
+                    waiting.push(reference);
+                } else if !resolves(&self.index, &reference) && self.dangling_on {
+                    let file = reference.file as usize;
+                    self.cross
+                        .push((file, CrossFinding::Dangling(Box::new(reference))));
+                }
+            }
+            self.pending = waiting;
         }
         Ok(())
     }

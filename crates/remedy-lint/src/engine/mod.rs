@@ -24,11 +24,11 @@ use remedy_core::{
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::cache::{self, IndexCache, IndexEntry};
+use crate::cache::{self, FindingsCache, IndexCache, IndexEntry};
 use crate::config::{Config, ConfigError, FailOn};
 use crate::finding::{Finding, Severity, Suppressed};
 use crate::rules::{
-    self, DanglingReference, DuplicateId, FileContext, RuleFinding, RuleOptions,
+    self, DanglingReference, DuplicateId, FileContext, RuleFinding, RuleId, RuleOptions,
     dangling_reference, duplicate_id, io_error, yaml_syntax,
 };
 use crate::suppression::{self, Directive};
@@ -37,6 +37,7 @@ mod analyse;
 mod finish;
 mod index;
 mod plan;
+mod reuse;
 mod schedule;
 
 use analyse::*;
@@ -100,6 +101,9 @@ pub struct LintReport {
     /// The files linted that hold no guide an export can use (they do not parse, or have the
     /// wrong shape): an export with `--force` leaves them out and must say so.
     pub unloaded: Vec<PathBuf>,
+    /// Why the cache could not be written, if it could not: the findings stand, the next run
+    /// is slower; the binary shows it as a warning.
+    pub cache_errors: Vec<cache::WriteError>,
 }
 
 impl LintReport {
@@ -203,6 +207,18 @@ fn run<R: Send>(
     let cache = config.cache_dir.as_deref().map(IndexCache::read);
     let mut options = config.rule_options();
     options.extra_fonts = config.read_fonts()?;
+    // A lint of the whole root (every file reported, nothing rendered or kept) takes each
+    // unchanged file's own findings from the cache.
+    let whole_root = request.stdin.is_none()
+        && !request.keep_guides
+        && std::mem::size_of::<R>() == 0
+        && jobs.iter().all(|job| job.reported);
+    let settings = (whole_root && cache.is_some())
+        .then(|| reuse::settings_digest(config, &options, &content_root));
+    let findings = match (&config.cache_dir, &settings) {
+        (Some(dir), Some(settings)) => Some(FindingsCache::read(dir, settings)),
+        _ => None,
+    };
     let shared = Shared {
         config,
         options,
@@ -210,23 +226,44 @@ fn run<R: Send>(
         keep_guides: request.keep_guides,
         content_root: &content_root,
         cache: cache.as_ref(),
+        findings: findings.as_ref(),
     };
     let mut collector = schedule(jobs, &shared, render, sink)?;
-    if let (Some(dir), Some(cache)) = (&config.cache_dir, &cache) {
-        let entries = std::mem::take(&mut collector.entries);
-        // Written when anything differs from what was read: a file new, changed or gone.
-        if collector.cache_misses > 0 || entries.len() != cache.len() {
-            crate::cache::write(dir, entries);
+    let mut cache_errors = Vec::new();
+    let index_new = std::mem::take(&mut collector.entries);
+    let index_kept = std::mem::take(&mut collector.index_kept);
+    let fresh = std::mem::take(&mut collector.lint_new);
+    let kept = std::mem::take(&mut collector.lint_kept);
+    let (results, cross_findings) = cross_guide_findings(collector, &shared);
+    // Written when anything differs from what was read: a file new, changed or gone. The
+    // entries that still hold were taken out as they were used: read back from the file.
+    if let (Some(dir), Some(cache)) = (&config.cache_dir, cache)
+        && (!index_new.is_empty() || index_kept.len() != cache.len())
+    {
+        drop(cache);
+        let again = IndexCache::read(dir);
+        let mut entries = index_new;
+        entries.extend(index_kept.iter().filter_map(|key| again.take(key)));
+        drop(again);
+        cache_errors.extend(crate::cache::write(dir, entries).err());
+    }
+    if let (Some(dir), Some(settings), Some(findings)) = (&config.cache_dir, settings, findings)
+        && (!fresh.is_empty() || kept.len() != findings.len())
+    {
+        drop(findings);
+        let again = FindingsCache::read(dir, &settings);
+        let mut entries = fresh;
+        entries.extend(kept.iter().filter_map(|key| again.take(key)));
+        drop(again);
+        let written = crate::cache::write_findings(dir, settings, entries);
+        // One warning for one folder.
+        if cache_errors.is_empty() {
+            cache_errors.extend(written.err());
         }
     }
-    let (results, cross_findings) = cross_guide_findings(collector, &shared);
-    Ok(finish(
-        results,
-        cross_findings,
-        &walk_problems,
-        &displayer,
-        config,
-    ))
+    let mut report = finish(results, cross_findings, &walk_problems, &displayer, config);
+    report.cache_errors = cache_errors;
+    Ok(report)
 }
 
 /// One file's text, linted against an index the caller keeps (the language server's open
@@ -262,6 +299,7 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
         keep_guides: false,
         content_root: file.content_root,
         cache: None,
+        findings: None,
     };
     let job = Job {
         path: file.path,

@@ -37,7 +37,9 @@ pub(super) fn schedule<R: Send>(
             .severity(rules::DuplicateTitle::ID)
             .map(|_| HashMap::new()),
         entries: Vec::new(),
-        cache_misses: 0,
+        index_kept: Vec::new(),
+        lint_new: Vec::new(),
+        lint_kept: Vec::new(),
     };
     let mut jobs = jobs.into_iter();
     let mut previous: Option<Vec<Analysed<R>>> = None;

@@ -81,6 +81,10 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
         ..request(session, paths, false)
     };
     let report = lint(&request).map_err(|e| e.to_string())?;
+    // The findings stand without the cache; only the next run is slower.
+    for problem in report.cache_errors.iter().filter(|_| !session.quiet) {
+        eprintln!("warning: {problem}");
+    }
     let mut stdout = std::io::stdout().lock();
     print_report(
         session,
