@@ -77,7 +77,7 @@ fn the_project_guides_render_with_every_step() -> TestResult {
             pdf.assert_within_margins(20.0 * 72.0 / 25.4 - 0.01)?;
         }
         let started = Instant::now();
-        let book = render_book(&exports, "iCloud troubleshooting", &options)?;
+        let book = render_book(&exports, &options)?;
         let elapsed = started.elapsed();
         let pdf = Pdf::parse(&book)?;
         eprintln!(

@@ -35,6 +35,8 @@ use render::{
 };
 use writer::{Meta, PdfWriter};
 
+pub use book::{BookOptions, DEFAULT_TITLE};
+
 /// The paper a handout is set for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PageSize {
@@ -90,6 +92,8 @@ pub struct PdfOptions {
     pub platform_names: BTreeMap<String, String>,
     /// Also conform to PDF/A-2 (`--pdf-a`); every handout conforms to PDF/UA-1.
     pub pdf_a: bool,
+    /// The book's title page and order (`[book]` in `remedy.toml`).
+    pub book: BookOptions,
 }
 
 /// Millimetres to points.
@@ -138,6 +142,7 @@ fn chapter(
 fn guide_meta(guide: &Guide, options: &PdfOptions) -> Meta {
     Meta {
         title: guide.title.clone(),
+        authors: vec!["remedy".to_owned()],
         subject: guide
             .summary
             .split_whitespace()
@@ -185,16 +190,16 @@ pub fn render_guide(guide: &ExportGuide<'_>, options: &PdfOptions) -> Result<Vec
     render_handout(guide, &library, options)
 }
 
-/// Every guide in one PDF: a title page, a table of contents (titles with page numbers, each a
-/// link), then each guide's handout, every guide starting on a new page. In memory: see
-/// [`write_book`] for a book written to a file as it is made.
+/// Every guide in one PDF: a title page (`options.book`'s title, subtitle and author), a
+/// table of contents (titles with page numbers, each a link), then each guide's handout in the
+/// book's order, every guide starting on a new page. In memory: see [`write_book`] for a book
+/// written to a file as it is made.
 pub fn render_book(
     guides: &[ExportGuide<'_>],
-    title: &str,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, ExportError> {
     let mut bytes = Vec::new();
-    write_book(guides, title, options, &mut bytes)?;
+    write_book(guides, options, &mut bytes)?;
     Ok(bytes)
 }
 
@@ -216,21 +221,32 @@ const BOOK_ROUND: usize = 4;
 /// table of contents, not every guide's pages (0.8 MB a guide: 4 GB at 5,000 guides).
 pub fn write_book(
     guides: &[ExportGuide<'_>],
-    title: &str,
     options: &PdfOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
     let fonts = Fonts::get()?;
-    if let Some(c) = title
-        .chars()
-        .find(|c| !c.is_whitespace() && !fonts.covers(Face::Bold, *c))
-    {
-        return Err(ExportError::Content(format!(
-            "the book title \"{title}\" uses '{c}' (U+{:04X}), which the embedded font ({}) cannot draw",
-            u32::from(c),
-            Face::Bold.label()
-        )));
+    let front_matter = &options.book;
+    let title = front_matter.title();
+    let printed = [
+        ("title", Some(title), Face::Bold),
+        ("subtitle", front_matter.subtitle.as_deref(), Face::Regular),
+        ("author", front_matter.author.as_deref(), Face::Bold),
+    ];
+    for (what, words, face) in printed {
+        let Some(words) = words else { continue };
+        if let Some(c) = words
+            .chars()
+            .find(|c| !c.is_whitespace() && !fonts.covers(face, *c))
+        {
+            return Err(ExportError::Content(format!(
+                "the book {what} \"{words}\" uses '{c}' (U+{:04X}), which the embedded font ({}) cannot draw",
+                u32::from(c),
+                face.label()
+            )));
+        }
     }
+    let ordered = book::in_book_order(guides, &front_matter.order);
+    let guides = ordered.as_slice();
     let frame = frame(options);
     let library = library(guides);
     let round = BOOK_ROUND * rayon::current_num_threads().max(1);
@@ -256,7 +272,7 @@ pub fn write_book(
 
     // The front matter, with the page each guide starts on.
     let mut front_roles = Vec::new();
-    let title_blocks = book::title_page(fonts, &frame, title, &plain, &mut front_roles);
+    let title_blocks = book::title_page(fonts, &frame, front_matter, &plain, &mut front_roles);
     // The contents' length does not depend on the numbers in it: count its pages first.
     let mut draft_roles = front_roles.clone();
     let draft = book::contents(
@@ -337,8 +353,19 @@ pub fn write_book(
     }
     let meta = Meta {
         title: title.to_owned(),
+        authors: vec![
+            front_matter
+                .author
+                .clone()
+                .unwrap_or_else(|| "remedy".to_owned()),
+        ],
         subject: format!(
-            "{} troubleshooting guides: {}",
+            "{}{} troubleshooting guides: {}",
+            front_matter
+                .subtitle
+                .as_ref()
+                .map(|subtitle| format!("{subtitle}. "))
+                .unwrap_or_default(),
             plain.len(),
             plain
                 .iter()
@@ -499,10 +526,9 @@ pub fn stage_pdf(
         set.push(staged);
     }
     if let Some(book) = book {
-        let title = "Troubleshooting handbook";
         // Written to its staged file as it is laid out, never held whole.
         let mut staged = StagedFile::create(book).map_err(untouched)?;
-        write_book(guides, title, options, &mut staged).map_err(untouched)?;
+        write_book(guides, options, &mut staged).map_err(untouched)?;
         staged.finish().map_err(untouched)?;
         set.push(staged);
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
