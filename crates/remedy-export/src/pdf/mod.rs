@@ -211,14 +211,18 @@ struct ChapterPlan {
     outline: Vec<OutlineItem>,
 }
 
-/// How many guides are laid out at once, per thread: the book holds a round's pages at a time.
-const BOOK_ROUND: usize = 4;
+/// How many guides are laid out at once, per thread: one, whose layout is dropped as soon as
+/// krilla has its pages. (Four a thread made no difference to the peak, which is krilla's:
+/// see [`write_book`].)
+const BOOK_ROUND: usize = 1;
 
-/// [`render_book`], written to `out` as it is made. Two passes over the guides, each in rounds
-/// of a few per thread: the first lays every chapter out to count its pages and gather the
-/// characters the fonts must draw, and keeps only that and the anchors; the second lays each
-/// chapter out again and writes its pages at once. Memory is one round of chapters plus the
-/// table of contents, not every guide's pages (0.8 MB a guide: 4 GB at 5,000 guides).
+/// [`render_book`], written to `out` as it is made. Two passes over the guides, one guide a
+/// thread at a time: the first lays every chapter out to count its pages, and keeps only that,
+/// its outline and its anchors; the second lays each chapter out again, hands its pages to
+/// krilla and drops them. Our side thus holds one guide's layout a thread, not every guide's
+/// pages; krilla 0.8 itself keeps every page (about 24 KiB a page here) until `finish`, which
+/// then needs about 2.4 times the file more: ARCHITECTURE.md ("Where the time goes") has the
+/// figures.
 pub fn write_book(
     guides: &[ExportGuide<'_>],
     options: &PdfOptions,
