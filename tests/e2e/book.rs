@@ -143,11 +143,17 @@ fn without_a_book_table_the_book_keeps_its_default_title_and_path_order() {
 
 #[test]
 fn book_mistakes_are_configuration_errors_naming_the_line_and_the_nearest_id() {
-    let cases: [(&str, &[&str], &str); 4] = [
+    let cases: [(&str, &[&str], &str); 5] = [
         (
             "content = \"content\"\n[book]\norder = [\n  \"one\",\n  \"thre\",\n]\n",
             &["build", "-q"],
             "remedy: error: remedy.toml:5:3: `book.order` lists `thre`, but no guide has that id; did you mean `three`? list guide ids (a guide's file name without .yaml)\n",
+        ),
+        // `remedy lint` checks it too, so that CI finds it before a build.
+        (
+            "content = \"content\"\n[book]\norder = [\"thre\"]\n",
+            &["lint"],
+            "remedy: error: remedy.toml:3:10: `book.order` lists `thre`, but no guide has that id; did you mean `three`? list guide ids (a guide's file name without .yaml)\n",
         ),
         (
             "content = \"content\"\n[book]\norder = [\"one\", \"one\"]\n",

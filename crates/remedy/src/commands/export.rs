@@ -233,7 +233,16 @@ fn book_options(session: &Session) -> BookOptions {
 /// (a guide's id is its file's stem), so that exporting a few guides does not make the others'
 /// ids unknown.
 fn check_book_order(session: &Session, guides: &[LintedGuide]) -> Result<(), String> {
-    let book = &session.config.book;
+    book_order_known(&session.config, guides)
+}
+
+/// [`check_book_order`] for `config`: `remedy lint` checks it too, so that CI finds a wrong
+/// id before a build does.
+pub(super) fn book_order_known(
+    config: &remedy_lint::Config,
+    guides: &[LintedGuide],
+) -> Result<(), String> {
+    let book = &config.book;
     if book.order.is_empty() {
         return Ok(());
     }
@@ -241,7 +250,7 @@ fn check_book_order(session: &Session, guides: &[LintedGuide]) -> Result<(), Str
         .iter()
         .map(|linted| linted.guide.id.as_str().to_owned())
         .collect();
-    if let Ok(found) = remedy_core::corpus::discover(&[session.content_root().to_path_buf()]) {
+    if let Ok(found) = remedy_core::corpus::discover(std::slice::from_ref(&config.content)) {
         ids.extend(found.files.iter().filter_map(|path| {
             let stem = path.file_stem()?.to_str()?;
             Some(stem.to_owned())

@@ -80,6 +80,7 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
         config: config.clone(),
         ..request(session, paths, false)
     };
+    super::export::book_order_known(&config, &[])?;
     let report = lint(&request).map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
     print_report(
