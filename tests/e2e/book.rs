@@ -79,7 +79,29 @@ fn the_book_takes_its_title_author_and_order_from_remedy_toml() {
         .iter()
         .map(|entry| entry.title.as_str())
         .collect();
-    assert!(sections.contains(&"Methods"), "{sections:?}");
+    // Each guide's bookmarks hold its sections, and its methods under "Methods".
+    let methods = outline[1]
+        .children
+        .iter()
+        .find(|entry| entry.title == "Methods")
+        .unwrap_or_else(|| panic!("no Methods bookmark in {sections:?}"));
+    let method_titles: Vec<&str> = methods
+        .children
+        .iter()
+        .map(|entry| entry.title.as_str())
+        .collect();
+    assert_eq!(method_titles.len(), 1, "{method_titles:?}");
+    assert!(
+        method_titles[0].contains("Restart the device"),
+        "{method_titles:?}"
+    );
+    let lang = pdf
+        .doc
+        .catalog()
+        .and_then(|catalog| catalog.get(b"Lang").cloned())
+        .ok()
+        .and_then(|lang| lang.as_str().map(<[u8]>::to_vec).ok());
+    assert_eq!(lang.as_deref(), Some(&b"en"[..]));
     // The contents list the guides in that order, each with the page it starts on.
     let contents = page_words(&pdf, outline[0].page);
     let listed: Vec<&str> = contents
