@@ -2,6 +2,7 @@
 
 mod support;
 
+mod book;
 mod build;
 mod cache;
 mod cli;

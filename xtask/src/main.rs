@@ -7,10 +7,13 @@
 //!   keys from its `datapackage.json` (`--print-sql` prints the script instead).
 //! - `cargo xtask bench [--guides N] [--runs R] [--quick]`: time the parse-only floor, `remedy lint`
 //!   and the exports on a generated corpus; writes `target/bench/report.md` (see `bench/mod.rs`).
+//! - `cargo xtask screenshots`: build the project's guides and render the README's pictures
+//!   (`docs/images/`: a handout page with pdftoppm, the site with headless Chromium).
 
 mod bench;
 mod check_csv;
 mod check_pdf;
+mod screenshots;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,12 +81,13 @@ fn main() -> ExitCode {
         ["schema", "--check"] => schema(true),
         ["check-pdf", dir, content] => check_pdf::check_pdf(Path::new(dir), Path::new(content)),
         ["bench", rest @ ..] => bench::run(rest),
+        ["screenshots"] => screenshots::screenshots(&project_root()),
         ["check-csv", dir] => check_csv::check_csv(Path::new(dir), false),
         ["check-csv", dir, "--print-sql"] | ["check-csv", "--print-sql", dir] => {
             check_csv::check_csv(Path::new(dir), true)
         }
         _ => Err(
-            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick] [--server]"
+            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick] [--server] | screenshots"
                 .to_owned(),
         ),
     };

@@ -5,7 +5,7 @@
 mod pdf_support;
 
 use remedy_core::Guide;
-use remedy_export::pdf::{PageSize, PdfOptions, render_book, render_guide};
+use remedy_export::pdf::{BookOptions, PageSize, PdfOptions, render_book, render_guide};
 use remedy_export::{ExportError, ExportGuide};
 
 use pdf_support::{Pdf, Res, TestResult, keep, load_guide, root, structure};
@@ -377,21 +377,46 @@ fn the_book_has_contents_with_page_numbers_and_links() -> TestResult {
             source: "pdf/pdf-stress.yaml",
         },
     ];
-    let options = PdfOptions::default();
-    let bytes = render_book(&exports, "Printer handbook", &options)?;
-    assert!(bytes == render_book(&exports, "Printer handbook", &options)?);
+    // `[book]` puts the second guide first; the other follows.
+    let options = PdfOptions {
+        book: BookOptions {
+            title: Some("Printer handbook".into()),
+            subtitle: Some("Fixes for the office printers".into()),
+            author: Some("Example Support Team".into()),
+            order: vec![stress.id.as_str().to_owned()],
+        },
+        ..PdfOptions::default()
+    };
+    let bytes = render_book(&exports, &options)?;
+    assert!(bytes == render_book(&exports, &options)?);
     keep("printer-book.pdf", &bytes);
     keep("basic.pdf", &render(&basic, PageSize::A4)?);
     let pdf = Pdf::parse(&bytes)?;
     assert_eq!(pdf.info("Title")?, "Printer handbook");
+    assert_eq!(pdf.info("Author")?, "Example Support Team");
+    let title_page: Vec<String> = pdf.runs(0)?.into_iter().map(|run| run.text).collect();
+    assert_eq!(
+        title_page,
+        [
+            "TROUBLESHOOTING HANDBOOK",
+            "Printer handbook",
+            "Fixes for the office printers",
+            "2 guides · reviewed up to 14 March 2026",
+            "Example Support Team",
+            // The footer.
+            "Printer handbook",
+            "Page 1 of 12",
+        ]
+    );
     let outline = pdf.outline()?;
     let titles: Vec<&str> = outline.iter().map(|entry| entry.title.as_str()).collect();
     assert_eq!(
         titles,
-        ["Contents", basic.title.as_str(), stress.title.as_str()]
+        ["Contents", stress.title.as_str(), basic.title.as_str()]
     );
-    assert_eq!(outline[1].children[4].title, "Methods");
-    assert_eq!(outline[1].children[4].children.len(), basic.methods.len());
+    assert_eq!(outline[2].children[4].title, "Methods");
+    assert_eq!(outline[2].children[4].children.len(), basic.methods.len());
+    assert!(outline[1].page < outline[2].page, "{outline:?}");
     // The contents give the page each guide starts on, and link there.
     let contents_page = outline[0].page;
     let links = pdf.links()?;

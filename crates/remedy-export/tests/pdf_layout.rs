@@ -817,7 +817,16 @@ fn a_one_page_handout_has_a_page_number_and_no_running_title() -> TestResult {
             source: "long.yaml",
         },
     ];
-    let book = remedy_export::pdf::render_book(&exports, "Handbook", &PdfOptions::default())?;
+    let book = remedy_export::pdf::render_book(
+        &exports,
+        &PdfOptions {
+            book: remedy_export::pdf::BookOptions {
+                title: Some("Handbook".into()),
+                ..Default::default()
+            },
+            ..PdfOptions::default()
+        },
+    )?;
     let pdf = Pdf::parse(&book)?;
     let mut footers: Vec<Vec<String>> = Vec::new();
     for page in 0..pdf.page_count() {

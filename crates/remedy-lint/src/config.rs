@@ -153,7 +153,7 @@ pub enum ConfigError {
         message: String,
     },
     /// A key the configuration does not know.
-    #[error("{}: unknown key `{key}` in {table}; valid keys: {valid}", .path.display())]
+    #[error("{}: unknown key `{key}` in {table}; {}valid keys: {valid}", .path.display(), did_you_mean_key(.key, .valid))]
     UnknownKey {
         /// The file.
         path: PathBuf,
@@ -193,6 +193,34 @@ pub enum ConfigError {
         font: PathBuf,
         /// What is wrong.
         problem: String,
+    },
+    /// `[book] order` lists a guide twice.
+    #[error("{}:{line}:{column}: `book.order` lists `{id}` twice (first on line {first}); list each guide once", .path.display())]
+    BookOrderRepeated {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the second mention.
+        line: usize,
+        /// 1-based column of the second mention.
+        column: usize,
+        /// The id.
+        id: String,
+        /// 1-based line of the first mention.
+        first: usize,
+    },
+    /// `[book] order` lists an id no guide has.
+    #[error("{}:{line}:{column}: `book.order` lists `{id}`, but no guide has that id; {}list guide ids (a guide's file name without .yaml)", .path.display(), .nearest.as_ref().map(|near| format!("did you mean `{near}`? ")).unwrap_or_default())]
+    BookOrderUnknown {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The id as written.
+        id: String,
+        /// The guide id it was most likely meant to be.
+        nearest: Option<String>,
     },
     /// A value of the wrong type or outside its choices.
     #[error("{}: `{key}` is {found}; {expected}", .path.display())]
@@ -236,6 +264,180 @@ pub struct Config {
     /// [`crate::cache::default_dir`] when it is not set (and nothing with `--no-cache`); a
     /// configuration built or loaded in code has no cache unless it says so.
     pub cache_dir: Option<PathBuf>,
+    /// `[book]`: the book's title page and the order of its guides.
+    pub book: BookConfig,
+}
+
+/// `[book]` (SPEC §3): what the combined PDF says about itself, and which guides come first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BookConfig {
+    /// The title page's title, also the document's title; `None`: the exporter's default.
+    pub title: Option<String>,
+    /// A line under the title.
+    pub subtitle: Option<String>,
+    /// Who the book is by: on the title page and as the document's author.
+    pub author: Option<String>,
+    /// Guide ids the book prints first, in this order; the other guides follow by path.
+    pub order: Vec<OrderEntry>,
+    /// The configuration file as errors name it.
+    pub file: PathBuf,
+}
+
+/// One id of `[book] order`, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderEntry {
+    /// The guide id as written.
+    pub id: String,
+    /// 1-based line in the configuration file.
+    pub line: usize,
+    /// 1-based column (in characters) of its opening quote.
+    pub column: usize,
+}
+
+impl BookConfig {
+    /// The ids of `order`, in order.
+    pub fn order_ids(&self) -> Vec<String> {
+        self.order.iter().map(|entry| entry.id.clone()).collect()
+    }
+
+    /// Refuses an `order` entry that names no guide, where `is_guide` says which ids are
+    /// guides: an error naming the line and the nearest of `guide_ids`.
+    pub fn check_order<'a>(
+        &self,
+        is_guide: impl Fn(&str) -> bool,
+        guide_ids: impl Iterator<Item = &'a str> + Clone,
+    ) -> Result<(), ConfigError> {
+        let Some(unknown) = self.order.iter().find(|entry| !is_guide(&entry.id)) else {
+            return Ok(());
+        };
+        Err(ConfigError::BookOrderUnknown {
+            path: self.file.clone(),
+            line: unknown.line,
+            column: unknown.column,
+            id: unknown.id.clone(),
+            nearest: nearest_id(&unknown.id, guide_ids).map(str::to_owned),
+        })
+    }
+}
+
+/// The id `written` was most likely meant to be: the closest by edit distance, within a third
+/// of its length (at least 2).
+fn nearest_id<'a>(written: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // Ids are at most 64 characters: a longer one is near none of them.
+    if written.len() > 64 {
+        return None;
+    }
+    let mut nearest: Option<(usize, &str)> = None;
+    for id in ids {
+        let distance = strsim::levenshtein(written, id);
+        if distance <= (id.len().max(written.len()) / 3).max(2)
+            && nearest.is_none_or(|(best, near)| (distance, id) < (best, near))
+        {
+            nearest = Some((distance, id));
+        }
+    }
+    nearest.map(|(_, id)| id)
+}
+
+/// "did you mean `key`? " for a mistyped configuration key, of the comma-separated `valid`.
+fn did_you_mean_key(key: &str, valid: &str) -> String {
+    let valid: Vec<String> = valid.split(", ").map(str::to_owned).collect();
+    remedy_core::schema::closest(key, &valid)
+        .map(|near| format!("did you mean `{near}`? "))
+        .unwrap_or_default()
+}
+
+/// The keys of `[book]`.
+const BOOK_KEYS: [&str; 4] = ["title", "subtitle", "author", "order"];
+
+/// Reads `[book]`. `text` is the whole file, for the lines of `order`'s entries.
+fn book_table(book: &Table, text: &str, path: &Path) -> Result<BookConfig, ConfigError> {
+    let bad = |key: &str, value: &Value, expected: &str| ConfigError::BadValue {
+        path: path.to_path_buf(),
+        key: format!("book.{key}"),
+        found: describe(value),
+        expected: expected.to_owned(),
+    };
+    let mut config = BookConfig {
+        file: path.to_path_buf(),
+        ..BookConfig::default()
+    };
+    for (key, value) in book {
+        let text_value = || match value.as_str() {
+            Some(words) if !words.trim().is_empty() => Ok(Some(words.trim().to_owned())),
+            _ => Err(bad(
+                key,
+                value,
+                &format!("write the words the book shows, like {key} = \"Home network handbook\""),
+            )),
+        };
+        match key.as_str() {
+            "title" => config.title = text_value()?,
+            "subtitle" => config.subtitle = text_value()?,
+            "author" => config.author = text_value()?,
+            "order" => {
+                let expected =
+                    "write a list of guide ids, like order = [\"mac-wont-connect-to-wifi\"]";
+                let Value::Array(items) = value else {
+                    return Err(bad(key, value, expected));
+                };
+                let places = order_places(text);
+                for (index, item) in items.iter().enumerate() {
+                    let Some(id) = item.as_str().filter(|id| !id.trim().is_empty()) else {
+                        return Err(bad(key, item, expected));
+                    };
+                    let (line, column) = places.get(index).copied().unwrap_or((1, 1));
+                    if let Some(first) = config.order.iter().find(|entry| entry.id == id) {
+                        return Err(ConfigError::BookOrderRepeated {
+                            path: path.to_path_buf(),
+                            line,
+                            column,
+                            id: id.to_owned(),
+                            first: first.line,
+                        });
+                    }
+                    config.order.push(OrderEntry {
+                        id: id.to_owned(),
+                        line,
+                        column,
+                    });
+                }
+            }
+            other => {
+                return Err(ConfigError::UnknownKey {
+                    path: path.to_path_buf(),
+                    key: other.to_owned(),
+                    table: "[book]".to_owned(),
+                    valid: BOOK_KEYS.join(", "),
+                });
+            }
+        }
+    }
+    Ok(config)
+}
+
+/// Where each entry of `[book] order` is written (line, column), read again with spans; empty
+/// when the file does not have that shape (the caller has already checked it does).
+fn order_places(text: &str) -> Vec<(usize, usize)> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        book: Option<Book>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Book {
+        #[serde(default)]
+        order: Vec<toml::Spanned<String>>,
+    }
+    toml::from_str::<File>(text)
+        .ok()
+        .and_then(|file| file.book)
+        .map(|book| {
+            book.order
+                .iter()
+                .map(|entry| line_column(text, entry.span().start))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Default for Config {
@@ -251,6 +453,7 @@ impl Default for Config {
             extra_reset_phrases: Vec::new(),
             platform_names: BTreeMap::new(),
             cache_dir: None,
+            book: BookConfig::default(),
         }
     }
 }
@@ -444,7 +647,7 @@ impl Config {
             content: base.join(DEFAULT_CONTENT),
             ..Config::default()
         };
-        const TOP: [&str; 5] = ["content", "lint", "pdf", "platforms", "cache"];
+        const TOP: [&str; 6] = ["content", "lint", "pdf", "platforms", "cache", "book"];
         const LINT: [&str; 4] = ["fail-on", "rules", "undeclared-destructive", "stale-review"];
         const DESTRUCTIVE: [&str; 2] = ["extra-phrases", "extra-reset-phrases"];
         for (key, value) in &table {
@@ -654,6 +857,10 @@ impl Config {
                         "write it as a table, [platforms], of slug = \"Name\"".into(),
                     ));
                 }
+                ("book", Value::Table(book)) => config.book = book_table(book, text, &path)?,
+                ("book", value) => {
+                    return Err(bad("book", value, "write it as a table, [book]".into()));
+                }
                 (key, _) => return Err(unknown(key, "the top level", &TOP)),
             }
         }
@@ -776,11 +983,11 @@ mod tests {
     fn unknown_keys_name_the_key_and_the_valid_ones() {
         assert_eq!(
             error("[lint]\nfail_on = \"error\"\n"),
-            "remedy.toml: unknown key `fail_on` in [lint]; valid keys: fail-on, rules, undeclared-destructive, stale-review"
+            "remedy.toml: unknown key `fail_on` in [lint]; did you mean `fail-on`? valid keys: fail-on, rules, undeclared-destructive, stale-review"
         );
         assert_eq!(
             error("contents = \"x\"\n"),
-            "remedy.toml: unknown key `contents` in the top level; valid keys: content, lint, pdf, platforms, cache"
+            "remedy.toml: unknown key `contents` in the top level; did you mean `content`? valid keys: content, lint, pdf, platforms, cache, book"
         );
         assert_eq!(
             error("[lint.undeclared-destructive]\nphrases = []\n"),
@@ -789,6 +996,82 @@ mod tests {
         let rule = error("[lint.rules]\norphan-causes = \"off\"\n");
         assert!(rule.starts_with("remedy.toml: unknown rule `orphan-causes` in [lint.rules]; did you mean `orphan-cause`? valid rules: yaml-syntax, schema,"), "{rule}");
         assert!(rule.contains("did you mean `orphan-cause`? "), "{rule}");
+    }
+
+    const BOOK: &str = "content = \"guides\"\n[book]\ntitle = \"Home network handbook\"\nsubtitle = \"Fixes for common problems\"\nauthor = \"Example Support Team\"\norder = [\n  \"mac-wont-connect-to-wifi\",\n  \"printer-offline-windows-11\",\n]\n";
+
+    #[test]
+    fn the_book_table_parses_with_where_each_id_is_written() {
+        let config = parse(BOOK).unwrap_or_default();
+        let book = &config.book;
+        assert_eq!(book.title.as_deref(), Some("Home network handbook"));
+        assert_eq!(book.subtitle.as_deref(), Some("Fixes for common problems"));
+        assert_eq!(book.author.as_deref(), Some("Example Support Team"));
+        assert_eq!(
+            book.order,
+            [
+                OrderEntry {
+                    id: "mac-wont-connect-to-wifi".into(),
+                    line: 7,
+                    column: 3
+                },
+                OrderEntry {
+                    id: "printer-offline-windows-11".into(),
+                    line: 8,
+                    column: 3
+                },
+            ]
+        );
+        assert_eq!(book.file, PathBuf::from("remedy.toml"));
+        assert_eq!(parse("").unwrap_or_default().book, BookConfig::default());
+    }
+
+    #[test]
+    fn book_mistakes_are_errors_naming_the_line_and_the_nearest_name() {
+        assert_eq!(
+            error("[book]\ntitel = \"Handbook\"\n"),
+            "remedy.toml: unknown key `titel` in [book]; did you mean `title`? valid keys: title, subtitle, author, order"
+        );
+        assert_eq!(
+            error("[book]\norder = [\"a\", \"b\",\n  \"a\"]\n"),
+            "remedy.toml:3:3: `book.order` lists `a` twice (first on line 2); list each guide once"
+        );
+        assert_eq!(
+            error("[book]\ntitle = \"  \"\n"),
+            "remedy.toml: `book.title` is `  `; write the words the book shows, like title = \"Home network handbook\""
+        );
+        assert_eq!(
+            error("[book]\norder = \"a\"\n"),
+            "remedy.toml: `book.order` is `a`; write a list of guide ids, like order = [\"mac-wont-connect-to-wifi\"]"
+        );
+        assert_eq!(
+            error("book = 3\n"),
+            "remedy.toml: `book` is the number 3; write it as a table, [book]"
+        );
+        let config = parse(BOOK).unwrap_or_default();
+        let guides = ["mac-wont-connect-to-wi-fi", "printer-offline-windows-11"];
+        let checked = config
+            .book
+            .check_order(|id| guides.contains(&id), guides.iter().copied());
+        assert_eq!(
+            checked.map_err(|e| e.to_string()),
+            Err("remedy.toml:7:3: `book.order` lists `mac-wont-connect-to-wifi`, but no guide has that id; did you mean `mac-wont-connect-to-wi-fi`? list guide ids (a guide's file name without .yaml)".to_owned())
+        );
+        let far = ["printer-offline-windows-11"];
+        assert_eq!(
+            config
+                .book
+                .check_order(|id| far.contains(&id), far.iter().copied())
+                .map_err(|e| e.to_string()),
+            Err("remedy.toml:7:3: `book.order` lists `mac-wont-connect-to-wifi`, but no guide has that id; list guide ids (a guide's file name without .yaml)".to_owned())
+        );
+        let all = ["mac-wont-connect-to-wifi", "printer-offline-windows-11"];
+        assert!(
+            config
+                .book
+                .check_order(|id| all.contains(&id), all.iter().copied())
+                .is_ok()
+        );
     }
 
     #[test]

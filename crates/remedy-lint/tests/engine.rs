@@ -311,7 +311,7 @@ fn the_content_root_is_relative_to_the_configuration_file() {
     match Config::load(None, &root.0) {
         Err(error) => assert_eq!(
             error.to_string(),
-            "remedy.toml: unknown key `fail_on` in [lint]; valid keys: fail-on, rules, undeclared-destructive, stale-review"
+            "remedy.toml: unknown key `fail_on` in [lint]; did you mean `fail-on`? valid keys: fail-on, rules, undeclared-destructive, stale-review"
         ),
         Ok(config) => panic!("expected an error, got {config:?}"),
     }

@@ -1,7 +1,9 @@
 //! The book: a title page, a table of contents with page numbers (each entry a link), then
-//! every guide's handout.
+//! every guide's handout, in the order `[book]` gives.
 
 use remedy_core::Guide;
+
+use crate::ExportGuide;
 
 use super::font::{Face, Fonts};
 use super::layout::{
@@ -11,6 +13,49 @@ use super::layout::{
 use super::render::{ACCENT, INK, MUTED, RULE, guide_anchor, long_date, style};
 
 pub(crate) const CONTENTS_ANCHOR: &str = "book/contents";
+
+/// The book's title when `[book]` gives none.
+pub const DEFAULT_TITLE: &str = "Troubleshooting handbook";
+
+/// What `[book]` in remedy.toml says about the book (SPEC §3). The binary reads the
+/// configuration and carries it here; this crate never reads remedy.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BookOptions {
+    /// The title page's title and the document's title; `None`: [`DEFAULT_TITLE`].
+    pub title: Option<String>,
+    /// A line under the title, on the title page.
+    pub subtitle: Option<String>,
+    /// Who the book is by: on the title page, and the document's author.
+    pub author: Option<String>,
+    /// Guide ids the book prints first, in this order; the other guides follow as given.
+    pub order: Vec<String>,
+}
+
+impl BookOptions {
+    /// The title to print.
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(DEFAULT_TITLE)
+    }
+}
+
+/// The guides in the book's order: those `order` names, as it names them, then the others in
+/// the order given (by path). An id of `order` that is not among `guides` is passed over: the
+/// binary refuses one that is no guide at all, and a guide left out of this export has no place.
+pub(crate) fn in_book_order<'g>(
+    guides: &[ExportGuide<'g>],
+    order: &[String],
+) -> Vec<ExportGuide<'g>> {
+    let position = |export: &ExportGuide<'_>| {
+        order
+            .iter()
+            .position(|id| id == export.guide.id.as_str())
+            .unwrap_or(order.len())
+    };
+    let mut ordered = guides.to_vec();
+    // Stable: guides `order` does not name keep their order among themselves.
+    ordered.sort_by_key(position);
+    ordered
+}
 
 fn node(roles: &mut Vec<Role>, role: Role) -> NodeId {
     roles.push(role);
@@ -24,14 +69,15 @@ fn within(mut units: Vec<Unit>, path: &[NodeId]) -> Vec<Unit> {
     units
 }
 
-/// The title page.
+/// The title page: the title, the subtitle, how many guides and how recent, the author.
 pub(crate) fn title_page(
     fonts: &Fonts,
     frame: &Frame,
-    title: &str,
+    book: &BookOptions,
     guides: &[&Guide],
     roles: &mut Vec<Role>,
 ) -> Vec<Block> {
+    let title = book.title();
     let width = frame.width();
     let body = frame.bottom - frame.top;
     let mut blocks = Vec::new();
@@ -53,6 +99,20 @@ pub(crate) fn title_page(
         ),
         8.0,
     ));
+    if let Some(subtitle) = &book.subtitle {
+        let spans = [Span::new(
+            subtitle.as_str(),
+            style(Face::Regular, 15.0, INK),
+        )];
+        let subtitle_node = node(roles, Role::Paragraph);
+        blocks.push(Block::new(
+            within(
+                paragraph_units(fonts, &spans, 0.0, width, 20.0),
+                &[subtitle_node],
+            ),
+            6.0,
+        ));
+    }
     let latest = guides
         .iter()
         .map(|guide| &guide.updated)
@@ -78,6 +138,17 @@ pub(crate) fn title_page(
     });
     units.push(rule);
     blocks.push(Block::new(units, 10.0));
+    if let Some(author) = &book.author {
+        let spans = [Span::new(author.as_str(), style(Face::Bold, 11.0, INK))];
+        let author_node = node(roles, Role::Paragraph);
+        blocks.push(Block::new(
+            within(
+                paragraph_units(fonts, &spans, 0.0, width, 16.0),
+                &[author_node],
+            ),
+            4.0,
+        ));
+    }
     blocks
 }
 

@@ -37,6 +37,8 @@ use render::{
 };
 use writer::{Meta, PdfWriter};
 
+pub use book::{BookOptions, DEFAULT_TITLE};
+
 /// The paper a handout is set for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PageSize {
@@ -95,6 +97,8 @@ pub struct PdfOptions {
     /// The content root the guides' pictures are read from (only inside it); `None` prints
     /// every picture as its text.
     pub content_root: Option<PathBuf>,
+    /// The book's title page and order (`[book]` in `remedy.toml`).
+    pub book: BookOptions,
 }
 
 /// Millimetres to points.
@@ -144,6 +148,7 @@ fn chapter(
 fn guide_meta(guide: &Guide, options: &PdfOptions) -> Meta {
     Meta {
         title: guide.title.clone(),
+        authors: vec!["remedy".to_owned()],
         subject: guide
             .summary
             .split_whitespace()
@@ -191,16 +196,16 @@ pub fn render_guide(guide: &ExportGuide<'_>, options: &PdfOptions) -> Result<Vec
     render_handout(guide, &library, options)
 }
 
-/// Every guide in one PDF: a title page, a table of contents (titles with page numbers, each a
-/// link), then each guide's handout, every guide starting on a new page. In memory: see
-/// [`write_book`] for a book written to a file as it is made.
+/// Every guide in one PDF: a title page (`options.book`'s title, subtitle and author), a
+/// table of contents (titles with page numbers, each a link), then each guide's handout in the
+/// book's order, every guide starting on a new page. In memory: see [`write_book`] for a book
+/// written to a file as it is made.
 pub fn render_book(
     guides: &[ExportGuide<'_>],
-    title: &str,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, ExportError> {
     let mut bytes = Vec::new();
-    write_book(guides, title, options, &mut bytes)?;
+    write_book(guides, options, &mut bytes)?;
     Ok(bytes)
 }
 
@@ -212,31 +217,46 @@ struct ChapterPlan {
     outline: Vec<OutlineItem>,
 }
 
-/// How many guides are laid out at once, per thread: the book holds a round's pages at a time.
-const BOOK_ROUND: usize = 4;
+/// How many guides are laid out at once, per thread: one, whose layout is dropped as soon as
+/// krilla has its pages. (Four a thread made no difference to the peak, which is krilla's:
+/// see [`write_book`].)
+const BOOK_ROUND: usize = 1;
 
-/// [`render_book`], written to `out` as it is made. Two passes over the guides, each in rounds
-/// of a few per thread: the first lays every chapter out to count its pages and gather the
-/// characters the fonts must draw, and keeps only that and the anchors; the second lays each
-/// chapter out again and writes its pages at once. Memory is one round of chapters plus the
-/// table of contents, not every guide's pages (0.8 MB a guide: 4 GB at 5,000 guides).
+/// [`render_book`], written to `out` as it is made. Two passes over the guides, one guide a
+/// thread at a time: the first lays every chapter out to count its pages, and keeps only that,
+/// its outline and its anchors; the second lays each chapter out again, hands its pages to
+/// krilla and drops them. Our side thus holds one guide's layout a thread, not every guide's
+/// pages; krilla 0.8 itself keeps every page (about 24 KiB a page here) until `finish`, which
+/// then needs about 2.4 times the file more: ARCHITECTURE.md ("Where the time goes") has the
+/// figures.
 pub fn write_book(
     guides: &[ExportGuide<'_>],
-    title: &str,
     options: &PdfOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
     let fonts = Fonts::get()?;
-    if let Some(c) = title
-        .chars()
-        .find(|c| !c.is_whitespace() && !fonts.covers(Face::Bold, *c))
-    {
-        return Err(ExportError::Content(format!(
-            "the book title \"{title}\" uses '{c}' (U+{:04X}), which the embedded font ({}) cannot draw",
-            u32::from(c),
-            Face::Bold.label()
-        )));
+    let front_matter = &options.book;
+    let title = front_matter.title();
+    let printed = [
+        ("title", Some(title), Face::Bold),
+        ("subtitle", front_matter.subtitle.as_deref(), Face::Regular),
+        ("author", front_matter.author.as_deref(), Face::Bold),
+    ];
+    for (what, words, face) in printed {
+        let Some(words) = words else { continue };
+        if let Some(c) = words
+            .chars()
+            .find(|c| !c.is_whitespace() && !fonts.covers(face, *c))
+        {
+            return Err(ExportError::Content(format!(
+                "the book {what} \"{words}\" uses '{c}' (U+{:04X}), which the embedded font ({}) cannot draw",
+                u32::from(c),
+                face.label()
+            )));
+        }
     }
+    let ordered = book::in_book_order(guides, &front_matter.order);
+    let guides = ordered.as_slice();
     let frame = frame(options);
     let library = library(guides);
     let round = BOOK_ROUND * rayon::current_num_threads().max(1);
@@ -262,7 +282,7 @@ pub fn write_book(
 
     // The front matter, with the page each guide starts on.
     let mut front_roles = Vec::new();
-    let title_blocks = book::title_page(fonts, &frame, title, &plain, &mut front_roles);
+    let title_blocks = book::title_page(fonts, &frame, front_matter, &plain, &mut front_roles);
     // The contents' length does not depend on the numbers in it: count its pages first.
     let mut draft_roles = front_roles.clone();
     let draft = book::contents(
@@ -343,8 +363,19 @@ pub fn write_book(
     }
     let meta = Meta {
         title: title.to_owned(),
+        authors: vec![
+            front_matter
+                .author
+                .clone()
+                .unwrap_or_else(|| "remedy".to_owned()),
+        ],
         subject: format!(
-            "{} troubleshooting guides: {}",
+            "{}{} troubleshooting guides: {}",
+            front_matter
+                .subtitle
+                .as_ref()
+                .map(|subtitle| format!("{subtitle}. "))
+                .unwrap_or_default(),
             plain.len(),
             plain
                 .iter()
@@ -505,10 +536,9 @@ pub fn stage_pdf(
         set.push(staged);
     }
     if let Some(book) = book {
-        let title = "Troubleshooting handbook";
         // Written to its staged file as it is laid out, never held whole.
         let mut staged = StagedFile::create(book).map_err(untouched)?;
-        write_book(guides, title, options, &mut staged).map_err(untouched)?;
+        write_book(guides, options, &mut staged).map_err(untouched)?;
         staged.finish().map_err(untouched)?;
         set.push(staged);
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);

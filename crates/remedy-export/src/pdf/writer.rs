@@ -38,6 +38,7 @@ use crate::ExportError;
 #[derive(Debug, Clone)]
 pub(crate) struct Meta {
     pub title: String,
+    pub authors: Vec<String>,
     pub subject: String,
     pub keywords: Vec<String>,
     pub date: Option<(u16, u8, u8)>,
@@ -508,7 +509,7 @@ impl PdfWriter {
         let mut metadata = Metadata::new()
             .title(meta.title.clone())
             .language(meta.lang.clone())
-            .authors(vec!["remedy".to_owned()])
+            .authors(meta.authors.clone())
             .document_id(meta.document_id.clone())
             .creator("remedy".to_owned())
             .producer("remedy".to_owned());

@@ -14,7 +14,7 @@ use remedy_export::exporter::{
     Staging, commit,
 };
 use remedy_export::html::{HtmlExporter, HtmlOptions};
-use remedy_export::pdf::{PageSize, PdfOptions};
+use remedy_export::pdf::{BookOptions, PageSize, PdfOptions};
 use remedy_export::sqlite::LeftOut;
 use remedy_lint::{LintReport, LintedGuide};
 
@@ -214,7 +214,51 @@ pub(super) fn pdf_options(session: &Session, page_size: PageSizeArg) -> PdfOptio
         platform_names: session.config.platform_names.clone(),
         pdf_a: false,
         content_root: Some(session.content_root().to_path_buf()),
+        book: book_options(session),
     }
+}
+
+/// `[book]` as the PDF book takes it.
+fn book_options(session: &Session) -> BookOptions {
+    let book = &session.config.book;
+    BookOptions {
+        title: book.title.clone(),
+        subtitle: book.subtitle.clone(),
+        author: book.author.clone(),
+        order: book.order_ids(),
+    }
+}
+
+/// Refuses a `[book] order` that lists an id no guide has (exit 2), before anything is
+/// written. Checked against the guides exported and every guide file under the content root
+/// (a guide's id is its file's stem), so that exporting a few guides does not make the others'
+/// ids unknown.
+fn check_book_order(session: &Session, guides: &[LintedGuide]) -> Result<(), String> {
+    book_order_known(&session.config, guides)
+}
+
+/// [`check_book_order`] for `config`: `remedy lint` checks it too, so that CI finds a wrong
+/// id before a build does.
+pub(super) fn book_order_known(
+    config: &remedy_lint::Config,
+    guides: &[LintedGuide],
+) -> Result<(), String> {
+    let book = &config.book;
+    if book.order.is_empty() {
+        return Ok(());
+    }
+    let mut ids: BTreeSet<String> = guides
+        .iter()
+        .map(|linted| linted.guide.id.as_str().to_owned())
+        .collect();
+    if let Ok(found) = remedy_core::corpus::discover(std::slice::from_ref(&config.content)) {
+        ids.extend(found.files.iter().filter_map(|path| {
+            let stem = path.file_stem()?.to_str()?;
+            Some(stem.to_owned())
+        }));
+    }
+    book.check_order(|id| ids.contains(id), ids.iter().map(String::as_str))
+        .map_err(|e| e.to_string())
 }
 
 pub fn run(session: &Session, command: ExportCommand) -> Result<Outcome, String> {
@@ -334,6 +378,7 @@ fn whole_set(
         Err(outcome) => return Ok(Err(outcome)),
     };
     view_for_platform(&mut report.guides, request.platform)?;
+    check_book_order(session, &report.guides)?;
     let guides = export_guides(&report.guides);
     let mut staged = Vec::with_capacity(exporters.len());
     for exporter in exporters {

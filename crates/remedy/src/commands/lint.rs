@@ -80,6 +80,7 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
         config: config.clone(),
         ..request(session, paths, false)
     };
+    super::export::book_order_known(&config, &[])?;
     let report = lint(&request).map_err(|e| e.to_string())?;
     // The findings stand without the cache; only the next run is slower.
     for problem in report.cache_errors.iter().filter(|_| !session.quiet) {
