@@ -63,7 +63,7 @@ fn the_book_takes_its_title_author_and_order_from_remedy_toml() {
             "Fixes for common problems",
             "3 guides · reviewed up to 21 November 2026",
             "Example Support Team",
-            "Home network handbook",
+            // The footer: the page number alone (the title page is no recurring chapter).
             "Page 1 of 5",
         ]
     );

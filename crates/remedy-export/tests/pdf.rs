@@ -403,8 +403,7 @@ fn the_book_has_contents_with_page_numbers_and_links() -> TestResult {
             "Fixes for the office printers",
             "2 guides · reviewed up to 14 March 2026",
             "Example Support Team",
-            // The footer.
-            "Printer handbook",
+            // The footer: the page number alone, as the title page is no chapter that recurs.
             "Page 1 of 12",
         ]
     );
