@@ -100,7 +100,18 @@ static INLINE_MARKUP: [bool; 256] = {
 /// Whether a text can hold markup at all: most texts are plain sentences and skip the parser.
 /// Block markup starts a line, so a one-line text needs only its first character looked at.
 pub fn may_hold_markup(text: &str) -> bool {
-    let inline = text.bytes().any(|b| INLINE_MARKUP[usize::from(b)]);
+    // Eight bytes a round without a branch each: a byte-by-byte `any` stopped to test every
+    // byte, and most texts hold none of these bytes, so the whole text is read anyway.
+    let bytes = text.as_bytes();
+    let mut rounds = bytes.chunks_exact(8);
+    let inline = rounds.by_ref().any(|round| {
+        round
+            .iter()
+            .fold(false, |seen, &b| seen | INLINE_MARKUP[usize::from(b)])
+    }) || rounds
+        .remainder()
+        .iter()
+        .any(|&b| INLINE_MARKUP[usize::from(b)]);
     inline
         || text.bytes().next().is_some_and(|b| {
             matches!(b, b'#' | b'>' | b'-' | b'+' | b'=' | b' ' | b'\t') || b.is_ascii_digit()
@@ -714,5 +725,20 @@ mod tests {
             .map(|(r, range)| (r.0, &text[range]))
             .collect();
         assert_eq!(found, [("one".into(), "#one"), ("g#two".into(), "g#two")]);
+    }
+
+    #[test]
+    fn the_eight_byte_rounds_see_markup_at_every_offset() {
+        for length in 0..20 {
+            for at in 0..length {
+                for markup in [b'*', b'`', b'\n', b'|'] {
+                    let mut bytes = vec![b'x'; length];
+                    bytes[at] = markup;
+                    let text = String::from_utf8(bytes).unwrap_or_default();
+                    assert!(may_hold_markup(&text), "{text:?}");
+                }
+            }
+            assert!(!may_hold_markup(&"x".repeat(length)), "{length}");
+        }
     }
 }

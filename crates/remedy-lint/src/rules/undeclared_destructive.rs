@@ -270,8 +270,25 @@ pub struct PhraseMatcher {
     first_by_length: Vec<Vec<String>>,
     /// Whether every first word is ASCII.
     ascii_first_words: bool,
-    /// The bytes a first word begins with, in either case.
-    initials: [bool; 256],
+    /// The shapes ([`word_shape`]) of the first words, one bit each: a word of a text whose
+    /// shape no first word has is ruled out by one look-up. Comparing each word that merely
+    /// began with a first word's letter with every first word of its length cost 2,000
+    /// instructions a step.
+    shapes: Box<[u64; SHAPE_WORDS]>,
+}
+
+/// Bits in [`PhraseMatcher::shapes`]: lengths up to 31 (longer ones share 31), and the first
+/// and last bytes in ASCII lower case, five bits each.
+const SHAPE_WORDS: usize = (1 << 15) / 64;
+
+/// A word's length, first and last byte folded to five bits each, as ASCII case does not
+/// change them: two words equal but for ASCII case have the same shape.
+fn word_shape(word: &[u8]) -> usize {
+    let (Some(first), Some(last)) = (word.first(), word.last()) else {
+        return 0;
+    };
+    let fold = |byte: u8| usize::from(byte | 0x20) & 31;
+    (word.len().min(31) << 10) | (fold(*first) << 5) | fold(*last)
 }
 
 impl Default for PhraseMatcher {
@@ -310,22 +327,26 @@ impl PhraseMatcher {
                 at += 1;
                 continue;
             }
-            // Only a word whose first letter starts a first word is compared.
+            // Only a word with the shape of a first word is compared.
             let start = at;
-            let initial = usize::from(bytes[at]);
-            let (in_first, in_second) = (first.initials[initial], second.initials[initial]);
             at += 1;
             while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
                 at += 1;
             }
             let word = &bytes[start..at];
-            if (in_first && first.starts_a_phrase(word))
-                || (in_second && second.starts_a_phrase(word))
+            if (first.has_shape(word) && first.starts_a_phrase(word))
+                || (second.has_shape(word) && second.starts_a_phrase(word))
             {
                 return true;
             }
         }
         false
+    }
+
+    /// Whether some first word has the shape of `word`.
+    fn has_shape(&self, word: &[u8]) -> bool {
+        let shape = word_shape(word);
+        self.shapes[shape / 64] & (1 << (shape % 64)) != 0
     }
 
     /// Whether a word is one of the first words, in any ASCII case.
@@ -380,18 +401,16 @@ impl PhraseMatcher {
             first_by_length[word.len()].push(word.clone());
         }
         let ascii_first_words = first_words.iter().all(|word| word.is_ascii());
-        let mut initials = [false; 256];
+        let mut shapes = Box::new([0u64; SHAPE_WORDS]);
         for word in &first_words {
-            if let Some(initial) = word.bytes().next() {
-                initials[usize::from(initial.to_ascii_lowercase())] = true;
-                initials[usize::from(initial.to_ascii_uppercase())] = true;
-            }
+            let shape = word_shape(word.as_bytes());
+            shapes[shape / 64] |= 1 << (shape % 64);
         }
         Self {
             patterns,
             first_by_length,
             ascii_first_words,
-            initials,
+            shapes,
         }
     }
 
