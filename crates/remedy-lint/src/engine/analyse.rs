@@ -231,6 +231,37 @@ pub(super) fn analyse<R>(
         analysed.cached = true;
         return analysed;
     }
+    // A file only the index needs: its ids from the parser's events, when they say for
+    // certain what the full load would.
+    if !reported
+        && let Ok(text) = std::str::from_utf8(&bytes)
+        && let Some(scanned) = scan::scan(text.strip_prefix('\u{feff}').unwrap_or(text))
+    {
+        let mut analysed = done(result, None);
+        let (guide_id, title, ids) = match scanned {
+            scan::Scanned::Broken => (None, None, Vec::new()),
+            scan::Scanned::Parsed {
+                guide_id,
+                title,
+                ids,
+            } => (guide_id, title, ids),
+        };
+        let local = match &guide_id {
+            Some(id) => {
+                analysed.result.identity = Identity::Guide(id.as_str().into());
+                GuideIds::new(ids.iter().map(|(id, kind)| (id.as_str(), *kind)))
+            }
+            None => {
+                analysed.result.set_unknown(stem.clone());
+                GuideIds::default()
+            }
+        };
+        analysed.entry =
+            key.and_then(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
+        analysed.ids = guide_id.map(|_| local);
+        analysed.title = title.map(Into::into);
+        return analysed;
+    }
     let source = match SourceText::from_bytes(bytes) {
         Ok(source) => source,
         Err(error) => return read_failed(result, error),

@@ -38,6 +38,7 @@ mod finish;
 mod index;
 mod plan;
 mod reuse;
+mod scan;
 mod schedule;
 
 use analyse::*;
