@@ -277,6 +277,20 @@ pub struct PhraseMatcher {
     shapes: Box<[u64; SHAPE_WORDS]>,
 }
 
+/// The Kelvin sign, which lower-cases to an ASCII `k`.
+const KELVIN: &str = "\u{212a}";
+
+/// The bytes of a run [`PhraseMatcher::may_match_either`] compares: ASCII letters and digits.
+static WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
+
 /// Bits in [`PhraseMatcher::shapes`]: lengths up to 31 (longer ones share 31), and the first
 /// and last bytes in ASCII lower case, five bits each.
 const SHAPE_WORDS: usize = (1 << 15) / 64;
@@ -316,29 +330,27 @@ impl PhraseMatcher {
         if !text.is_ascii()
             && (!first.ascii_first_words
                 || !second.ascii_first_words
-                || text.contains('\u{212a}'))
+                || memchr::memmem::find(text.as_bytes(), KELVIN.as_bytes()).is_some())
         {
             return true;
         }
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            if !bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-                continue;
-            }
+        // Runs of ASCII letters and digits, found through a table: testing each byte's ranges
+        // was most of the cost of this walk, which every step takes.
+        let mut rest = text.as_bytes();
+        while let Some(start) = rest.iter().position(|&b| WORD_BYTE[usize::from(b)]) {
+            rest = &rest[start..];
+            let length = rest
+                .iter()
+                .position(|&b| !WORD_BYTE[usize::from(b)])
+                .unwrap_or(rest.len());
+            let (word, after) = rest.split_at(length);
             // Only a word with the shape of a first word is compared.
-            let start = at;
-            at += 1;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-            }
-            let word = &bytes[start..at];
             if (first.has_shape(word) && first.starts_a_phrase(word))
                 || (second.has_shape(word) && second.starts_a_phrase(word))
             {
                 return true;
             }
+            rest = after;
         }
         false
     }

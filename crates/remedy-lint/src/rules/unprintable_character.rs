@@ -127,6 +127,10 @@ fn printable_in_bmp() -> &'static [u64] {
                 }
             }
         }
+        // Every Unicode subtable lists the characters again: each is asked about once, as
+        // the four faces' look-ups are the cost of every run that meets a text that is not ASCII.
+        candidates.sort_unstable();
+        candidates.dedup();
         for code in candidates {
             let Some(c) = char::from_u32(code) else {
                 continue;
