@@ -1,6 +1,7 @@
 //! Printable PDF handouts (SPEC §4): our own layout, written as tagged PDF/UA-1 by krilla.
 //!
-//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
+//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate) and `[pdf] fonts`, parsed once
+//!   per process: advance widths (the fonts' own, so glyphs need no adjustment), coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages,
 //!   with structure marks ([`layout::Draw::Begin`]) saying what each draw is to a reader.
@@ -28,6 +29,7 @@ use crate::handout::{Handout, Library, library};
 use crate::output::{StagedFile, StagedSet, ensure_dir};
 use crate::{ExportError, ExportGuide};
 
+pub use font::PdfFonts;
 use font::{Face, Fonts};
 use layout::{Frame, paginate};
 use render::{
@@ -90,6 +92,9 @@ pub struct PdfOptions {
     pub platform_names: BTreeMap<String, String>,
     /// Also conform to PDF/A-2 (`--pdf-a`); every handout conforms to PDF/UA-1.
     pub pdf_a: bool,
+    /// `[pdf] fonts`: what the built-in faces lack is drawn from the first of these that has
+    /// it, embedded and subset like them.
+    pub fonts: PdfFonts,
 }
 
 /// Millimetres to points.
@@ -159,7 +164,7 @@ fn render_handout(
     library: &Library<'_>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, ExportError> {
-    let fonts = Fonts::get()?;
+    let fonts = Fonts::with(&options.fonts)?;
     let frame = frame(options);
     let chapter = chapter(fonts, frame, export, library, options)?;
     let mut paginated = paginate(&frame, vec![chapter.blocks]);
@@ -220,7 +225,7 @@ pub fn write_book(
     options: &PdfOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
-    let fonts = Fonts::get()?;
+    let fonts = Fonts::with(&options.fonts)?;
     if let Some(c) = title
         .chars()
         .find(|c| !c.is_whitespace() && !fonts.covers(Face::Bold, *c))

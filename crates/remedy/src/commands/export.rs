@@ -14,7 +14,7 @@ use remedy_export::exporter::{
     Staging, commit,
 };
 use remedy_export::html::{HtmlExporter, HtmlOptions};
-use remedy_export::pdf::{PageSize, PdfOptions};
+use remedy_export::pdf::{PageSize, PdfFonts, PdfOptions};
 use remedy_export::sqlite::LeftOut;
 use remedy_lint::{LintReport, LintedGuide};
 
@@ -213,6 +213,13 @@ pub(super) fn pdf_options(session: &Session, page_size: PageSizeArg) -> PdfOptio
         page_size: page_size.into(),
         platform_names: session.config.platform_names.clone(),
         pdf_a: false,
+        // The lint that runs before every export reads the same files and stops the run with
+        // the font's error, so an unreadable font never reaches the PDF as "no fonts".
+        fonts: session
+            .config
+            .read_fonts()
+            .map(|fonts| PdfFonts(fonts.0))
+            .unwrap_or_default(),
     }
 }
 
