@@ -6,7 +6,8 @@
 //! met, so the structure tree follows the reading order the layout drew. Links are tagged
 //! annotations inside their `Link` node, described by its words. krilla subsets and embeds the
 //! faces, writes the XMP metadata and validates the document; a document it cannot make
-//! conformant is an error, never a silently lesser file.
+//! conformant is an error, never a silently lesser file. [`super::compact`] then packs what it
+//! wrote.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU16;
@@ -29,6 +30,7 @@ use krilla::tagging::{
 };
 use krilla::text::{GlyphId, KrillaGlyph};
 
+use super::compact::compact;
 use super::font::{Face, Fonts, Source};
 use super::layout::{Color, Draw, Frame, NodeId, Page, Role, Target};
 use super::render::OutlineItem;
@@ -143,7 +145,8 @@ impl PdfWriter {
         let settings = krilla::SerializeSettings {
             configuration,
             enable_tagging: true,
-            compress_content_streams: true,
+            // Deflated in `compact`, at a faster level, with the objects packed.
+            compress_content_streams: false,
             xmp_metadata: true,
             ..krilla::SerializeSettings::default()
         };
@@ -512,9 +515,11 @@ impl PdfWriter {
             metadata = metadata.creation_date(DateTime::new(year).month(month).day(day));
         }
         self.document.set_metadata(metadata);
-        self.document
+        let written = self
+            .document
             .finish()
-            .map_err(|e| content_error(format!("the PDF cannot be written: {e:?}")))
+            .map_err(|e| content_error(format!("the PDF cannot be written: {e:?}")))?;
+        compact(&written).map_err(content_error)
     }
 }
 
