@@ -104,3 +104,23 @@ fn without_the_extra_font_japanese_is_refused_naming_the_character() -> TestResu
     }
     Ok(())
 }
+
+#[test]
+fn a_script_that_needs_shaping_is_refused_though_the_font_has_its_letters() -> TestResult {
+    let guide = load_guide(&root().join("tests/fixtures/pdf/pdf-arabic.yaml"))?;
+    let export = ExportGuide {
+        guide: &guide,
+        source: "pdf/pdf-arabic.yaml",
+    };
+    match render_guide(&export, &PdfOptions::default()) {
+        Err(error) => assert_eq!(
+            error.to_string(),
+            "pdf/pdf-arabic.yaml: guide \"pdf-arabic\": 'س' (U+0633) is Arabic script, which the \
+             handout cannot print (its letters join each other and it is written right to left; \
+             it sets text letter by letter from left to right), in \"Choose سلام in the list.\"; \
+             replace or remove the character"
+        ),
+        Ok(_) => return Err("Arabic was drawn letter by letter".into()),
+    }
+    Ok(())
+}
