@@ -1,7 +1,7 @@
 //! krilla's PDF, made small and cheap: every object that is not a stream (the structure tree's
 //! elements, annotations, the outline, most of a tagged handout) goes into compressed object
-//! streams indexed by a cross-reference stream (PDF 1.5), and the page contents krilla is told
-//! to leave unfiltered are deflated here, with the object streams, in one place.
+//! streams indexed by a cross-reference stream (PDF 1.5); a stream krilla left unfiltered
+//! (but the XMP metadata) is deflated.
 //!
 //! krilla writes each object as plain text: a tagged handout was 2–3× larger than the untagged
 //! one before it, its structure elements alone over half the file. The input is krilla's own
@@ -12,9 +12,9 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-/// The zlib level for streams and object streams. Measured on 20 handouts (173 pages) with
-/// zlib-rs: level 1 gives 14.8 KB a page, 3 gives 11.6, 5 gives 10.5 and 6 gives 10.4 KB, each
-/// level up to 5 costing about 0.5 ms a handout more; 5 is the near-10 KB page for the least time.
+/// The zlib level for object streams. Measured on 20 handouts (173 pages) with zlib-rs, page
+/// contents and object streams both at the level: 1 gave 14.8 KB a page, 3 gave 11.6, 5 gave
+/// 10.5 and 6 gave 10.4 KB, each level up to 5 costing about 0.5 ms a handout more.
 const LEVEL: u32 = 5;
 
 /// How many objects one object stream holds: a reader inflates a whole stream to read one of
@@ -282,8 +282,8 @@ fn deflate(data: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|e| fault(&format!("deflate: {e}")))
 }
 
-/// A stream object written again: deflated when krilla left it unfiltered (but never the XMP
-/// metadata, which PDF/A wants readable as it is).
+/// A stream object (`body` from its dictionary to `endstream`) written again: deflated when
+/// krilla left it unfiltered (but never the XMP metadata, which PDF/A wants readable as it is).
 fn stream(out: &mut Vec<u8>, number: u32, body: &[u8]) -> Result<(), String> {
     let (dict_end, keys) =
         dictionary(body).ok_or_else(|| fault("an unreadable stream dictionary"))?;
@@ -299,13 +299,17 @@ fn stream(out: &mut Vec<u8>, number: u32, body: &[u8]) -> Result<(), String> {
         .strip_prefix(b"\r\n")
         .or_else(|| data.strip_prefix(b"\n"))
         .ok_or_else(|| fault("no line end after `stream`"))?;
-    let data = data
-        .get(..length)
+    // Exactly /Length bytes, which may end in bytes that look like white space.
+    let (data, rest) = data
+        .split_at_checked(length)
         .ok_or_else(|| fault("a stream past its object"))?;
+    if trim_start(rest) != b"endstream" {
+        return Err(fault("a stream whose /Length does not reach `endstream`"));
+    }
     let filtered = key_index(dict, &keys, b"/Filter").is_some();
     let metadata = key_index(dict, &keys, b"/Type")
         .is_some_and(|index| value_after(dict, &keys, index) == b"/Metadata");
-    write!(out, "{number} 0 obj\n").map_err(|e| fault(&e.to_string()))?;
+    writeln!(out, "{number} 0 obj").map_err(|e| fault(&e.to_string()))?;
     if filtered || metadata {
         out.extend_from_slice(dict);
         out.extend_from_slice(b"\nstream\n");
@@ -364,12 +368,7 @@ pub(crate) fn compact(pdf: &[u8]) -> Result<Vec<u8>, String> {
     for object in &objects {
         if trim_end(object.body).ends_with(b"endstream") {
             places[object.number as usize] = Place::At(out.len());
-            let body = trim_end(object.body);
-            let body = body
-                .strip_suffix(b"endstream")
-                .map(trim_end)
-                .ok_or_else(|| fault("a stream without `endstream`"))?;
-            stream(&mut out, object.number, body)?;
+            stream(&mut out, object.number, object.body)?;
         } else {
             packed.push(object);
         }
@@ -470,9 +469,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_found_at_the_dictionarys_own_level_only() {
+    fn keys_are_found_at_the_dictionarys_own_level_only() -> Result<(), String> {
         let dict = b"<</Type/Annot/Contents(a /Length 9 >> (nested\\) ) here)/A<</Length 3>>/K[1 0 R/Length(])]/Length 12/P 4 0 R/Lang<656e>>>rest";
-        let (end, keys) = dictionary(dict).expect("a dictionary");
+        let (end, keys) = dictionary(dict).ok_or("not a dictionary")?;
         assert_eq!(&dict[end..], b"rest");
         let names: Vec<&[u8]> = keys.iter().map(|(s, e)| &dict[*s..*e]).collect();
         assert_eq!(
@@ -487,8 +486,9 @@ mod tests {
                 b"/Lang"
             ]
         );
-        let length = key_index(dict, &keys, b"/Length").expect("/Length");
+        let length = key_index(dict, &keys, b"/Length").ok_or("no /Length")?;
         assert_eq!(value_after(&dict[..end], &keys, length), b"12");
+        Ok(())
     }
 
     #[test]
@@ -505,8 +505,9 @@ mod tests {
 
     #[test]
     fn a_small_pdf_keeps_its_objects_and_streams() -> Result<(), String> {
-        // One page, one content stream, the catalog and the page tree.
-        let content = b"BT /F1 12 Tf (hello) Tj ET";
+        // One page, one content stream, the catalog and the page tree. The stream ends in bytes
+        // that look like white space, as binary data may.
+        let content = b"BT /F1 12 Tf (hello) Tj ET \0\n";
         let objects = [
             "<</Type/Catalog/Pages 2 0 R/Lang(en)>>".to_owned(),
             "<</Type/Pages/Count 1/Kids[3 0 R]>>".to_owned(),

@@ -9,8 +9,8 @@
 //! - [`book`]: the title page and table of contents of a book.
 //! - [`writer`]: pages → a tagged PDF on krilla: structure tree, artifacts, tagged links,
 //!   outline, XMP metadata, subset fonts; validated for PDF/UA-1 (and PDF/A-2).
-//! - [`compact`]: krilla's output with its objects in compressed object streams and its
-//!   page contents deflated (about half the size of what krilla writes alone).
+//! - [`compact`]: krilla's output with its objects in compressed object streams (about half
+//!   the size of what krilla writes alone).
 
 mod book;
 mod compact;

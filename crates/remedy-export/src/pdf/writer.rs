@@ -145,8 +145,9 @@ impl PdfWriter {
         let settings = krilla::SerializeSettings {
             configuration,
             enable_tagging: true,
-            // Deflated in `compact`, at a faster level, with the objects packed.
-            compress_content_streams: false,
+            // Deflated as each page is added, so that a book holds its pages compressed
+            // (`compact` would deflate them too, but only once the whole book is written).
+            compress_content_streams: true,
             xmp_metadata: true,
             ..krilla::SerializeSettings::default()
         };
