@@ -1,7 +1,7 @@
 //! krilla's PDF, made small and cheap: every object that is not a stream (the structure tree's
 //! elements, annotations, the outline, most of a tagged handout) goes into compressed object
 //! streams indexed by a cross-reference stream (PDF 1.5); a stream krilla left unfiltered
-//! (but the XMP metadata) is deflated.
+//! (a handout's page contents; never the XMP metadata) is deflated at a fast level.
 //!
 //! krilla writes each object as plain text: a tagged handout was 2–3× larger than the untagged
 //! one before it, its structure elements alone over half the file. The input is krilla's own
@@ -12,10 +12,15 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-/// The zlib level for object streams. Measured on 20 handouts (173 pages) with zlib-rs, page
-/// contents and object streams both at the level: 1 gave 14.8 KB a page, 3 gave 11.6, 5 gave
-/// 10.5 and 6 gave 10.4 KB, each level up to 5 costing about 0.5 ms a handout more.
+/// The zlib level for object streams (their dictionaries compress well and are a small part of
+/// the time).
 const LEVEL: u32 = 5;
+
+/// The zlib level for page contents krilla left unfiltered (a handout's; the book's are
+/// deflated by krilla at 6 as each page is added). Measured on 20 handouts (173 pages) with
+/// miniz_oxide, CPU for the whole export: level 6, 10.2 KB a page, 0.25 s; 4, 10.7 KB, 0.22 s;
+/// 3, 10.7 KB, 0.20 s; 2, 11.5 KB, 0.20 s; 1, 12.6 KB, 0.19 s.
+const PAGE_LEVEL: u32 = 3;
 
 /// How many objects one object stream holds: a reader inflates a whole stream to read one of
 /// its objects, so a few hundred, not the whole document.
@@ -275,7 +280,11 @@ fn objects(pdf: &[u8]) -> Result<(Vec<Object<'_>>, &[u8], usize), String> {
 }
 
 fn deflate(data: &[u8]) -> Result<Vec<u8>, String> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(LEVEL));
+    deflate_at(data, LEVEL)
+}
+
+fn deflate_at(data: &[u8], level: u32) -> Result<Vec<u8>, String> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(level));
     encoder
         .write_all(data)
         .and_then(|()| encoder.finish())
@@ -315,7 +324,7 @@ fn stream(out: &mut Vec<u8>, number: u32, body: &[u8]) -> Result<(), String> {
         out.extend_from_slice(b"\nstream\n");
         out.extend_from_slice(data);
     } else {
-        let packed = deflate(data)?;
+        let packed = deflate_at(data, PAGE_LEVEL)?;
         // The dictionary again with its /Length replaced and the filter named.
         let index = key_index(dict, &keys, b"/Length").ok_or_else(|| fault("no /Length"))?;
         let (start, _) = keys[index];

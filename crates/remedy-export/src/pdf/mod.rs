@@ -177,7 +177,7 @@ fn render_handout(
         &mut paginated.pages,
         std::slice::from_ref(&chapter.footer),
     );
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a)?;
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, false)?;
     let key = writer.chapter(chapter.roles);
     writer.pages(key, &paginated.pages, &paginated.anchors)?;
     writer.finish(
@@ -303,7 +303,7 @@ pub fn write_book(
     }
 
     // Pass 2: the pages, written as they are laid out.
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a)?;
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
     let front_key = writer.chapter(front_roles);
     writer.pages(front_key, &front.pages, &anchors)?;
     drop(front);

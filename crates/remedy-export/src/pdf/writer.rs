@@ -128,11 +128,14 @@ fn tag_of(role: &Role) -> TagKind {
 }
 
 impl PdfWriter {
-    /// A document for PDF/UA-1, and PDF/A-2 (level a) too when `archival`.
+    /// A document for PDF/UA-1, and PDF/A-2 (level a) too when `archival`. A document of many
+    /// pages (the book) has each page deflated as it is added (`pages_held`), so that it holds
+    /// them compressed; a handout's pages are deflated by [`compact`] at a faster level, once.
     pub(crate) fn new(
         fonts: &'static Fonts,
         frame: Frame,
         archival: bool,
+        pages_held: bool,
     ) -> Result<Self, ExportError> {
         let mut configuration =
             ConfigurationBuilder::new().with_accessibility_validator(Accessibility::UA1);
@@ -145,9 +148,7 @@ impl PdfWriter {
         let settings = krilla::SerializeSettings {
             configuration,
             enable_tagging: true,
-            // Deflated as each page is added, so that a book holds its pages compressed
-            // (`compact` would deflate them too, but only once the whole book is written).
-            compress_content_streams: true,
+            compress_content_streams: pages_held,
             xmp_metadata: true,
             ..krilla::SerializeSettings::default()
         };
