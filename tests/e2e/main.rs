@@ -12,6 +12,7 @@ mod html;
 mod lint;
 mod new;
 mod output_safety;
+mod pdf_fonts;
 mod platform;
 mod same_bytes;
 mod server;

@@ -17,6 +17,7 @@ pub mod references;
 pub mod rich_text;
 pub mod scalar;
 pub mod schema;
+pub mod script;
 pub mod source;
 pub mod yaml;
 

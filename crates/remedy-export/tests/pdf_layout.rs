@@ -567,9 +567,16 @@ fn assert_wrapped_lines_together(runs: &[Run]) -> TestResult {
 #[test]
 fn words_break_with_a_visible_hyphen_and_read_whole() -> TestResult {
     let content = Scratch::new("hyphen")?;
-    let sentence = "Synchronization configuration troubleshooting internationalization ";
+    let sentence =
+        "Internationalization uncharacteristically incomprehensibilities disproportionately ";
+    // The same long words from several starting points, so that whatever the fonts' widths,
+    // some line would end well short of the margin unless its next word is hyphenated.
+    let english: String = ["", "A ", "So a ", "Then the ", "Now at last "]
+        .iter()
+        .map(|lead| format!("      - text: {lead}{}\n", sentence.repeat(4).trim_end()))
+        .collect();
     let steps = format!(
-        "      - text: {}\n      - text: \"Öffnen Sie die Netzwerk\u{ad}einstellungen und die Netzwerk\u{ad}einstellungen und die Netzwerk\u{ad}einstellungen und die Netzwerk\u{ad}einstellungen.\"\n",
+        "{english}      - text: {}\n      - text: \"Öffnen Sie die Netzwerk\u{ad}einstellungen und die Netzwerk\u{ad}einstellungen und die Netzwerk\u{ad}einstellungen und die Netzwerk\u{ad}einstellungen.\"\n",
         sentence.repeat(16).trim_end()
     );
     let guide = load_text(&content, "hyphen.yaml", &guide_yaml("hyphen", &steps, ""))?;

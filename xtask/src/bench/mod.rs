@@ -11,7 +11,8 @@
 //!   installing both under `target/bench/peers/` when missing; see `peers.rs`.
 //!
 //! The tasks take turns run by run, so that the ratios the targets compare come from runs made
-//! side by side. The PDF export is measured on corpora of at most 1,000 guides. Timings are
+//! side by side. The PDF export (handouts, and handouts with the book) is measured on corpora of
+//! at most 1,000 guides. Timings are
 //! reported, never asserted: the report marks each target of issue 8 met or missed.
 
 mod changed;
@@ -171,7 +172,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         let out = bench.join(format!("out-{size}"));
         let tasks: Vec<Task> = Task::ALL
             .into_iter()
-            .filter(|task| *task != Task::Pdf || size <= PDF_MAX_GUIDES)
+            .filter(|task| !matches!(task, Task::Pdf | Task::Book) || size <= PDF_MAX_GUIDES)
             .collect();
         if tasks.len() < Task::ALL.len() {
             pdf_skipped.push(size);
@@ -188,6 +189,16 @@ pub fn run(args: &[&str]) -> Result<(), String> {
                 measurements.push(m);
             }
         }
+    }
+
+    // The book is read back only now: lopdf holds a large book's objects in this process, and
+    // every child forked after that would report this process's peak memory as its own.
+    for m in measurements.iter_mut().filter(|m| m.task == Task::Book) {
+        let book = bench
+            .join(format!("out-{}", m.corpus.guides))
+            .join("book")
+            .join("book.pdf");
+        m.pages = Some(book_pages(&book)?);
     }
 
     // The report lists each task's runs together, one thread first.
@@ -377,6 +388,11 @@ fn task_command(
                 Task::Json => c.args(["export", "json", "guides", "-o"]).arg(target),
                 Task::Csv => c.args(["export", "csv", "guides", "-o"]).arg(target),
                 Task::Sqlite => c.args(["export", "sqlite", "guides", "-o"]).arg(target),
+                Task::Book => c
+                    .args(["export", "pdf", "guides", "-o"])
+                    .arg(target.join("handouts"))
+                    .arg("--book")
+                    .arg(target.join("book.pdf")),
                 _ => c.args(["export", "pdf", "guides", "-o"]).arg(target),
             };
             c
@@ -407,6 +423,7 @@ fn measure_tasks(
         Task::Csv => out.join("csv"),
         Task::Sqlite => out.join("guides.db"),
         Task::Pdf => out.join("pdf"),
+        Task::Book => out.join("book"),
         Task::Floor | Task::Lint => out.to_path_buf(),
     };
     let mut measurements: Vec<Measurement> = tasks
@@ -456,7 +473,7 @@ fn prepare(out: &Path, target: &Path, task: Task) -> Result<(), String> {
             }
             _ => Ok(()),
         },
-        Task::Csv | Task::Pdf => match std::fs::remove_dir_all(target) {
+        Task::Csv | Task::Pdf | Task::Book => match std::fs::remove_dir_all(target) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 Err(format!("cannot remove {}: {e}", target.display()))
             }
@@ -497,6 +514,15 @@ fn count_pages(dir: &Path, guides: usize) -> Result<(u64, u64), String> {
         ));
     }
     Ok((pages, bytes))
+}
+
+/// Pages and bytes of the book.
+fn book_pages(path: &Path) -> Result<(u64, u64), String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let pages = lopdf::Document::load_mem(&data)
+        .map(|doc| doc.get_pages().len() as u64)
+        .map_err(|e| format!("{}: not a readable PDF: {e}", path.display()))?;
+    Ok((pages, data.len() as u64))
 }
 
 /// Counts `/Type /Page` and `/Type/Page` not followed by `s` (that is `/Pages`).

@@ -419,8 +419,9 @@ pub fn run(
         }
     }
     let load_after = super::load_average();
-    let (remedy_pages, _) = super::count_pages(&remedy_pdf, HANDOUTS)?;
-    let (typst_pages, _) = super::count_pages(&typst_pdf, HANDOUTS)?;
+    let (remedy_pages, remedy_bytes) = super::count_pages(&remedy_pdf, HANDOUTS)?;
+    let (typst_pages, typst_bytes) = super::count_pages(&typst_pdf, HANDOUTS)?;
+    let kb_per_page = |bytes: u64, pages: u64| bytes as f64 / 1024.0 / pages.max(1) as f64;
 
     let not_covered: Vec<String> = remedy_rules(remedy)?
         .into_iter()
@@ -465,10 +466,18 @@ pub fn run(
          the cache, and {} the time of `remedy lint` with it (every file unchanged).\n\
          - **handouts**: Typst {TYPST_VERSION} (Python package) takes {} the time of \
          `remedy export pdf` ({remedy_pages} pages from remedy, {typst_pages} from Typst, \
-         for the same {HANDOUTS} guides).\n\n",
+         for the same {HANDOUTS} guides; {:.1} KB a page from remedy, near 10 KB the target \
+         ({}), {:.1} KB from Typst).\n\n",
         verdict(lint_ratio, LINT_TARGET),
         verdict(warm_ratio, LINT_TARGET),
-        verdict(pdf_ratio, PDF_TARGET)
+        verdict(pdf_ratio, PDF_TARGET),
+        kb_per_page(remedy_bytes, remedy_pages),
+        if kb_per_page(remedy_bytes, remedy_pages) <= 11.0 {
+            "met"
+        } else {
+            "missed"
+        },
+        kb_per_page(typst_bytes, typst_pages)
     ));
     text.push_str(&format!(
         "Spectral runs `bench/spectral/ruleset.mjs`, which checks {} of remedy's rules: {}. \

@@ -2,7 +2,10 @@
 //! advance widths the PDF's `/W` arrays state, and checked for coverage before anything is laid
 //! out, so that a character the font cannot draw is an error rather than an empty box.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use krilla::Data;
+use krilla::text::Font;
 
 use crate::ExportError;
 
@@ -64,11 +67,14 @@ impl Face {
 /// nearly every character of a guide; the font's character map is the slow path for the rest.
 const TABLED: [std::ops::Range<u32>; 2] = [0..0x250, 0x2000..0x2070];
 
-/// A parsed face: its character map and advances (read with ttf-parser).
+/// A parsed font: its character map and advances (read with ttf-parser), and the same font
+/// parsed by krilla for drawing, shared by every document the process writes.
 pub(crate) struct FaceMetrics {
     font: ttf_parser::Face<'static>,
-    /// Glyph ids and advances of the [`TABLED`] ranges, one table each; glyph 0 for a character
-    /// the face lacks.
+    pdf: Font,
+    units_per_em: f32,
+    /// Glyph ids and advances (in font units) of the [`TABLED`] ranges, one table each; glyph
+    /// 0 for a character the face lacks.
     tabled: [Vec<(u16, u16)>; 2],
 }
 
@@ -79,11 +85,15 @@ impl std::fmt::Debug for FaceMetrics {
 }
 
 impl FaceMetrics {
-    fn parse(face: Face) -> Result<Self, String> {
-        let font = ttf_parser::Face::parse(face.bytes(), 0)
-            .map_err(|e| format!("the bundled font {} cannot be read: {e}", face.label()))?;
+    fn parse(bytes: &'static [u8], label: &str) -> Result<Self, String> {
+        let font = ttf_parser::Face::parse(bytes, 0)
+            .map_err(|e| format!("the font {label} cannot be read: {e}"))?;
+        let pdf = Font::new(Data::from(bytes), 0)
+            .ok_or_else(|| format!("the font {label} cannot be read for drawing"))?;
         let mut metrics = FaceMetrics {
+            units_per_em: f32::from(font.units_per_em().max(1)),
             font,
+            pdf,
             tabled: [Vec::new(), Vec::new()],
         };
         metrics.tabled = TABLED.map(|range| {
@@ -98,16 +108,14 @@ impl FaceMetrics {
         Ok(metrics)
     }
 
-    /// The glyph for `c` and its advance in thousandths of an em, truncated as the `/W` arrays
-    /// state it, so that our line widths are the widths a viewer uses.
+    /// The glyph for `c` and its advance in font units.
     fn lookup(&self, c: char) -> Option<(u16, u16)> {
         let glyph = self.font.glyph_index(c).filter(|glyph| glyph.0 != 0)?;
         let advance = self.font.glyph_hor_advance(glyph)?;
-        let scaled = u64::from(advance) * 1000 / u64::from(self.font.units_per_em());
-        Some((glyph.0, u16::try_from(scaled).unwrap_or(u16::MAX)))
+        Some((glyph.0, advance))
     }
 
-    fn glyph_and_advance(&self, c: char) -> Option<(u16, u16)> {
+    fn glyph_and_units(&self, c: char) -> Option<(u16, u16)> {
         let code = u32::from(c);
         for (range, table) in TABLED.iter().zip(&self.tabled) {
             if range.contains(&code) {
@@ -118,65 +126,159 @@ impl FaceMetrics {
         self.lookup(c)
     }
 
-    fn advance(&self, c: char) -> Option<u16> {
-        self.glyph_and_advance(c).map(|(_, advance)| advance)
-    }
-
-    /// The face's glyph for `c`, if it has one.
-    fn glyph(&self, c: char) -> Option<u16> {
-        self.glyph_and_advance(c).map(|(glyph, _)| glyph)
+    /// The glyph for `c` with its advance in ems, computed as krilla computes the font's own
+    /// advance, so that the PDF needs no per-glyph adjustment to place it where we measured.
+    fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        self.glyph_and_units(c)
+            .map(|(glyph, units)| (glyph, f32::from(units) / self.units_per_em))
     }
 }
 
-/// The four faces.
+/// Which font draws a character: the face asked for, or the first `[pdf] fonts` file that has
+/// it when the face lacks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Face(Face),
+    Extra(usize),
+}
+
+/// A character's glyph: the font, the glyph id, and its advance in ems.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Glyph {
+    pub source: Source,
+    pub id: u16,
+    pub advance: f32,
+}
+
+/// Extra fonts from `[pdf] fonts`, each a font file's bytes, tried in order after the
+/// built-in faces. Compared by content; shown as a count, not as bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PdfFonts(pub Arc<Vec<Vec<u8>>>);
+
+impl std::fmt::Debug for PdfFonts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PdfFonts({} files)", self.0.len())
+    }
+}
+
+/// The five faces and the extra fonts.
 #[derive(Debug)]
 pub(crate) struct Fonts {
     faces: Vec<FaceMetrics>,
+    extra: Vec<FaceMetrics>,
 }
 
 static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
 
+/// The font sets met so far with extra fonts, by their files. A process draws with one set (a
+/// test run with a few); each is parsed once and kept for the life of the process, like the
+/// built-in faces, so that every handout shares one parse.
+static WITH_EXTRA: Mutex<Vec<(PdfFonts, &'static Fonts)>> = Mutex::new(Vec::new());
+
 impl Fonts {
-    /// The faces, parsed on first use.
+    /// The built-in faces, parsed on first use.
     pub(crate) fn get() -> Result<&'static Fonts, ExportError> {
         let fonts = FONTS.get_or_init(|| {
             let faces = Face::ALL
                 .iter()
-                .map(|face| FaceMetrics::parse(*face))
+                .map(|face| FaceMetrics::parse(face.bytes(), face.label()))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Fonts { faces })
+            Ok(Fonts {
+                faces,
+                extra: Vec::new(),
+            })
         });
         fonts.as_ref().map_err(|e| ExportError::Content(e.clone()))
+    }
+
+    /// The built-in faces and `extra` after them, parsed once per process.
+    pub(crate) fn with(extra: &PdfFonts) -> Result<&'static Fonts, ExportError> {
+        if extra.0.is_empty() {
+            return Fonts::get();
+        }
+        let built_in = Fonts::get()?;
+        let mut sets = WITH_EXTRA
+            .lock()
+            .map_err(|_| ExportError::Content("the font table was poisoned".to_owned()))?;
+        if let Some((_, fonts)) = sets
+            .iter()
+            .find(|(known, _)| Arc::ptr_eq(&known.0, &extra.0) || known == extra)
+        {
+            return Ok(fonts);
+        }
+        let parsed = extra
+            .0
+            .iter()
+            .enumerate()
+            .map(|(index, bytes)| {
+                let bytes: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
+                FaceMetrics::parse(bytes, &format!("number {} of [pdf] fonts", index + 1))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ExportError::Content)?;
+        let fonts: &'static Fonts = Box::leak(Box::new(Fonts {
+            faces: built_in
+                .faces
+                .iter()
+                .map(|face| FaceMetrics {
+                    font: face.font.clone(),
+                    pdf: face.pdf.clone(),
+                    units_per_em: face.units_per_em,
+                    tabled: face.tabled.clone(),
+                })
+                .collect(),
+            extra: parsed,
+        }));
+        sets.push((extra.clone(), fonts));
+        Ok(fonts)
     }
 
     fn face(&self, face: Face) -> &FaceMetrics {
         &self.faces[face.index()]
     }
 
-    /// The face's glyph id for `c`; `None` for a character it cannot draw.
-    pub(crate) fn glyph(&self, face: Face, c: char) -> Option<u16> {
-        self.face(face).glyph(c)
+    /// The font that draws `source`, as krilla knows it.
+    pub(crate) fn pdf_font(&self, source: Source) -> Option<&Font> {
+        match source {
+            Source::Face(face) => self.faces.get(face.index()),
+            Source::Extra(index) => self.extra.get(index),
+        }
+        .map(|metrics| &metrics.pdf)
     }
 
-    /// Whether the face has a glyph for `c`.
+    /// The glyph that draws `c` in `face`: the face's own, else the first extra font's that has
+    /// one; `None` when no font can draw it.
+    pub(crate) fn glyph(&self, face: Face, c: char) -> Option<Glyph> {
+        if let Some((id, advance)) = self.face(face).glyph(c) {
+            return Some(Glyph {
+                source: Source::Face(face),
+                id,
+                advance,
+            });
+        }
+        self.extra.iter().enumerate().find_map(|(index, font)| {
+            font.glyph(c).map(|(id, advance)| Glyph {
+                source: Source::Extra(index),
+                id,
+                advance,
+            })
+        })
+    }
+
+    /// Whether `c` can be drawn in `face` (by the face or an extra font).
     pub(crate) fn covers(&self, face: Face, c: char) -> bool {
-        self.face(face).advance(c).is_some()
+        self.glyph(face, c).is_some()
     }
 
-    /// The advance of `c` in points at `size`; zero for a character the face lacks (such text
+    /// The advance of `c` in points at `size`; zero for a character no font has (such text
     /// is refused before it is drawn).
     pub(crate) fn char_width(&self, face: Face, size: f32, c: char) -> f32 {
-        f32::from(self.face(face).advance(c).unwrap_or(0)) * size / 1000.0
+        self.glyph(face, c).map_or(0.0, |glyph| glyph.advance) * size
     }
 
-    /// The width of `text` in points at `size`.
+    /// The width of `text` in points at `size`: the sum of the advances the PDF draws with.
     pub(crate) fn width(&self, face: Face, size: f32, text: &str) -> f32 {
-        let metrics = self.face(face);
-        let units: u32 = text
-            .chars()
-            .map(|c| u32::from(metrics.advance(c).unwrap_or(0)))
-            .sum();
-        units as f32 * size / 1000.0
+        text.chars().map(|c| self.char_width(face, size, c)).sum()
     }
 }
 
@@ -207,7 +309,7 @@ mod tests {
             for range in TABLED {
                 for c in range.filter_map(char::from_u32) {
                     assert_eq!(
-                        metrics.glyph_and_advance(c),
+                        metrics.glyph_and_units(c),
                         metrics.lookup(c),
                         "{face:?} {c:?}"
                     );

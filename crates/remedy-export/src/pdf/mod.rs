@@ -1,6 +1,7 @@
 //! Printable PDF handouts (SPEC §4): our own layout, written as tagged PDF/UA-1 by krilla.
 //!
-//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate), their advance widths, coverage.
+//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate) and `[pdf] fonts`, parsed once
+//!   per process: advance widths (the fonts' own, so glyphs need no adjustment), coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages,
 //!   with structure marks ([`layout::Draw::Begin`]) saying what each draw is to a reader.
@@ -8,8 +9,11 @@
 //! - [`book`]: the title page and table of contents of a book.
 //! - [`writer`]: pages → a tagged PDF on krilla: structure tree, artifacts, tagged links,
 //!   outline, XMP metadata, subset fonts; validated for PDF/UA-1 (and PDF/A-2).
+//! - [`compact`]: krilla's output with its objects in compressed object streams (about half
+//!   the size of what krilla writes alone).
 
 mod book;
+mod compact;
 mod font;
 mod image;
 mod layout;
@@ -30,6 +34,7 @@ use crate::handout::{Handout, Library, library};
 use crate::output::{StagedFile, StagedSet, ensure_dir};
 use crate::{ExportError, ExportGuide};
 
+pub use font::PdfFonts;
 use font::{Face, Fonts};
 use layout::{Frame, paginate};
 use render::{
@@ -99,6 +104,9 @@ pub struct PdfOptions {
     pub content_root: Option<PathBuf>,
     /// The book's title page and order (`[book]` in `remedy.toml`).
     pub book: BookOptions,
+    /// `[pdf] fonts`: what the built-in faces lack is drawn from the first of these that has
+    /// it, embedded and subset like them.
+    pub fonts: PdfFonts,
 }
 
 /// Millimetres to points.
@@ -170,7 +178,7 @@ fn render_handout(
     library: &Library<'_>,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, ExportError> {
-    let fonts = Fonts::get()?;
+    let fonts = Fonts::with(&options.fonts)?;
     let frame = frame(options);
     let chapter = chapter(fonts, frame, export, library, options)?;
     let mut paginated = paginate(&frame, vec![chapter.blocks]);
@@ -180,7 +188,7 @@ fn render_handout(
         &mut paginated.pages,
         std::slice::from_ref(&chapter.footer),
     );
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a)?;
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, false)?;
     let key = writer.chapter(chapter.roles);
     writer.pages(key, &paginated.pages, &paginated.anchors)?;
     writer.finish(
@@ -234,7 +242,7 @@ pub fn write_book(
     options: &PdfOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
-    let fonts = Fonts::get()?;
+    let fonts = Fonts::with(&options.fonts)?;
     let front_matter = &options.book;
     let title = front_matter.title();
     let printed = [
@@ -321,7 +329,7 @@ pub fn write_book(
     }
 
     // Pass 2: the pages, written as they are laid out.
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a)?;
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
     let front_key = writer.chapter(front_roles);
     writer.pages(front_key, &front.pages, &anchors)?;
     drop(front);

@@ -258,7 +258,11 @@ impl<'a> Ctx<'a> {
             return;
         }
         for c in text.chars() {
-            if c.is_whitespace() || matches!(c, '\u{ad}' | '\u{200b}') || self.fonts.covers(face, c)
+            let shaping = remedy_core::script::needs_shaping(c);
+            if shaping.is_none()
+                && (c.is_whitespace()
+                    || matches!(c, '\u{ad}' | '\u{200b}')
+                    || self.fonts.covers(face, c))
             {
                 continue;
             }
@@ -271,13 +275,24 @@ impl<'a> Ctx<'a> {
             } else {
                 format!("'{c}'")
             };
+            // A font may have the letters of a script that needs shaping; drawn one by one,
+            // left to right, they would still print mangled.
+            let why = match shaping {
+                Some((script, why)) => format!(
+                    "is {script} script, which the handout cannot print ({}; it sets text letter \
+                     by letter from left to right)",
+                    why.reason()
+                ),
+                None => format!(
+                    "cannot be printed: the embedded font ({}) has no glyph for it",
+                    face.label()
+                ),
+            };
             self.problem = Some(format!(
-                "{}: guide \"{}\": {what} (U+{:04X}) cannot be printed: the embedded font ({}) has no \
-                 glyph for it, in \"{}\"; replace or remove the character",
+                "{}: guide \"{}\": {what} (U+{:04X}) {why}, in \"{}\"; replace or remove the character",
                 self.handout.source,
                 self.id(),
                 u32::from(c),
-                face.label(),
                 excerpt.replace('\n', " "),
             ));
             return;

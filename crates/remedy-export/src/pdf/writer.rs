@@ -6,7 +6,8 @@
 //! met, so the structure tree follows the reading order the layout drew. Links are tagged
 //! annotations inside their `Link` node, described by its words. krilla subsets and embeds the
 //! faces, writes the XMP metadata and validates the document; a document it cannot make
-//! conformant is an error, never a silently lesser file.
+//! conformant is an error, never a silently lesser file. [`super::compact`] then packs what it
+//! wrote.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU16;
@@ -27,9 +28,10 @@ use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
     Tag, TagGroup, TagKind, TagTree,
 };
-use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::text::{GlyphId, KrillaGlyph};
 
-use super::font::{Face, Fonts};
+use super::compact::compact;
+use super::font::{Face, Fonts, Source};
 use super::layout::{Color, Draw, Frame, NodeId, Page, Role, Target};
 use super::render::OutlineItem;
 use crate::ExportError;
@@ -75,8 +77,9 @@ struct ChapterTree {
 /// memory is the written PDF and the structure tree, not the pages' draws.
 pub(crate) struct PdfWriter {
     document: Document,
-    faces: Vec<Font>,
     fonts: &'static Fonts,
+    /// The glyphs of the run being drawn, kept between draws to spare an allocation each.
+    glyphs: Vec<KrillaGlyph>,
     frame: Frame,
     page_count: usize,
     chapters: Vec<ChapterTree>,
@@ -127,11 +130,14 @@ fn tag_of(role: &Role) -> TagKind {
 }
 
 impl PdfWriter {
-    /// A document for PDF/UA-1, and PDF/A-2 (level a) too when `archival`.
+    /// A document for PDF/UA-1, and PDF/A-2 (level a) too when `archival`. A document of many
+    /// pages (the book) has each page deflated as it is added (`pages_held`), so that it holds
+    /// them compressed; a handout's pages are deflated by [`compact`] at a faster level, once.
     pub(crate) fn new(
         fonts: &'static Fonts,
         frame: Frame,
         archival: bool,
+        pages_held: bool,
     ) -> Result<Self, ExportError> {
         let mut configuration =
             ConfigurationBuilder::new().with_accessibility_validator(Accessibility::UA1);
@@ -144,22 +150,14 @@ impl PdfWriter {
         let settings = krilla::SerializeSettings {
             configuration,
             enable_tagging: true,
-            compress_content_streams: true,
+            compress_content_streams: pages_held,
             xmp_metadata: true,
             ..krilla::SerializeSettings::default()
         };
-        let faces = Face::ALL
-            .iter()
-            .map(|face| {
-                Font::new(face.bytes().into(), 0).ok_or_else(|| {
-                    content_error(format!("the bundled font {} cannot be read", face.label()))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(PdfWriter {
             document: Document::new_with(settings),
-            faces,
             fonts,
+            glyphs: Vec::new(),
             frame,
             page_count: 0,
             chapters: Vec::new(),
@@ -399,9 +397,11 @@ impl PdfWriter {
         }
     }
 
+    /// Draws `text` as runs of the fonts that draw its characters (the face, or a `[pdf]
+    /// fonts` file for what the face lacks), each glyph advanced by the font's own width.
     #[allow(clippy::too_many_arguments)]
     fn draw_text(
-        &self,
+        &mut self,
         surface: &mut Surface<'_>,
         x: f32,
         y: f32,
@@ -410,33 +410,57 @@ impl PdfWriter {
         color: Color,
         text: &str,
     ) {
-        let Some(font) = self.faces.get(face.index()) else {
-            return;
-        };
-        let glyphs: Vec<KrillaGlyph> = text
-            .char_indices()
-            .filter_map(|(at, c)| {
-                let glyph = self.fonts.glyph(face, c)?;
-                Some(KrillaGlyph::new(
-                    GlyphId::new(u32::from(glyph)),
-                    self.fonts.char_width(face, 1.0, c),
-                    0.0,
-                    0.0,
-                    0.0,
-                    at..at + c.len_utf8(),
-                    None,
-                ))
-            })
-            .collect();
         surface.set_fill(Some(paint(color)));
-        surface.draw_glyphs(
-            Point::from_xy(x, y),
-            &glyphs,
-            font.clone(),
-            text,
-            size,
-            false,
-        );
+        let mut run_x = x;
+        let mut run_source = None;
+        self.glyphs.clear();
+        for (at, c) in text.char_indices() {
+            let Some(glyph) = self.fonts.glyph(face, c) else {
+                continue;
+            };
+            if run_source.is_some_and(|source| source != glyph.source) {
+                run_x = self.draw_run(surface, run_x, y, run_source, size, text);
+            }
+            run_source = Some(glyph.source);
+            self.glyphs.push(KrillaGlyph::new(
+                GlyphId::new(u32::from(glyph.id)),
+                glyph.advance,
+                0.0,
+                0.0,
+                0.0,
+                at..at + c.len_utf8(),
+                None,
+            ));
+        }
+        self.draw_run(surface, run_x, y, run_source, size, text);
+    }
+
+    /// Draws the glyphs gathered for one font and empties the buffer; returns where the next
+    /// run starts.
+    fn draw_run(
+        &mut self,
+        surface: &mut Surface<'_>,
+        x: f32,
+        y: f32,
+        source: Option<Source>,
+        size: f32,
+        text: &str,
+    ) -> f32 {
+        let advance: f32 = self.glyphs.iter().map(|glyph| glyph.x_advance).sum();
+        if let Some(font) = source.and_then(|source| self.fonts.pdf_font(source))
+            && !self.glyphs.is_empty()
+        {
+            surface.draw_glyphs(
+                Point::from_xy(x, y),
+                &self.glyphs,
+                font.clone(),
+                text,
+                size,
+                false,
+            );
+        }
+        self.glyphs.clear();
+        x + advance * size
     }
 
     /// The structure tree, built without recursion: children before their parents.
@@ -523,9 +547,11 @@ impl PdfWriter {
             metadata = metadata.creation_date(DateTime::new(year).month(month).day(day));
         }
         self.document.set_metadata(metadata);
-        self.document
+        let written = self
+            .document
             .finish()
-            .map_err(|e| content_error(format!("the PDF cannot be written: {e:?}")))
+            .map_err(|e| content_error(format!("the PDF cannot be written: {e:?}")))?;
+        compact(&written).map_err(content_error)
     }
 }
 

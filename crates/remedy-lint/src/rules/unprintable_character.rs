@@ -23,7 +23,10 @@ declare_rule! {
     /// (📶) or Japanese text without a Japanese font; a private-use character (U+E000–U+F8FF,
     /// like the Apple logo U+F8FF), which only some devices show; and a direction control
     /// (U+202A–U+202E, U+2066–U+2069) that is opened and never closed, or closed and never
-    /// opened. Every occurrence is reported at its own line and column.
+    /// opened. Every occurrence is reported at its own line and column. Text in a script that
+    /// needs shaping (Arabic, Hebrew, Devanagari, Thai and the other scripts of India and
+    /// South-East Asia) is refused too, even when a font has its letters: the handout sets text
+    /// letter by letter from left to right, which would print it mangled.
     ///
     /// ## Why it matters
     ///
@@ -135,7 +138,11 @@ fn printable_in_bmp() -> &'static [u64] {
             let Some(c) = char::from_u32(code) else {
                 continue;
             };
-            if !is_private_use(c) && !is_direction_control(c) && sans_covers(c) {
+            if !is_private_use(c)
+                && !is_direction_control(c)
+                && remedy_core::script::needs_shaping(c).is_none()
+                && sans_covers(c)
+            {
                 bits[code as usize / 64] |= 1 << (code % 64);
             }
         }
@@ -176,6 +183,13 @@ fn problem(c: char, extra: &ExtraFonts) -> Option<String> {
     }
     if is_direction_control(c) {
         return None;
+    }
+    if let Some((script, why)) = remedy_core::script::needs_shaping(c) {
+        return Some(format!(
+            "`{c}` (U+{:04X}) is {script} script, which the handout cannot print: {}, and the PDF sets text letter by letter from left to right, so it would come out mangled; write this text in another script, or leave it out of the guide",
+            u32::from(c),
+            why.reason()
+        ));
     }
     if sans_covers(c) || extra.covers(c) {
         return None;
@@ -361,7 +375,11 @@ mod tests {
         // fonts alone, printable once a font that has it is configured.
         let only_regular = (0x80u32..0x3_0000)
             .filter_map(char::from_u32)
-            .find(|c| !sans_covers(*c) && face.glyph_index(*c).is_some_and(|g| g.0 != 0));
+            .find(|c| {
+                !sans_covers(*c)
+                    && face.glyph_index(*c).is_some_and(|g| g.0 != 0)
+                    && remedy_core::script::needs_shaping(*c).is_none()
+            });
         let Some(c) = only_regular else {
             panic!("every face covers the same characters")
         };

@@ -14,7 +14,7 @@ use remedy_export::exporter::{
     Staging, commit,
 };
 use remedy_export::html::{HtmlExporter, HtmlOptions};
-use remedy_export::pdf::{BookOptions, PageSize, PdfOptions};
+use remedy_export::pdf::{BookOptions, PageSize, PdfFonts, PdfOptions};
 use remedy_export::sqlite::LeftOut;
 use remedy_lint::{LintReport, LintedGuide};
 
@@ -215,6 +215,13 @@ pub(super) fn pdf_options(session: &Session, page_size: PageSizeArg) -> PdfOptio
         pdf_a: false,
         content_root: Some(session.content_root().to_path_buf()),
         book: book_options(session),
+        // The lint that runs before every export reads the same files and stops the run with
+        // the font's error, so an unreadable font never reaches the PDF as "no fonts".
+        fonts: session
+            .config
+            .read_fonts()
+            .map(|fonts| PdfFonts(fonts.0))
+            .unwrap_or_default(),
     }
 }
 
