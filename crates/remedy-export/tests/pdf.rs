@@ -8,7 +8,9 @@ use remedy_core::Guide;
 use remedy_export::pdf::{BookOptions, PageSize, PdfOptions, render_book, render_guide};
 use remedy_export::{ExportError, ExportGuide};
 
-use pdf_support::{Pdf, Res, TestResult, keep, load_guide, root, structure};
+use pdf_support::{
+    Pdf, Res, TestResult, keep, load_guide, marked_content_in_tree_order, root, structure,
+};
 
 fn fixture(name: &str) -> Res<Guide> {
     load_guide(
@@ -633,5 +635,41 @@ fn pdf_a_adds_the_archival_claim_to_pdf_ua() -> TestResult {
     };
     assert!(has(&plain, "pdfuaid:part") && !has(&plain, "pdfaid:part"));
     assert!(has(&archival, "pdfuaid:part") && has(&archival, "pdfaid:part"));
+    Ok(())
+}
+
+/// A screen reader follows the structure tree, a sighted reader the page: on every page the
+/// tree must reach the marked content in the order it is painted (krilla numbers marked
+/// content in painting order), also where a link or a styled span sits inside a paragraph.
+#[test]
+fn the_structure_tree_reads_each_page_in_the_order_it_is_painted() -> TestResult {
+    let basic = fixture("pdf-basic")?;
+    let stress = fixture("pdf-stress")?;
+    let exports = [
+        ExportGuide {
+            guide: &basic,
+            source: "pdf/pdf-basic.yaml",
+        },
+        ExportGuide {
+            guide: &stress,
+            source: "pdf/pdf-stress.yaml",
+        },
+    ];
+    let handout = render(&stress, PageSize::A4)?;
+    let book = render_book(&exports, &PdfOptions::default())?;
+    for (name, bytes) in [("handout", &handout), ("book", &book)] {
+        let pdf = Pdf::parse(bytes)?;
+        let order = marked_content_in_tree_order(&pdf)?;
+        assert!(order.len() > 100, "{name}: {} marked contents", order.len());
+        let mut last: std::collections::HashMap<lopdf::ObjectId, i64> = Default::default();
+        for (page, mcid) in order {
+            if let Some(before) = last.insert(page, mcid) {
+                assert!(
+                    mcid > before,
+                    "{name}: on page {page:?} the tree reads content {mcid} after {before}"
+                );
+            }
+        }
+    }
     Ok(())
 }

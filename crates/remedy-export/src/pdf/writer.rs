@@ -62,6 +62,14 @@ enum Child {
     Content(Identifier),
 }
 
+/// What a page's drawing did to the structure, kept in drawing order until the surface is done.
+enum Mark {
+    /// A node met for the first time, under the node open around it.
+    Place(NodeId, Option<NodeId>),
+    /// Marked content drawn inside a node.
+    Content(NodeId, Identifier),
+}
+
 /// The structure of one chapter (a handout, or the book's front matter).
 #[derive(Debug, Default)]
 struct ChapterTree {
@@ -234,8 +242,9 @@ impl PdfWriter {
         let settings = PageSettings::from_wh(self.frame.page_width, self.frame.page_height)
             .ok_or_else(|| content_error("the page size is invalid"))?;
         // What the surface marks, applied to the structure once the surface is done with.
-        let mut placements: Vec<(NodeId, Option<NodeId>)> = Vec::new();
-        let mut contents: Vec<(NodeId, Identifier)> = Vec::new();
+        // In the order drawn: a node placed among its parent's content, not before all of it,
+        // so that the tree reads in the order the page paints (outloud ORD-001).
+        let mut marks: Vec<Mark> = Vec::new();
         let mut links: Vec<(Rect, LinkTarget, Option<NodeId>)> = Vec::new();
         let mut document = std::mem::take(&mut self.document);
         {
@@ -246,7 +255,7 @@ impl PdfWriter {
                 for (dx, dy, draw) in laid.draws() {
                     match draw {
                         Draw::Begin(node) => {
-                            placements.push((*node, open.last().copied()));
+                            marks.push(Mark::Place(*node, open.last().copied()));
                             open.push(*node);
                         }
                         Draw::End => {
@@ -274,7 +283,7 @@ impl PdfWriter {
                             );
                             surface.end_tagged();
                             if let Some(node) = open.last() {
-                                contents.push((*node, id));
+                                marks.push(Mark::Content(*node, id));
                             }
                         }
                         Draw::Rect { x, y, w, h, fill } => {
@@ -318,7 +327,7 @@ impl PdfWriter {
                             surface.pop();
                             surface.end_tagged();
                             if let Some(node) = open.last() {
-                                contents.push((*node, id));
+                                marks.push(Mark::Content(*node, id));
                             }
                         }
                         Draw::Link { x, y, w, h, target } => {
@@ -345,11 +354,11 @@ impl PdfWriter {
                 }
                 surface.finish();
             }
-            for (node, parent) in &placements {
-                self.place(chapter, *node, *parent);
-            }
-            for (node, id) in contents {
-                self.attach(chapter, node, id);
+            for mark in marks {
+                match mark {
+                    Mark::Place(node, parent) => self.place(chapter, node, parent),
+                    Mark::Content(node, id) => self.attach(chapter, node, id),
+                }
             }
             for (rect, target, node) in links {
                 let description = node.and_then(|node| self.link_description(chapter, node));

@@ -732,3 +732,48 @@ pub fn structure(pdf: &Pdf) -> Res<Vec<(String, Option<String>, usize)>> {
     }
     Ok(out)
 }
+
+/// Every marked-content id the structure tree points at, in the tree's reading order, with
+/// the page it is on (an element's `/Pg`, inherited by its integer kids).
+pub fn marked_content_in_tree_order(pdf: &Pdf) -> Res<Vec<(lopdf::ObjectId, i64)>> {
+    use lopdf::Object;
+    let catalog = pdf.doc.catalog()?;
+    let root = pdf
+        .doc
+        .get_dictionary(catalog.get(b"StructTreeRoot")?.as_reference()?)?;
+    let mut out = Vec::new();
+    let mut stack: Vec<(Object, Option<lopdf::ObjectId>)> = vec![(root.get(b"K")?.clone(), None)];
+    while let Some((object, page)) = stack.pop() {
+        let object = match &object {
+            Object::Reference(id) => pdf.doc.get_object(*id)?.clone(),
+            other => other.clone(),
+        };
+        match object {
+            Object::Integer(mcid) => {
+                let page = page.ok_or("a marked-content id without a page")?;
+                out.push((page, mcid));
+            }
+            Object::Array(items) => {
+                for item in items.into_iter().rev() {
+                    stack.push((item, page));
+                }
+            }
+            Object::Dictionary(dict) => {
+                let page = match dict.get(b"Pg") {
+                    Ok(pg) => Some(pg.as_reference()?),
+                    Err(_) => page,
+                };
+                if let Ok(mcid) = dict.get(b"MCID") {
+                    let page = page.ok_or("a marked-content reference without a page")?;
+                    out.push((page, mcid.as_i64()?));
+                } else if dict.get(b"S").is_ok()
+                    && let Ok(kids) = dict.get(b"K")
+                {
+                    stack.push((kids.clone(), page));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
