@@ -70,3 +70,52 @@ fn without_pdf_fonts_lint_refuses_the_japanese_guide() {
     );
     assert!(!scratch.root.join("out/pdf-japanese.pdf").exists());
 }
+
+/// A pull request's remedy.toml cannot make remedy read a file outside its project (a path
+/// that climbs out, an absolute one, a link out of it) or read without end (a device).
+#[test]
+fn a_font_outside_the_project_is_refused_before_it_is_read() {
+    let outside = Scratch::new("pdf-fonts-outside-target");
+    outside.copy_from_repo(
+        "tests/fixtures/fonts/DroidSansFallback-ja-subset.ttf",
+        "secret.ttf",
+    );
+    let secret = outside.root.join("secret.ttf");
+    let scratch = Scratch::new("pdf-fonts-outside");
+    japanese_guide(&scratch);
+    let fonts = scratch.root.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap_or_else(|e| panic!("{e}"));
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret, fonts.join("link.ttf"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink("/dev/zero", fonts.join("zero.ttf"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let climbing = format!(
+        "../{}/secret.ttf",
+        outside
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    let mut cases = vec![climbing, secret.display().to_string()];
+    if cfg!(unix) {
+        cases.push("fonts/link.ttf".into());
+        cases.push("fonts/zero.ttf".into());
+    }
+    for font in cases {
+        scratch.write("remedy.toml", &format!("[pdf]\nfonts = [{font:?}]\n"));
+        let run = scratch.remedy(&["lint"]);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains(
+                "in [pdf] fonts is outside the folder of remedy.toml (or reached through a link out of it); copy the font into the project"
+            ),
+            "{font}: {}",
+            run.stderr
+        );
+        assert!(!scratch.root.join("out").exists());
+    }
+}

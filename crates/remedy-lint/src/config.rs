@@ -901,22 +901,70 @@ impl Config {
             .file
             .clone()
             .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+        // A repository's settings never make remedy read outside the repository: a font must
+        // be inside remedy.toml's folder (a configuration built in code names its own files).
+        let project = match self.file.as_deref() {
+            Some(file) => {
+                let folder = file.parent().filter(|p| !p.as_os_str().is_empty());
+                let folder = folder.unwrap_or_else(|| Path::new("."));
+                Some(folder.canonicalize().map_err(|error| ConfigError::Font {
+                    path: shown.clone(),
+                    font: folder.to_path_buf(),
+                    problem: format!(
+                        "(the folder of remedy.toml) cannot be read: {}",
+                        remedy_core::source::describe_io(&error)
+                    ),
+                })?)
+            }
+            None => None,
+        };
         let mut fonts = Vec::with_capacity(self.pdf_fonts.len());
         for font in &self.pdf_fonts {
-            let bytes = std::fs::read(font).map_err(|error| ConfigError::Font {
+            let refuse = |problem: String| ConfigError::Font {
                 path: shown.clone(),
                 font: font.clone(),
-                problem: format!(
+                problem,
+            };
+            let unreadable = |error: std::io::Error| {
+                refuse(format!(
                     "cannot be read: {}",
                     remedy_core::source::describe_io(&error)
-                ),
-            })?;
+                ))
+            };
+            let real = font.canonicalize().map_err(unreadable)?;
+            if let Some(project) = &project
+                && !real.starts_with(project)
+            {
+                return Err(refuse(
+                    "is outside the folder of remedy.toml (or reached through a link out of it); copy the font into the project".into(),
+                ));
+            }
+            let file = std::fs::File::open(&real).map_err(unreadable)?;
+            let metadata = file.metadata().map_err(unreadable)?;
+            if !metadata.is_file() {
+                return Err(refuse("is not a regular file".into()));
+            }
+            if metadata.len() > MAX_FONT_BYTES {
+                return Err(refuse(format!(
+                    "is larger than {} MiB, more than any font needs",
+                    MAX_FONT_BYTES >> 20
+                )));
+            }
+            // Bounded even if the file grows while it is read.
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, MAX_FONT_BYTES + 1),
+                &mut bytes,
+            )
+            .map_err(unreadable)?;
+            if bytes.len() as u64 > MAX_FONT_BYTES {
+                return Err(refuse(format!(
+                    "is larger than {} MiB, more than any font needs",
+                    MAX_FONT_BYTES >> 20
+                )));
+            }
             if !rules::unprintable_character::is_font(&bytes) {
-                return Err(ConfigError::Font {
-                    path: shown.clone(),
-                    font: font.clone(),
-                    problem: "is not a TrueType or OpenType font".into(),
-                });
+                return Err(refuse("is not a TrueType or OpenType font".into()));
             }
             fonts.push(bytes);
         }
@@ -925,6 +973,9 @@ impl Config {
         ))
     }
 }
+
+/// The largest `[pdf] fonts` file read: the largest CJK fonts are about 20–30 MB.
+const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {
