@@ -413,7 +413,8 @@ fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), Writ
         problem,
     };
     let io = |error: std::io::Error| failed(remedy_core::source::describe_io(&error));
-    if std::fs::symlink_metadata(dir).is_err() {
+    let created = std::fs::symlink_metadata(dir).is_err();
+    if created {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     if !is_real_folder(dir) {
@@ -421,13 +422,11 @@ fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), Writ
             "it is not a folder (a symbolic link is never followed)".into(),
         ));
     }
+    // Only a folder remedy makes gets its `.gitignore`: in a folder that was there before (any
+    // `[cache] dir`), a `*` would hide the owner's own files from git.
     let ignore = dir.join(".gitignore");
-    if std::fs::symlink_metadata(&ignore).is_err() {
-        write_new(
-            &ignore,
-            b"# remedy's cache: safe to delete; see `remedy lint --help`\n*\n",
-        )
-        .map_err(io)?;
+    if created {
+        write_new(&ignore, CACHE_GITIGNORE).map_err(io)?;
     }
     let body = serde_json::to_vec(cache).map_err(|error| failed(error.to_string()))?;
     let seal = seal_of(name, &body).ok_or_else(|| {
@@ -447,13 +446,50 @@ fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), Writ
     // renamed into place is always one run's whole file.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let serial = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let target = dir.join(name);
+    if !created && !is_cache_folder(&ignore) && !replaceable(&target) {
+        return Err(failed(format!(
+            "{name} there is not a remedy cache file, and remedy never replaces a file it did not write; set another [cache] dir"
+        )));
+    }
     let temporary = dir.join(format!("{name}.{}-{serial}.tmp", std::process::id()));
-    let written =
-        write_new(&temporary, &text).and_then(|()| std::fs::rename(&temporary, dir.join(name)));
+    let written = write_new(&temporary, &text).and_then(|()| std::fs::rename(&temporary, &target));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written.map_err(io)
+}
+
+/// The `.gitignore` remedy writes into a cache folder it makes: it marks the folder as remedy's.
+const CACHE_GITIGNORE: &[u8] = b"# remedy's cache: safe to delete; see `remedy lint --help`\n*\n";
+
+/// Whether the folder of `ignore` is a cache folder remedy made (its `.gitignore` is
+/// remedy's): there, whatever holds a cache file's name is an old or broken cache file.
+fn is_cache_folder(ignore: &Path) -> bool {
+    std::fs::symlink_metadata(ignore)
+        .is_ok_and(|m| m.is_file() && m.len() == CACHE_GITIGNORE.len() as u64)
+        && std::fs::read(ignore).is_ok_and(|bytes| bytes == CACHE_GITIGNORE)
+}
+
+/// Outside a cache folder remedy made, whether `path` may be replaced by a cache file: nothing is there, or a regular file that
+/// starts as every cache file does (a seal of 64 hex digits and a line feed), whatever its seal
+/// says. A `[cache] dir` may name any folder, and its other files are not remedy's.
+fn replaceable(path: &Path) -> bool {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
+        return true;
+    };
+    if !metadata.is_file() {
+        return false;
+    }
+    let mut head = [0u8; 65];
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
+        .is_ok_and(|()| {
+            head[64] == b'\n'
+                && head[..64]
+                    .iter()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
 }
 
 /// Writes a file that must not exist yet (never through a link left in its place). Not synced:

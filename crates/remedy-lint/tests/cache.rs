@@ -570,3 +570,31 @@ fn runs_at_the_same_time_never_leave_a_half_written_cache() {
     let report = whole(&root, &config);
     assert_eq!(report, PLACEHOLDER);
 }
+
+#[test]
+fn a_cache_folder_holding_files_of_its_own_name_keeps_them() {
+    let root = Scratch::new("cache-foreign-files");
+    root.write(BAD, &bad_guide());
+    root.write("content/b/target.yaml", &guide("target", ""));
+    // `[cache] dir` names a folder of the site, whose index.json is not remedy's.
+    let site = root.write("site/index.json", "{\"pages\": [\"home\"]}\n");
+    let config = Config {
+        cache_dir: Some(root.0.join("site")),
+        ..config(&root, false)
+    };
+    let report = common::run(&common::request(&root.0, config, &[BAD]));
+    assert_eq!(common::lines(&report), PLACEHOLDER);
+    assert_eq!(report.cache_errors.len(), 1, "{:?}", report.cache_errors);
+    let warning = report.cache_errors[0].to_string();
+    assert!(
+        warning.contains("index.json there is not a remedy cache file, and remedy never replaces a file it did not write"),
+        "{warning}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&site).unwrap_or_default(),
+        "{\"pages\": [\"home\"]}\n"
+    );
+    // Nor is a `.gitignore` of `*` put in a folder remedy did not make: it would hide the
+    // site's own files from git.
+    assert!(!root.0.join("site/.gitignore").exists());
+}
