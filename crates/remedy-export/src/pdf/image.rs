@@ -181,7 +181,7 @@ pub(crate) mod tests {
         let mut header = png(1, 1);
         header[16..20].copy_from_slice(&10_000u32.to_be_bytes());
         header[20..24].copy_from_slice(&10_000u32.to_be_bytes());
-        let crc = crc32(&header[12..29]);
+        let crc = png_crc(&header[12..29]);
         header[29..33].copy_from_slice(&crc.to_be_bytes());
         let image = to_krilla(Format::Png, &Arc::new(header.clone()));
         assert_eq!(
@@ -192,19 +192,10 @@ pub(crate) mod tests {
         assert_eq!(Picture::from_bytes(header), None);
     }
 
-    /// CRC-32 (ISO 3309), as PNG chunks carry it.
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for byte in bytes {
-            crc ^= u32::from(*byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
+    /// The CRC-32 a PNG chunk carries (ISO 3309, the one zlib's gzip uses too).
+    fn png_crc(bytes: &[u8]) -> u32 {
+        let mut crc = flate2::Crc::new();
+        crc.update(bytes);
+        crc.sum()
     }
 }
