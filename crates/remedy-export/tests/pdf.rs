@@ -9,7 +9,8 @@ use remedy_export::pdf::{BookOptions, PageSize, PdfOptions, render_book, render_
 use remedy_export::{ExportError, ExportGuide};
 
 use pdf_support::{
-    Pdf, Res, TestResult, keep, load_guide, marked_content_in_tree_order, root, structure,
+    Pdf, Res, TestResult, keep, list_items, load_guide, marked_content_in_tree_order, root,
+    structure, warnings_in,
 };
 
 fn fixture(name: &str) -> Res<Guide> {
@@ -365,20 +366,25 @@ fn a_character_the_font_lacks_is_an_error_naming_the_guide() -> TestResult {
     Ok(())
 }
 
+/// The two fixture guides as one export, the basic one first (as by path).
+fn basic_and_stress<'a>(basic: &'a Guide, stress: &'a Guide) -> [ExportGuide<'a>; 2] {
+    [
+        ExportGuide {
+            guide: basic,
+            source: "pdf/pdf-basic.yaml",
+        },
+        ExportGuide {
+            guide: stress,
+            source: "pdf/pdf-stress.yaml",
+        },
+    ]
+}
+
 #[test]
 fn the_book_has_contents_with_page_numbers_and_links() -> TestResult {
     let basic = fixture("pdf-basic")?;
     let stress = fixture("pdf-stress")?;
-    let exports = [
-        ExportGuide {
-            guide: &basic,
-            source: "pdf/pdf-basic.yaml",
-        },
-        ExportGuide {
-            guide: &stress,
-            source: "pdf/pdf-stress.yaml",
-        },
-    ];
+    let exports = basic_and_stress(&basic, &stress);
     // `[book]` puts the second guide first; the other follows.
     let options = PdfOptions {
         book: BookOptions {
@@ -470,21 +476,6 @@ fn an_id_that_is_a_path_is_refused_before_anything_is_written()
     Ok(())
 }
 
-/// The guide's warning boxes: each method's own and each step's.
-fn warnings_in(guide: &Guide) -> usize {
-    guide
-        .methods
-        .iter()
-        .map(|m| {
-            usize::from(m.warning.is_some())
-                + m.walk_steps()
-                    .iter()
-                    .filter(|v| v.step.warning.is_some())
-                    .count()
-        })
-        .sum()
-}
-
 #[test]
 fn the_structure_tree_reads_as_the_handout() -> TestResult {
     let guide = fixture("pdf-basic")?;
@@ -514,16 +505,11 @@ fn the_structure_tree_reads_as_the_handout() -> TestResult {
     assert!(count("H2") >= sections.len() - usize::from(guide.overview.is_none()));
 
     // Steps are lists: an item per step and sub-step, each with its number and its body.
-    let steps: usize = guide.methods.iter().map(|m| m.walk_steps().len()).sum();
-    let pros_cons: usize = guide
-        .methods
-        .iter()
-        .map(|m| m.pros.len() + m.cons.len())
-        .sum();
-    assert_eq!(count("LI"), steps + pros_cons);
+    let items = list_items(&guide);
+    assert_eq!(count("LI"), items);
     // A warning's label is a `Lbl` too (its kind, "WARNING"), so lists hold the rest.
-    assert_eq!(count("Lbl"), steps + pros_cons + warnings_in(&guide));
-    assert_eq!(count("LBody"), steps + pros_cons);
+    assert_eq!(count("Lbl"), items + warnings_in(&guide));
+    assert_eq!(count("LBody"), items);
     assert!(count("L") >= guide.methods.len());
 
     // The comparison: a table with six header cells and a row per method besides.
@@ -645,16 +631,7 @@ fn pdf_a_adds_the_archival_claim_to_pdf_ua() -> TestResult {
 fn the_structure_tree_reads_each_page_in_the_order_it_is_painted() -> TestResult {
     let basic = fixture("pdf-basic")?;
     let stress = fixture("pdf-stress")?;
-    let exports = [
-        ExportGuide {
-            guide: &basic,
-            source: "pdf/pdf-basic.yaml",
-        },
-        ExportGuide {
-            guide: &stress,
-            source: "pdf/pdf-stress.yaml",
-        },
-    ];
+    let exports = basic_and_stress(&basic, &stress);
     let handout = render(&stress, PageSize::A4)?;
     let book = render_book(&exports, &PdfOptions::default())?;
     for (name, bytes) in [("handout", &handout), ("book", &book)] {

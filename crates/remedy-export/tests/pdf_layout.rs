@@ -12,7 +12,7 @@ use remedy_core::Guide;
 use remedy_export::ExportGuide;
 use remedy_export::pdf::{PdfOptions, render_guide};
 
-use pdf_support::{Pdf, Res, Run, TestResult, keep, load_guide, root, structure};
+use pdf_support::{Pdf, Res, Run, TestResult, keep, list_items, load_guide, root, structure};
 
 /// The fixture's own content root (`remedy.toml` with `content = "."`), which CI also exports.
 fn layout_root() -> PathBuf {
@@ -635,15 +635,10 @@ fn the_structure_tree_has_headings_lists_table_figures_code_and_described_links(
     assert_eq!(count("H1"), 1);
     assert_eq!(count("H3"), guide.methods.len());
     assert!(count("H2") >= 4);
-    let steps: usize = guide.methods.iter().map(|m| m.walk_steps().len()).sum();
-    let pros_cons: usize = guide
-        .methods
-        .iter()
-        .map(|m| m.pros.len() + m.cons.len())
-        .sum();
-    assert_eq!(count("LI"), steps + pros_cons);
+    let items = list_items(&guide);
+    assert_eq!(count("LI"), items);
     // Each warning box's label ("WARNING") is the `Lbl` of its `Note`.
-    assert_eq!(count("Lbl"), steps + pros_cons + count("Note"));
+    assert_eq!(count("Lbl"), items + count("Note"));
     assert_eq!(count("Note"), 1);
     assert_eq!(count("TH"), 6);
     assert_eq!(count("Figure"), 2);

@@ -777,3 +777,27 @@ pub fn marked_content_in_tree_order(pdf: &Pdf) -> Res<Vec<(lopdf::ObjectId, i64)
     }
     Ok(out)
 }
+
+/// The guide's warning boxes: each method's own and each step's.
+pub fn warnings_in(guide: &remedy_core::Guide) -> usize {
+    guide
+        .methods
+        .iter()
+        .map(|m| {
+            usize::from(m.warning.is_some())
+                + m.walk_steps()
+                    .iter()
+                    .filter(|v| v.step.warning.is_some())
+                    .count()
+        })
+        .sum()
+}
+
+/// The list items a handout of `guide` tags: one per step and sub-step, one per pro and con.
+pub fn list_items(guide: &remedy_core::Guide) -> usize {
+    guide
+        .methods
+        .iter()
+        .map(|m| m.walk_steps().len() + m.pros.len() + m.cons.len())
+        .sum()
+}
