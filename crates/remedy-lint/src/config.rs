@@ -348,6 +348,9 @@ fn did_you_mean_key(key: &str, valid: &str) -> String {
 }
 
 /// The keys of `[book]`.
+/// The longest title, subtitle or author a title page takes (a few lines of large type).
+const MAX_BOOK_TEXT: usize = 200;
+
 const BOOK_KEYS: [&str; 4] = ["title", "subtitle", "author", "order"];
 
 /// Reads `[book]`. `text` is the whole file, for the lines of `order`'s entries.
@@ -364,11 +367,20 @@ fn book_table(book: &Table, text: &str, path: &Path) -> Result<BookConfig, Confi
     };
     for (key, value) in book {
         let text_value = || match value.as_str() {
-            Some(words) if !words.trim().is_empty() => Ok(Some(words.trim().to_owned())),
+            // One printable line: a title page sets no line breaks or control characters.
+            Some(words)
+                if !words.trim().is_empty()
+                    && words.chars().count() <= MAX_BOOK_TEXT
+                    && !words.chars().any(char::is_control) =>
+            {
+                Ok(Some(words.trim().to_owned()))
+            }
             _ => Err(bad(
                 key,
                 value,
-                &format!("write the words the book shows, like {key} = \"Home network handbook\""),
+                &format!(
+                    "write the words the book shows, on one line of at most {MAX_BOOK_TEXT} characters, like {key} = \"Home network handbook\""
+                ),
             )),
         };
         match key.as_str() {
@@ -464,9 +476,27 @@ fn did_you_mean(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// How much of a wrong text value an error shows.
+const SHOWN_CHARS: usize = 60;
+
 fn describe(value: &Value) -> String {
     match value {
-        Value::String(s) => format!("`{s}`"),
+        // The repository's words, so never raw: control characters (a terminal's escape
+        // sequences among them) shown escaped, and a long text cut short.
+        Value::String(s) => {
+            let mut shown = String::new();
+            for c in s.chars().take(SHOWN_CHARS) {
+                if c.is_control() {
+                    shown.extend(c.escape_default());
+                } else {
+                    shown.push(c);
+                }
+            }
+            if s.chars().nth(SHOWN_CHARS).is_some() {
+                shown.push('…');
+            }
+            format!("`{shown}`")
+        }
         Value::Integer(i) => format!("the number {i}"),
         Value::Float(f) => format!("the number {f}"),
         Value::Boolean(b) => format!("`{b}`"),
@@ -981,6 +1011,24 @@ const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_wrong_book_text_is_shown_escaped_and_cut_short() {
+        let message = error("[book]\ntitle = \"Line one\\nline two\\u001b[31m\"\n");
+        assert_eq!(
+            message,
+            "remedy.toml: `book.title` is `Line one\\nline two\\u{1b}[31m`; write the words the book shows, on one line of at most 200 characters, like title = \"Home network handbook\""
+        );
+        let long = "A".repeat(300);
+        let message = error(&format!("[book]\nauthor = \"{long}\"\n"));
+        assert!(
+            message.starts_with(&format!(
+                "remedy.toml: `book.author` is `{}…`;",
+                "A".repeat(60)
+            )),
+            "{message}"
+        );
+    }
+
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("remedy.toml"), Path::new("/repo"))
     }
@@ -1089,7 +1137,7 @@ mod tests {
         );
         assert_eq!(
             error("[book]\ntitle = \"  \"\n"),
-            "remedy.toml: `book.title` is `  `; write the words the book shows, like title = \"Home network handbook\""
+            "remedy.toml: `book.title` is `  `; write the words the book shows, on one line of at most 200 characters, like title = \"Home network handbook\""
         );
         assert_eq!(
             error("[book]\norder = \"a\"\n"),
