@@ -7,20 +7,20 @@
 //! one before it, its structure elements alone over half the file. The input is krilla's own
 //! output, read by its cross-reference table; anything else in it is an error, never a guess.
 
+use std::cell::RefCell;
 use std::io::Write;
 
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
+use zlib_rs::{Deflate, DeflateFlush, Status};
 
 /// The zlib level for object streams (their dictionaries compress well and are a small part of
 /// the time).
-const LEVEL: u32 = 5;
+const LEVEL: i32 = 5;
 
 /// The zlib level for page contents krilla left unfiltered (a handout's; the book's are
-/// deflated by krilla at 6 as each page is added). Measured on 20 handouts (173 pages) with
-/// miniz_oxide, CPU for the whole export: level 6, 10.2 KB a page, 0.25 s; 4, 10.7 KB, 0.22 s;
-/// 3, 10.7 KB, 0.20 s; 2, 11.5 KB, 0.20 s; 1, 12.6 KB, 0.19 s.
-const PAGE_LEVEL: u32 = 3;
+/// deflated by krilla at 6 as each page is added). zlib-rs on 20 bench handouts (178 pages),
+/// instructions for the whole export and KiB a page: level 3, 2,291 M, 10.9; 4, 2,304 M,
+/// 10.5; 5, 2,367 M, 10.0; 6, 2,402 M, 9.9 (miniz_oxide at 3 before: 2,501 M, 10.4).
+const PAGE_LEVEL: i32 = 4;
 
 /// How many objects one object stream holds: a reader inflates a whole stream to read one of
 /// its objects, so a few hundred, not the whole document.
@@ -283,12 +283,36 @@ fn deflate(data: &[u8]) -> Result<Vec<u8>, String> {
     deflate_at(data, LEVEL)
 }
 
-fn deflate_at(data: &[u8], level: u32) -> Result<Vec<u8>, String> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(level));
-    encoder
-        .write_all(data)
-        .and_then(|()| encoder.finish())
-        .map_err(|e| fault(&format!("deflate: {e}")))
+thread_local! {
+    /// One compressor per level and thread, reset between streams: setting one up costs more
+    /// than deflating a small stream (its window and tables are allocated and cleared).
+    static COMPRESSORS: RefCell<Vec<(i32, Deflate)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `data` as one zlib stream at `level`.
+fn deflate_at(data: &[u8], level: i32) -> Result<Vec<u8>, String> {
+    COMPRESSORS.with_borrow_mut(|compressors| {
+        let at = match compressors.iter().position(|(known, _)| *known == level) {
+            Some(at) => at,
+            None => {
+                compressors.push((level, Deflate::new(level, true, 15)));
+                compressors.len() - 1
+            }
+        };
+        let compressor = &mut compressors[at].1;
+        compressor.reset();
+        // Room for the worst case: the stream ends in one call.
+        let mut out = vec![0; zlib_rs::compress_bound(data.len())];
+        let status = compressor
+            .compress(data, &mut out, DeflateFlush::Finish)
+            .map_err(|e| fault(&format!("deflate: {}", e.as_str())))?;
+        if status != Status::StreamEnd {
+            return Err(fault("deflate: the stream did not end"));
+        }
+        let written = usize::try_from(compressor.total_out()).map_err(|_| fault("deflate"))?;
+        out.truncate(written);
+        Ok(out)
+    })
 }
 
 /// A stream object (`body` from its dictionary to `endstream`) written again: deflated when
