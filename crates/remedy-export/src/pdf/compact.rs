@@ -14,17 +14,17 @@ use flate2::write::ZlibEncoder;
 
 /// The zlib level for object streams (their dictionaries compress well and are a small part of
 /// the time).
-const LEVEL: u32 = 5;
+pub(super) const LEVEL: u32 = 5;
 
 /// The zlib level for page contents krilla left unfiltered (a handout's; the book's are
 /// deflated by krilla at 6 as each page is added). Measured on 20 handouts (173 pages) with
 /// miniz_oxide, CPU for the whole export: level 6, 10.2 KB a page, 0.25 s; 4, 10.7 KB, 0.22 s;
 /// 3, 10.7 KB, 0.20 s; 2, 11.5 KB, 0.20 s; 1, 12.6 KB, 0.19 s.
-const PAGE_LEVEL: u32 = 3;
+pub(super) const PAGE_LEVEL: u32 = 3;
 
 /// How many objects one object stream holds: a reader inflates a whole stream to read one of
 /// its objects, so a few hundred, not the whole document.
-const PER_STREAM: usize = 200;
+pub(super) const PER_STREAM: usize = 200;
 
 /// One indirect object of the input.
 struct Object<'a> {
@@ -283,7 +283,7 @@ fn deflate(data: &[u8]) -> Result<Vec<u8>, String> {
     deflate_at(data, LEVEL)
 }
 
-fn deflate_at(data: &[u8], level: u32) -> Result<Vec<u8>, String> {
+pub(super) fn deflate_at(data: &[u8], level: u32) -> Result<Vec<u8>, String> {
     let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(level));
     encoder
         .write_all(data)
