@@ -23,6 +23,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::compact::{LEVEL, PAGE_LEVEL, PER_STREAM, deflate_at};
@@ -61,9 +63,12 @@ fn fault(what: impl std::fmt::Display) -> ExportError {
     ExportError::Content(format!("the book could not be put together: {what}"))
 }
 
-/// Where each object of the book is: 0, nowhere yet; `offset + 1`, at that offset in the file;
-/// with [`IN_STREAM`] set, `stream << 16 | index`, in an object stream.
-const IN_STREAM: u64 = 1 << 63;
+/// Where each object of the book is, in four bytes an object (a book has about 80 objects a
+/// page): 0, nowhere yet; `offset + 1`, at that offset in the file; with [`IN_STREAM`] set,
+/// `stream << 8 | index`, the `index`th object of object stream `stream`. So a book is at most
+/// 2 GiB (about 40,000 guides) and has fewer than 2^23 objects (PDF/A's own limit).
+const IN_STREAM: u32 = 1 << 31;
+const _: () = assert!(PER_STREAM <= 256);
 
 /// What the front part gives the whole book.
 struct Front {
@@ -79,7 +84,7 @@ struct Front {
 pub(crate) struct BookWriter<'o> {
     out: &'o mut dyn Write,
     written: u64,
-    places: Vec<u64>,
+    places: Vec<u32>,
     next_object: u32,
     total_pages: usize,
     pages_done: usize,
@@ -320,12 +325,20 @@ impl<'o> BookWriter<'o> {
         Ok(())
     }
 
-    fn place(&mut self, number: u32, place: u64) {
+    fn place(&mut self, number: u32, place: u32) {
         let index = number as usize;
         if self.places.len() <= index {
             self.places.resize(index + 1, 0);
         }
         self.places[index] = place;
+    }
+
+    /// Where the next byte goes, as a place.
+    fn here(&self) -> Result<u32, ExportError> {
+        u32::try_from(self.written + 1)
+            .ok()
+            .filter(|place| place & IN_STREAM == 0)
+            .ok_or_else(|| fault("a book over 2 GiB"))
     }
 
     fn new_object(&mut self) -> u32 {
@@ -578,7 +591,8 @@ impl<'o> BookWriter<'o> {
         let mut head = format!("{number} 0 obj\n").into_bytes();
         write_dictionary(&mut head, &stream.dict);
         head.extend_from_slice(b"\nstream\n");
-        self.place(number, self.written + 1);
+        let here = self.here()?;
+        self.place(number, here);
         self.emit(&head)?;
         self.emit(&stream.content)?;
         self.emit(b"\nendstream\nendobj\n")
@@ -599,22 +613,23 @@ impl<'o> BookWriter<'o> {
         }
         let group = std::mem::take(&mut self.packed);
         let stream_number = self.new_object();
+        if stream_number >= 1 << 23 {
+            return Err(fault("more objects than a PDF may have"));
+        }
         let mut index = String::new();
         let mut bodies: Vec<u8> = Vec::new();
         for (position, (number, body)) in group.iter().enumerate() {
             index.push_str(&format!("{number} {} ", bodies.len()));
             bodies.extend_from_slice(body);
             bodies.push(b'\n');
-            self.place(
-                *number,
-                IN_STREAM | (u64::from(stream_number) << 16) | position as u64,
-            );
+            self.place(*number, IN_STREAM | (stream_number << 8) | position as u32);
         }
         let mut data = index.into_bytes();
         let first = data.len();
         data.extend_from_slice(&bodies);
         let packed = deflate_at(&data, LEVEL).map_err(fault)?;
-        self.place(stream_number, self.written + 1);
+        let here = self.here()?;
+        self.place(stream_number, here);
         let head = format!(
             "{stream_number} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
             group.len(),
@@ -648,73 +663,53 @@ impl<'o> BookWriter<'o> {
 
         self.write_outline(outline, anchors)?;
 
-        let mut pages = Dictionary::new();
-        pages.set("Type", Object::Name(b"Pages".to_vec()));
-        pages.set("Count", Object::Integer(self.total_pages as i64));
-        pages.set(
-            "Kids",
-            Object::Array(
-                (0..self.total_pages)
-                    .map(|page| Object::Reference((FIRST_PAGE + page as u32, 0)))
-                    .collect(),
-            ),
-        );
-        self.pack_dict(PAGES, &pages)?;
-        drop(pages);
+        // The page tree, the structure tree root and the Document element hold an entry a page
+        // or an element: written as text directly, never as a tree of objects in memory.
+        let mut pages = format!("<</Type/Pages/Count {}/Kids[", self.total_pages).into_bytes();
+        for page in 0..self.total_pages {
+            pages.extend_from_slice(format!("{} 0 R ", FIRST_PAGE as usize + page).as_bytes());
+        }
+        pages.extend_from_slice(b"]>>");
+        self.pack(PAGES, pages)?;
 
-        let mut root = Dictionary::new();
-        root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
-        root.set("K", Object::Array(vec![Object::Reference((DOCUMENT, 0))]));
+        let mut root = format!("<</Type/StructTreeRoot/K[{DOCUMENT} 0 R]").into_bytes();
         if !self.role_map.is_empty() {
-            root.set("RoleMap", std::mem::take(&mut self.role_map));
+            root.extend_from_slice(b"/RoleMap");
+            write_dictionary(&mut root, &self.role_map);
         }
         if !self.parent_tree.is_empty() {
-            let mut nums = Vec::with_capacity(self.parent_tree.len() * 2);
+            root.extend_from_slice(b"/ParentTree<</Nums[");
             for (key, number) in self.parent_tree.iter().enumerate() {
                 if *number != 0 {
-                    nums.push(Object::Integer(key as i64));
-                    nums.push(Object::Reference((*number, 0)));
+                    root.extend_from_slice(format!("{key} {number} 0 R ").as_bytes());
                 }
             }
-            let mut tree = Dictionary::new();
-            tree.set("Nums", Object::Array(nums));
-            root.set("ParentTree", tree);
-            root.set(
-                "ParentTreeNextKey",
-                Object::Integer(i64::from(self.next_key)),
-            );
+            root.extend_from_slice(format!("]>>/ParentTreeNextKey {}", self.next_key).as_bytes());
         }
         if !self.ids.is_empty() {
-            let mut names = Vec::with_capacity(self.ids.len() * 2);
+            root.extend_from_slice(b"/IDTree<</Names[");
             for (name, number) in std::mem::take(&mut self.ids) {
-                names.push(Object::String(name, StringFormat::Literal));
-                names.push(Object::Reference((number, 0)));
+                write_literal(&mut root, &name);
+                root.extend_from_slice(format!(" {number} 0 R ").as_bytes());
             }
-            let mut tree = Dictionary::new();
-            tree.set("Names", Object::Array(names));
-            root.set("IDTree", tree);
+            root.extend_from_slice(b"]>>");
         }
-        self.pack_dict(STRUCT_ROOT, &root)?;
-        drop(root);
+        root.extend_from_slice(b">>");
+        self.pack(STRUCT_ROOT, root)?;
 
-        let mut document = Dictionary::new();
-        document.set("Type", Object::Name(b"StructElem".to_vec()));
-        document.set("S", Object::Name(b"Document".to_vec()));
-        document.set("P", Object::Reference((STRUCT_ROOT, 0)));
+        let mut document =
+            format!("<</Type/StructElem/S/Document/P {STRUCT_ROOT} 0 R").into_bytes();
         for (key, value) in front.document.iter() {
-            document.set(key.clone(), value.clone());
+            write_name(&mut document, key);
+            document.push(b' ');
+            write_object(&mut document, value);
         }
-        let kids = std::mem::take(&mut self.document_kids);
-        document.set(
-            "K",
-            Object::Array(
-                kids.into_iter()
-                    .map(|kid| Object::Reference((kid, 0)))
-                    .collect(),
-            ),
-        );
-        self.pack_dict(DOCUMENT, &document)?;
-        drop(document);
+        document.extend_from_slice(b"/K[");
+        for kid in std::mem::take(&mut self.document_kids) {
+            document.extend_from_slice(format!("{kid} 0 R ").as_bytes());
+        }
+        document.extend_from_slice(b"]>>");
+        self.pack(DOCUMENT, document)?;
 
         let mut catalog = Dictionary::new();
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
@@ -835,16 +830,17 @@ impl<'o> BookWriter<'o> {
     fn cross_references(&mut self, trailer: &[u8]) -> Result<(), ExportError> {
         let xref_number = self.new_object();
         let xref_at = self.written;
-        self.place(xref_number, xref_at + 1);
+        let here = self.here()?;
+        self.place(xref_number, here);
         if self.places.iter().skip(1).any(|place| *place == 0) {
             return Err(fault("an object that was never written"));
         }
-        let field = |place: u64| -> (u8, u64, u16) {
+        let field = |place: u32| -> (u8, u32, u16) {
             if place == 0 {
                 (0, 0, 0xffff)
             } else if place & IN_STREAM != 0 {
                 let place = place & !IN_STREAM;
-                (2, place >> 16, (place & 0xffff) as u16)
+                (2, place >> 8, (place & 0xff) as u16)
             } else {
                 (1, place - 1, 0)
             }
@@ -855,15 +851,21 @@ impl<'o> BookWriter<'o> {
             .map(|place| field(*place).1)
             .max()
             .unwrap_or(0);
-        let width = (u64::BITS - widest.leading_zeros()).div_ceil(8).max(1) as usize;
-        let mut rows = Vec::with_capacity(self.places.len() * (width + 3));
-        for place in &self.places {
-            let (kind, offset, third) = field(*place);
-            rows.push(kind);
-            rows.extend_from_slice(&offset.to_be_bytes()[8 - width..]);
-            rows.extend_from_slice(&third.to_be_bytes());
+        let width = (u32::BITS - widest.leading_zeros()).div_ceil(8).max(1) as usize;
+        // Deflated a batch of rows at a time: the rows themselves are never held whole.
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
+        let mut batch = Vec::with_capacity(4096 * (width + 3));
+        for rows in self.places.chunks(4096) {
+            batch.clear();
+            for place in rows {
+                let (kind, offset, third) = field(*place);
+                batch.push(kind);
+                batch.extend_from_slice(&offset.to_be_bytes()[4 - width..]);
+                batch.extend_from_slice(&third.to_be_bytes());
+            }
+            encoder.write_all(&batch).map_err(fault)?;
         }
-        let rows = deflate_at(&rows, LEVEL).map_err(fault)?;
+        let rows = encoder.finish().map_err(fault)?;
         let mut head = format!(
             "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 {width} 2]",
             self.places.len()
