@@ -14,17 +14,17 @@ use zlib_rs::{Deflate, DeflateFlush, Status};
 
 /// The zlib level for object streams (their dictionaries compress well and are a small part of
 /// the time).
-const LEVEL: i32 = 5;
+pub(super) const LEVEL: i32 = 5;
 
 /// The zlib level for page contents krilla left unfiltered (a handout's; the book's are
 /// deflated by krilla at 6 as each page is added). zlib-rs on 20 bench handouts (178 pages),
 /// instructions for the whole export and KiB a page: level 3, 2,291 M, 10.9; 4, 2,304 M,
 /// 10.5; 5, 2,367 M, 10.0; 6, 2,402 M, 9.9 (miniz_oxide at 3 before: 2,501 M, 10.4).
-const PAGE_LEVEL: i32 = 4;
+pub(super) const PAGE_LEVEL: i32 = 4;
 
 /// How many objects one object stream holds: a reader inflates a whole stream to read one of
 /// its objects, so a few hundred, not the whole document.
-const PER_STREAM: usize = 200;
+pub(super) const PER_STREAM: usize = 200;
 
 /// One indirect object of the input.
 struct Object<'a> {
@@ -290,7 +290,7 @@ thread_local! {
 }
 
 /// `data` as one zlib stream at `level`.
-fn deflate_at(data: &[u8], level: i32) -> Result<Vec<u8>, String> {
+pub(super) fn deflate_at(data: &[u8], level: i32) -> Result<Vec<u8>, String> {
     COMPRESSORS.with_borrow_mut(|compressors| {
         let at = match compressors.iter().position(|(known, _)| *known == level) {
             Some(at) => at,

@@ -13,6 +13,7 @@
 //!   the size of what krilla writes alone).
 
 mod book;
+mod book_writer;
 mod compact;
 mod font;
 mod image;
@@ -225,18 +226,43 @@ struct ChapterPlan {
     outline: Vec<OutlineItem>,
 }
 
-/// How many guides are laid out at once, per thread: one, whose layout is dropped as soon as
-/// krilla has its pages. (Four a thread made no difference to the peak, which is krilla's:
-/// see [`write_book`].)
+/// How many guides are laid out at once, per thread, in the first pass: one, whose layout is
+/// dropped as soon as its length is known.
 const BOOK_ROUND: usize = 1;
 
-/// [`render_book`], written to `out` as it is made. Two passes over the guides, one guide a
-/// thread at a time: the first lays every chapter out to count its pages, and keeps only that,
-/// its outline and its anchors; the second lays each chapter out again, hands its pages to
-/// krilla and drops them. Our side thus holds one guide's layout a thread, not every guide's
-/// pages; krilla 0.8 itself keeps every page (about 24 KiB a page here) until `finish`, which
-/// then needs about 2.4 times the file more: ARCHITECTURE.md ("Where the time goes") has the
-/// figures.
+/// How many pages a part of the book holds, at least (a part is whole guides): krilla holds a
+/// part's pages until the part is finished, about 70 KiB a page, so a thread holds about this
+/// many pages' worth; each part embeds its own font subsets, so smaller parts make a larger
+/// file. ARCHITECTURE.md ("The book") has the figures.
+const PART_PAGES: usize = 64;
+
+/// The guides of each part of the book, by index, from their page counts: whole guides, at
+/// least [`PART_PAGES`] pages a part but the last.
+fn book_parts(plans: &[ChapterPlan]) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut pages = 0;
+    for (index, plan) in plans.iter().enumerate() {
+        pages += plan.pages;
+        if pages >= PART_PAGES {
+            parts.push(start..index + 1);
+            start = index + 1;
+            pages = 0;
+        }
+    }
+    if start < plans.len() {
+        parts.push(start..plans.len());
+    }
+    parts
+}
+
+/// [`render_book`], written to `out` as it is made. Two passes over the guides: the first lays
+/// every chapter out to count its pages, and keeps only that, its outline and its anchors; the
+/// second makes the book in parts (the title page and contents, then a few guides each), each
+/// part a krilla document of its own, made a part a thread and merged into `out` by
+/// [`book_writer`] as soon as it is done. What the book holds is thus a few parts' pages and
+/// small bookkeeping per page, not every page: krilla 0.8 keeps every page of a document until
+/// `finish`.
 pub fn write_book(
     guides: &[ExportGuide<'_>],
     options: &PdfOptions,
@@ -328,43 +354,6 @@ pub fn write_book(
         }
     }
 
-    // Pass 2: the pages, written as they are laid out.
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
-    let front_key = writer.chapter(front_roles);
-    writer.pages(front_key, &front.pages, &anchors)?;
-    drop(front);
-    for (batch_index, batch) in guides.chunks(round).enumerate() {
-        let laid = batch
-            .par_iter()
-            .enumerate()
-            .map(|(offset, export)| {
-                let index = batch_index * round + offset;
-                let chapter = chapter(fonts, frame, export, &library, options)?;
-                let mut paginated = paginate(&frame, vec![chapter.blocks]);
-                let first = first_pages.get(index).map_or(0, |first| first - 1);
-                let footer = [chapter.footer];
-                add_footers_from(fonts, &frame, &mut paginated.pages, &footer, first, total);
-                Ok((chapter.roles, paginated.pages))
-            })
-            .collect::<Result<Vec<_>, ExportError>>()?;
-        for (roles, pages) in laid {
-            let key = writer.chapter(roles);
-            writer.pages(key, &pages, &anchors)?;
-        }
-    }
-
-    let mut outline = vec![OutlineItem {
-        title: "Contents".to_owned(),
-        anchor: book::CONTENTS_ANCHOR.to_owned(),
-        children: Vec::new(),
-    }];
-    for (export, plan) in guides.iter().zip(plans) {
-        outline.push(OutlineItem {
-            title: export.guide.title.clone(),
-            anchor: guide_anchor(export.guide.id.as_str()),
-            children: plan.outline,
-        });
-    }
     let mut keywords = BTreeSet::new();
     for guide in &plain {
         keywords.extend(guide.tags.iter().map(|tag| tag.as_str().to_owned()));
@@ -399,9 +388,66 @@ pub fn write_book(
             .unwrap_or_else(|| "en".to_owned()),
         document_id: format!("remedy/book/{}/{}", plain.len(), options.page_size),
     };
-    let bytes = writer.finish(&outline, &anchors, &meta)?;
-    out.write_all(&bytes)
-        .map_err(|e| ExportError::Content(format!("the book cannot be written: {e}")))
+
+    // Pass 2: the parts, a part a thread, each merged into the book once it is done (in order).
+    // Each part has a one-entry outline of its own, which krilla asks for and the merge leaves.
+    let part_anchor = "book/part".to_owned();
+    let part_outline = [OutlineItem {
+        title: title.to_owned(),
+        anchor: part_anchor.clone(),
+        children: Vec::new(),
+    }];
+    let part_anchors = BTreeMap::from([(part_anchor, (0, frame.top))]);
+    let mut book = book_writer::BookWriter::new(out, total, frame.page_height, frame.left)?;
+    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
+    writer.defer_anchor_links();
+    let front_key = writer.chapter(front_roles);
+    writer.pages(front_key, &front.pages, &anchors)?;
+    drop(front);
+    let front_part = writer.finish_uncompacted(&part_outline, &part_anchors, &meta)?;
+    book.part(&front_part, true)?;
+    drop(front_part);
+    let parts = book_parts(&plans);
+    let threads = rayon::current_num_threads().max(1);
+    for round in parts.chunks(threads) {
+        let made = round
+            .par_iter()
+            .map(|part| {
+                let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
+                writer.defer_anchor_links();
+                for index in part.clone() {
+                    let Some(export) = guides.get(index) else {
+                        continue;
+                    };
+                    let chapter = chapter(fonts, frame, export, &library, options)?;
+                    let mut paginated = paginate(&frame, vec![chapter.blocks]);
+                    let first = first_pages.get(index).map_or(0, |first| first - 1);
+                    let footer = [chapter.footer];
+                    add_footers_from(fonts, &frame, &mut paginated.pages, &footer, first, total);
+                    let key = writer.chapter(chapter.roles);
+                    writer.pages(key, &paginated.pages, &anchors)?;
+                }
+                writer.finish_uncompacted(&part_outline, &part_anchors, &meta)
+            })
+            .collect::<Result<Vec<_>, ExportError>>()?;
+        for part in made {
+            book.part(&part, false)?;
+        }
+    }
+
+    let mut outline = vec![OutlineItem {
+        title: "Contents".to_owned(),
+        anchor: book::CONTENTS_ANCHOR.to_owned(),
+        children: Vec::new(),
+    }];
+    for (export, plan) in guides.iter().zip(plans) {
+        outline.push(OutlineItem {
+            title: export.guide.title.clone(),
+            anchor: guide_anchor(export.guide.id.as_str()),
+            children: plan.outline,
+        });
+    }
+    book.finish(&outline, &anchors)
 }
 
 /// Writes `<id>.pdf` for every guide into `dir` (atomically, in parallel, with identical bytes

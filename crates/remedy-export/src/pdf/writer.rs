@@ -93,6 +93,9 @@ pub(crate) struct PdfWriter {
     chapters: Vec<ChapterTree>,
     /// The top of the structure tree: chapters' nodes met outside any other node.
     roots: Vec<(usize, NodeId)>,
+    /// Links to anchors written as placeholders for [`super::book_writer`], which makes them
+    /// destinations when it merges this document (a part of the book) into the book.
+    deferred_links: bool,
 }
 
 impl std::fmt::Debug for PdfWriter {
@@ -170,7 +173,13 @@ impl PdfWriter {
             page_count: 0,
             chapters: Vec::new(),
             roots: Vec::new(),
+            deferred_links: false,
         })
+    }
+
+    /// Makes this document a part of a book: its anchors' pages are the book's.
+    pub(crate) fn defer_anchor_links(&mut self) {
+        self.deferred_links = true;
     }
 
     /// Starts a chapter whose pages will refer to the nodes of `roles`; returns its key.
@@ -246,6 +255,7 @@ impl PdfWriter {
         // so that the tree reads in the order the page paints (outloud ORD-001).
         let mut marks: Vec<Mark> = Vec::new();
         let mut links: Vec<(Rect, LinkTarget, Option<NodeId>)> = Vec::new();
+        let deferred = self.deferred_links;
         let mut document = std::mem::take(&mut self.document);
         {
             let mut page = document.start_page_with(settings);
@@ -339,10 +349,18 @@ impl PdfWriter {
                                     let Some((page_index, top)) = anchors.get(anchor) else {
                                         continue;
                                     };
-                                    LinkTarget::Destination(Destination::Xyz(XyzDestination::new(
-                                        *page_index,
-                                        Point::from_xy(0.0, *top),
-                                    )))
+                                    if deferred {
+                                        let uri =
+                                            super::book_writer::deferred_link(*page_index, *top);
+                                        LinkTarget::Action(Action::Link(LinkAction::new(uri)))
+                                    } else {
+                                        LinkTarget::Destination(Destination::Xyz(
+                                            XyzDestination::new(
+                                                *page_index,
+                                                Point::from_xy(0.0, *top),
+                                            ),
+                                        ))
+                                    }
                                 }
                                 Target::Uri(uri) => {
                                     LinkTarget::Action(Action::Link(LinkAction::new(uri.clone())))
@@ -530,6 +548,17 @@ impl PdfWriter {
 
     /// Finishes the document: structure tree, outline, metadata; validated by krilla.
     pub(crate) fn finish(
+        self,
+        outline: &[OutlineItem],
+        anchors: &BTreeMap<String, (usize, f32)>,
+        meta: &Meta,
+    ) -> Result<Vec<u8>, ExportError> {
+        let written = self.finish_uncompacted(outline, anchors, meta)?;
+        compact(&written).map_err(content_error)
+    }
+
+    /// [`Self::finish`] as krilla writes it, for a part of the book, which is merged as it is.
+    pub(crate) fn finish_uncompacted(
         mut self,
         outline: &[OutlineItem],
         anchors: &BTreeMap<String, (usize, f32)>,
@@ -556,11 +585,9 @@ impl PdfWriter {
             metadata = metadata.creation_date(DateTime::new(year).month(month).day(day));
         }
         self.document.set_metadata(metadata);
-        let written = self
-            .document
+        self.document
             .finish()
-            .map_err(|e| content_error(format!("the PDF cannot be written: {e:?}")))?;
-        compact(&written).map_err(content_error)
+            .map_err(|e| content_error(format!("the PDF cannot be written: {e:?}")))
     }
 }
 

@@ -1,0 +1,936 @@
+//! The book written part by part, so that its memory does not grow with its pages.
+//!
+//! krilla keeps every page of a document until `finish` and returns the whole file at once: a
+//! book of 1,000 guides held about 0.6 MiB a guide. So the book is made as parts, each a few
+//! guides (or the title page and contents) and a krilla document of its own, and each part is
+//! merged into the file as soon as it is finished: its objects renumbered into the book's
+//! numbering and written out (in object streams, as [`super::compact`] packs a handout), then
+//! dropped. What is kept between parts is small and per page or per element: where each object
+//! went (for the cross-reference stream), the structure tree's top elements and parent-tree
+//! entries, and the notes' ids.
+//!
+//! The book's own objects come first and are written last: the catalog, one page tree, one
+//! structure tree root with one `Document` element (each part's elements under it), the outline
+//! and the page objects, whose numbers are set aside from the start (the first pass knows the
+//! page count). A link to an anchor anywhere in the book is written by the part as a placeholder
+//! URI naming the book's page ([`deferred_link`]), and made a destination on that page object
+//! here. Structure parent keys are offset by the keys of the parts before; note ids are
+//! numbered anew across the book. The front part also gives the book its catalog entries
+//! (`/Lang`, `/MarkInfo`, `/ViewerPreferences`, `/OutputIntents`), its XMP metadata (with the
+//! book's page count), its info dictionary and its file `/ID`. Anything in a part this does not
+//! expect is an error, never a guess.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+
+use super::compact::{LEVEL, PAGE_LEVEL, PER_STREAM, deflate_at};
+use super::render::OutlineItem;
+use crate::ExportError;
+
+/// The book's own objects, written at the end.
+const CATALOG: u32 = 1;
+const PAGES: u32 = 2;
+const STRUCT_ROOT: u32 = 3;
+const DOCUMENT: u32 = 4;
+const OUTLINES: u32 = 5;
+/// The first page's object number; page `n` of the book is object `FIRST_PAGE + n`.
+const FIRST_PAGE: u32 = 6;
+
+/// The scheme of a placeholder link (never left in the book).
+const DEFERRED: &[u8] = b"remedy-book-page:";
+
+/// A link to the book's page `page` (0-based) at `top` (from the page's top), written by a part
+/// as a URI and made a destination when the part is merged.
+pub(crate) fn deferred_link(page: usize, top: f32) -> String {
+    format!(
+        "{}{page}:{}",
+        String::from_utf8_lossy(DEFERRED),
+        top.to_bits()
+    )
+}
+
+fn parse_deferred(uri: &[u8]) -> Option<(usize, f32)> {
+    let rest = std::str::from_utf8(uri.strip_prefix(DEFERRED)?).ok()?;
+    let (page, top) = rest.split_once(':')?;
+    Some((page.parse().ok()?, f32::from_bits(top.parse().ok()?)))
+}
+
+fn fault(what: impl std::fmt::Display) -> ExportError {
+    ExportError::Content(format!("the book could not be put together: {what}"))
+}
+
+/// Where each object of the book is, in four bytes an object (a book has about 80 objects a
+/// page): 0, nowhere yet; `offset + 1`, at that offset in the file; with [`IN_STREAM`] set,
+/// `stream << 8 | index`, the `index`th object of object stream `stream`. So a book is at most
+/// 2 GiB (about 40,000 guides) and has fewer than 2^23 objects (PDF/A's own limit).
+const IN_STREAM: u32 = 1 << 31;
+const _: () = assert!(PER_STREAM <= 256);
+
+/// What the front part gives the whole book.
+struct Front {
+    /// The catalog's entries but its page tree, structure tree and outline (renumbered).
+    catalog: Dictionary,
+    /// The `Document` element's entries but its kids and parent (its `/Lang`).
+    document: Dictionary,
+    info: Option<u32>,
+    id: Option<Object>,
+}
+
+/// The book's file, written part by part.
+pub(crate) struct BookWriter<'o> {
+    out: &'o mut dyn Write,
+    written: u64,
+    places: Vec<u32>,
+    next_object: u32,
+    total_pages: usize,
+    pages_done: usize,
+    page_height: f32,
+    /// The x of an outline entry's destination (the left margin).
+    left: f32,
+    /// The structure parent keys used so far; the next part's keys start here.
+    next_key: u32,
+    /// The parent tree: the object each key stands for, by key.
+    parent_tree: Vec<u32>,
+    /// The `Document` element's kids: every part's top structure elements, in order.
+    document_kids: Vec<u32>,
+    role_map: Dictionary,
+    /// The structure elements' ids (the notes'), renumbered across the book.
+    ids: BTreeMap<Vec<u8>, u32>,
+    front: Option<Front>,
+    /// Objects waiting for an object stream: number and body.
+    packed: Vec<(u32, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for BookWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BookWriter")
+            .field("pages_done", &self.pages_done)
+            .field("total_pages", &self.total_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The reference an object holds at `key`.
+fn reference(dict: &Dictionary, key: &[u8]) -> Result<ObjectId, ExportError> {
+    dict.get(key)
+        .and_then(Object::as_reference)
+        .map_err(|_| fault(format!("no reference at /{}", String::from_utf8_lossy(key))))
+}
+
+/// `object`, or the object it refers to.
+fn resolve<'d>(doc: &'d lopdf::Document, object: &'d Object) -> Result<&'d Object, ExportError> {
+    match object {
+        Object::Reference(id) => doc.get_object(*id).map_err(fault),
+        other => Ok(other),
+    }
+}
+
+/// Every reference inside `object`, in order.
+fn references(object: &Object, found: &mut Vec<ObjectId>) {
+    match object {
+        Object::Reference(id) => found.push(*id),
+        Object::Array(items) => items.iter().for_each(|item| references(item, found)),
+        Object::Dictionary(dict) => dict.iter().for_each(|(_, value)| references(value, found)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter()
+            .for_each(|(_, value)| references(value, found)),
+        _ => {}
+    }
+}
+
+/// `object` with every reference renumbered by `remap`; a reference it does not know is an
+/// error (an object the merge did not take).
+fn renumber(object: &mut Object, remap: &HashMap<ObjectId, u32>) -> Result<(), ExportError> {
+    match object {
+        Object::Reference(id) => {
+            let number = remap
+                .get(id)
+                .ok_or_else(|| fault(format!("a reference to object {} it did not take", id.0)))?;
+            *id = (*number, 0);
+        }
+        Object::Array(items) => {
+            for item in items {
+                renumber(item, remap)?;
+            }
+        }
+        Object::Dictionary(dict) => {
+            for (_, value) in dict.iter_mut() {
+                renumber(value, remap)?;
+            }
+        }
+        Object::Stream(stream) => {
+            for (_, value) in stream.dict.iter_mut() {
+                renumber(value, remap)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn is_name(dict: &Dictionary, key: &[u8], name: &[u8]) -> bool {
+    dict.get(key).and_then(Object::as_name).ok() == Some(name)
+}
+
+/// Writes `object` as PDF syntax.
+fn write_object(out: &mut Vec<u8>, object: &Object) {
+    match object {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(true) => out.extend_from_slice(b"true"),
+        Object::Boolean(false) => out.extend_from_slice(b"false"),
+        Object::Integer(value) => out.extend_from_slice(value.to_string().as_bytes()),
+        // Display never writes an exponent, which PDF has no syntax for.
+        Object::Real(value) => out.extend_from_slice(value.to_string().as_bytes()),
+        Object::Name(name) => write_name(out, name),
+        Object::String(text, StringFormat::Literal) => write_literal(out, text),
+        Object::String(text, StringFormat::Hexadecimal) => {
+            out.push(b'<');
+            for byte in text {
+                out.extend_from_slice(format!("{byte:02X}").as_bytes());
+            }
+            out.push(b'>');
+        }
+        Object::Array(items) => {
+            out.push(b'[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b' ');
+                }
+                write_object(out, item);
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(dict) => write_dictionary(out, dict),
+        Object::Stream(stream) => {
+            // Streams are written by `stream`, never inside another object.
+            write_dictionary(out, &stream.dict);
+        }
+        Object::Reference((number, generation)) => {
+            out.extend_from_slice(format!("{number} {generation} R").as_bytes());
+        }
+    }
+}
+
+fn write_dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
+    out.extend_from_slice(b"<<");
+    for (key, value) in dict.iter() {
+        write_name(out, key);
+        out.push(b' ');
+        write_object(out, value);
+    }
+    out.extend_from_slice(b">>");
+}
+
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'/');
+    for &byte in name {
+        if b"()<>[]{}/%#".contains(&byte) || !(33..=126).contains(&byte) {
+            out.extend_from_slice(format!("#{byte:02X}").as_bytes());
+        } else {
+            out.push(byte);
+        }
+    }
+}
+
+fn write_literal(out: &mut Vec<u8>, text: &[u8]) {
+    out.push(b'(');
+    for &byte in text {
+        match byte {
+            b'(' | b')' | b'\\' => {
+                out.push(b'\\');
+                out.push(byte);
+            }
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(byte),
+        }
+    }
+    out.push(b')');
+}
+
+/// A PDF text string: PDFDocEncoding's printable ASCII as it is, else UTF-16BE with its mark.
+fn text_string(text: &str) -> Object {
+    if text.bytes().all(|byte| (0x20..0x7f).contains(&byte)) {
+        Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xfe, 0xff];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// The page count in krilla's XMP packet set to the book's.
+fn with_page_count(xmp: &[u8], pages: usize) -> Result<Vec<u8>, ExportError> {
+    const OPEN: &[u8] = b"<xmpTPg:NPages>";
+    const CLOSE: &[u8] = b"</xmpTPg:NPages>";
+    let start = xmp
+        .windows(OPEN.len())
+        .position(|w| w == OPEN)
+        .map(|at| at + OPEN.len())
+        .ok_or_else(|| fault("no page count in the XMP metadata"))?;
+    let end = xmp[start..]
+        .windows(CLOSE.len())
+        .position(|w| w == CLOSE)
+        .map(|at| start + at)
+        .ok_or_else(|| fault("an unclosed page count in the XMP metadata"))?;
+    let mut patched = Vec::with_capacity(xmp.len() + 8);
+    patched.extend_from_slice(&xmp[..start]);
+    patched.extend_from_slice(pages.to_string().as_bytes());
+    patched.extend_from_slice(&xmp[end..]);
+    Ok(patched)
+}
+
+impl<'o> BookWriter<'o> {
+    /// A book of `total_pages` pages of `page_height`, written to `out`.
+    pub(crate) fn new(
+        out: &'o mut dyn Write,
+        total_pages: usize,
+        page_height: f32,
+        left: f32,
+    ) -> Result<Self, ExportError> {
+        let first_free = u32::try_from(total_pages)
+            .ok()
+            .and_then(|pages| pages.checked_add(FIRST_PAGE))
+            .ok_or_else(|| fault("too many pages"))?;
+        Ok(BookWriter {
+            out,
+            written: 0,
+            places: vec![0; first_free as usize],
+            next_object: first_free,
+            total_pages,
+            pages_done: 0,
+            page_height,
+            left,
+            next_key: 0,
+            parent_tree: Vec::new(),
+            document_kids: Vec::new(),
+            role_map: Dictionary::new(),
+            ids: BTreeMap::new(),
+            front: None,
+            packed: Vec::new(),
+        })
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> Result<(), ExportError> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| ExportError::Content(format!("the book cannot be written: {e}")))?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn place(&mut self, number: u32, place: u32) {
+        let index = number as usize;
+        if self.places.len() <= index {
+            self.places.resize(index + 1, 0);
+        }
+        self.places[index] = place;
+    }
+
+    /// Where the next byte goes, as a place.
+    fn here(&self) -> Result<u32, ExportError> {
+        u32::try_from(self.written + 1)
+            .ok()
+            .filter(|place| place & IN_STREAM == 0)
+            .ok_or_else(|| fault("a book over 2 GiB"))
+    }
+
+    fn new_object(&mut self) -> u32 {
+        let number = self.next_object;
+        self.next_object += 1;
+        number
+    }
+
+    /// Merges one part, krilla's whole output for it, into the book; `front` for the part
+    /// that holds the title page (the first).
+    pub(crate) fn part(&mut self, pdf: &[u8], front: bool) -> Result<(), ExportError> {
+        let doc = lopdf::Document::load_mem(pdf).map_err(fault)?;
+        if self.written == 0 {
+            // krilla's header: its version and binary marker.
+            let header_end = pdf
+                .windows(8)
+                .position(|w| w == b"\n1 0 obj")
+                .ok_or_else(|| fault("no first object"))?;
+            self.emit(&pdf[..=header_end])?;
+        }
+        let catalog = doc.catalog().map_err(fault)?;
+        let pages_id = reference(catalog, b"Pages")?;
+        let root_id = reference(catalog, b"StructTreeRoot")?;
+        let root = doc.get_dictionary(root_id).map_err(fault)?;
+        let document_id = match root.get(b"K").map_err(fault)? {
+            Object::Reference(id) => *id,
+            Object::Array(kids) if kids.len() == 1 => kids[0].as_reference().map_err(fault)?,
+            _ => return Err(fault("a structure tree without one Document element")),
+        };
+        let document = doc.get_dictionary(document_id).map_err(fault)?;
+        if !is_name(document, b"S", b"Document") {
+            return Err(fault("a structure tree whose root element is no Document"));
+        }
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        if self.pages_done + pages.len() > self.total_pages {
+            return Err(fault("more pages than the book was laid out with"));
+        }
+
+        // The part's own top objects stand for the book's; its pages take their set numbers.
+        let mut remap: HashMap<ObjectId, u32> = HashMap::new();
+        remap.insert(pages_id, PAGES);
+        remap.insert(root_id, STRUCT_ROOT);
+        remap.insert(document_id, DOCUMENT);
+        for (index, page) in pages.iter().enumerate() {
+            remap.insert(*page, FIRST_PAGE + (self.pages_done + index) as u32);
+        }
+        let catalog_id = reference(&doc.trailer, b"Root")?;
+
+        // What the book keeps: the pages, the structure elements and what they refer to, and
+        // the front part's metadata; the part's catalog, outline and own metadata are left.
+        let mut starts: Vec<ObjectId> = pages.clone();
+        let mut kids = Vec::new();
+        references(document.get(b"K").map_err(fault)?, &mut kids);
+        starts.extend(&kids);
+        let mut parent_entries: Vec<(i64, ObjectId)> = Vec::new();
+        if let Ok(tree) = root.get(b"ParentTree") {
+            let tree = resolve(&doc, tree)?.as_dict().map_err(fault)?;
+            if tree.has(b"Kids") {
+                return Err(fault("a parent tree in more than one node"));
+            }
+            let nums = resolve(&doc, tree.get(b"Nums").map_err(fault)?)?
+                .as_array()
+                .map_err(fault)?;
+            for pair in nums.chunks(2) {
+                let [key, value] = pair else {
+                    return Err(fault("an odd parent tree"));
+                };
+                let key = key.as_i64().map_err(fault)?;
+                let value = value.as_reference().map_err(fault)?;
+                parent_entries.push((key, value));
+                starts.push(value);
+            }
+        }
+        let next_key = match root.get(b"ParentTreeNextKey") {
+            Ok(key) => key.as_i64().map_err(fault)?,
+            Err(_) => parent_entries
+                .iter()
+                .map(|(key, _)| key + 1)
+                .max()
+                .unwrap_or(0),
+        };
+        if front {
+            for key in [&b"Metadata"[..], b"OutputIntents"] {
+                if let Ok(Object::Reference(id)) = catalog.get(key) {
+                    starts.push(*id);
+                }
+            }
+            if let Ok(Object::Reference(id)) = doc.trailer.get(b"Info") {
+                starts.push(*id);
+            }
+        }
+        let mut taken: BTreeSet<ObjectId> = BTreeSet::new();
+        let mut stack = starts;
+        let mut found = Vec::new();
+        while let Some(id) = stack.pop() {
+            if id == pages_id || id == root_id || id == document_id || !taken.insert(id) {
+                continue;
+            }
+            if id == catalog_id {
+                return Err(fault("an object that refers to the catalog"));
+            }
+            found.clear();
+            references(doc.get_object(id).map_err(fault)?, &mut found);
+            stack.extend(found.iter().copied());
+        }
+        // In the part's own order, which is krilla's: the same part gives the same numbers.
+        for id in &taken {
+            if !remap.contains_key(id) {
+                let number = self.new_object();
+                remap.insert(*id, number);
+            }
+        }
+
+        let key_offset = i64::from(self.next_key);
+        for id in &taken {
+            let mut object = doc.get_object(*id).map_err(fault)?.clone();
+            renumber(&mut object, &remap)?;
+            let number = remap[id];
+            self.adjust(&mut object, number, key_offset)?;
+            match object {
+                Object::Stream(mut stream) => {
+                    if front && is_name(&stream.dict, b"Type", b"Metadata") {
+                        stream.content = with_page_count(&stream.content, self.total_pages)?;
+                    }
+                    self.stream(number, stream)?;
+                }
+                other => {
+                    let mut body = Vec::new();
+                    write_object(&mut body, &other);
+                    self.pack(number, body)?;
+                }
+            }
+        }
+
+        // The structure: the part's top elements under the book's Document, its parent tree
+        // entries after the parts' before it, its role map joined to the others'.
+        for kid in kids {
+            self.document_kids.push(remap[&kid]);
+        }
+        for (key, value) in parent_entries {
+            let key = usize::try_from(key + key_offset)
+                .map_err(|_| fault("a negative structure parent key"))?;
+            if self.parent_tree.len() <= key {
+                self.parent_tree.resize(key + 1, 0);
+            }
+            self.parent_tree[key] = remap[&value];
+        }
+        self.next_key = u32::try_from(key_offset + next_key)
+            .map_err(|_| fault("too many structure parent keys"))?;
+        if let Ok(role_map) = root.get(b"RoleMap") {
+            for (key, value) in resolve(&doc, role_map)?.as_dict().map_err(fault)?.iter() {
+                if !self.role_map.has(key) {
+                    self.role_map.set(key.clone(), value.clone());
+                }
+            }
+        }
+        if front {
+            let mut entries = catalog.clone();
+            for key in [&b"Type"[..], b"Pages", b"StructTreeRoot", b"Outlines"] {
+                entries.remove(key);
+            }
+            let mut entries = Object::Dictionary(entries);
+            renumber(&mut entries, &remap)?;
+            let mut document = document.clone();
+            for key in [&b"K"[..], b"P", b"Type", b"S"] {
+                document.remove(key);
+            }
+            self.front = Some(Front {
+                catalog: entries.as_dict().map_err(fault)?.clone(),
+                document,
+                info: match doc.trailer.get(b"Info") {
+                    Ok(Object::Reference(id)) => remap.get(id).copied(),
+                    _ => None,
+                },
+                id: doc.trailer.get(b"ID").ok().cloned(),
+            });
+        }
+        self.pages_done += pages.len();
+        self.flush_packed()
+    }
+
+    /// What an object of a part becomes in the book: structure parent keys offset, placeholder
+    /// links made destinations, element ids numbered across the book.
+    fn adjust(
+        &mut self,
+        object: &mut Object,
+        number: u32,
+        key_offset: i64,
+    ) -> Result<(), ExportError> {
+        let Object::Dictionary(dict) = object else {
+            return Ok(());
+        };
+        for key in [&b"StructParents"[..], b"StructParent"] {
+            if let Ok(Object::Integer(value)) = dict.get_mut(key) {
+                *value += key_offset;
+            }
+        }
+        if is_name(dict, b"Subtype", b"Link")
+            && let Ok(Object::Dictionary(action)) = dict.get(b"A")
+            && let Ok(uri) = action.get(b"URI").and_then(Object::as_str)
+            && uri.starts_with(DEFERRED)
+        {
+            let (page, top) =
+                parse_deferred(uri).ok_or_else(|| fault("a link to an unreadable place"))?;
+            if page >= self.total_pages {
+                return Err(fault("a link past the last page"));
+            }
+            dict.remove(b"A");
+            dict.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference((FIRST_PAGE + page as u32, 0)),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Real(0.0),
+                    Object::Real(self.page_height - top),
+                    Object::Null,
+                ]),
+            );
+        }
+        if is_name(dict, b"Type", b"StructElem")
+            && let Ok(Object::String(id, _)) = dict.get(b"ID")
+        {
+            // krilla's ids are "Note 1", "Note 2", … in each part: numbered again for the book.
+            let prefix = id
+                .iter()
+                .rposition(|byte| *byte == b' ')
+                .map_or(&id[..0], |at| &id[..=at])
+                .to_vec();
+            let mut renamed = prefix;
+            renamed.extend_from_slice((self.ids.len() + 1).to_string().as_bytes());
+            self.ids.insert(renamed.clone(), number);
+            dict.set("ID", Object::String(renamed, StringFormat::Literal));
+        }
+        Ok(())
+    }
+
+    /// Writes a stream object in place, deflated if krilla left it plain (but the XMP
+    /// metadata, which PDF/A wants readable as it is).
+    fn stream(&mut self, number: u32, mut stream: lopdf::Stream) -> Result<(), ExportError> {
+        let plain = !stream.dict.has(b"Filter") && !is_name(&stream.dict, b"Type", b"Metadata");
+        if plain {
+            stream.content = deflate_at(&stream.content, PAGE_LEVEL).map_err(fault)?;
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        }
+        stream
+            .dict
+            .set("Length", Object::Integer(stream.content.len() as i64));
+        let mut head = format!("{number} 0 obj\n").into_bytes();
+        write_dictionary(&mut head, &stream.dict);
+        head.extend_from_slice(b"\nstream\n");
+        let here = self.here()?;
+        self.place(number, here);
+        self.emit(&head)?;
+        self.emit(&stream.content)?;
+        self.emit(b"\nendstream\nendobj\n")
+    }
+
+    fn pack(&mut self, number: u32, body: Vec<u8>) -> Result<(), ExportError> {
+        self.packed.push((number, body));
+        if self.packed.len() >= PER_STREAM {
+            self.flush_packed()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the objects waiting as one object stream.
+    fn flush_packed(&mut self) -> Result<(), ExportError> {
+        if self.packed.is_empty() {
+            return Ok(());
+        }
+        let group = std::mem::take(&mut self.packed);
+        let stream_number = self.new_object();
+        if stream_number >= 1 << 23 {
+            return Err(fault("more objects than a PDF may have"));
+        }
+        let mut index = String::new();
+        let mut bodies: Vec<u8> = Vec::new();
+        for (position, (number, body)) in group.iter().enumerate() {
+            index.push_str(&format!("{number} {} ", bodies.len()));
+            bodies.extend_from_slice(body);
+            bodies.push(b'\n');
+            self.place(*number, IN_STREAM | (stream_number << 8) | position as u32);
+        }
+        let mut data = index.into_bytes();
+        let first = data.len();
+        data.extend_from_slice(&bodies);
+        let packed = deflate_at(&data, LEVEL).map_err(fault)?;
+        let here = self.here()?;
+        self.place(stream_number, here);
+        let head = format!(
+            "{stream_number} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
+            group.len(),
+            packed.len()
+        );
+        self.emit(head.as_bytes())?;
+        self.emit(&packed)?;
+        self.emit(b"\nendstream\nendobj\n")
+    }
+
+    fn pack_dict(&mut self, number: u32, dict: &Dictionary) -> Result<(), ExportError> {
+        let mut body = Vec::new();
+        write_dictionary(&mut body, dict);
+        self.pack(number, body)
+    }
+
+    /// Writes the book's own objects (catalog, page tree, structure tree, outline) and the
+    /// cross-reference stream. `outline` points at `anchors`: the book's (page, top) of each.
+    pub(crate) fn finish(
+        mut self,
+        outline: &[OutlineItem],
+        anchors: &BTreeMap<String, (usize, f32)>,
+    ) -> Result<(), ExportError> {
+        if self.pages_done != self.total_pages {
+            return Err(fault(format!(
+                "{} pages were written of the {} laid out",
+                self.pages_done, self.total_pages
+            )));
+        }
+        let front = self.front.take().ok_or_else(|| fault("no front part"))?;
+
+        self.write_outline(outline, anchors)?;
+
+        // The page tree, the structure tree root and the Document element hold an entry a page
+        // or an element: written as text directly, never as a tree of objects in memory.
+        let mut pages = format!("<</Type/Pages/Count {}/Kids[", self.total_pages).into_bytes();
+        for page in 0..self.total_pages {
+            pages.extend_from_slice(format!("{} 0 R ", FIRST_PAGE as usize + page).as_bytes());
+        }
+        pages.extend_from_slice(b"]>>");
+        self.pack(PAGES, pages)?;
+
+        let mut root = format!("<</Type/StructTreeRoot/K[{DOCUMENT} 0 R]").into_bytes();
+        if !self.role_map.is_empty() {
+            root.extend_from_slice(b"/RoleMap");
+            write_dictionary(&mut root, &self.role_map);
+        }
+        if !self.parent_tree.is_empty() {
+            root.extend_from_slice(b"/ParentTree<</Nums[");
+            for (key, number) in self.parent_tree.iter().enumerate() {
+                if *number != 0 {
+                    root.extend_from_slice(format!("{key} {number} 0 R ").as_bytes());
+                }
+            }
+            root.extend_from_slice(format!("]>>/ParentTreeNextKey {}", self.next_key).as_bytes());
+        }
+        if !self.ids.is_empty() {
+            root.extend_from_slice(b"/IDTree<</Names[");
+            for (name, number) in std::mem::take(&mut self.ids) {
+                write_literal(&mut root, &name);
+                root.extend_from_slice(format!(" {number} 0 R ").as_bytes());
+            }
+            root.extend_from_slice(b"]>>");
+        }
+        root.extend_from_slice(b">>");
+        self.pack(STRUCT_ROOT, root)?;
+
+        let mut document =
+            format!("<</Type/StructElem/S/Document/P {STRUCT_ROOT} 0 R").into_bytes();
+        for (key, value) in front.document.iter() {
+            write_name(&mut document, key);
+            document.push(b' ');
+            write_object(&mut document, value);
+        }
+        document.extend_from_slice(b"/K[");
+        for kid in std::mem::take(&mut self.document_kids) {
+            document.extend_from_slice(format!("{kid} 0 R ").as_bytes());
+        }
+        document.extend_from_slice(b"]>>");
+        self.pack(DOCUMENT, document)?;
+
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference((PAGES, 0)));
+        for (key, value) in front.catalog.iter() {
+            catalog.set(key.clone(), value.clone());
+        }
+        catalog.set("StructTreeRoot", Object::Reference((STRUCT_ROOT, 0)));
+        catalog.set("Outlines", Object::Reference((OUTLINES, 0)));
+        self.pack_dict(CATALOG, &catalog)?;
+        self.flush_packed()?;
+
+        let mut trailer = Vec::new();
+        trailer.extend_from_slice(format!("/Root {CATALOG} 0 R").as_bytes());
+        if let Some(info) = front.info {
+            trailer.extend_from_slice(format!("/Info {info} 0 R").as_bytes());
+        }
+        if let Some(id) = &front.id {
+            trailer.extend_from_slice(b"/ID ");
+            write_object(&mut trailer, id);
+        }
+        self.cross_references(&trailer)
+    }
+
+    /// The outline: an entry for each item whose anchor is in the book, nested as the items
+    /// are, closed below the top level (as krilla writes it).
+    fn write_outline(
+        &mut self,
+        outline: &[OutlineItem],
+        anchors: &BTreeMap<String, (usize, f32)>,
+    ) -> Result<(), ExportError> {
+        // Every entry with its number and place among its siblings, walked with a stack.
+        struct Entry<'i> {
+            item: &'i OutlineItem,
+            number: u32,
+            parent: u32,
+            prev: Option<u32>,
+            next: Option<u32>,
+            kids: Vec<u32>,
+        }
+        let mut entries: Vec<Entry<'_>> = Vec::new();
+        let mut top = Vec::new();
+        let mut pending: Vec<(&[OutlineItem], u32, Option<usize>)> =
+            vec![(outline, OUTLINES, None)];
+        while let Some((items, parent, parent_entry)) = pending.pop() {
+            let mut numbers = Vec::new();
+            let mut placed = Vec::new();
+            for item in items
+                .iter()
+                .filter(|item| anchors.contains_key(&item.anchor))
+            {
+                let number = self.new_object();
+                numbers.push(number);
+                placed.push(entries.len());
+                entries.push(Entry {
+                    item,
+                    number,
+                    parent,
+                    prev: None,
+                    next: None,
+                    kids: Vec::new(),
+                });
+            }
+            for (k, at) in placed.iter().enumerate() {
+                entries[*at].prev = k.checked_sub(1).map(|p| numbers[p]);
+                entries[*at].next = numbers.get(k + 1).copied();
+                let children = entries[*at].item.children.as_slice();
+                let number = entries[*at].number;
+                pending.push((children, number, Some(*at)));
+            }
+            match parent_entry {
+                Some(at) => entries[at].kids = numbers,
+                None => top = numbers,
+            }
+        }
+        let mut root = Dictionary::new();
+        root.set("Type", Object::Name(b"Outlines".to_vec()));
+        if let (Some(first), Some(last)) = (top.first(), top.last()) {
+            root.set("First", Object::Reference((*first, 0)));
+            root.set("Last", Object::Reference((*last, 0)));
+            root.set("Count", Object::Integer(top.len() as i64));
+        }
+        self.pack_dict(OUTLINES, &root)?;
+        for entry in &entries {
+            let Some((page, y)) = anchors.get(&entry.item.anchor) else {
+                continue;
+            };
+            let mut dict = Dictionary::new();
+            dict.set("Title", text_string(&entry.item.title));
+            dict.set("Parent", Object::Reference((entry.parent, 0)));
+            if let Some(prev) = entry.prev {
+                dict.set("Prev", Object::Reference((prev, 0)));
+            }
+            if let Some(next) = entry.next {
+                dict.set("Next", Object::Reference((next, 0)));
+            }
+            if let (Some(first), Some(last)) = (entry.kids.first(), entry.kids.last()) {
+                dict.set("First", Object::Reference((*first, 0)));
+                dict.set("Last", Object::Reference((*last, 0)));
+                dict.set("Count", Object::Integer(-(entry.kids.len() as i64)));
+            }
+            dict.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference((FIRST_PAGE + *page as u32, 0)),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Real(self.left),
+                    Object::Real(self.page_height - y),
+                    Object::Null,
+                ]),
+            );
+            self.pack_dict(entry.number, &dict)?;
+        }
+        Ok(())
+    }
+
+    /// The cross-reference stream, the last object, which describes itself.
+    fn cross_references(&mut self, trailer: &[u8]) -> Result<(), ExportError> {
+        let xref_number = self.new_object();
+        let xref_at = self.written;
+        let here = self.here()?;
+        self.place(xref_number, here);
+        if self.places.iter().skip(1).any(|place| *place == 0) {
+            return Err(fault("an object that was never written"));
+        }
+        let field = |place: u32| -> (u8, u32, u16) {
+            if place == 0 {
+                (0, 0, 0xffff)
+            } else if place & IN_STREAM != 0 {
+                let place = place & !IN_STREAM;
+                (2, place >> 8, (place & 0xff) as u16)
+            } else {
+                (1, place - 1, 0)
+            }
+        };
+        let widest = self
+            .places
+            .iter()
+            .map(|place| field(*place).1)
+            .max()
+            .unwrap_or(0);
+        let width = (u32::BITS - widest.leading_zeros()).div_ceil(8).max(1) as usize;
+        // Deflated a batch of rows at a time: the rows themselves are never held whole.
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL.unsigned_abs()));
+        let mut batch = Vec::with_capacity(4096 * (width + 3));
+        for rows in self.places.chunks(4096) {
+            batch.clear();
+            for place in rows {
+                let (kind, offset, third) = field(*place);
+                batch.push(kind);
+                batch.extend_from_slice(&offset.to_be_bytes()[4 - width..]);
+                batch.extend_from_slice(&third.to_be_bytes());
+            }
+            encoder.write_all(&batch).map_err(fault)?;
+        }
+        let rows = encoder.finish().map_err(fault)?;
+        let mut head = format!(
+            "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 {width} 2]",
+            self.places.len()
+        )
+        .into_bytes();
+        head.extend_from_slice(trailer);
+        head.extend_from_slice(
+            format!("/Length {}/Filter/FlateDecode>>\nstream\n", rows.len()).as_bytes(),
+        );
+        self.emit(&head)?;
+        self.emit(&rows)?;
+        self.emit(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes())?;
+        self.out
+            .flush()
+            .map_err(|e| ExportError::Content(format!("the book cannot be written: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deferred_link_reads_back_as_the_page_and_top_it_names() {
+        for (page, top) in [(0, 0.0), (12, 51.023_6), (9_999, 780.5)] {
+            let uri = deferred_link(page, top);
+            assert_eq!(parse_deferred(uri.as_bytes()), Some((page, top)));
+        }
+        assert_eq!(parse_deferred(b"https://example.com"), None);
+        assert_eq!(parse_deferred(b"remedy-book-page:x:1"), None);
+    }
+
+    #[test]
+    fn the_xmp_page_count_is_the_books() -> Result<(), ExportError> {
+        let xmp = b"<x><xmpTPg:NPages>3</xmpTPg:NPages></x>";
+        assert_eq!(
+            with_page_count(xmp, 1234)?,
+            b"<x><xmpTPg:NPages>1234</xmpTPg:NPages></x>"
+        );
+        assert!(with_page_count(b"<x/>", 1).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn objects_are_written_as_pdf_reads_them() {
+        let mut dict = Dictionary::new();
+        dict.set(
+            "A b",
+            Object::String(b"(x) \\ y\r".to_vec(), StringFormat::Literal),
+        );
+        dict.set(
+            "K",
+            Object::Array(vec![
+                Object::Integer(-3),
+                Object::Real(0.5),
+                Object::Reference((7, 0)),
+                Object::Null,
+                Object::String(vec![0xfe, 0xff], StringFormat::Hexadecimal),
+            ]),
+        );
+        let mut out = Vec::new();
+        write_dictionary(&mut out, &dict);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "<</A#20b (\\(x\\) \\\\ y\\r)/K [-3 0.5 7 0 R null <FEFF>]>>"
+        );
+    }
+}
