@@ -246,10 +246,15 @@ fn renamed_id(remedy: &Path, bench: &Path, corpus: &Path) -> Result<String, Stri
 
 /// Peak memory of the whole lint, cold and warm, at each of [`MEMORY_SIZES`].
 fn memory(remedy: &Path, bench: &Path) -> Result<String, String> {
+    // Every corpus is made before any run is measured: a child's peak memory includes this
+    // process's peak when it was started, so generating the larger corpus between the two
+    // sizes' runs would weigh on the larger size's figures only.
+    for size in MEMORY_SIZES {
+        super::ensure_corpus(&bench.join(format!("corpus-{size}")), size)?;
+    }
     let mut rows = Vec::new();
     for size in MEMORY_SIZES {
         let corpus = bench.join(format!("corpus-{size}"));
-        super::ensure_corpus(&corpus, size)?;
         let guides = corpus.join("guides");
         let log = bench.join(format!("memory-{size}"));
         // Fills the cache for the warm runs.

@@ -14,6 +14,8 @@ pub(super) struct FileResult {
     pub(super) guide: Option<Box<LintedGuide>>,
     /// Whether the file held a typed guide (an export can use it).
     pub(super) loaded: bool,
+    /// Its number in the collector's [`Kept`] places, once collected.
+    pub(super) kept: Option<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -164,6 +166,7 @@ pub(super) fn analyse<R>(
         extra: None,
         guide: None,
         loaded: false,
+        kept: None,
     };
     let done = |result, ids| Analysed {
         result,

@@ -62,15 +62,27 @@ pub(super) enum CrossFinding {
     TitleTaken { other: usize },
 }
 
-/// The first file with a guide title.
+/// The first file with a guide title (its guide id is its result's).
 #[derive(Debug, Clone)]
 pub(super) struct FirstTitle {
     /// Its index in the results.
-    pub(super) at: usize,
-    pub(super) guide: Option<Box<str>>,
+    pub(super) at: u32,
     pub(super) reported: bool,
     /// Whether a finding on it already names a later file.
     pub(super) named_other: bool,
+}
+
+/// What the map of first titles knows a title by: 128 bits of the BLAKE3 hash of the title
+/// (normalized as `duplicate-title` compares titles), 16 bytes where the text took about 60
+/// with its allocation. Equal titles always meet; two different titles would have to collide
+/// in a cryptographic hash to be taken for one (and would then show as a duplicate, never
+/// hide one).
+pub(super) type TitleKey = u128;
+
+pub(super) fn title_key(title: &str) -> TitleKey {
+    let mut key = [0; 16];
+    key.copy_from_slice(&blake3::hash(title.as_bytes()).as_bytes()[..16]);
+    TitleKey::from_le_bytes(key)
 }
 
 /// What the rounds of files add up to, collected in file order.
@@ -85,7 +97,7 @@ pub(super) struct Collector {
     pub(super) cross: Vec<(usize, CrossFinding)>,
     /// The first file with each guide title (hashed as `duplicate-title` compares them), when
     /// that rule is on.
-    pub(super) titles: Option<HashMap<Box<str>, FirstTitle>>,
+    pub(super) titles: Option<HashMap<TitleKey, FirstTitle>>,
     pub(super) results: Vec<FileResult>,
     pub(super) dangling_on: bool,
     /// The index entries this run made (a file new or changed), for the cache.
@@ -97,6 +109,8 @@ pub(super) struct Collector {
     pub(super) lint_new: Vec<crate::cache::FindingsEntry>,
     /// The keys of the findings entries this run took from the cache.
     pub(super) lint_kept: Vec<String>,
+    /// Each linted file's `/id` and title places, kept compactly until the end.
+    pub(super) kept: Kept,
 }
 
 impl Collector {
@@ -131,28 +145,37 @@ impl Collector {
             }
             if let (Some(titles), Some(title)) = (&mut self.titles, title) {
                 let at = self.results.len();
-                let guide = result.guide_id().map(Box::<str>::from);
-                match titles.get_mut(&title) {
+                let guide = result.guide_id();
+                let guide_of = |first: &FirstTitle| {
+                    self.results
+                        .get(first.at as usize)
+                        .and_then(FileResult::guide_id)
+                };
+                let key = title_key(&title);
+                match titles.get_mut(&key) {
                     // Two files of one guide id are `duplicate-id` already.
-                    Some(first) if guide.is_some() && guide == first.guide => {}
+                    Some(first) if guide.is_some() && guide == guide_of(first) => {}
                     // The later file names the first; a first file linted alone names the later
                     // one, once, when the later one is not linted (only some files are).
                     Some(first) if result.reported => {
-                        self.cross
-                            .push((at, CrossFinding::TitleTaken { other: first.at }));
+                        self.cross.push((
+                            at,
+                            CrossFinding::TitleTaken {
+                                other: first.at as usize,
+                            },
+                        ));
                     }
                     Some(first) if first.reported && !first.named_other => {
                         first.named_other = true;
                         self.cross
-                            .push((first.at, CrossFinding::TitleTaken { other: at }));
+                            .push((first.at as usize, CrossFinding::TitleTaken { other: at }));
                     }
                     Some(_) => {}
                     None => {
                         titles.insert(
-                            title,
+                            key,
                             FirstTitle {
-                                at,
-                                guide,
+                                at: u32::try_from(at).unwrap_or(u32::MAX),
                                 reported: result.reported,
                                 named_other: false,
                             },
@@ -165,6 +188,11 @@ impl Collector {
             {
                 // A second file with this guide id: reported at the end.
                 self.repeated.insert(guide.into());
+            }
+            // Kept compactly, so that a clean file's box of extras is freed below.
+            if let Some(extra) = &mut result.extra {
+                let (id_place, title) = (extra.id_place.take(), extra.title.take());
+                result.kept = self.kept.keep(result.guide_id(), id_place, title);
             }
             if let Some(extra) = &mut result.extra {
                 if let Some(internal) = extra.internal.take() {
@@ -251,7 +279,10 @@ pub(super) struct CrossFile<'a> {
     pub(super) display: &'a Path,
     /// Its guide id.
     pub(super) own: Option<&'a str>,
-    pub(super) extra: Option<&'a FileExtra>,
+    /// Where its guide id is.
+    pub(super) id_place: Option<Place>,
+    /// Its title as written, and where it is.
+    pub(super) title: Option<(Box<str>, Place)>,
 }
 
 /// Writes out a file's cross-guide findings from what its first pass kept: exact ids, pointers,
@@ -267,10 +298,7 @@ pub(super) fn cross_file_findings(
     for found in found {
         let (rule, pointer, message, place) = match found {
             CrossFinding::GuideIdTaken { other } => {
-                let (Some(own), Some(place)) = (
-                    file.own,
-                    file.extra.and_then(|extra| extra.id_place.clone()),
-                ) else {
+                let (Some(own), Some(place)) = (file.own, file.id_place.clone()) else {
                     continue;
                 };
                 let message = duplicate_id::guide_message(own, &other_display(other));
@@ -284,7 +312,7 @@ pub(super) fn cross_file_findings(
                 (DanglingReference::ID, site.pointer, message, place)
             }
             CrossFinding::TitleTaken { other } => {
-                let Some((title, place)) = file.extra.and_then(|extra| extra.title.clone()) else {
+                let Some((title, place)) = file.title.clone() else {
                     continue;
                 };
                 let message = rules::duplicate_title::guide_message(&title, &other_display(other));
@@ -326,6 +354,7 @@ pub(super) fn cross_guide_findings(
         repeated,
         mut cross,
         results,
+        kept,
         ..
     } = collector;
 
@@ -392,7 +421,8 @@ pub(super) fn cross_guide_findings(
             CrossFile {
                 display: &result.display,
                 own: result.guide_id(),
-                extra: result.extra.as_deref(),
+                id_place: kept.id_place(result.kept, result.guide_id()),
+                title: kept.title(result.kept),
             },
             kinds,
             |other| results[other].display.clone(),

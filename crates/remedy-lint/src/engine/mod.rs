@@ -36,6 +36,7 @@ use crate::suppression::{self, Directive};
 mod analyse;
 mod finish;
 mod index;
+mod kept;
 mod plan;
 mod reuse;
 mod scan;
@@ -44,6 +45,7 @@ mod schedule;
 use analyse::*;
 use finish::*;
 use index::*;
+use kept::*;
 use plan::*;
 use schedule::*;
 
@@ -350,7 +352,8 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
             CrossFile {
                 display: &result.display,
                 own,
-                extra: Some(&extra),
+                id_place: extra.id_place.clone(),
+                title: extra.title.clone(),
             },
             cross,
             |at| {
