@@ -118,6 +118,45 @@ pub fn may_hold_markup(text: &str) -> bool {
         })
 }
 
+/// Whether a text that holds no inline-markup byte but `\n` is plain paragraphs, in which
+/// [`parse`] finds nothing at fault: every line starts, after its indentation, with a byte that
+/// opens no block (not `#`, `>`, `-`, `+`, `=`, `:`, a digit or a markup byte), none ends in a
+/// space or tab before a break (a hard break), a line after a blank one is not indented (code),
+/// and blank lines are only where the field allows more than one paragraph (one line break may
+/// end any text). Unsure is `false`: the parser decides.
+///
+/// The texts of `|` blocks, which their line breaks alone sent through the parser, are such
+/// paragraphs; the caller knows the rest of their bytes from one scan of them.
+pub fn plain_paragraphs(text: &str, paragraphs: Paragraphs) -> bool {
+    let mut lines = text.as_bytes().split(|&b| b == b'\n').peekable();
+    let mut first = true;
+    let mut after_blank = false;
+    while let Some(line) = lines.next() {
+        let last = lines.peek().is_none();
+        if !last && matches!(line.last(), Some(b' ' | b'\t')) {
+            return false;
+        }
+        match line.iter().position(|&b| b != b' ' && b != b'\t') {
+            None if last && line.is_empty() && !first => {}
+            None if paragraphs == Paragraphs::Many => after_blank = true,
+            None => return false,
+            Some(indent) => {
+                let opener = line[indent];
+                if matches!(opener, b'#' | b'>' | b'-' | b'+' | b'=' | b':')
+                    || opener.is_ascii_digit()
+                    || INLINE_MARKUP[usize::from(opener)]
+                    || (indent > 0 && (first || after_blank))
+                {
+                    return false;
+                }
+                after_blank = false;
+            }
+        }
+        first = false;
+    }
+    true
+}
+
 /// A link destination, sorted: an external address, a reference, or neither.
 fn classify_destination(url: &str) -> Option<Result<String, Reference>> {
     let lower = url.to_ascii_lowercase();
@@ -725,6 +764,63 @@ mod tests {
             .map(|(r, range)| (r.0, &text[range]))
             .collect();
         assert_eq!(found, [("one".into(), "#one"), ("g#two".into(), "g#two")]);
+    }
+
+    /// Lines that start with every ASCII byte (after every indentation), with blank lines,
+    /// trailing spaces and final breaks: wherever `plain_paragraphs` says the parser would find
+    /// nothing at fault, it finds nothing, in every kind of field.
+    #[test]
+    fn plain_paragraphs_are_only_texts_the_parser_finds_nothing_wrong_in() {
+        let mut accepted = 0;
+        let openers: Vec<String> = (0x20u8..0x7F)
+            .map(|b| char::from(b).to_string())
+            .chain(["é".into(), "’".into()])
+            .collect();
+        for opener in &openers {
+            for indent in ["", " ", "   ", "    ", "\t"] {
+                for (before, after) in [
+                    ("Open it.\n", ""),
+                    ("Open it.\n", "\n"),
+                    ("Open it.\n", "\n\n"),
+                    ("Open it.\n\n", "\n"),
+                    ("Open it.  \n", ""),
+                    ("Open it. \n", "\n"),
+                    ("Open it.\n \n", ""),
+                    ("\n", ""),
+                    ("", "\nthen wait."),
+                    ("", "  \nthen wait."),
+                ] {
+                    let text = format!("{before}{indent}{opener} the tray{after}");
+                    let only_breaks = text.chars().all(|c| {
+                        c == '\n' || !c.is_ascii() || !INLINE_MARKUP[usize::from(c as u8)]
+                    });
+                    if !only_breaks {
+                        continue;
+                    }
+                    for paragraphs in [Paragraphs::One, Paragraphs::Many] {
+                        if !plain_paragraphs(&text, paragraphs) {
+                            continue;
+                        }
+                        accepted += 1;
+                        for leading in [false, true] {
+                            let (_, problems) = parse(&text, paragraphs, leading);
+                            assert_eq!(problems, [], "{text:?} {paragraphs:?}");
+                        }
+                    }
+                }
+            }
+        }
+        // Not a test that passes by saying no: most of these are plain prose.
+        assert!(accepted > 500, "{accepted}");
+        assert!(plain_paragraphs(
+            "A line.\nAnother line.\n",
+            Paragraphs::One
+        ));
+        assert!(!plain_paragraphs("A line.\n\nAnother.\n", Paragraphs::One));
+        assert!(plain_paragraphs("A line.\n\nAnother.\n", Paragraphs::Many));
+        assert!(!plain_paragraphs("A line.\n# Heading\n", Paragraphs::Many));
+        assert!(!plain_paragraphs("A line.  \nhard break", Paragraphs::Many));
+        assert!(!plain_paragraphs(" indented", Paragraphs::Many));
     }
 
     #[test]

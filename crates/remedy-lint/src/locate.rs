@@ -5,7 +5,7 @@
 //! almost always written as they are read, so they are searched for in the source text inside
 //! the node's span; a rule falls back to the node when they are not there (an escape).
 
-use remedy_core::{Guide, Position, SourceText, Span, StepVisit};
+use remedy_core::{Position, SourceText, Span};
 
 fn column(chars_before: usize) -> u32 {
     u32::try_from(chars_before + 1).unwrap_or(u32::MAX)
@@ -79,69 +79,6 @@ pub fn find_text(source: &SourceText, span: Span, needle: &str, ignore_case: boo
     })
     .into_iter()
     .next()
-}
-
-/// Every text a writer wrote in a guide, with a function that builds its JSON Pointer (only the
-/// rare text with a finding needs one), in document order: titles, summaries, descriptions,
-/// steps and their notes, pros and cons, FAQ and scenarios. `steps` are each method's steps as
-/// [`remedy_core::Method::walk_steps`] gives them.
-pub fn for_each_text(
-    guide: &Guide,
-    steps: &[Vec<StepVisit<'_>>],
-    mut visit: impl FnMut(&str, &dyn Fn() -> String),
-) {
-    visit(&guide.title, &|| "/title".into());
-    visit(&guide.summary, &|| "/summary".into());
-    if let Some(overview) = &guide.overview {
-        visit(overview, &|| "/overview".into());
-    }
-    for (i, cause) in guide.causes.iter().enumerate() {
-        visit(&cause.title, &|| format!("/causes/{i}/title"));
-        if let Some(description) = &cause.description {
-            visit(description, &|| format!("/causes/{i}/description"));
-        }
-    }
-    for (i, method) in guide.methods.iter().enumerate() {
-        visit(&method.title, &|| format!("/methods/{i}/title"));
-        if let Some(summary) = &method.summary {
-            visit(summary, &|| format!("/methods/{i}/summary"));
-        }
-        if let Some(best_for) = &method.best_for {
-            visit(best_for, &|| format!("/methods/{i}/best_for"));
-        }
-        for visit_step in steps.get(i).map_or(&[][..], Vec::as_slice) {
-            let pointer = || visit_step.pointer(i);
-            let step = visit_step.step;
-            visit(&step.text, &|| format!("{}/text", pointer()));
-            for (key, text) in [
-                ("note", &step.note),
-                ("warning", &step.warning),
-                ("result", &step.result),
-            ] {
-                if let Some(text) = text {
-                    visit(text, &|| format!("{}/{key}", pointer()));
-                }
-            }
-        }
-        for (k, pro) in method.pros.iter().enumerate() {
-            visit(pro, &|| format!("/methods/{i}/pros/{k}"));
-        }
-        for (k, con) in method.cons.iter().enumerate() {
-            visit(con, &|| format!("/methods/{i}/cons/{k}"));
-        }
-    }
-    for (i, faq) in guide.faq.iter().enumerate() {
-        visit(&faq.question, &|| format!("/faq/{i}/question"));
-        visit(&faq.answer, &|| format!("/faq/{i}/answer"));
-    }
-    for (i, scenario) in guide.scenarios.iter().enumerate() {
-        visit(&scenario.when, &|| format!("/scenarios/{i}/when"));
-    }
-    for (i, related) in guide.related.iter().enumerate() {
-        if let remedy_core::Related::External(link) = related {
-            visit(&link.title, &|| format!("/related/{i}/title"));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ macro_rules! declare_rule {
 
 pub use undeclared_destructive::PhraseMatcher;
 
+pub mod texts;
+
 /// The rules the exports depend on: a guide with one of their findings cannot be exported, so
 /// configuration can neither turn them off nor lower them, and no comment silences them.
 pub const REQUIRED: [RuleId; 4] = [YamlSyntax::ID, Schema::ID, IoError::ID, DuplicateId::ID];
@@ -346,6 +348,9 @@ pub struct FileContext<'a> {
     /// Every method's steps in document order ([`Method::walk_steps`]), walked once for all
     /// rules; empty without a typed guide.
     pub steps: Vec<Vec<StepVisit<'a>>>,
+    /// Every text of the guide with what its bytes may hold, walked and read once for all the
+    /// text rules ([`texts::collect`]); empty without a typed guide.
+    pub texts: Vec<texts::GuideText<'a>>,
     /// Whether an id of the guide is declared twice, when the caller already knows it.
     pub ids_repeat: Option<bool>,
     /// The content root, which images must stay inside; `None`: the guide's own folder.
@@ -355,16 +360,22 @@ pub struct FileContext<'a> {
 impl<'a> FileContext<'a> {
     /// The context of a loaded file.
     pub fn new(file: &'a GuideFile, stem: Option<&'a str>, options: &'a RuleOptions) -> Self {
-        let steps = file
+        let steps: Vec<Vec<StepVisit<'a>>> = file
             .guide
             .as_ref()
             .map(|guide| guide.methods.iter().map(Method::walk_steps).collect())
+            .unwrap_or_default();
+        let texts = file
+            .guide
+            .as_ref()
+            .map(|guide| texts::collect(guide, &steps))
             .unwrap_or_default();
         Self {
             file,
             stem,
             options,
             steps,
+            texts,
             ids_repeat: None,
             content_root: None,
         }

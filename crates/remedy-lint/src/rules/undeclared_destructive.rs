@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use remedy_core::Guide;
 
+use super::texts::{Facts, Place, StepField};
 use super::{FileContext, RuleFinding};
 
 declare_rule! {
@@ -320,17 +321,21 @@ impl PhraseMatcher {
     /// often, never too rarely. A first word that is not ASCII (an extra phrase) says yes to
     /// every text that is not ASCII.
     fn may_match(&self, text: &str) -> bool {
-        Self::may_match_either(self, self, text)
+        Self::may_match_either(self, self, text, Facts::of(text))
     }
 
     /// Whether `first` or `second` could match in `text`: [`Self::may_match`] of both in one
     /// walk of the text. Every step is asked about both phrase lists, and most steps hold no
     /// first word of either: perf showed the two walks at 4.4% of a one-thread lint.
-    pub fn may_match_either(first: &Self, second: &Self, text: &str) -> bool {
-        if !text.is_ascii()
+    ///
+    /// `facts` are the text's ([`Facts::of`]): whether it is ASCII, and whether the Kelvin sign
+    /// may be in it, without reading it again.
+    pub fn may_match_either(first: &Self, second: &Self, text: &str, facts: Facts) -> bool {
+        if !facts.is_ascii()
             && (!first.ascii_first_words
                 || !second.ascii_first_words
-                || memchr::memmem::find(text.as_bytes(), KELVIN.as_bytes()).is_some())
+                || (facts.may_hold_kelvin()
+                    && memchr::memmem::find(text.as_bytes(), KELVIN.as_bytes()).is_some()))
         {
             return true;
         }
@@ -459,35 +464,45 @@ impl PhraseMatcher {
 
 /// One finding per step that reads as destructive and has no `destructive` field, or reads as
 /// a reset and has neither `destructive` nor `resets`.
-pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
+pub fn check(cx: &FileContext<'_>, _guide: &Guide, out: &mut Vec<RuleFinding>) {
     let matcher = &cx.options.destructive_phrases;
     let resets = &cx.options.reset_phrases;
-    for i in 0..guide.methods.len() {
-        for visit in cx.steps(i) {
-            if visit.step.destructive.is_some() {
-                continue;
-            }
-            // Neither list can match: both `find`s below would say `None`.
-            if !PhraseMatcher::may_match_either(matcher, resets, &visit.step.text) {
-                continue;
-            }
-            let message = if let Some(phrase) = matcher.find(&visit.step.text) {
-                format!(
-                    "step {} reads as destructive (“{phrase}”) but does not say so; add `destructive: true` (with a backup step before it), or `destructive: false` if it only mentions the action",
-                    visit.number()
-                )
-            } else if visit.step.resets.is_none()
-                && let Some(phrase) = resets.find(&visit.step.text)
-            {
-                format!(
-                    "step {} reads as a reset (“{phrase}”) but does not say so; add `resets: true` if it only forgets settings, `destructive: true` if it loses data, or `resets: false` if it only mentions the action",
-                    visit.number()
-                )
-            } else {
-                continue;
-            };
-            out.push(cx.at_value(UndeclaredDestructive::ID, visit.pointer(i), message));
+    for guide_text in &cx.texts {
+        let Place::Step {
+            method: i,
+            step,
+            field: StepField::Text,
+        } = guide_text.place
+        else {
+            continue;
+        };
+        let Some(visit) = cx.steps(i).get(step) else {
+            continue;
+        };
+        if visit.step.destructive.is_some() {
+            continue;
         }
+        let text = guide_text.text;
+        // Neither list can match: both `find`s below would say `None`.
+        if !PhraseMatcher::may_match_either(matcher, resets, text, guide_text.facts) {
+            continue;
+        }
+        let message = if let Some(phrase) = matcher.find(text) {
+            format!(
+                "step {} reads as destructive (“{phrase}”) but does not say so; add `destructive: true` (with a backup step before it), or `destructive: false` if it only mentions the action",
+                visit.number()
+            )
+        } else if visit.step.resets.is_none()
+            && let Some(phrase) = resets.find(text)
+        {
+            format!(
+                "step {} reads as a reset (“{phrase}”) but does not say so; add `resets: true` if it only forgets settings, `destructive: true` if it loses data, or `resets: false` if it only mentions the action",
+                visit.number()
+            )
+        } else {
+            continue;
+        };
+        out.push(cx.at_value(UndeclaredDestructive::ID, visit.pointer(i), message));
     }
 }
 
@@ -516,7 +531,7 @@ mod tests {
         ] {
             for (first, second) in [(&destructive, &resets), (&ascii, &resets)] {
                 assert_eq!(
-                    PhraseMatcher::may_match_either(first, second, text),
+                    PhraseMatcher::may_match_either(first, second, text, Facts::of(text)),
                     first.may_match(text) || second.may_match(text),
                     "{text}"
                 );

@@ -160,6 +160,42 @@ fn surely_printable(c: char, bits: &[u64]) -> bool {
             .is_some_and(|word| word & (1 << (code % 64)) != 0)
 }
 
+/// Whether every character of `text` is [`surely_printable`], as asking each would say. The
+/// ASCII between its other characters is read eight bytes at a time: a text that is not ASCII
+/// mostly holds a curly quote or two among plain letters.
+fn all_surely_printable(text: &str, bits: &[u64]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(word) = bytes
+            .get(at..at + 8)
+            .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+            .map(u64::from_le_bytes)
+        {
+            // Eight ASCII bytes from ' ' to '~': no byte is high, each is at least 0x20 (adding
+            // 0x60 sets its high bit) and none is 0x7F (adding 1 would set it). No sum carries
+            // into the next byte, as every byte is below 0x80.
+            let printable_ascii = word & HIGH == 0
+                && word.wrapping_add(0x6060_6060_6060_6060) & HIGH == HIGH
+                && word.wrapping_add(0x0101_0101_0101_0101) & HIGH == 0;
+            if printable_ascii {
+                at += 8;
+                continue;
+            }
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            // Not at a character boundary: cannot happen, as `at` moves by whole characters.
+            return text.chars().all(|c| surely_printable(c, bits));
+        };
+        if !surely_printable(c, bits) {
+            return false;
+        }
+        at += c.len_utf8();
+    }
+    true
+}
+
 fn is_private_use(c: char) -> bool {
     matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
 }
@@ -252,16 +288,18 @@ fn unpaired_direction_controls(text: &str) -> Vec<(char, usize)> {
 const MAX_PER_TEXT: usize = 200;
 
 /// Every unprintable character of every text, at its own position.
-pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
+pub fn check(cx: &FileContext<'_>, _guide: &Guide, out: &mut Vec<RuleFinding>) {
     let extra = &cx.options.extra_fonts;
     let source = &cx.file.source;
-    locate::for_each_text(guide, &cx.steps, |text, pointer| {
-        if text.is_ascii() {
-            return;
+    for guide_text in cx.texts.iter().filter(|text| text.prose) {
+        let text = guide_text.text;
+        // Pure ASCII prints (its control characters are left alone, as they always were).
+        if guide_text.facts.is_ascii() {
+            continue;
         }
         let bits = printable_in_bmp();
-        if text.chars().all(|c| surely_printable(c, bits)) {
-            return;
+        if all_surely_printable(text, bits) {
+            continue;
         }
         // Each distinct character at fault with its message (`None`: it prints).
         let mut verdicts: HashMap<char, Option<String>> = HashMap::new();
@@ -271,9 +309,9 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
         verdicts.retain(|_, message| message.is_some());
         let unpaired = unpaired_direction_controls(text);
         if verdicts.is_empty() && unpaired.is_empty() {
-            return;
+            continue;
         }
-        let pointer = pointer();
+        let pointer = guide_text.place.pointer(&cx.steps);
         let node = cx.value_span(&pointer);
         // One pass over the source of the text: where each character at fault, and each
         // direction control, is written.
@@ -325,7 +363,7 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 message,
             });
         }
-    });
+    }
 }
 
 #[cfg(test)]
@@ -351,6 +389,28 @@ mod tests {
         }
         for c in ['\u{F8FF}', '\u{202E}', '\u{1F4F6}', '日', '\u{7}'] {
             assert!(!surely_printable(c, bits), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    /// The eight-byte steps over ASCII say what asking every character says: each kind of
+    /// character (controls, DEL, printable ASCII, in the table or not) at every offset.
+    #[test]
+    fn skipping_ascii_says_what_asking_every_character_says() {
+        let bits = printable_in_bmp();
+        let pieces = [
+            "\u{7}", "\u{7f}", "\n", "\t", "\r", " ", "~", "’", "é", "日", "\u{F8FF}", "\u{1F4F6}",
+        ];
+        for piece in pieces {
+            for length in 0..30 {
+                for at in 0..=length {
+                    let text = format!("’{}{piece}{}", "a".repeat(at), "b".repeat(length - at));
+                    assert_eq!(
+                        all_surely_printable(&text, bits),
+                        text.chars().all(|c| surely_printable(c, bits)),
+                        "{text:?}"
+                    );
+                }
+            }
         }
     }
 

@@ -1,8 +1,9 @@
 //! `unsupported-markup`: Markdown beyond guide rich text, or markup in a plain-text field.
 
-use remedy_core::rich_text::{first_markup, may_hold_markup};
-use remedy_core::{Code, Guide, Related};
+use remedy_core::rich_text::{Paragraphs, first_markup, plain_paragraphs};
+use remedy_core::{Guide, RichField};
 
+use super::texts::{Markup, Place, StepField};
 use super::{FileContext, RuleFinding};
 
 declare_rule! {
@@ -47,16 +48,50 @@ declare_rule! {
 }
 
 /// One finding per piece of markup at fault.
-pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
-    guide.for_each_rich_text(|text, field, pointer| {
-        if !may_hold_markup(text) {
-            return;
+pub fn check(cx: &FileContext<'_>, _guide: &Guide, out: &mut Vec<RuleFinding>) {
+    // Rich texts first, then plain ones, each in document order, as the rule always reported
+    // them; but for a step's `note`, which the texts list before its `warning` and the rule
+    // reported after it.
+    let mut note: Vec<RuleFinding> = Vec::new();
+    for guide_text in &cx.texts {
+        let Markup::Rich(field) = guide_text.markup else {
+            continue;
+        };
+        let is_note = matches!(
+            guide_text.place,
+            Place::Step {
+                field: StepField::Note,
+                ..
+            }
+        );
+        let is_warning = matches!(
+            guide_text.place,
+            Place::Step {
+                field: StepField::Warning,
+                ..
+            }
+        );
+        if !is_warning {
+            out.append(&mut note);
+        }
+        let out: &mut Vec<RuleFinding> = if is_note { &mut note } else { out };
+        let (text, facts) = (guide_text.text, guide_text.facts);
+        if !facts.may_hold_markup() {
+            continue;
+        }
+        // Plain lines (a `|` block's text) are paragraphs with nothing at fault.
+        let paragraphs = match field {
+            RichField::Many => Paragraphs::Many,
+            RichField::One | RichField::StepText => Paragraphs::One,
+        };
+        if facts.only_line_breaks() && plain_paragraphs(text, paragraphs) {
+            continue;
         }
         let (_, problems) = field.parse(text);
         if problems.is_empty() {
-            return;
+            continue;
         }
-        let pointer = pointer();
+        let pointer = guide_text.place.pointer(&cx.steps);
         let ranges: Vec<_> = problems.iter().map(|p| p.range.clone()).collect();
         let spans = cx.file.text_range_spans(&pointer, text, &ranges);
         for (problem, span) in problems.into_iter().zip(spans) {
@@ -70,12 +105,18 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                 ),
             });
         }
-    });
-    // The pointer is built only for a text at fault: building one for every step's plain
-    // fields cost more than looking at them.
-    let mut plain = |text: &str, pointer: &dyn Fn() -> String, field: &str| {
+    }
+    out.append(&mut note);
+    for guide_text in &cx.texts {
+        let Markup::Plain(field) = guide_text.markup else {
+            continue;
+        };
+        if !guide_text.facts.may_hold_markup() {
+            continue;
+        }
+        let text = guide_text.text;
         if let Some(range) = first_markup(text) {
-            let pointer = pointer();
+            let pointer = guide_text.place.pointer(&cx.steps);
             out.push(RuleFinding {
                 rule: UnsupportedMarkup::ID,
                 span: cx.file.text_range_span(&pointer, text, range),
@@ -84,37 +125,6 @@ pub fn check(cx: &FileContext<'_>, guide: &Guide, out: &mut Vec<RuleFinding>) {
                     "`{field}` is plain text and shows markup as written; remove it (write `\\*` for a literal *)"
                 ),
             });
-        }
-    };
-    plain(&guide.title, &|| "/title".into(), "title");
-    for (i, cause) in guide.causes.iter().enumerate() {
-        plain(&cause.title, &|| format!("/causes/{i}/title"), "title");
-    }
-    for (i, method) in guide.methods.iter().enumerate() {
-        plain(&method.title, &|| format!("/methods/{i}/title"), "title");
-        if let Some(image) = &method.image {
-            plain(&image.alt, &|| format!("/methods/{i}/image/alt"), "alt");
-        }
-        for visit in cx.steps(i) {
-            if let Some(image) = &visit.step.image {
-                plain(
-                    &image.alt,
-                    &|| format!("{}/image/alt", visit.pointer(i)),
-                    "alt",
-                );
-            }
-            if let Some(language) = visit.step.code.as_ref().and_then(Code::language) {
-                plain(
-                    language,
-                    &|| format!("{}/code/language", visit.pointer(i)),
-                    "code.language",
-                );
-            }
-        }
-    }
-    for (i, related) in guide.related.iter().enumerate() {
-        if let Related::External(link) = related {
-            plain(&link.title, &|| format!("/related/{i}/title"), "title");
         }
     }
 }
