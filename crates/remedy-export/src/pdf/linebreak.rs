@@ -104,9 +104,37 @@ impl Text {
 
     /// The span of the character at byte `at`.
     fn owner(&self, at: usize) -> usize {
-        let found = self.owners.partition_point(|(start, _)| *start <= at);
+        self.owners_from(at).owner(at)
+    }
+
+    /// [`Text::owner`] for offsets from `at` on, met in increasing order: a step forward
+    /// each, not a search.
+    fn owners_from(&self, at: usize) -> Owners<'_> {
+        Owners {
+            owners: &self.owners,
+            found: self.owners.partition_point(|(start, _)| *start <= at),
+        }
+    }
+}
+
+/// The spans of a paragraph's characters, walked forward: `found` owners start at or before
+/// the last offset asked about.
+struct Owners<'a> {
+    owners: &'a [(usize, usize)],
+    found: usize,
+}
+
+impl Owners<'_> {
+    fn owner(&mut self, at: usize) -> usize {
+        while self
+            .owners
+            .get(self.found)
+            .is_some_and(|(start, _)| *start <= at)
+        {
+            self.found += 1;
+        }
         self.owners
-            .get(found.saturating_sub(1))
+            .get(self.found.saturating_sub(1))
             .map_or(0, |(_, span)| *span)
     }
 }
@@ -251,9 +279,10 @@ fn segment(
     let content_len = slice.trim_end_matches(is_break_space).len();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut glue: Option<(usize, f32)> = None;
+    let mut owners = text.owners_from(range.start);
     for (offset, c) in slice.char_indices() {
         let at = range.start + offset;
-        let span_index = text.owner(at);
+        let span_index = owners.owner(at);
         let Some(span) = spans.get(span_index) else {
             continue;
         };
