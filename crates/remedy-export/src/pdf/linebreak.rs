@@ -323,11 +323,15 @@ fn segment(
                 }
                 *piece_width += width;
             }
-            _ => pieces.push((
-                span_index,
-                shown.map(String::from).unwrap_or_default(),
-                width,
-            )),
+            _ => {
+                // Room for the rest of the segment, so the piece grows without reallocating.
+                let mut piece = String::new();
+                if let Some(c) = shown {
+                    piece.reserve(content_len - offset);
+                    piece.push(c);
+                }
+                pieces.push((span_index, piece, width));
+            }
         }
     }
     Segment { pieces, glue, end }
