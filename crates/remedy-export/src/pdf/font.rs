@@ -76,6 +76,9 @@ pub(crate) struct FaceMetrics {
     /// Glyph ids and advances (in font units) of the [`TABLED`] ranges, one table each; glyph
     /// 0 for a character the face lacks.
     tabled: [Vec<(u16, u16)>; 2],
+    /// The first table with each advance in ems, as [`FaceMetrics::glyph`] gives it: the
+    /// characters of nearly every line, looked up once per character laid out and drawn.
+    latin: Vec<(u16, f32)>,
 }
 
 impl std::fmt::Debug for FaceMetrics {
@@ -95,6 +98,7 @@ impl FaceMetrics {
             font,
             pdf,
             tabled: [Vec::new(), Vec::new()],
+            latin: Vec::new(),
         };
         metrics.tabled = TABLED.map(|range| {
             range
@@ -105,6 +109,10 @@ impl FaceMetrics {
                 })
                 .collect()
         });
+        metrics.latin = metrics.tabled[0]
+            .iter()
+            .map(|(glyph, units)| (*glyph, metrics.ems(*units)))
+            .collect();
         Ok(metrics)
     }
 
@@ -129,8 +137,15 @@ impl FaceMetrics {
     /// The glyph for `c` with its advance in ems, computed as krilla computes the font's own
     /// advance, so that the PDF needs no per-glyph adjustment to place it where we measured.
     fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        if let Some((glyph, ems)) = self.latin.get(u32::from(c) as usize) {
+            return (*glyph != 0).then_some((*glyph, *ems));
+        }
         self.glyph_and_units(c)
-            .map(|(glyph, units)| (glyph, f32::from(units) / self.units_per_em))
+            .map(|(glyph, units)| (glyph, self.ems(units)))
+    }
+
+    fn ems(&self, units: u16) -> f32 {
+        f32::from(units) / self.units_per_em
     }
 }
 
@@ -225,6 +240,7 @@ impl Fonts {
                     pdf: face.pdf.clone(),
                     units_per_em: face.units_per_em,
                     tabled: face.tabled.clone(),
+                    latin: face.latin.clone(),
                 })
                 .collect(),
             extra: parsed,
@@ -311,6 +327,13 @@ mod tests {
                     assert_eq!(
                         metrics.glyph_and_units(c),
                         metrics.lookup(c),
+                        "{face:?} {c:?}"
+                    );
+                    assert_eq!(
+                        metrics.glyph(c),
+                        metrics
+                            .lookup(c)
+                            .map(|(glyph, units)| (glyph, f32::from(units) / metrics.units_per_em)),
                         "{face:?} {c:?}"
                     );
                 }

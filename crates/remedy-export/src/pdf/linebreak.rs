@@ -6,6 +6,9 @@
 //! The result is a list of segments: what lies between two break opportunities, with the
 //! spaces that vanish when the line ends there and how it ends (a hyphen to draw or not).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use hypher::Lang;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -101,11 +104,83 @@ impl Text {
 
     /// The span of the character at byte `at`.
     fn owner(&self, at: usize) -> usize {
-        let found = self.owners.partition_point(|(start, _)| *start <= at);
+        self.owners_from(at).owner(at)
+    }
+
+    /// [`Text::owner`] for offsets from `at` on, met in increasing order: a step forward
+    /// each, not a search.
+    fn owners_from(&self, at: usize) -> Owners<'_> {
+        Owners {
+            owners: &self.owners,
+            found: self.owners.partition_point(|(start, _)| *start <= at),
+        }
+    }
+}
+
+/// The spans of a paragraph's characters, walked forward: `found` owners start at or before
+/// the last offset asked about.
+struct Owners<'a> {
+    owners: &'a [(usize, usize)],
+    found: usize,
+}
+
+impl Owners<'_> {
+    fn owner(&mut self, at: usize) -> usize {
+        while self
+            .owners
+            .get(self.found)
+            .is_some_and(|(start, _)| *start <= at)
+        {
+            self.found += 1;
+        }
         self.owners
-            .get(found.saturating_sub(1))
+            .get(self.found.saturating_sub(1))
             .map_or(0, |(_, span)| *span)
     }
+}
+
+/// How many words a thread remembers the syllables of before it starts afresh.
+const REMEMBERED_WORDS: usize = 20_000;
+
+/// Words and where their syllables end, by language.
+type SyllableMemo = Vec<(Lang, HashMap<Box<str>, Box<[usize]>>)>;
+
+thread_local! {
+    /// Each word's syllable ends, once hyphenated: guides repeat their words, and a look-up
+    /// costs a fraction of hypher's patterns.
+    static SYLLABLE_ENDS: RefCell<SyllableMemo> = const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `use_ends` with the byte offsets in `word` where each syllable but the last ends.
+fn with_syllable_ends(word: &str, lang: Lang, use_ends: impl FnOnce(&[usize])) {
+    SYLLABLE_ENDS.with_borrow_mut(|memo| {
+        let at = match memo.iter().position(|(known, _)| *known == lang) {
+            Some(at) => at,
+            None => {
+                memo.push((lang, HashMap::new()));
+                memo.len() - 1
+            }
+        };
+        let words = &mut memo[at].1;
+        if let Some(ends) = words.get(word) {
+            use_ends(ends);
+            return;
+        }
+        let mut ends = Vec::new();
+        let mut end = 0;
+        let mut syllables = hypher::hyphenate(word, lang).peekable();
+        while let Some(syllable) = syllables.next() {
+            end += syllable.len();
+            if syllables.peek().is_some() {
+                ends.push(end);
+            }
+        }
+        use_ends(&ends);
+        if words.len() >= REMEMBERED_WORDS {
+            words.clear();
+        }
+        words.insert(word.into(), ends.into_boxed_slice());
+    });
 }
 
 /// Hyphenation points inside `range` of the text: byte offsets between two syllables of a
@@ -141,14 +216,9 @@ fn hyphenation_points(
         {
             return;
         }
-        let mut at = start;
-        let mut syllables = hypher::hyphenate(word, lang).peekable();
-        while let Some(syllable) = syllables.next() {
-            at += syllable.len();
-            if syllables.peek().is_some() {
-                out.push(at);
-            }
-        }
+        with_syllable_ends(word, lang, |ends| {
+            out.extend(ends.iter().map(|end| start + end))
+        });
     };
     for (offset, c) in slice.char_indices() {
         let at = range.start + offset;
@@ -209,9 +279,10 @@ fn segment(
     let content_len = slice.trim_end_matches(is_break_space).len();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut glue: Option<(usize, f32)> = None;
+    let mut owners = text.owners_from(range.start);
     for (offset, c) in slice.char_indices() {
         let at = range.start + offset;
-        let span_index = text.owner(at);
+        let span_index = owners.owner(at);
         let Some(span) = spans.get(span_index) else {
             continue;
         };
@@ -252,11 +323,15 @@ fn segment(
                 }
                 *piece_width += width;
             }
-            _ => pieces.push((
-                span_index,
-                shown.map(String::from).unwrap_or_default(),
-                width,
-            )),
+            _ => {
+                // Room for the rest of the segment, so the piece grows without reallocating.
+                let mut piece = String::new();
+                if let Some(c) = shown {
+                    piece.reserve(content_len - offset);
+                    piece.push(c);
+                }
+                pieces.push((span_index, piece, width));
+            }
         }
     }
     Segment { pieces, glue, end }
@@ -344,6 +419,39 @@ mod tests {
         // A language without patterns is not hyphenated.
         assert_eq!(hyphenation_language("ja"), None);
         assert_eq!(hyphenation_language("english"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_remembered_word_hyphenates_as_hypher_does_in_its_own_language() -> Result<(), ExportError>
+    {
+        let fonts = Fonts::get()?;
+        let words = ["Konfiguration", "information"];
+        let spans = [Span::new(words.join(" "), body())];
+        for tag in ["de", "en", "de"] {
+            let lang = hyphenation_language(tag)
+                .ok_or_else(|| ExportError::Content(format!("no patterns for {tag}")))?;
+            let mut expected = Vec::new();
+            for (index, word) in words.iter().enumerate() {
+                let syllables: Vec<&str> = hypher::hyphenate(word, lang).collect();
+                for (at, syllable) in syllables.iter().enumerate() {
+                    let end = match (at + 1 == syllables.len(), index + 1 == words.len()) {
+                        (false, _) => "=",
+                        (true, false) => " ",
+                        (true, true) => "",
+                    };
+                    expected.push(format!("{syllable}{end}"));
+                }
+            }
+            // Hyphenated once by hypher, then from what the thread remembers.
+            for _ in 0..2 {
+                assert_eq!(
+                    texts(&segments(fonts, &spans, Some(lang))),
+                    expected,
+                    "{tag}"
+                );
+            }
+        }
         Ok(())
     }
 
