@@ -569,3 +569,38 @@ fn cross_file_findings_show_the_lines_as_written_however_the_run_keeps_them() {
         ]
     );
 }
+
+#[test]
+fn a_reference_that_waited_for_its_guide_shows_its_line_and_pointer_as_written() {
+    let root = Scratch::new("waiting-line");
+    // `a/` comes before `b/`: the reference waits, kept compactly, until `later` is indexed.
+    root.write(
+        "content/a/early.yaml",
+        &guide("early", "        see: [\"later#gone\", fix]  # waits\n"),
+    );
+    root.write("content/b/later.yaml", &guide("later", ""));
+    let report = common::run(&request(&root, &[]));
+    let shown: Vec<(String, u32, &str, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let file = f.file.to_string_lossy().into_owned();
+            (
+                file,
+                f.span.start.line,
+                f.pointer.as_str(),
+                f.source_line.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [(
+            "content/a/early.yaml".to_owned(),
+            17,
+            "/methods/0/steps/0/see/0",
+            Some("        see: [\"later#gone\", fix]  # waits")
+        )]
+    );
+    assert_eq!(report.findings[0].rule, "dangling-reference");
+}

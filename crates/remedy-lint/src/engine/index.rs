@@ -90,7 +90,7 @@ pub(super) struct Collector {
     /// The index of every guide's ids, filled as files are done.
     pub(super) index: IdIndex,
     /// References into guides not indexed when their file was collected.
-    pub(super) pending: Vec<Pending>,
+    pub(super) pending: Vec<Waiting>,
     /// Guide ids that a second file has too.
     pub(super) repeated: HashSet<Box<str>>,
     /// Cross-guide findings found so far: (file, finding).
@@ -225,7 +225,7 @@ impl Collector {
                                 .push((at, CrossFinding::Dangling(Box::new(reference))));
                         }
                     } else {
-                        self.pending.push(reference);
+                        self.pending.push(self.kept.wait(reference));
                     }
                 }
                 if extra.is_empty() {
@@ -241,10 +241,10 @@ impl Collector {
             for reference in std::mem::take(&mut self.pending) {
                 if !self.index.contains(reference.guide()) {
                     waiting.push(reference);
-                } else if !resolves(&self.index, &reference) && self.dangling_on {
+                } else if !reference.resolves(&self.index) && self.dangling_on {
                     let file = reference.file as usize;
-                    self.cross
-                        .push((file, CrossFinding::Dangling(Box::new(reference))));
+                    let reference = Box::new(self.kept.unwait(reference));
+                    self.cross.push((file, CrossFinding::Dangling(reference)));
                 }
             }
             self.pending = waiting;
@@ -416,8 +416,8 @@ pub(super) fn cross_guide_findings(
             if Some(item.guide()) != from && unknown.contains(item.guide()) {
                 continue;
             }
-            if !resolves(&index, &item) {
-                cross.push((file, CrossFinding::Dangling(Box::new(item))));
+            if !item.resolves(&index) {
+                cross.push((file, CrossFinding::Dangling(Box::new(kept.unwait(item)))));
             }
         }
     }
