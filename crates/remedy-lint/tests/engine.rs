@@ -518,3 +518,89 @@ fn a_guide_with_more_than_65535_references_into_another_guide_resolves_them_all(
         "{lines}"
     );
 }
+
+#[test]
+fn cross_file_findings_show_the_lines_as_written_however_the_run_keeps_them() {
+    let root = Scratch::new("kept-lines");
+    // Quoted, commented and folded: the run keeps each line as the text around the id or title
+    // it holds, or whole when it does not hold it.
+    let first = guide("twin", "")
+        .replacen("id: twin", "id: \"twin\"  # the first", 1)
+        .replacen("title: Guide twin", "title: 'Reset the router'", 1);
+    let folded =
+        guide("other", "").replacen("title: Guide other", "title: >-\n  Reset the\n  router", 1);
+    let commented =
+        guide("third", "").replacen("title: Guide third", "title: Reset the router  # again", 1);
+    root.write("content/a/twin.yaml", &first);
+    root.write("content/b/twin.yaml", &guide("twin", ""));
+    root.write("content/c/other.yaml", &folded);
+    root.write("content/d/third.yaml", &commented);
+    let shown = |report: &remedy_lint::LintReport| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .map(|f| {
+                let line = f.source_line.as_deref().unwrap_or("(none)");
+                format!(
+                    "{}:{} {} | {line}",
+                    f.file.display(),
+                    f.span.start.line,
+                    f.rule
+                )
+            })
+            .collect()
+    };
+    let all = common::run(&request(&root, &[]));
+    assert_eq!(
+        shown(&all),
+        [
+            "content/b/twin.yaml:1 duplicate-id | id: twin",
+            "content/c/other.yaml:2 duplicate-title | title: >-",
+            "content/d/third.yaml:2 duplicate-title | title: Reset the router  # again",
+        ]
+    );
+    // Only the first file linted: its own lines, kept for the findings that name the others.
+    let alone = common::run(&request(&root, &["content/a/twin.yaml"]));
+    assert_eq!(
+        shown(&alone),
+        [
+            "content/a/twin.yaml:1 duplicate-id | id: \"twin\"  # the first",
+            "content/a/twin.yaml:2 duplicate-title | title: 'Reset the router'",
+        ]
+    );
+}
+
+#[test]
+fn a_reference_that_waited_for_its_guide_shows_its_line_and_pointer_as_written() {
+    let root = Scratch::new("waiting-line");
+    // `a/` comes before `b/`: the reference waits, kept compactly, until `later` is indexed.
+    root.write(
+        "content/a/early.yaml",
+        &guide("early", "        see: [\"later#gone\", fix]  # waits\n"),
+    );
+    root.write("content/b/later.yaml", &guide("later", ""));
+    let report = common::run(&request(&root, &[]));
+    let shown: Vec<(String, u32, &str, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let file = f.file.to_string_lossy().into_owned();
+            (
+                file,
+                f.span.start.line,
+                f.pointer.as_str(),
+                f.source_line.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [(
+            "content/a/early.yaml".to_owned(),
+            17,
+            "/methods/0/steps/0/see/0",
+            Some("        see: [\"later#gone\", fix]  # waits")
+        )]
+    );
+    assert_eq!(report.findings[0].rule, "dangling-reference");
+}

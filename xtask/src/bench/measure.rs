@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 pub struct Sample {
     /// Wall-clock time from spawn to exit.
     pub wall: Duration,
-    /// The child's peak resident set size, in bytes.
+    /// The child's peak resident set size, in bytes. It counts this process's own peak at the
+    /// child's start (the child begins as a copy of it), so nothing large may be loaded here
+    /// before the children it compares are run.
     pub max_rss: u64,
     /// User plus system CPU time of the child.
     pub cpu: Duration,

@@ -90,7 +90,7 @@ pub(super) struct Collector {
     /// The index of every guide's ids, filled as files are done.
     pub(super) index: IdIndex,
     /// References into guides not indexed when their file was collected.
-    pub(super) pending: Vec<Pending>,
+    pub(super) pending: Vec<Waiting>,
     /// Guide ids that a second file has too.
     pub(super) repeated: HashSet<Box<str>>,
     /// Cross-guide findings found so far: (file, finding).
@@ -111,6 +111,8 @@ pub(super) struct Collector {
     pub(super) lint_kept: Vec<String>,
     /// Each linted file's `/id` and title places, kept compactly until the end.
     pub(super) kept: Kept,
+    /// Whether every file is linted (none only feeds the index).
+    pub(super) all_reported: bool,
 }
 
 impl Collector {
@@ -143,6 +145,10 @@ impl Collector {
             if let Some(rendered) = rendered {
                 sink(rendered);
             }
+            // Whether this file's title or guide id is an earlier file's too: its finding then
+            // needs its place at the end.
+            let mut title_taken = false;
+            let mut id_taken = false;
             if let (Some(titles), Some(title)) = (&mut self.titles, title) {
                 let at = self.results.len();
                 let guide = result.guide_id();
@@ -158,6 +164,7 @@ impl Collector {
                     // The later file names the first; a first file linted alone names the later
                     // one, once, when the later one is not linted (only some files are).
                     Some(first) if result.reported => {
+                        title_taken = true;
                         self.cross.push((
                             at,
                             CrossFinding::TitleTaken {
@@ -188,10 +195,17 @@ impl Collector {
             {
                 // A second file with this guide id: reported at the end.
                 self.repeated.insert(guide.into());
+                id_taken = true;
             }
-            // Kept compactly, so that a clean file's box of extras is freed below.
+            // Kept compactly, so that a clean file's box of extras is freed below. When every
+            // file is linted, only a later file of a guide id or title names an earlier one,
+            // and only when it comes: the places of the others are never asked for.
             if let Some(extra) = &mut result.extra {
-                let (id_place, title) = (extra.id_place.take(), extra.title.take());
+                let (mut id_place, mut title) = (extra.id_place.take(), extra.title.take());
+                if self.all_reported {
+                    id_place = id_place.filter(|_| id_taken);
+                    title = title.filter(|_| title_taken);
+                }
                 result.kept = self.kept.keep(result.guide_id(), id_place, title);
             }
             if let Some(extra) = &mut result.extra {
@@ -211,7 +225,7 @@ impl Collector {
                                 .push((at, CrossFinding::Dangling(Box::new(reference))));
                         }
                     } else {
-                        self.pending.push(reference);
+                        self.pending.push(self.kept.wait(reference));
                     }
                 }
                 if extra.is_empty() {
@@ -227,10 +241,10 @@ impl Collector {
             for reference in std::mem::take(&mut self.pending) {
                 if !self.index.contains(reference.guide()) {
                     waiting.push(reference);
-                } else if !resolves(&self.index, &reference) && self.dangling_on {
+                } else if !reference.resolves(&self.index) && self.dangling_on {
                     let file = reference.file as usize;
-                    self.cross
-                        .push((file, CrossFinding::Dangling(Box::new(reference))));
+                    let reference = Box::new(self.kept.unwait(reference));
+                    self.cross.push((file, CrossFinding::Dangling(reference)));
                 }
             }
             self.pending = waiting;
@@ -402,8 +416,8 @@ pub(super) fn cross_guide_findings(
             if Some(item.guide()) != from && unknown.contains(item.guide()) {
                 continue;
             }
-            if !resolves(&index, &item) {
-                cross.push((file, CrossFinding::Dangling(Box::new(item))));
+            if !item.resolves(&index) {
+                cross.push((file, CrossFinding::Dangling(Box::new(kept.unwait(item)))));
             }
         }
     }

@@ -114,6 +114,36 @@ pub(super) struct KeptTitle {
     place: KeptPlace,
 }
 
+/// A reference into a guide not indexed yet, as the collector keeps it until that guide
+/// comes: the reference as written (its one allocation), its pointer by number (pointers
+/// repeat from file to file), its span, and its line as the text around the reference.
+#[derive(Debug)]
+pub(super) struct Waiting {
+    reference: Reference,
+    pointer: u32,
+    expected: Expected,
+    span: remedy_core::Span,
+    line: KeptLine,
+    /// The index of its file in the results.
+    pub(super) file: u32,
+}
+
+impl Waiting {
+    /// The guide it points into (for `related`, the guide it names).
+    pub(super) fn guide(&self) -> &str {
+        match self.expected {
+            Expected::Guide => self.reference.as_str(),
+            _ => self.reference.guide().unwrap_or_default(),
+        }
+    }
+
+    /// Whether it resolves in `index`.
+    pub(super) fn resolves(&self, index: &IdIndex) -> bool {
+        let id = (self.expected != Expected::Guide).then(|| self.reference.target());
+        index.lookup(self.guide(), id, self.expected) == Lookup::Found
+    }
+}
+
 /// What one linted file keeps for cross-file findings.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct KeptFile {
@@ -152,6 +182,48 @@ impl Kept {
         let number = u32::try_from(self.files.len()).ok()?;
         self.files.push(KeptFile { id, title });
         Some(number)
+    }
+
+    /// Keeps a reference that waits for its guide.
+    pub(super) fn wait(&mut self, pending: Pending) -> Waiting {
+        let Pending {
+            site:
+                ReferenceSite {
+                    reference,
+                    pointer,
+                    expected,
+                },
+            place,
+            file,
+        } = pending;
+        // Only past 4 billion distinct pointers, which no memory holds, is there no number.
+        let pointer = self.around.number(&pointer).unwrap_or(u32::MAX);
+        let place = self.place(place, reference.as_str());
+        Waiting {
+            reference,
+            pointer,
+            expected,
+            span: place.span,
+            line: place.line,
+            file,
+        }
+    }
+
+    /// The reference a [`Waiting`] stands for, whole again.
+    pub(super) fn unwait(&self, waiting: Waiting) -> Pending {
+        let place = KeptPlace {
+            span: waiting.span,
+            line: waiting.line,
+        };
+        Pending {
+            place: self.unkept(place, waiting.reference.as_str()),
+            site: ReferenceSite {
+                pointer: self.around.text(waiting.pointer).to_owned(),
+                reference: waiting.reference,
+                expected: waiting.expected,
+            },
+            file: waiting.file,
+        }
     }
 
     fn place(&mut self, place: Place, about: &str) -> KeptPlace {

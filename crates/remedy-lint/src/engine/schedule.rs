@@ -41,6 +41,7 @@ pub(super) fn schedule<R: Send>(
         lint_new: Vec::new(),
         lint_kept: Vec::new(),
         kept: Kept::default(),
+        all_reported: jobs.iter().all(|job| job.reported),
     };
     let mut jobs = jobs;
     let mut previous: Option<Vec<Analysed<R>>> = None;
