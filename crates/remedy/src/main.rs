@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(outcome) => outcome.into(),
         Err(error) => {
-            eprintln!("remedy: error: {error}");
+            eprintln!("remedy: error: {}", terminal::printable(&error.to_string()));
             commands::Outcome::Usage.into()
         }
     }

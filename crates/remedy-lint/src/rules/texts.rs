@@ -29,6 +29,9 @@ impl Facts {
     const KELVIN: u8 = 1 << 5;
     /// A first byte that can start block markup (as rich text's `may_hold_markup` asks).
     const BLOCK_START: u8 = 1 << 6;
+    /// An ASCII control character that is not white space (U+0000–U+0008, U+000E–U+001F,
+    /// U+007F): nothing draws it.
+    const CONTROL: u8 = 1 << 7;
 
     /// The facts of `text`, from one read of its bytes.
     pub fn of(text: &str) -> Facts {
@@ -42,9 +45,9 @@ impl Facts {
             lanes.add(window);
             at += LANES;
         }
-        // The last bytes, zero-padded: no fact holds a zero byte.
+        // The last bytes, padded with spaces: no fact holds a space.
         while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
-            let mut window = [0u8; WINDOW];
+            let mut window = [b' '; WINDOW];
             let length = rest.len().min(WINDOW);
             window[..length].copy_from_slice(&rest[..length]);
             lanes.add(&window);
@@ -90,6 +93,11 @@ impl Facts {
     pub fn may_hold_kelvin(self) -> bool {
         self.0 & Facts::KELVIN != 0
     }
+
+    /// Whether the text holds an ASCII control character that is not white space.
+    pub fn may_hold_control(self) -> bool {
+        self.0 & Facts::CONTROL != 0
+    }
 }
 
 impl std::ops::BitOrAssign<u8> for Facts {
@@ -113,6 +121,7 @@ struct Lanes {
     marker: [bool; LANES],
     filler: [bool; LANES],
     kelvin: [bool; LANES],
+    control: [bool; LANES],
 }
 
 impl Lanes {
@@ -137,6 +146,7 @@ impl Lanes {
                 ((a == b'T') & ((b == b'O') | (b == b'B'))) | ((a == b'F') & (b == b'I'));
             self.filler[i] |= ((a | 0x20) == b'p') & ((b | 0x20) == b's') & ((c | 0x20) == b'u');
             self.kelvin[i] |= (a == 0xE2) & (b == 0x84);
+            self.control[i] |= (a < 0x09) | ((a >= 0x0E) & (a < 0x20)) | (a == 0x7F);
         }
     }
 
@@ -148,7 +158,8 @@ impl Lanes {
                 | (u8::from(self.line_break[i]) << 2)
                 | (u8::from(self.marker[i]) << 3)
                 | (u8::from(self.filler[i]) << 4)
-                | (u8::from(self.kelvin[i]) << 5);
+                | (u8::from(self.kelvin[i]) << 5)
+                | (u8::from(self.control[i]) << 7);
         }
         facts
     }
@@ -469,6 +480,10 @@ mod tests {
                         || b.is_ascii_digit()
                 });
                 assert_eq!(facts.only_line_breaks(), only_breaks, "{text:?}");
+                let control = text
+                    .bytes()
+                    .any(|b| (b.is_ascii_control() && !b.is_ascii_whitespace() && b != 0x0B));
+                assert_eq!(facts.may_hold_control(), control, "{text:?}");
             }
         }
     }

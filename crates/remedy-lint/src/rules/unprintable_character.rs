@@ -202,10 +202,11 @@ fn is_private_use(c: char) -> bool {
 
 /// What is wrong with one character, if anything (direction controls are checked in pairs).
 fn problem(c: char, extra: &ExtraFonts) -> Option<String> {
-    // Line breaks and tabs are layout, not glyphs; plain ASCII is always drawn.
-    if matches!(c, '\n' | '\r' | '\t') || (' '..='~').contains(&c) {
+    // White space is layout, not glyphs (the PDF sets it as space); plain ASCII is always drawn.
+    if c.is_whitespace() || (' '..='~').contains(&c) {
         return None;
     }
+
     if is_private_use(c) {
         let hint = if c == '\u{F8FF}' {
             "write \"Apple\" (the Apple logo shows only on Apple devices)"
@@ -229,6 +230,13 @@ fn problem(c: char, extra: &ExtraFonts) -> Option<String> {
     }
     if sans_covers(c) || extra.covers(c) {
         return None;
+    }
+    if c.is_control() {
+        // Never quoted: the character itself would reach the terminal or the CI log.
+        return Some(format!(
+            "U+{:04X} is a control character: the handout fonts have no glyph for it, and the PDF export refuses it; remove it (write a line break as a new line, not as an escape)",
+            u32::from(c)
+        ));
     }
     Some(format!(
         "`{c}` (U+{:04X}) cannot be printed: the handout fonts (DejaVu Sans) have no glyph for it; write it in words, or add a font that has it to `[pdf] fonts` in remedy.toml",
@@ -293,8 +301,8 @@ pub fn check(cx: &FileContext<'_>, _guide: &Guide, out: &mut Vec<RuleFinding>) {
     let source = &cx.file.source;
     for guide_text in cx.texts.iter().filter(|text| text.prose) {
         let text = guide_text.text;
-        // Pure ASCII prints (its control characters are left alone, as they always were).
-        if guide_text.facts.is_ascii() {
+        // ASCII prints, but for its control characters (a bell written `\a` in a quoted string).
+        if guide_text.facts.is_ascii() && !guide_text.facts.may_hold_control() {
             continue;
         }
         let bits = printable_in_bmp();
@@ -437,6 +445,7 @@ mod tests {
             .filter_map(char::from_u32)
             .find(|c| {
                 !sans_covers(*c)
+                    && !c.is_whitespace()
                     && face.glyph_index(*c).is_some_and(|g| g.0 != 0)
                     && remedy_core::script::needs_shaping(*c).is_none()
             });

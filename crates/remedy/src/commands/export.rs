@@ -73,7 +73,7 @@ pub(super) fn export_guides(guides: &[LintedGuide]) -> Vec<ExportGuide<'_>> {
                 guide: &linted.guide,
                 source: &linted.source,
             }),
-            Err(warning) => eprintln!("{warning}"),
+            Err(warning) => eprintln!("{}", crate::terminal::printable(&warning.to_string())),
         }
     }
     export
@@ -559,7 +559,7 @@ impl<'e> Stream<'e> {
     /// Every export staged with every admitted guide, once the lint run allows the export.
     fn finish(mut self) -> Result<Vec<Staged>, String> {
         for warning in &self.warnings {
-            eprintln!("{warning}");
+            eprintln!("{}", crate::terminal::printable(&warning.to_string()));
         }
         if let Some(error) = self.error.take() {
             return Err(error);
@@ -610,10 +610,11 @@ fn refuse_guide_file(path: &Path, session: &Session) -> Result<(), String> {
 /// that cannot be loaded, each is a reason to exit 1.
 pub(super) fn left_out_of_database(left_out: &[LeftOut]) -> Outcome {
     for guide in left_out {
-        eprintln!(
+        let line = format!(
             "remedy: warning: the guide `{}` was left out of the database: {}; fix its lint errors",
             guide.id, guide.reason
         );
+        eprintln!("{}", crate::terminal::printable(&line));
     }
     if left_out.is_empty() {
         Outcome::Clean

@@ -84,7 +84,10 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
     let report = lint(&request).map_err(|e| e.to_string())?;
     // The findings stand without the cache; only the next run is slower.
     for problem in report.cache_errors.iter().filter(|_| !session.quiet) {
-        eprintln!("warning: {problem}");
+        eprintln!(
+            "warning: {}",
+            crate::terminal::printable(&problem.to_string())
+        );
     }
     let mut stdout = std::io::stdout().lock();
     print_report(
@@ -199,7 +202,7 @@ fn judge_for_export(
     for file in &report.unloaded {
         eprintln!(
             "remedy: left out of the export: {} cannot be loaded as a guide (see its errors above)",
-            file.display()
+            crate::terminal::printable(&file.display().to_string())
         );
         session.left_out.set(true);
     }
@@ -208,8 +211,10 @@ fn judge_for_export(
 
 /// A path for messages: relative to the working directory when below it.
 pub(super) fn shown(session: &Session, path: &Path) -> String {
-    path.strip_prefix(&session.cwd)
+    let shown = path
+        .strip_prefix(&session.cwd)
         .unwrap_or(path)
         .display()
-        .to_string()
+        .to_string();
+    crate::terminal::printable(&shown).into_owned()
 }
