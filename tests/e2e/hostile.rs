@@ -721,3 +721,46 @@ fn a_ten_megabyte_comment_of_hashes_is_read_once() {
     write_bytes(&scratch, "content/hashes.yaml", text.as_bytes());
     remedy_bounded(&scratch.root, &["lint"], WATCHDOG).assert_code(0);
 }
+
+#[test]
+fn a_control_character_in_a_guide_is_found_by_lint_and_never_printed_raw() {
+    let scratch = project("control-character");
+    let guide = clean_guide("bell")
+        .replace("title: Guide bell", "title: \"Guide \\a \\e[31mbell\"")
+        .replace(
+            "summary: A small guide used by the tests.",
+            "summary: \"A \\e[2J small guide\"",
+        );
+    scratch.write("content/bell.yaml", &guide);
+    let lint = remedy_bounded(&scratch.root, &["lint"], WATCHDOG);
+    lint.assert_code(1);
+    assert!(
+        lint.stdout.contains(
+            "content/bell.yaml:2:8: error[unprintable-character]: U+0007 is a control character"
+        ),
+        "{}",
+        lint.stdout
+    );
+    assert!(
+        lint.stdout.contains(
+            "content/bell.yaml:3:10: error[unprintable-character]: U+001B is a control character"
+        ),
+        "{}",
+        lint.stdout
+    );
+    // Forced past lint, the PDF refuses the guide; its message quotes the title escaped.
+    let export = remedy_bounded(
+        &scratch.root,
+        &["export", "pdf", "--force", "content/bell.yaml", "-o", "out"],
+        WATCHDOG,
+    );
+    export.assert_code(2);
+    assert!(
+        export.stderr.contains("Guide \\u{7} \\u{1b}[31mbell"),
+        "{}",
+        export.stderr
+    );
+    for output in [&lint.stdout, &lint.stderr, &export.stdout, &export.stderr] {
+        assert!(!output.contains(['\u{7}', '\u{1b}']), "{output:?}");
+    }
+}
