@@ -624,23 +624,28 @@ impl<'o> BookWriter<'o> {
         if stream_number >= 1 << 23 {
             return Err(fault("more objects than a PDF may have"));
         }
+        // The objects go straight into the deflater: at the end of a large book, the page
+        // tree, parent tree and Document are a few MB, never copied whole again.
         let mut index = String::new();
-        let mut bodies: Vec<u8> = Vec::new();
+        let mut offset = 0;
         for (position, (number, body)) in group.iter().enumerate() {
-            index.push_str(&format!("{number} {} ", bodies.len()));
-            bodies.extend_from_slice(body);
-            bodies.push(b'\n');
+            index.push_str(&format!("{number} {offset} "));
+            offset += body.len() + 1;
             self.place(*number, IN_STREAM | (stream_number << 8) | position as u32);
         }
-        let mut data = index.into_bytes();
-        let first = data.len();
-        data.extend_from_slice(&bodies);
-        let packed = deflate_at(&data, LEVEL).map_err(fault)?;
+        let first = index.len();
+        let count = group.len();
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
+        encoder.write_all(index.as_bytes()).map_err(fault)?;
+        for (_, body) in group {
+            encoder.write_all(&body).map_err(fault)?;
+            encoder.write_all(b"\n").map_err(fault)?;
+        }
+        let packed = encoder.finish().map_err(fault)?;
         let here = self.here()?;
         self.place(stream_number, here);
         let head = format!(
-            "{stream_number} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
-            group.len(),
+            "{stream_number} 0 obj\n<</Type/ObjStm/N {count}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
             packed.len()
         );
         self.emit(head.as_bytes())?;
