@@ -624,8 +624,8 @@ impl<'o> BookWriter<'o> {
         if stream_number >= 1 << 23 {
             return Err(fault("more objects than a PDF may have"));
         }
-        // The objects go straight into the deflater: at the end of a large book, the page
-        // tree, parent tree and Document are a few MB, never copied whole again.
+        // The index, then the objects, in one buffer and copied once: at the end of a large
+        // book the page tree, parent tree and Document are a few MB.
         let mut index = String::new();
         let mut offset = 0;
         for (position, (number, body)) in group.iter().enumerate() {
@@ -635,13 +635,14 @@ impl<'o> BookWriter<'o> {
         }
         let first = index.len();
         let count = group.len();
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
-        encoder.write_all(index.as_bytes()).map_err(fault)?;
+        let mut data = index.into_bytes();
+        data.reserve(offset);
         for (_, body) in group {
-            encoder.write_all(&body).map_err(fault)?;
-            encoder.write_all(b"\n").map_err(fault)?;
+            data.extend_from_slice(&body);
+            data.push(b'\n');
         }
-        let packed = encoder.finish().map_err(fault)?;
+        let packed = deflate_at(&data, LEVEL).map_err(fault)?;
+        drop(data);
         let here = self.here()?;
         self.place(stream_number, here);
         let head = format!(
