@@ -173,6 +173,14 @@ fn renumber(object: &mut Object, remap: &HashMap<ObjectId, u32>) -> Result<(), E
     Ok(())
 }
 
+/// The book's number for an object the merge took.
+fn taken_number(remap: &HashMap<ObjectId, u32>, id: &ObjectId) -> Result<u32, ExportError> {
+    remap
+        .get(id)
+        .copied()
+        .ok_or_else(|| fault(format!("object {} was not taken", id.0)))
+}
+
 fn is_name(dict: &Dictionary, key: &[u8], name: &[u8]) -> bool {
     dict.get(key).and_then(Object::as_name).ok() == Some(name)
 }
@@ -456,7 +464,7 @@ impl<'o> BookWriter<'o> {
         for id in &taken {
             let mut object = doc.get_object(*id).map_err(fault)?.clone();
             renumber(&mut object, &remap)?;
-            let number = remap[id];
+            let number = taken_number(&remap, id)?;
             self.adjust(&mut object, number, key_offset)?;
             match object {
                 Object::Stream(mut stream) => {
@@ -476,7 +484,7 @@ impl<'o> BookWriter<'o> {
         // The structure: the part's top elements under the book's Document, its parent tree
         // entries after the parts' before it, its role map joined to the others'.
         for kid in kids {
-            self.document_kids.push(remap[&kid]);
+            self.document_kids.push(taken_number(&remap, &kid)?);
         }
         for (key, value) in parent_entries {
             let key = usize::try_from(key + key_offset)
@@ -484,7 +492,7 @@ impl<'o> BookWriter<'o> {
             if self.parent_tree.len() <= key {
                 self.parent_tree.resize(key + 1, 0);
             }
-            self.parent_tree[key] = remap[&value];
+            self.parent_tree[key] = taken_number(&remap, &value)?;
         }
         self.next_key = u32::try_from(key_offset + next_key)
             .map_err(|_| fault("too many structure parent keys"))?;
@@ -616,23 +624,29 @@ impl<'o> BookWriter<'o> {
         if stream_number >= 1 << 23 {
             return Err(fault("more objects than a PDF may have"));
         }
+        // The index, then the objects, in one buffer and copied once: at the end of a large
+        // book the page tree, parent tree and Document are a few MB.
         let mut index = String::new();
-        let mut bodies: Vec<u8> = Vec::new();
+        let mut offset = 0;
         for (position, (number, body)) in group.iter().enumerate() {
-            index.push_str(&format!("{number} {} ", bodies.len()));
-            bodies.extend_from_slice(body);
-            bodies.push(b'\n');
+            index.push_str(&format!("{number} {offset} "));
+            offset += body.len() + 1;
             self.place(*number, IN_STREAM | (stream_number << 8) | position as u32);
         }
+        let first = index.len();
+        let count = group.len();
         let mut data = index.into_bytes();
-        let first = data.len();
-        data.extend_from_slice(&bodies);
+        data.reserve(offset);
+        for (_, body) in group {
+            data.extend_from_slice(&body);
+            data.push(b'\n');
+        }
         let packed = deflate_at(&data, LEVEL).map_err(fault)?;
+        drop(data);
         let here = self.here()?;
         self.place(stream_number, here);
         let head = format!(
-            "{stream_number} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
-            group.len(),
+            "{stream_number} 0 obj\n<</Type/ObjStm/N {count}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
             packed.len()
         );
         self.emit(head.as_bytes())?;
@@ -907,6 +921,61 @@ mod tests {
         );
         assert!(with_page_count(b"<x/>", 1).is_err());
         Ok(())
+    }
+
+    /// A one-page PDF with `catalog` as its catalog's extra entries.
+    fn small_pdf(catalog: &str) -> Vec<u8> {
+        let objects = [
+            format!("<</Type/Catalog/Pages 2 0 R{catalog}>>"),
+            "<</Type/Pages/Count 1/Kids[3 0 R]>>".to_owned(),
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>".to_owned(),
+            "<</Type/StructTreeRoot/K[5 0 R]>>".to_owned(),
+            "<</Type/StructElem/S/P/P 4 0 R>>".to_owned(),
+        ];
+        let mut pdf = b"%PDF-1.7\n%\x80\x80\x80\x80\n".to_vec();
+        let mut offsets = Vec::new();
+        for (index, body) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f\r\n");
+        for offset in offsets {
+            pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!("trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        pdf
+    }
+
+    #[test]
+    fn a_part_that_is_not_what_krilla_writes_is_an_error_not_a_panic() {
+        let parts = [
+            Vec::new(),
+            b"%PDF-1.7\nnot a pdf".to_vec(),
+            // No structure tree.
+            small_pdf(""),
+            // A structure tree whose only element is no Document.
+            small_pdf("/StructTreeRoot 4 0 R"),
+        ];
+        for part in &parts {
+            let mut out = Vec::new();
+            let Ok(mut book) = BookWriter::new(&mut out, 1, 10.0, 0.0) else {
+                panic!("a book of one page");
+            };
+            assert!(
+                book.part(part, true).is_err(),
+                "{}",
+                String::from_utf8_lossy(part)
+            );
+        }
+        // A book that never had its front part, or has fewer pages than laid out.
+        let mut out = Vec::new();
+        let Ok(book) = BookWriter::new(&mut out, 1, 10.0, 0.0) else {
+            panic!("a book of one page");
+        };
+        assert!(book.finish(&[], &BTreeMap::new()).is_err());
     }
 
     #[test]
