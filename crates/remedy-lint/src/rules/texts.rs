@@ -146,7 +146,7 @@ impl Lanes {
                 ((a == b'T') & ((b == b'O') | (b == b'B'))) | ((a == b'F') & (b == b'I'));
             self.filler[i] |= ((a | 0x20) == b'p') & ((b | 0x20) == b's') & ((c | 0x20) == b'u');
             self.kelvin[i] |= (a == 0xE2) & (b == 0x84);
-            self.control[i] |= (a < 0x09) | ((a >= 0x0E) & (a < 0x20)) | (a == 0x7F);
+            self.control[i] |= (a < 0x09) | (0x0E..0x20).contains(&a) | (a == 0x7F);
         }
     }
 
@@ -482,7 +482,7 @@ mod tests {
                 assert_eq!(facts.only_line_breaks(), only_breaks, "{text:?}");
                 let control = text
                     .bytes()
-                    .any(|b| (b.is_ascii_control() && !b.is_ascii_whitespace() && b != 0x0B));
+                    .any(|b| b.is_ascii_control() && !b.is_ascii_whitespace() && b != 0x0B);
                 assert_eq!(facts.may_hold_control(), control, "{text:?}");
             }
         }
