@@ -18,6 +18,7 @@ pub mod rich_text;
 pub mod scalar;
 pub mod schema;
 pub mod script;
+pub mod shown;
 pub mod source;
 pub mod yaml;
 

@@ -484,14 +484,8 @@ fn describe(value: &Value) -> String {
         // The repository's words, so never raw: control characters (a terminal's escape
         // sequences among them) shown escaped, and a long text cut short.
         Value::String(s) => {
-            let mut shown = String::new();
-            for c in s.chars().take(SHOWN_CHARS) {
-                if c.is_control() {
-                    shown.extend(c.escape_default());
-                } else {
-                    shown.push(c);
-                }
-            }
+            let head: String = s.chars().take(SHOWN_CHARS).collect();
+            let mut shown = remedy_core::shown::escaped(&head).into_owned();
             if s.chars().nth(SHOWN_CHARS).is_some() {
                 shown.push('…');
             }

@@ -2,7 +2,6 @@
 //! messages that cannot restyle it.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
 use crate::cli::ColorChoice;
@@ -12,22 +11,11 @@ fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|value| !value.is_empty() && value != "false")
 }
 
-/// `message` with every control character but the line break written as an escape (`\u{1b}`):
-/// errors and warnings quote file names and guide text, and an escape sequence in either would
-/// recolour the terminal or move its cursor, a carriage return would overwrite what came before.
+/// `message` with every control character but the line break escaped: errors and warnings
+/// quote file names and guide text, and an escape sequence in either would recolour the
+/// terminal or move its cursor, a carriage return would overwrite what came before.
 pub fn printable(message: &str) -> Cow<'_, str> {
-    if !message.chars().any(|c| c.is_control() && c != '\n') {
-        return Cow::Borrowed(message);
-    }
-    let mut out = String::with_capacity(message.len() + 8);
-    for c in message.chars() {
-        if c.is_control() && c != '\n' {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    remedy_core::shown::escaped_keeping_lines(message)
 }
 
 /// Whether to colour what goes to standard output.

@@ -19,6 +19,10 @@
 
 use std::fmt::Write as _;
 
+// Paths and messages shown one line each: a file named `a.yaml\ncontent/b.yaml:1:1: error[…]`
+// would forge a line of the report, and an escape sequence would restyle the terminal.
+use remedy_core::shown::escaped as printable;
+
 use super::{Counts, ReportInput, all_files, display_path, plural};
 use crate::finding::{Finding, Severity};
 
@@ -150,30 +154,6 @@ fn snippet(line: &str, finding: &Finding) -> (String, usize, usize) {
 const MAX_SHOWN: usize = 160;
 /// How many characters before the node a cut line keeps.
 const CONTEXT_BEFORE: usize = 40;
-
-/// Text with control characters other than line breaks and tabs replaced by U+FFFD, so a message
-/// quoting a guide cannot move the cursor or recolour the terminal.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    // Every control character, line breaks and tabs included, is written as an escape: a file
-    // named `a.yaml\ncontent/b.yaml:1:1: error[…]` forged a line of the report, and an escape
-    // sequence in a message would restyle the terminal. One finding, one line.
-    if !text.contains(char::is_control) {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.into()
-}
 
 /// Appends how one character is shown in the source line to `source` and returns how many
 /// terminal cells it takes: a tab is four spaces, a control character (which would move the
@@ -435,15 +415,6 @@ mod tests {
             marker((1, 1), (1, 2), "a\u{1b}[31mb\r\n").0,
             "a\u{FFFD}[31mb"
         );
-    }
-
-    #[test]
-    fn messages_cannot_send_escape_sequences() {
-        assert_eq!(
-            printable("a\u{1b}[2Jb\nc\td\r\u{85}"),
-            "a\\u{1b}[2Jb\\nc\\td\\r\\u{85}"
-        );
-        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
