@@ -27,7 +27,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-use super::compact::{LEVEL, PAGE_LEVEL, PER_STREAM, deflate_at};
+use super::compact::{LEVEL, PAGE_LEVEL, PER_STREAM, deflate_at, object_stream};
 use super::render::OutlineItem;
 use crate::ExportError;
 
@@ -624,34 +624,16 @@ impl<'o> BookWriter<'o> {
         if stream_number >= 1 << 23 {
             return Err(fault("more objects than a PDF may have"));
         }
-        // The index, then the objects, in one buffer and copied once: at the end of a large
-        // book the page tree, parent tree and Document are a few MB.
-        let mut index = String::new();
-        let mut offset = 0;
+        let mut members = Vec::with_capacity(group.len());
         for (position, (number, body)) in group.iter().enumerate() {
-            index.push_str(&format!("{number} {offset} "));
-            offset += body.len() + 1;
             self.place(*number, IN_STREAM | (stream_number << 8) | position as u32);
+            members.push((*number, body.as_slice()));
         }
-        let first = index.len();
-        let count = group.len();
-        let mut data = index.into_bytes();
-        data.reserve(offset);
-        for (_, body) in group {
-            data.extend_from_slice(&body);
-            data.push(b'\n');
-        }
-        let packed = deflate_at(&data, LEVEL).map_err(fault)?;
-        drop(data);
+        let written = object_stream(stream_number, &members).map_err(fault)?;
+        drop(group);
         let here = self.here()?;
         self.place(stream_number, here);
-        let head = format!(
-            "{stream_number} 0 obj\n<</Type/ObjStm/N {count}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
-            packed.len()
-        );
-        self.emit(head.as_bytes())?;
-        self.emit(&packed)?;
-        self.emit(b"\nendstream\nendobj\n")
+        self.emit(&written)
     }
 
     fn pack_dict(&mut self, number: u32, dict: &Dictionary) -> Result<(), ExportError> {

@@ -289,6 +289,39 @@ thread_local! {
     static COMPRESSORS: RefCell<Vec<(i32, Deflate)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Object stream `stream_number` holding `members` (each object's number and body, in order),
+/// written whole from `N 0 obj` to `endobj`: the handouts' packing and the book's share it.
+pub(super) fn object_stream(
+    stream_number: u32,
+    members: &[(u32, &[u8])],
+) -> Result<Vec<u8>, String> {
+    let mut index = String::new();
+    let mut offset = 0;
+    for (number, body) in members {
+        index.push_str(&format!("{number} {offset} "));
+        offset += body.len() + 1;
+    }
+    let first = index.len();
+    let mut data = index.into_bytes();
+    data.reserve(offset);
+    for (_, body) in members {
+        data.extend_from_slice(body);
+        data.push(b'\n');
+    }
+    let packed = deflate_at(&data, LEVEL)?;
+    drop(data);
+    let mut out = format!(
+        "{stream_number} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
+        members.len(),
+        packed.len()
+    )
+    .into_bytes();
+    out.reserve(packed.len() + 18);
+    out.extend_from_slice(&packed);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    Ok(out)
+}
+
 /// `data` as one zlib stream at `level`.
 pub(super) fn deflate_at(data: &[u8], level: i32) -> Result<Vec<u8>, String> {
     COMPRESSORS.with_borrow_mut(|compressors| {
@@ -410,28 +443,13 @@ pub(crate) fn compact(pdf: &[u8]) -> Result<Vec<u8>, String> {
     for group in packed.chunks(PER_STREAM) {
         let stream_number = next;
         next += 1;
-        let mut index = String::new();
-        let mut bodies: Vec<u8> = Vec::new();
+        let mut members = Vec::with_capacity(group.len());
         for (position, object) in group.iter().enumerate() {
-            index.push_str(&format!("{} {} ", object.number, bodies.len()));
-            bodies.extend_from_slice(object.body);
-            bodies.push(b'\n');
             places[object.number as usize] = Place::InStream(stream_number, position);
+            members.push((object.number, object.body));
         }
-        let mut data = index.into_bytes();
-        let first = data.len();
-        data.extend_from_slice(&bodies);
-        let packed = deflate(&data)?;
         places.push(Place::At(out.len()));
-        write!(
-            out,
-            "{stream_number} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>\nstream\n",
-            group.len(),
-            packed.len()
-        )
-        .map_err(|e| fault(&e.to_string()))?;
-        out.extend_from_slice(&packed);
-        out.extend_from_slice(b"\nendstream\nendobj\n");
+        out.extend_from_slice(&object_stream(stream_number, &members)?);
     }
     // The cross-reference stream, which is the last object and describes itself.
     let xref_number = next;
