@@ -287,6 +287,9 @@ thread_local! {
     /// One compressor per level and thread, reset between streams: setting one up costs more
     /// than deflating a small stream (its window and tables are allocated and cleared).
     static COMPRESSORS: RefCell<Vec<(i32, Deflate)>> = const { RefCell::new(Vec::new()) };
+    /// Where each thread's compressor writes, kept between streams: a zeroed buffer of the
+    /// worst case for every stream cost more than deflating it.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Object stream `stream_number` holding `members` (each object's number and body, in order),
@@ -295,14 +298,13 @@ pub(super) fn object_stream(
     stream_number: u32,
     members: &[(u32, &[u8])],
 ) -> Result<Vec<u8>, String> {
-    let mut index = String::new();
+    let mut data = Vec::new();
     let mut offset = 0;
     for (number, body) in members {
-        index.push_str(&format!("{number} {offset} "));
+        write!(data, "{number} {offset} ").map_err(|e| fault(&e.to_string()))?;
         offset += body.len() + 1;
     }
-    let first = index.len();
-    let mut data = index.into_bytes();
+    let first = data.len();
     data.reserve(offset);
     for (_, body) in members {
         data.extend_from_slice(body);
@@ -334,17 +336,24 @@ pub(super) fn deflate_at(data: &[u8], level: i32) -> Result<Vec<u8>, String> {
         };
         let compressor = &mut compressors[at].1;
         compressor.reset();
-        // Room for the worst case: the stream ends in one call.
-        let mut out = vec![0; zlib_rs::compress_bound(data.len())];
-        let status = compressor
-            .compress(data, &mut out, DeflateFlush::Finish)
-            .map_err(|e| fault(&format!("deflate: {}", e.as_str())))?;
-        if status != Status::StreamEnd {
-            return Err(fault("deflate: the stream did not end"));
-        }
-        let written = usize::try_from(compressor.total_out()).map_err(|_| fault("deflate"))?;
-        out.truncate(written);
-        Ok(out)
+        SCRATCH.with_borrow_mut(|scratch| {
+            // Room for the worst case: the stream ends in one call.
+            let bound = zlib_rs::compress_bound(data.len());
+            if scratch.len() < bound {
+                scratch.resize(bound, 0);
+            }
+            let status = compressor
+                .compress(data, &mut scratch[..bound], DeflateFlush::Finish)
+                .map_err(|e| fault(&format!("deflate: {}", e.as_str())))?;
+            if status != Status::StreamEnd {
+                return Err(fault("deflate: the stream did not end"));
+            }
+            let written = usize::try_from(compressor.total_out()).map_err(|_| fault("deflate"))?;
+            scratch
+                .get(..written)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| fault("deflate: more written than there was room for"))
+        })
     })
 }
 
