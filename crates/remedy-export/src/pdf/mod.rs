@@ -262,6 +262,9 @@ type Load<'a> = dyn Fn(usize) -> Result<Loaded<'a>, ExportError> + Sync + 'a;
 /// file. ARCHITECTURE.md ("The book") has the figures.
 const PART_PAGES: usize = 64;
 
+/// How many pages of the title page and contents a part holds, at most.
+const FRONT_PART_PAGES: usize = 16;
+
 /// The guides of each part of the book, as positions in the book's order, from their page
 /// counts: whole guides, at least [`PART_PAGES`] pages a part but the last.
 fn book_parts(pages: impl ExactSizeIterator<Item = usize>) -> Vec<std::ops::Range<usize>> {
@@ -465,15 +468,29 @@ fn write_planned_book(
         children: Vec::new(),
     }];
     let part_anchors = BTreeMap::from([(part_anchor, (0, frame.top))]);
+    // Only the first part's metadata is the book's; the merge leaves the others', which need
+    // not list every guide's title (for 2,000 guides, 100 KB a part).
+    let part_meta = Meta {
+        subject: String::new(),
+        keywords: Vec::new(),
+        ..meta.clone()
+    };
     let mut book = book_writer::BookWriter::new(out, total, frame.page_height, frame.left)?;
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
-    writer.defer_anchor_links();
-    let front_key = writer.chapter(front_roles);
-    writer.pages(front_key, &front.pages, &anchors)?;
+    // The title page and contents in parts of their own, at most `FRONT_PART_PAGES` pages
+    // each: a page of contents holds far more structure and links than a guide's, and the
+    // contents grow with the guides.
+    for (index, pages) in front.pages.chunks(FRONT_PART_PAGES).enumerate() {
+        let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
+        writer.defer_anchor_links();
+        let front_key = writer.chapter(front_roles.clone());
+        writer.pages(front_key, pages, &anchors)?;
+        let first = index == 0;
+        let part_meta = if first { &meta } else { &part_meta };
+        let front_part = writer.finish_uncompacted(&part_outline, &part_anchors, part_meta)?;
+        book.part(&front_part, first)?;
+    }
     drop(front);
-    let front_part = writer.finish_uncompacted(&part_outline, &part_anchors, &meta)?;
-    book.part(&front_part, true)?;
-    drop(front_part);
+    drop(front_roles);
     let parts = book_parts(
         order
             .iter()
@@ -497,7 +514,7 @@ fn write_planned_book(
                     let key = writer.chapter(chapter.roles);
                     writer.pages(key, &paginated.pages, &anchors)?;
                 }
-                writer.finish_uncompacted(&part_outline, &part_anchors, &meta)
+                writer.finish_uncompacted(&part_outline, &part_anchors, &part_meta)
             })
             .collect::<Result<Vec<_>, ExportError>>()?;
         for part in made {
