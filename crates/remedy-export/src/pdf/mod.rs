@@ -241,7 +241,7 @@ struct ChapterPlan {
 /// from its file for this pass and dropped after it.
 enum Loaded<'a> {
     Kept(ExportGuide<'a>),
-    Read { guide: Guide, source: &'a str },
+    Read { guide: Box<Guide>, source: &'a str },
 }
 
 impl Loaded<'_> {
@@ -670,7 +670,7 @@ pub fn stage_pdf_again(
             )));
         }
         Ok(Loaded::Read {
-            guide,
+            guide: Box::new(guide),
             source: &kept.source,
         })
     };
