@@ -573,3 +573,42 @@ fn a_book_made_in_parts_reads_back_as_one_document() {
     );
     assert!(xmp.contains("Parts handbook"), "{xmp}");
 }
+
+#[test]
+fn the_export_that_reads_its_guides_again_writes_what_a_build_writes_from_guides_kept() {
+    // `remedy export pdf` reads each guide again for the handouts and for the book instead of
+    // keeping every guide; `remedy build` keeps them for the site and gives the PDF export
+    // them all. Both must print the same handouts and book, with one thread or two.
+    let scratch = project("book-read-again", BOOK);
+    scratch
+        .remedy(&["build", "--out", "built", "-q"])
+        .assert_code(0);
+    let built = |name: &str| std::fs::read(scratch.root.join("built/pdf").join(name));
+    for jobs in ["1", "2"] {
+        let out = format!("pdf-{jobs}");
+        let book = format!("{out}/handbook.pdf");
+        scratch
+            .remedy(&[
+                "-j", jobs, "export", "pdf", "-o", &out, "--book", &book, "-q",
+            ])
+            .assert_code(0);
+        for name in ["one.pdf", "two.pdf", "three.pdf", "handbook.pdf"] {
+            let exported = std::fs::read(scratch.root.join(&out).join(name));
+            assert!(
+                exported.is_ok() && exported.ok() == built(name).ok(),
+                "{out}/{name} is not what the build wrote"
+            );
+        }
+    }
+    let pdf = read_pdf(&scratch, "pdf-2/handbook.pdf");
+    let titles: Vec<String> = pdf
+        .outline()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|entry| entry.title)
+        .collect();
+    assert_eq!(
+        titles,
+        ["Contents", "Guide three", "Guide one", "Guide two"]
+    );
+}

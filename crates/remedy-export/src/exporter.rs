@@ -3,16 +3,19 @@
 //! beside their targets, and commit them (with other formats' files, for a build) all at once.
 //!
 //! A format that streams ([`Shape::Streams`]) renders guide by guide as they are linted and
-//! needs no guide kept; one that needs the whole set ([`Shape::WholeSet`]: the PDF book's two
-//! passes, handouts naming related guides by title) is given every guide at once.
+//! needs no guide kept; one that needs the whole set ([`Shape::WholeSet`]: the site) is given
+//! every guide at once; one that reads its guides again ([`Shape::ReadsAgain`]: the PDF
+//! handouts and book, which need every guide's titles and page counts before they write)
+//! keeps a little of each guide as it streams and reads each again for its own passes.
 
 use std::any::Any;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
 use crate::json::{JsonWriter, render_json_guide};
 use crate::output::{StagedFile, StagedSet};
-use crate::pdf::{PdfOptions, stage_pdf};
+use crate::pdf::{KeptGuide, PdfOptions, ReadGuide, stage_pdf, stage_pdf_again};
 use crate::sqlite::{LeftOut, SqliteRecords, SqliteWriter, render_sqlite_guide};
 use crate::{ExportError, ExportGuide};
 
@@ -29,6 +32,10 @@ pub enum Shape {
     Streams,
     /// Every guide is needed at once ([`Exporter::stage_all`]).
     WholeSet,
+    /// Streams like [`Shape::Streams`], but what it is given of each guide is what it keeps
+    /// ([`Exporter::render_read`]: small) and the file to read the guide from again when
+    /// it is staged.
+    ReadsAgain,
 }
 
 /// An export format with its output and options.
@@ -45,6 +52,13 @@ pub trait Exporter: Send + Sync {
     fn render(&self, guide: &ExportGuide<'_>) -> Result<Rendered, ExportError> {
         let _ = guide;
         Err(whole_set_only())
+    }
+
+    /// [`Exporter::render`] for a guide read from `path`: a format that reads its guides again
+    /// ([`Shape::ReadsAgain`]) keeps what it needs of the guide and where to read it.
+    fn render_read(&self, guide: &ExportGuide<'_>, path: &Path) -> Result<Rendered, ExportError> {
+        let _ = path;
+        self.render(guide)
     }
 
     /// Starts staging the export guide by guide: nothing is in place until [`commit`]. Only
@@ -336,8 +350,10 @@ impl Staging for SqliteStaging {
 }
 
 /// One PDF handout per guide in a folder, and the book of them all when `book` is given: a thin
-/// adapter over [`crate::pdf`], which needs every guide (the book's two passes, related guides'
-/// titles).
+/// adapter over [`crate::pdf`], which needs every guide's titles and page counts before it
+/// writes (the book's two passes, related guides' titles). With `read_again`, it streams and
+/// reads each guide again for its passes ([`Shape::ReadsAgain`]); without, it is given every
+/// guide at once.
 #[derive(Debug, Clone)]
 pub struct PdfExporter {
     /// The handouts' folder.
@@ -346,17 +362,63 @@ pub struct PdfExporter {
     pub book: Option<PathBuf>,
     /// Page size and platform names.
     pub options: PdfOptions,
+    /// How to read a guide again, when the guides are not kept.
+    pub read_again: Option<ReadAgain>,
+}
+
+/// Reads a guide's file again as the export sees it (see [`ReadGuide`]).
+#[derive(Clone)]
+pub struct ReadAgain(pub Arc<ReadGuide<'static>>);
+
+impl std::fmt::Debug for ReadAgain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadAgain")
+    }
+}
+
+impl PdfExporter {
+    fn summary(&self, guides: usize) -> Vec<(String, PathBuf)> {
+        let mut summary = vec![(plural(guides, "handout"), self.dir.clone())];
+        if let Some(book) = &self.book {
+            summary.push(("the book".to_owned(), book.clone()));
+        }
+        summary
+    }
+}
+
+/// A PDF export as it streams: what it keeps of each guide, in order.
+struct PdfStaging<'e> {
+    exporter: &'e PdfExporter,
+    read: Arc<ReadGuide<'static>>,
+    kept: Vec<KeptGuide>,
 }
 
 impl Exporter for PdfExporter {
     fn shape(&self) -> Shape {
-        Shape::WholeSet
+        if self.read_again.is_some() {
+            Shape::ReadsAgain
+        } else {
+            Shape::WholeSet
+        }
     }
 
     fn outputs(&self) -> Vec<PathBuf> {
         std::iter::once(self.dir.clone())
             .chain(self.book.iter().cloned())
             .collect()
+    }
+
+    fn render_read(&self, guide: &ExportGuide<'_>, path: &Path) -> Result<Rendered, ExportError> {
+        Ok(Box::new(KeptGuide::of(guide, path)))
+    }
+
+    fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
+        let read = self.read_again.as_ref().ok_or_else(whole_set_only)?;
+        Ok(Box::new(PdfStaging {
+            exporter: self,
+            read: Arc::clone(&read.0),
+            kept: Vec::new(),
+        }))
     }
 
     fn stage_all(
@@ -366,14 +428,41 @@ impl Exporter for PdfExporter {
     ) -> Result<Staged, ExportError> {
         let book = self.book.as_deref();
         let (files, written) = stage_pdf(guides, &self.dir, book, &self.options, progress)?;
-        let mut summary = vec![(plural(guides.len(), "handout"), self.dir.clone())];
-        if let Some(book) = book {
-            summary.push(("the book".to_owned(), book.to_path_buf()));
-        }
         Ok(Staged {
             files,
             written,
-            summary,
+            summary: self.summary(guides.len()),
+            ..Staged::default()
+        })
+    }
+}
+
+impl Staging for PdfStaging<'_> {
+    fn push(&mut self, rendered: Rendered) -> Result<(), ExportError> {
+        self.kept.push(take::<KeptGuide>(rendered)?);
+        Ok(())
+    }
+
+    fn stage(self: Box<Self>) -> Result<Staged, ExportError> {
+        let PdfStaging {
+            exporter,
+            read,
+            kept,
+        } = *self;
+        let count = kept.len();
+        let book = exporter.book.as_deref();
+        let (files, written) = stage_pdf_again(
+            kept,
+            &*read,
+            &exporter.dir,
+            book,
+            &exporter.options,
+            &|_, _| {},
+        )?;
+        Ok(Staged {
+            files,
+            written,
+            summary: exporter.summary(count),
             ..Staged::default()
         })
     }

@@ -22,14 +22,81 @@ use crate::ExportGuide;
 
 /// The guides being exported together, by id: references and related guides resolve against
 /// this set, and only against it (a handout never links to a guide it does not ship with).
-pub type Library<'g> = BTreeMap<&'g str, &'g Guide>;
+/// What it keeps of each guide is what a reference into it reads as ([`Shelved`]), never the
+/// guide: an export that reads its guides again keeps this for all of them.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    guides: BTreeMap<String, Shelved>,
+}
+
+/// What a reference into a guide reads as: its title, its methods' ids and titles, and the id,
+/// number and method of each step that has an id.
+#[derive(Debug, Clone, Default)]
+struct Shelved {
+    title: String,
+    /// Each method's id and title, in the guide's order.
+    methods: Vec<(Box<str>, Box<str>)>,
+    /// Each step with an id: the id, its number (`2.1`) and its method (an index into
+    /// `methods`), method by method in walk order.
+    steps: Vec<(Box<str>, Box<str>, u32)>,
+}
+
+impl Library {
+    /// Adds `guide` (in place of another with its id).
+    pub fn add(&mut self, guide: &Guide) {
+        let mut shelved = Shelved {
+            title: guide.title.clone(),
+            methods: Vec::with_capacity(guide.methods.len()),
+            steps: Vec::new(),
+        };
+        for (index, method) in guide.methods.iter().enumerate() {
+            shelved
+                .methods
+                .push((method.id.as_str().into(), method.title.as_str().into()));
+            for visit in method.walk_steps() {
+                if let Some(id) = &visit.step.id {
+                    shelved
+                        .steps
+                        .push((id.as_str().into(), visit.number().into(), index as u32));
+                }
+            }
+        }
+        self.guides.insert(guide.id.as_str().to_owned(), shelved);
+    }
+
+    /// Moves every guide of `other` into this library.
+    pub fn append(&mut self, other: &mut Library) {
+        self.guides.append(&mut other.guides);
+    }
+
+    fn get(&self, id: &str) -> Option<&Shelved> {
+        self.guides.get(id)
+    }
+}
+
+impl Shelved {
+    fn method(&self, id: &str) -> Option<&str> {
+        self.methods
+            .iter()
+            .find(|(method, _)| &**method == id)
+            .map(|(_, title)| &**title)
+    }
+
+    /// The number of the step `id` and its method's title.
+    fn step(&self, id: &str) -> Option<(&str, &str)> {
+        let (_, number, method) = self.steps.iter().find(|(step, _, _)| &**step == id)?;
+        let (_, title) = self.methods.get(*method as usize)?;
+        Some((number, title))
+    }
+}
 
 /// The [`Library`] of the guides exported together.
-pub fn library<'g>(guides: &[ExportGuide<'g>]) -> Library<'g> {
-    guides
-        .iter()
-        .map(|export| (export.guide.id.as_str(), export.guide))
-        .collect()
+pub fn library(guides: &[ExportGuide<'_>]) -> Library {
+    let mut library = Library::default();
+    for export in guides {
+        library.add(export.guide);
+    }
+    library
 }
 
 /// One guide's handout: a head (title, summary, platforms, review date) and its sections in the
@@ -471,7 +538,7 @@ fn resolve_path(source: &str, relative: &str) -> Option<String> {
 struct Builder<'a> {
     guide: &'a Guide,
     source: &'a str,
-    library: &'a Library<'a>,
+    library: &'a Library,
     platform_names: &'a BTreeMap<String, String>,
 }
 
@@ -542,31 +609,23 @@ impl Builder<'_> {
         } else {
             format!(" (in “{}”)", guide.title)
         };
-        if let Some(method) = guide.method(target) {
+        if let Some(title) = guide.method(target) {
             return CrossRef {
-                text: format!("{}{suffix}", method.title),
+                text: format!("{title}{suffix}"),
                 target: Some(Target::Method {
                     guide: guide_id.to_owned(),
                     method: target.to_owned(),
                 }),
             };
         }
-        for method in &guide.methods {
-            if let Some(visit) = method.walk_steps().into_iter().find(|visit| {
-                visit
-                    .step
-                    .id
-                    .as_ref()
-                    .is_some_and(|id| id.as_str() == target)
-            }) {
-                return CrossRef {
-                    text: format!("step {} of {}{suffix}", visit.number(), method.title),
-                    target: Some(Target::Step {
-                        guide: guide_id.to_owned(),
-                        step: target.to_owned(),
-                    }),
-                };
-            }
+        if let Some((number, method)) = guide.step(target) {
+            return CrossRef {
+                text: format!("step {number} of {method}{suffix}"),
+                target: Some(Target::Step {
+                    guide: guide_id.to_owned(),
+                    step: target.to_owned(),
+                }),
+            };
         }
         if here {
             CrossRef {
@@ -827,7 +886,7 @@ impl Handout {
     /// `platform_names` (`[platforms]` in `remedy.toml`) over the built-in names.
     pub fn new(
         export: &ExportGuide<'_>,
-        library: &Library<'_>,
+        library: &Library,
         platform_names: &BTreeMap<String, String>,
     ) -> Handout {
         Builder {

@@ -1,9 +1,7 @@
 //! The book: a title page, a table of contents with page numbers (each entry a link), then
 //! every guide's handout, in the order `[book]` gives.
 
-use remedy_core::Guide;
-
-use crate::ExportGuide;
+use remedy_core::{Date, Guide};
 
 use super::font::{Face, Fonts};
 use super::layout::{
@@ -38,23 +36,52 @@ impl BookOptions {
     }
 }
 
-/// The guides in the book's order: those `order` names, as it names them, then the others in
-/// the order given (by path). An id of `order` that is not among `guides` is passed over: the
-/// binary refuses one that is no guide at all, and a guide left out of this export has no place.
-pub(crate) fn in_book_order<'g>(
-    guides: &[ExportGuide<'g>],
-    order: &[String],
-) -> Vec<ExportGuide<'g>> {
-    let position = |export: &ExportGuide<'_>| {
-        order
-            .iter()
-            .position(|id| id == export.guide.id.as_str())
-            .unwrap_or(order.len())
-    };
-    let mut ordered = guides.to_vec();
+/// What the book's front matter and metadata need of a guide, kept for every guide while the
+/// book is made (the guides themselves are not).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Listed {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) summary: String,
+    pub(crate) updated: Date,
+    pub(crate) tags: Vec<String>,
+    pub(crate) lang: Option<String>,
+}
+
+impl Listed {
+    pub(crate) fn of(guide: &Guide) -> Self {
+        Listed {
+            id: guide.id.as_str().to_owned(),
+            title: guide.title.clone(),
+            summary: guide.summary.clone(),
+            updated: guide.updated.clone(),
+            tags: guide
+                .tags
+                .iter()
+                .map(|tag| tag.as_str().to_owned())
+                .collect(),
+            lang: guide.lang.clone(),
+        }
+    }
+}
+
+/// The guides in the book's order, by index into `ids`: those `order` names, as it names them,
+/// then the others in the order given (by path). An id of `order` that is not among the guides
+/// is passed over: the binary refuses one that is no guide at all, and a guide left out of this
+/// export has no place.
+pub(crate) fn book_order<'i>(ids: impl Iterator<Item = &'i str>, order: &[String]) -> Vec<usize> {
+    let mut ordered: Vec<(usize, usize)> = ids
+        .map(|id| {
+            order
+                .iter()
+                .position(|named| named == id)
+                .unwrap_or(order.len())
+        })
+        .enumerate()
+        .collect();
     // Stable: guides `order` does not name keep their order among themselves.
-    ordered.sort_by_key(position);
-    ordered
+    ordered.sort_by_key(|(_, position)| *position);
+    ordered.into_iter().map(|(index, _)| index).collect()
 }
 
 fn node(roles: &mut Vec<Role>, role: Role) -> NodeId {
@@ -74,7 +101,7 @@ pub(crate) fn title_page(
     fonts: &Fonts,
     frame: &Frame,
     book: &BookOptions,
-    guides: &[&Guide],
+    guides: &[&Listed],
     roles: &mut Vec<Role>,
 ) -> Vec<Block> {
     let title = book.title();
@@ -156,7 +183,7 @@ pub(crate) fn title_page(
 pub(crate) fn contents(
     fonts: &Fonts,
     frame: &Frame,
-    guides: &[&Guide],
+    guides: &[&Listed],
     pages: &[usize],
     roles: &mut Vec<Role>,
 ) -> Vec<Block> {
@@ -190,7 +217,7 @@ pub(crate) fn contents(
     let toc = node(roles, Role::Contents);
     for (index, guide) in guides.iter().enumerate() {
         let page = pages.get(index).copied().unwrap_or(0);
-        let target = Some(Target::Anchor(guide_anchor(guide.id.as_str())));
+        let target = Some(Target::Anchor(guide_anchor(&guide.id)));
         let item = node(roles, Role::ContentsItem);
         let link = node(roles, Role::Link(format!("{}, page {page}", guide.title)));
         let title = [

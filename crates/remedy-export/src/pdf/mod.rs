@@ -43,6 +43,7 @@ use render::{
 };
 use writer::{Meta, PdfWriter};
 
+use book::Listed;
 pub use book::{BookOptions, DEFAULT_TITLE};
 
 /// The paper a handout is set for.
@@ -134,7 +135,7 @@ fn chapter(
     fonts: &'static Fonts,
     frame: Frame,
     export: &ExportGuide<'_>,
-    library: &Library<'_>,
+    library: &Library,
     options: &PdfOptions,
 ) -> Result<Chapter, ExportError> {
     let handout = Handout::new(export, library, &options.platform_names);
@@ -174,11 +175,13 @@ fn guide_meta(guide: &Guide, options: &PdfOptions) -> Meta {
     }
 }
 
+/// A handout's bytes and what the book needs of its chapter: the layout is the book's too
+/// (same guides, same library, same frame), so the book's first pass is the handouts'.
 fn render_handout(
     export: &ExportGuide<'_>,
-    library: &Library<'_>,
+    library: &Library,
     options: &PdfOptions,
-) -> Result<Vec<u8>, ExportError> {
+) -> Result<(Vec<u8>, ChapterPlan), ExportError> {
     let fonts = Fonts::with(&options.fonts)?;
     let frame = frame(options);
     let chapter = chapter(fonts, frame, export, library, options)?;
@@ -192,17 +195,24 @@ fn render_handout(
     let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, false)?;
     let key = writer.chapter(chapter.roles);
     writer.pages(key, &paginated.pages, &paginated.anchors)?;
-    writer.finish(
+    let bytes = writer.finish(
         &chapter.outline,
         &paginated.anchors,
         &guide_meta(export.guide, options),
-    )
+    )?;
+    let plan = ChapterPlan {
+        pages: paginated.pages.len(),
+        anchors: paginated.anchors,
+        outline: chapter.outline,
+        listed: Listed::of(export.guide),
+    };
+    Ok((bytes, plan))
 }
 
 /// One guide's printable handout.
 pub fn render_guide(guide: &ExportGuide<'_>, options: &PdfOptions) -> Result<Vec<u8>, ExportError> {
     let library = library(std::slice::from_ref(guide));
-    render_handout(guide, &library, options)
+    render_handout(guide, &library, options).map(|(bytes, _)| bytes)
 }
 
 /// Every guide in one PDF: a title page (`options.book`'s title, subtitle and author), a
@@ -219,16 +229,32 @@ pub fn render_book(
 }
 
 /// What the first pass keeps of a guide's chapter: its length, where its anchors landed (on
-/// its own pages) and its outline. Its pages are dropped.
+/// its own pages), its outline and what the front matter lists of it. Its pages are dropped.
 struct ChapterPlan {
     pages: usize,
     anchors: BTreeMap<String, (usize, f32)>,
     outline: Vec<OutlineItem>,
+    listed: Listed,
 }
 
-/// How many guides are laid out at once, per thread, in the first pass: one, whose layout is
-/// dropped as soon as its length is known.
-const BOOK_ROUND: usize = 1;
+/// A guide as one pass of the export has it: one of the guides kept in memory, or read again
+/// from its file for this pass and dropped after it.
+enum Loaded<'a> {
+    Kept(ExportGuide<'a>),
+    Read { guide: Box<Guide>, source: &'a str },
+}
+
+impl Loaded<'_> {
+    fn export(&self) -> ExportGuide<'_> {
+        match self {
+            Loaded::Kept(export) => *export,
+            Loaded::Read { guide, source } => ExportGuide { guide, source },
+        }
+    }
+}
+
+/// Guide `index` of the export, for a pass over it.
+type Load<'a> = dyn Fn(usize) -> Result<Loaded<'a>, ExportError> + Sync + 'a;
 
 /// How many pages a part of the book holds, at least (a part is whole guides): krilla holds a
 /// part's pages until the part is finished, about 70 KiB a page, so a thread holds about this
@@ -236,35 +262,79 @@ const BOOK_ROUND: usize = 1;
 /// file. ARCHITECTURE.md ("The book") has the figures.
 const PART_PAGES: usize = 64;
 
-/// The guides of each part of the book, by index, from their page counts: whole guides, at
-/// least [`PART_PAGES`] pages a part but the last.
-fn book_parts(plans: &[ChapterPlan]) -> Vec<std::ops::Range<usize>> {
+/// How many pages of the title page and contents a part holds, at most.
+const FRONT_PART_PAGES: usize = 16;
+
+/// The guides of each part of the book, as positions in the book's order, from their page
+/// counts: whole guides, at least [`PART_PAGES`] pages a part but the last.
+fn book_parts(pages: impl ExactSizeIterator<Item = usize>) -> Vec<std::ops::Range<usize>> {
+    let count = pages.len();
     let mut parts = Vec::new();
     let mut start = 0;
-    let mut pages = 0;
-    for (index, plan) in plans.iter().enumerate() {
-        pages += plan.pages;
-        if pages >= PART_PAGES {
+    let mut sum = 0;
+    for (index, length) in pages.enumerate() {
+        sum += length;
+        if sum >= PART_PAGES {
             parts.push(start..index + 1);
             start = index + 1;
-            pages = 0;
+            sum = 0;
         }
     }
-    if start < plans.len() {
-        parts.push(start..plans.len());
+    if start < count {
+        parts.push(start..count);
     }
     parts
 }
 
 /// [`render_book`], written to `out` as it is made. Two passes over the guides: the first lays
 /// every chapter out to count its pages, and keeps only that, its outline and its anchors; the
-/// second makes the book in parts (the title page and contents, then a few guides each), each
-/// part a krilla document of its own, made a part a thread and merged into `out` by
-/// [`book_writer`] as soon as it is done. What the book holds is thus a few parts' pages and
-/// small bookkeeping per page, not every page: krilla 0.8 keeps every page of a document until
-/// `finish`.
+/// second makes the book in parts (see [`write_planned_book`]).
 pub fn write_book(
     guides: &[ExportGuide<'_>],
+    options: &PdfOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
+    let fonts = Fonts::with(&options.fonts)?;
+    let frame = frame(options);
+    let library = library(guides);
+    // One guide a thread at a time: each layout is dropped as soon as its length is known.
+    let round = rayon::current_num_threads().max(1);
+    let mut plans: Vec<ChapterPlan> = Vec::with_capacity(guides.len());
+    for batch in guides.chunks(round) {
+        let laid = batch
+            .par_iter()
+            .map(|export| {
+                let chapter = chapter(fonts, frame, export, &library, options)?;
+                let paginated = paginate(&frame, vec![chapter.blocks]);
+                Ok(ChapterPlan {
+                    pages: paginated.pages.len(),
+                    anchors: paginated.anchors,
+                    outline: chapter.outline,
+                    listed: Listed::of(export.guide),
+                })
+            })
+            .collect::<Result<Vec<_>, ExportError>>()?;
+        plans.extend(laid);
+    }
+    let load = |index: usize| {
+        guides
+            .get(index)
+            .map(|export| Loaded::Kept(*export))
+            .ok_or_else(|| ExportError::Content("a guide the book does not have".to_owned()))
+    };
+    write_planned_book(plans, &load, &library, options, out)
+}
+
+/// The book's second pass, from the first pass's `plans` (one a guide, in the export's order):
+/// the book made in parts (the title page and contents, then a few guides each), each part a
+/// krilla document of its own, made a part a thread (each guide loaded again by `load`) and
+/// merged into `out` by [`book_writer`] as soon as it is done. What the book holds is thus a
+/// few parts' pages and small bookkeeping per page, not every page: krilla 0.8 keeps every page
+/// of a document until `finish`.
+fn write_planned_book(
+    mut plans: Vec<ChapterPlan>,
+    load: &Load<'_>,
+    library: &Library,
     options: &PdfOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
@@ -289,54 +359,47 @@ pub fn write_book(
             )));
         }
     }
-    let ordered = book::in_book_order(guides, &front_matter.order);
-    let guides = ordered.as_slice();
     let frame = frame(options);
-    let library = library(guides);
-    let round = BOOK_ROUND * rayon::current_num_threads().max(1);
-
-    // Pass 1: lengths and anchors.
-    let mut plans: Vec<ChapterPlan> = Vec::with_capacity(guides.len());
-    for batch in guides.chunks(round) {
-        let laid = batch
-            .par_iter()
-            .map(|export| {
-                let chapter = chapter(fonts, frame, export, &library, options)?;
-                let paginated = paginate(&frame, vec![chapter.blocks]);
-                Ok(ChapterPlan {
-                    pages: paginated.pages.len(),
-                    anchors: paginated.anchors,
-                    outline: chapter.outline,
-                })
-            })
-            .collect::<Result<Vec<_>, ExportError>>()?;
-        plans.extend(laid);
-    }
-    let plain: Vec<&Guide> = guides.iter().map(|export| export.guide).collect();
+    // The book's order, as indices into the export's order.
+    let order = book::book_order(
+        plans.iter().map(|plan| plan.listed.id.as_str()),
+        &front_matter.order,
+    );
+    let listed: Vec<&Listed> = order
+        .iter()
+        .filter_map(|index| plans.get(*index).map(|plan| &plan.listed))
+        .collect();
 
     // The front matter, with the page each guide starts on.
     let mut front_roles = Vec::new();
-    let title_blocks = book::title_page(fonts, &frame, front_matter, &plain, &mut front_roles);
+    let title_blocks = book::title_page(fonts, &frame, front_matter, &listed, &mut front_roles);
     // The contents' length does not depend on the numbers in it: count its pages first.
     let mut draft_roles = front_roles.clone();
     let draft = book::contents(
         fonts,
         &frame,
-        &plain,
-        &vec![0; plain.len()],
+        &listed,
+        &vec![0; listed.len()],
         &mut draft_roles,
     );
     let front_pages = paginate(&frame, vec![title_blocks.clone(), draft])
         .pages
         .len();
-    let mut first_pages = Vec::with_capacity(plans.len());
+    // The first page of each guide (1-based), by index in the export's order.
+    let mut first_pages = vec![0; plans.len()];
     let mut next = front_pages;
-    for plan in &plans {
-        first_pages.push(next + 1);
-        next += plan.pages;
+    for index in &order {
+        if let (Some(first), Some(plan)) = (first_pages.get_mut(*index), plans.get(*index)) {
+            *first = next + 1;
+            next += plan.pages;
+        }
     }
     let total = next;
-    let contents = book::contents(fonts, &frame, &plain, &first_pages, &mut front_roles);
+    let listed_pages: Vec<usize> = order
+        .iter()
+        .map(|index| first_pages.get(*index).copied().unwrap_or(0))
+        .collect();
+    let contents = book::contents(fonts, &frame, &listed, &listed_pages, &mut front_roles);
     let mut front = paginate(&frame, vec![title_blocks, contents]);
     if front.pages.len() != front_pages {
         return Err(ExportError::Content(
@@ -346,17 +409,9 @@ pub fn write_book(
     let footers = [title.to_owned(), title.to_owned()];
     add_footers_from(fonts, &frame, &mut front.pages, &footers, 0, total);
 
-    // Every anchor of the book, by page of the book.
-    let mut anchors = std::mem::take(&mut front.anchors);
-    for (plan, first) in plans.iter_mut().zip(&first_pages) {
-        for (anchor, (page, y)) in std::mem::take(&mut plan.anchors) {
-            anchors.entry(anchor).or_insert((page + first - 1, y));
-        }
-    }
-
     let mut keywords = BTreeSet::new();
-    for guide in &plain {
-        keywords.extend(guide.tags.iter().map(|tag| tag.as_str().to_owned()));
+    for guide in &listed {
+        keywords.extend(guide.tags.iter().cloned());
     }
     let meta = Meta {
         title: title.to_owned(),
@@ -373,21 +428,36 @@ pub fn write_book(
                 .as_ref()
                 .map(|subtitle| format!("{subtitle}. "))
                 .unwrap_or_default(),
-            plain.len(),
-            plain
+            listed.len(),
+            listed
                 .iter()
                 .map(|guide| guide.title.as_str())
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
         keywords: keywords.into_iter().collect(),
-        date: plain.iter().filter_map(|guide| guide.updated.parts()).max(),
-        lang: plain
+        date: listed
+            .iter()
+            .filter_map(|guide| guide.updated.parts())
+            .max(),
+        lang: listed
             .first()
             .and_then(|guide| guide.lang.clone())
             .unwrap_or_else(|| "en".to_owned()),
-        document_id: format!("remedy/book/{}/{}", plain.len(), options.page_size),
+        document_id: format!("remedy/book/{}/{}", listed.len(), options.page_size),
     };
+    drop(listed);
+
+    // Every anchor of the book, by page of the book.
+    let mut anchors = std::mem::take(&mut front.anchors);
+    for index in &order {
+        let (Some(plan), Some(first)) = (plans.get_mut(*index), first_pages.get(*index)) else {
+            continue;
+        };
+        for (anchor, (page, y)) in std::mem::take(&mut plan.anchors) {
+            anchors.entry(anchor).or_insert((page + first - 1, y));
+        }
+    }
 
     // Pass 2: the parts, a part a thread, each merged into the book once it is done (in order).
     // Each part has a one-entry outline of its own, which krilla asks for and the merge leaves.
@@ -398,16 +468,34 @@ pub fn write_book(
         children: Vec::new(),
     }];
     let part_anchors = BTreeMap::from([(part_anchor, (0, frame.top))]);
+    // Only the first part's metadata is the book's; the merge leaves the others', which need
+    // not list every guide's title (for 2,000 guides, 100 KB a part).
+    let part_meta = Meta {
+        subject: String::new(),
+        keywords: Vec::new(),
+        ..meta.clone()
+    };
     let mut book = book_writer::BookWriter::new(out, total, frame.page_height, frame.left)?;
-    let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
-    writer.defer_anchor_links();
-    let front_key = writer.chapter(front_roles);
-    writer.pages(front_key, &front.pages, &anchors)?;
+    // The title page and contents in parts of their own, at most `FRONT_PART_PAGES` pages
+    // each: a page of contents holds far more structure and links than a guide's, and the
+    // contents grow with the guides.
+    for (index, pages) in front.pages.chunks(FRONT_PART_PAGES).enumerate() {
+        let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
+        writer.defer_anchor_links();
+        let front_key = writer.chapter(front_roles.clone());
+        writer.pages(front_key, pages, &anchors)?;
+        let first = index == 0;
+        let part_meta = if first { &meta } else { &part_meta };
+        let front_part = writer.finish_uncompacted(&part_outline, &part_anchors, part_meta)?;
+        book.part(&front_part, first)?;
+    }
     drop(front);
-    let front_part = writer.finish_uncompacted(&part_outline, &part_anchors, &meta)?;
-    book.part(&front_part, true)?;
-    drop(front_part);
-    let parts = book_parts(&plans);
+    drop(front_roles);
+    let parts = book_parts(
+        order
+            .iter()
+            .map(|index| plans.get(*index).map_or(0, |plan| plan.pages)),
+    );
     let threads = rayon::current_num_threads().max(1);
     for round in parts.chunks(threads) {
         let made = round
@@ -415,11 +503,10 @@ pub fn write_book(
             .map(|part| {
                 let mut writer = PdfWriter::new(fonts, frame, options.pdf_a, true)?;
                 writer.defer_anchor_links();
-                for index in part.clone() {
-                    let Some(export) = guides.get(index) else {
-                        continue;
-                    };
-                    let chapter = chapter(fonts, frame, export, &library, options)?;
+                for &index in order.get(part.clone()).unwrap_or_default() {
+                    let loaded = load(index)?;
+                    let chapter = chapter(fonts, frame, &loaded.export(), library, options)?;
+                    drop(loaded);
                     let mut paginated = paginate(&frame, vec![chapter.blocks]);
                     let first = first_pages.get(index).map_or(0, |first| first - 1);
                     let footer = [chapter.footer];
@@ -427,7 +514,7 @@ pub fn write_book(
                     let key = writer.chapter(chapter.roles);
                     writer.pages(key, &paginated.pages, &anchors)?;
                 }
-                writer.finish_uncompacted(&part_outline, &part_anchors, &meta)
+                writer.finish_uncompacted(&part_outline, &part_anchors, &part_meta)
             })
             .collect::<Result<Vec<_>, ExportError>>()?;
         for part in made {
@@ -440,13 +527,17 @@ pub fn write_book(
         anchor: book::CONTENTS_ANCHOR.to_owned(),
         children: Vec::new(),
     }];
-    for (export, plan) in guides.iter().zip(plans) {
+    for index in &order {
+        let Some(plan) = plans.get_mut(*index) else {
+            continue;
+        };
         outline.push(OutlineItem {
-            title: export.guide.title.clone(),
-            anchor: guide_anchor(export.guide.id.as_str()),
-            children: plan.outline,
+            title: std::mem::take(&mut plan.listed.title),
+            anchor: guide_anchor(&plan.listed.id),
+            children: std::mem::take(&mut plan.outline),
         });
     }
+    drop(plans);
     book.finish(&outline, &anchors)
 }
 
@@ -473,20 +564,149 @@ pub fn stage_pdf(
     options: &PdfOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(StagedSet, Vec<PathBuf>), ExportError> {
-    let mut seen = BTreeSet::new();
-    for export in guides {
-        // The file is named after the id: only an id of the id pattern can never name a path
-        // outside `dir` (`../x`, `/x`).
-        if !remedy_core::id::is_valid_id(export.guide.id.as_str()) {
+    let named: Vec<(&str, &str)> = guides
+        .iter()
+        .map(|export| (export.guide.id.as_str(), export.source))
+        .collect();
+    let library = library(guides);
+    let load = |index: usize| {
+        guides
+            .get(index)
+            .map(|export| Loaded::Kept(*export))
+            .ok_or_else(|| ExportError::Content("a guide the export does not have".to_owned()))
+    };
+    let target = Target { dir, book };
+    stage_loaded(&named, &load, &library, &target, options, progress)
+}
+
+/// What a PDF export that reads its guides again ([`stage_pdf_again`]) keeps of a guide
+/// between the lint that read it and its passes: where to read it, its name in messages and
+/// exports, what references into it read as, and a digest of the guide as exported, so that
+/// a file changed in between is refused instead of making a book that disagrees with its
+/// handout. Small, whatever the guide.
+#[derive(Debug, Clone)]
+pub struct KeptGuide {
+    id: String,
+    path: PathBuf,
+    source: String,
+    digest: [u8; 32],
+    shelf: Library,
+}
+
+impl KeptGuide {
+    /// What is kept of `export`, read from `path`.
+    pub fn of(export: &ExportGuide<'_>, path: &Path) -> KeptGuide {
+        let mut shelf = Library::default();
+        shelf.add(export.guide);
+        KeptGuide {
+            id: export.guide.id.as_str().to_owned(),
+            path: path.to_path_buf(),
+            source: export.source.to_owned(),
+            digest: digest(export.guide),
+            shelf,
+        }
+    }
+
+    /// The guide's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The guide's file, as it was read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Reads a guide's file again, as the export saw it (its `--platform` view); the error in
+/// words.
+pub type ReadGuide<'a> = dyn Fn(&Path) -> Result<Guide, String> + Send + Sync + 'a;
+
+/// A digest of the guide as exported: of its typed model, so that a change to a file that
+/// leaves its guide as it was (a comment, a blank line) is no disagreement.
+fn digest(guide: &Guide) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(8192, &mut hasher);
+        // Writing into a hasher cannot fail; a guide that does not serialize would digest as
+        // far as it got, the same both times.
+        let _ = serde_json::to_writer(&mut buffered, guide);
+        let _ = std::io::Write::flush(&mut buffered);
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// [`stage_pdf`] for guides that are not kept: `kept` (in the export's order) says what each
+/// was, and `read` reads each again for the handouts' pass and again for the book's, so that
+/// the export holds one guide a thread, not every guide. A guide that reads differently from
+/// what the lint read (its file changed meanwhile) stops the export, naming the file.
+pub fn stage_pdf_again(
+    kept: Vec<KeptGuide>,
+    read: &ReadGuide<'_>,
+    dir: &Path,
+    book: Option<&Path>,
+    options: &PdfOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(StagedSet, Vec<PathBuf>), ExportError> {
+    let mut kept = kept;
+    let mut library = Library::default();
+    for guide in &mut kept {
+        library.append(&mut guide.shelf);
+    }
+    let named: Vec<(&str, &str)> = kept
+        .iter()
+        .map(|guide| (guide.id.as_str(), guide.source.as_str()))
+        .collect();
+    let load = |index: usize| -> Result<Loaded<'_>, ExportError> {
+        let kept = kept
+            .get(index)
+            .ok_or_else(|| ExportError::Content("a guide the export does not have".to_owned()))?;
+        let shown = kept.path.display();
+        let guide =
+            read(&kept.path).map_err(|error| ExportError::Content(format!("{shown}: {error}")))?;
+        if digest(&guide) != kept.digest {
             return Err(ExportError::Content(format!(
-                "{}: the id \"{}\" is not a valid id, so no handout can be named after it; fix the id (lowercase letters, digits and hyphens)",
-                export.source, export.guide.id
+                "{shown} changed while it was being exported, so its handout and the book could disagree; export again"
             )));
         }
-        if !seen.insert(export.guide.id.as_str()) {
+        Ok(Loaded::Read {
+            guide: Box::new(guide),
+            source: &kept.source,
+        })
+    };
+    let target = Target { dir, book };
+    stage_loaded(&named, &load, &library, &target, options, progress)
+}
+
+/// Where a PDF export writes: the handouts' folder and the book's file.
+struct Target<'p> {
+    dir: &'p Path,
+    book: Option<&'p Path>,
+}
+
+/// The handouts and the book of the guides `named` (id and source, in the export's order),
+/// each loaded by `load` for each pass.
+fn stage_loaded(
+    named: &[(&str, &str)],
+    load: &Load<'_>,
+    library: &Library,
+    target: &Target<'_>,
+    options: &PdfOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(StagedSet, Vec<PathBuf>), ExportError> {
+    let Target { dir, book } = *target;
+    let mut seen = BTreeSet::new();
+    for (id, source) in named {
+        // The file is named after the id: only an id of the id pattern can never name a path
+        // outside `dir` (`../x`, `/x`).
+        if !remedy_core::id::is_valid_id(id) {
             return Err(ExportError::Content(format!(
-                "{}: two guides have the id \"{}\"; each handout is named after its guide's id",
-                export.source, export.guide.id
+                "{source}: the id \"{id}\" is not a valid id, so no handout can be named after it; fix the id (lowercase letters, digits and hyphens)"
+            )));
+        }
+        if !seen.insert(*id) {
+            return Err(ExportError::Content(format!(
+                "{source}: two guides have the id \"{id}\"; each handout is named after its guide's id"
             )));
         }
     }
@@ -504,26 +724,39 @@ pub fn stage_pdf(
         });
     }
     ensure_dir(dir)?;
-    let library = library(guides);
-    let total = guides.len() + usize::from(book.is_some());
+    let total = named.len() + usize::from(book.is_some());
     let done = AtomicUsize::new(0);
     // With several workers, they render and one more thread writes, so that no worker waits
     // for the disk (each file is synced before it is renamed into place); a few handouts wait
     // in between, not all. With one worker (`-j 1`), it writes too. Either way each file is
     // synced on a thread of its own ([`write_and_sync`]).
-    let path_of = |export: &ExportGuide<'_>| dir.join(format!("{}.pdf", export.guide.id));
+    let path_of = |index: usize| {
+        let id = named.get(index).map_or("", |(id, _)| *id);
+        dir.join(format!("{id}.pdf"))
+    };
     // Each handout is staged (written and synced under a temporary name) and the whole run is
     // committed at the end, book included: all new, or all as before.
     let synced = || {
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
     };
-    // Each handout's outcome by its index: rendering failed, or how the writing went.
+    // The book's first pass is this one: what it needs of each chapter, kept only for a book.
+    let render = |index: usize| -> Result<(Vec<u8>, Option<ChapterPlan>), ExportError> {
+        let loaded = load(index)?;
+        let (bytes, plan) = render_handout(&loaded.export(), library, options)?;
+        Ok((bytes, book.is_some().then_some(plan)))
+    };
+    // Each handout's outcome by its index: rendering failed, or how the writing went; and its
+    // chapter's plan.
+    let mut plans: Vec<(usize, ChapterPlan)> = Vec::new();
     let mut outcomes: Vec<(usize, Result<StagedFile, ExportError>)> =
         if rayon::current_num_threads() <= 1 {
             std::thread::scope(|scope| {
-                let rendered = guides.iter().enumerate().map(|(index, export)| {
-                    let bytes = render_handout(export, &library, options);
-                    (index, bytes.map(|bytes| (path_of(export), bytes)))
+                let rendered = (0..named.len()).map(|index| {
+                    let handout = render(index).map(|(bytes, plan)| {
+                        plans.extend(plan.map(|plan| (index, plan)));
+                        (path_of(index), bytes)
+                    });
+                    (index, handout)
                 });
                 write_and_sync(scope, rendered, &synced)
             })
@@ -536,19 +769,28 @@ pub fn stage_pdf(
                         .map(|(index, path, bytes)| (index, Ok((path, bytes))));
                     write_and_sync(scope, received, &synced)
                 });
-                let mut outcomes: Vec<(usize, Result<StagedFile, ExportError>)> = guides
-                    .par_iter()
-                    .enumerate()
-                    .map_with(sender, |sender, (index, export)| {
-                        let sent = render_handout(export, &library, options).and_then(|bytes| {
-                            sender.send((index, path_of(export), bytes)).map_err(|_| {
-                                ExportError::Content("the handout writer stopped".to_owned())
-                            })
+                let rendered: Vec<(usize, Result<Option<ChapterPlan>, ExportError>)> = (0..named
+                    .len())
+                    .into_par_iter()
+                    .map_with(sender, |sender, index| {
+                        let sent = render(index).and_then(|(bytes, plan)| {
+                            sender
+                                .send((index, path_of(index), bytes))
+                                .map(|()| plan)
+                                .map_err(|_| {
+                                    ExportError::Content("the handout writer stopped".to_owned())
+                                })
                         });
                         (index, sent)
                     })
-                    .filter_map(|(index, sent)| sent.err().map(|error| (index, Err(error))))
                     .collect();
+                let mut outcomes = Vec::new();
+                for (index, sent) in rendered {
+                    match sent {
+                        Ok(plan) => plans.extend(plan.map(|plan| (index, plan))),
+                        Err(error) => outcomes.push((index, Err(error))),
+                    }
+                }
                 match writer.join() {
                     Ok(written) => outcomes.extend(written),
                     Err(_) => outcomes.push((
@@ -585,9 +827,11 @@ pub fn stage_pdf(
         set.push(staged);
     }
     if let Some(book) = book {
+        plans.sort_by_key(|(index, _)| *index);
+        let plans: Vec<ChapterPlan> = plans.into_iter().map(|(_, plan)| plan).collect();
         // Written to its staged file as it is laid out, never held whole.
         let mut staged = StagedFile::create(book).map_err(untouched)?;
-        write_book(guides, options, &mut staged).map_err(untouched)?;
+        write_planned_book(plans, load, library, options, &mut staged).map_err(untouched)?;
         staged.finish().map_err(untouched)?;
         set.push(staged);
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);

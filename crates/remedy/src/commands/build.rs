@@ -48,6 +48,8 @@ fn exporters(session: &Session, args: &BuildArgs) -> Vec<Box<dyn Exporter>> {
             book: Some(pdf.join("handbook.pdf")),
             dir: pdf,
             options: pdf_options(session, args.page_size),
+            // The site keeps every guide for its index: the handouts are given them too.
+            read_again: None,
         }),
         Box::new(HtmlExporter {
             dir: out.join("html"),

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use remedy_core::corpus::is_guide_file;
 use remedy_core::id::is_valid_id;
@@ -10,8 +11,8 @@ use remedy_core::source::describe_io;
 use remedy_export::ExportGuide;
 use remedy_export::csv::CsvOptions;
 use remedy_export::exporter::{
-    CsvExporter, Exporter, JsonExporter, PdfExporter, Rendered, Shape, SqliteExporter, Staged,
-    Staging, commit,
+    CsvExporter, Exporter, JsonExporter, PdfExporter, ReadAgain, Rendered, Shape, SqliteExporter,
+    Staged, Staging, commit,
 };
 use remedy_export::html::{HtmlExporter, HtmlOptions};
 use remedy_export::pdf::{BookOptions, PageSize, PdfFonts, PdfOptions};
@@ -191,7 +192,31 @@ fn pdf_exporter(session: &Session, args: &PdfArgs) -> PdfExporter {
             pdf_a: args.pdf_a,
             ..pdf_options(session, args.page_size)
         },
+        read_again: Some(read_again(session, args.common.platform.clone())),
     }
+}
+
+/// Reads a guide's file again through the core's pipeline, as the lint read it (for the
+/// export's `--platform`), for an export that does not keep its guides.
+fn read_again(session: &Session, platform: Option<String>) -> ReadAgain {
+    let cwd = session.cwd.clone();
+    ReadAgain(Arc::new(move |path: &Path| {
+        let options = remedy_core::LoadOptions::default();
+        let text =
+            remedy_core::read_text(&cwd.join(path), None, &options).map_err(|e| e.to_string())?;
+        let parsed = remedy_core::parse_text(path.to_path_buf(), text, &options)
+            .map_err(|failure| failure.error.to_string())?;
+        let file = parsed
+            .check(remedy_core::GuideValue::GiveToGuide, &options)
+            .map_err(|e| e.to_string())?;
+        let guide = file
+            .guide
+            .ok_or_else(|| "it no longer holds a guide".to_owned())?;
+        Ok(match &platform {
+            Some(platform) => guide.for_platform(platform),
+            None => guide,
+        })
+    }))
 }
 
 fn html_exporter(session: &Session, args: &HtmlArgs) -> HtmlExporter {
@@ -250,14 +275,24 @@ pub(super) fn book_order_known(
     config: &remedy_lint::Config,
     guides: &[LintedGuide],
 ) -> Result<(), String> {
+    book_order_of(
+        config,
+        guides
+            .iter()
+            .map(|linted| linted.guide.id.as_str().to_owned()),
+    )
+}
+
+/// [`book_order_known`] for guides known by their ids.
+fn book_order_of(
+    config: &remedy_lint::Config,
+    guides: impl Iterator<Item = String>,
+) -> Result<(), String> {
     let book = &config.book;
     if book.order.is_empty() {
         return Ok(());
     }
-    let mut ids: BTreeSet<String> = guides
-        .iter()
-        .map(|linted| linted.guide.id.as_str().to_owned())
-        .collect();
+    let mut ids: BTreeSet<String> = guides.collect();
     if let Ok(found) = remedy_core::corpus::discover(std::slice::from_ref(&config.content)) {
         ids.extend(found.files.iter().filter_map(|path| {
             let stem = path.file_stem()?.to_str()?;
@@ -352,7 +387,7 @@ pub(super) fn export(
     }
     let streams = exporters
         .iter()
-        .all(|exporter| exporter.shape() == Shape::Streams);
+        .all(|exporter| exporter.shape() != Shape::WholeSet);
     let staged = if streams {
         stream(session, request, exporters)?
     } else {
@@ -433,7 +468,17 @@ fn stream(
         (Ok(_), Some(platform)) => refuse_unlisted(platform, &sink.listed).err(),
         _ => None,
     };
-    if let Some(error) = unlisted {
+    let book_order = match &verdict {
+        Ok(_)
+            if exporters
+                .iter()
+                .any(|exporter| exporter.shape() == Shape::ReadsAgain) =>
+        {
+            book_order_of(&session.config, sink.admission.seen.iter().cloned()).err()
+        }
+        _ => None,
+    };
+    if let Some(error) = unlisted.or(book_order) {
         // Dropping the stagings removes what they staged: nothing is written.
         drop(sink);
         remove_if_empty(&created);
@@ -491,7 +536,7 @@ fn rendered(
             .collect(),
         outputs: exporters
             .iter()
-            .map(|exporter| exporter.render(&export))
+            .map(|exporter| exporter.render_read(&export, &linted.path))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string()),
     }
