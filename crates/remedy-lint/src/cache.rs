@@ -244,30 +244,45 @@ pub(crate) enum Fresh<T> {
     New(T),
 }
 
-/// What every entry of a cache file has.
+/// What every entry of a cache file is held to.
 pub(crate) trait Entry: serde::de::DeserializeOwned {
-    /// The file it is for.
-    fn path(&self) -> &str;
     /// Whether remedy could have written it: bounded texts, known kinds.
     fn plausible(&self) -> bool;
 }
 
 impl Entry for IndexEntry {
-    fn path(&self) -> &str {
-        &self.path
-    }
     fn plausible(&self) -> bool {
         !self.path.is_empty() && self.is_plausible()
     }
 }
 
 impl Entry for FindingsEntry {
-    fn path(&self) -> &str {
-        &self.path
-    }
     fn plausible(&self) -> bool {
         self.key.len() == 64 && self.days[0] <= self.days[1]
     }
+}
+
+/// An entry's line, not parsed yet: the reader only reads its path, so that the entries of a
+/// round are parsed by the workers that use them, and a round holds each entry once.
+#[derive(Debug)]
+pub(crate) struct Line(String);
+
+impl Line {
+    /// The entry, when it is one remedy could have written.
+    pub fn parse<T: Entry>(self) -> Option<Cached<T>> {
+        let entry: T = serde_json::from_str(&self.0).ok()?;
+        entry.plausible().then_some(Cached {
+            entry,
+            line: self.0,
+        })
+    }
+}
+
+/// What the reader reads of each line.
+#[derive(Deserialize)]
+struct PathOnly<'a> {
+    #[serde(borrow)]
+    path: std::borrow::Cow<'a, str>,
 }
 
 /// A cache file read as a stream, an entry at a time, in the order it was written (the order
@@ -275,14 +290,16 @@ impl Entry for FindingsEntry {
 /// the same order, so only the entry looked at is held. Asked in another order (another working
 /// directory can order display names otherwise), it answers less often, never wrongly: an
 /// entry is only ever given for its own path.
-pub(crate) struct EntryReader<T> {
+pub(crate) struct EntryReader {
     lines: Option<BufReader<std::io::Take<std::fs::File>>>,
-    peeked: Option<Cached<T>>,
+    /// The next entry's path and line.
+    peeked: Option<(PathBuf, Line)>,
     /// Entries read that no file took (their files are gone, or came in another order).
     skipped: usize,
+    buffer: Vec<u8>,
 }
 
-impl<T: Entry> EntryReader<T> {
+impl EntryReader {
     /// Reads cache file `name` of folder `dir` when its seal holds and its header is `header`'s
     /// (this remedy's stamp and settings); `None` when there is none or it cannot be trusted.
     pub fn open(dir: &Path, name: &str, header: &Header) -> Option<Self> {
@@ -294,19 +311,20 @@ impl<T: Entry> EntryReader<T> {
             lines: Some(lines),
             peeked: None,
             skipped: 0,
+            buffer: Vec::new(),
         })
     }
 
     /// The entry of the file at `path`, if the last run wrote one and it comes next; entries
     /// for paths before it (in path order) are passed by.
-    pub fn take(&mut self, path: &Path) -> Option<Cached<T>> {
+    pub fn take(&mut self, path: &Path) -> Option<Line> {
         loop {
             if self.peeked.is_none() {
                 self.peeked = self.next_entry();
             }
-            let peeked = self.peeked.as_ref()?;
-            match Path::new(peeked.entry.path()).cmp(path) {
-                std::cmp::Ordering::Equal => return self.peeked.take(),
+            let (next, _) = self.peeked.as_ref()?;
+            match next.as_path().cmp(path) {
+                std::cmp::Ordering::Equal => return self.peeked.take().map(|(_, line)| line),
                 std::cmp::Ordering::Less => {
                     self.peeked = None;
                     self.skipped += 1;
@@ -316,19 +334,23 @@ impl<T: Entry> EntryReader<T> {
         }
     }
 
-    fn next_entry(&mut self) -> Option<Cached<T>> {
+    fn next_entry(&mut self) -> Option<(PathBuf, Line)> {
         loop {
             let lines = self.lines.as_mut()?;
-            let mut line = String::new();
-            if !matches!(lines.read_line(&mut line), Ok(read) if read > 0) {
+            self.buffer.clear();
+            if !matches!(lines.read_until(b'\n', &mut self.buffer), Ok(read) if read > 0) {
                 self.lines = None;
                 return None;
             }
-            if line.ends_with('\n') {
-                line.pop();
+            if self.buffer.last() == Some(&b'\n') {
+                self.buffer.pop();
             }
-            match serde_json::from_str::<T>(&line) {
-                Ok(entry) if entry.plausible() => return Some(Cached { entry, line }),
+            let path = serde_json::from_slice::<PathOnly<'_>>(&self.buffer)
+                .ok()
+                .map(|entry| PathBuf::from(entry.path.into_owned()));
+            match (path, std::str::from_utf8(&self.buffer)) {
+                // A copy of its own length: a line read grows its buffer by doubling.
+                (Some(path), Ok(line)) => return Some((path, Line(line.to_owned()))),
                 _ => self.skipped += 1,
             }
         }

@@ -160,7 +160,7 @@ pub(super) fn analyse<R>(
         stat,
         cache: from_cache,
     } = job;
-    let mut from_cache = from_cache.map(|cached| *cached).unwrap_or_default();
+    let mut from_cache = from_cache.map(|cached| cached.parse()).unwrap_or_default();
     let mut result = FileResult {
         display,
         reported,

@@ -7,14 +7,32 @@ use sha2::{Digest, Sha256};
 use super::*;
 use crate::cache::{
     Cached, CachedDirective, CachedFinding, CachedImage, CachedReference, CachedSpan, EntryReader,
-    FindingsEntry,
+    FindingsEntry, Line,
 };
 use crate::rules::MissingImage;
 use crate::suppression::SuppressedRule;
 
-/// A file's entries in the last run's cache files.
+/// A file's lines in the last run's cache files, given to it before its round.
 #[derive(Debug, Default)]
 pub(super) struct FromCache {
+    pub(super) index: Option<Line>,
+    pub(super) findings: Option<Line>,
+}
+
+impl FromCache {
+    /// The entries, parsed on the worker that analyses the file; an entry remedy could not have
+    /// written is none.
+    pub(super) fn parse(self) -> Entries {
+        Entries {
+            index: self.index.and_then(Line::parse),
+            findings: self.findings.and_then(Line::parse),
+        }
+    }
+}
+
+/// A file's entries in the last run's cache files.
+#[derive(Debug, Default)]
+pub(super) struct Entries {
     pub(super) index: Option<Cached<IndexEntry>>,
     pub(super) findings: Option<Cached<FindingsEntry>>,
 }
@@ -22,8 +40,8 @@ pub(super) struct FromCache {
 /// The last run's cache files, read as the run goes.
 #[derive(Default)]
 pub(super) struct CacheIn {
-    pub(super) index: Option<EntryReader<IndexEntry>>,
-    pub(super) findings: Option<EntryReader<FindingsEntry>>,
+    pub(super) index: Option<EntryReader>,
+    pub(super) findings: Option<EntryReader>,
 }
 
 impl CacheIn {
