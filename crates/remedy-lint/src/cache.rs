@@ -641,6 +641,7 @@ impl EntryWriter {
                 None => "there is no folder for its key (set HOME or XDG_CACHE_HOME)".into(),
             })
         })?;
+        remove_stale(&dir, self.name);
         // A name no other run (another process, or another thread of this one) uses: the file
         // renamed into place is always one run's whole file.
         static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -733,6 +734,37 @@ impl EntryWriter {
         self.temporary = None;
         self.created = false;
         Ok(())
+    }
+}
+
+/// Removes the temporary cache files of runs that died before their end (a run killed keeps
+/// its temporary file, which lives as long as the run): a file of the name a run gives its
+/// temporary file (`index.json.PID-N.tmp`) whose process is gone. Only where the process table
+/// can be asked (Linux); elsewhere they stay until the folder is deleted.
+fn remove_stale(dir: &Path, name: &str) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|file| file.strip_prefix(name))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('-'))
+            .filter(|(_, serial)| serial.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

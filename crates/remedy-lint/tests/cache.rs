@@ -608,3 +608,22 @@ fn a_cache_folder_holding_files_of_its_own_name_keeps_them() {
     // site's own files from git.
     assert!(!root.0.join("site/.gitignore").exists());
 }
+
+#[test]
+fn a_run_killed_before_its_end_leaves_no_temporary_file_behind_the_next_one() {
+    let root = corpus("cache-stale-temporary");
+    let dir = root.0.join("cache");
+    // What a run killed mid-way leaves: its temporary file, named by a process that is gone
+    // (no process has the largest PID), and one of a run still going (this one).
+    let dead = dir.join("index.json.4194304999-0.tmp");
+    let live = dir.join(format!("index.json.{}-999.tmp", std::process::id()));
+    let other = dir.join("notes.4194304999-0.tmp");
+    for path in [&dead, &live, &other] {
+        std::fs::write(path, "half a cache\n").unwrap_or_default();
+    }
+    assert_eq!(lines(&root, &[LINTED]), "");
+    if cfg!(target_os = "linux") {
+        assert!(!dead.exists(), "{} left", dead.display());
+    }
+    assert!(live.exists() && other.exists());
+}
