@@ -30,8 +30,52 @@ pub struct WalkProblem {
 pub struct Discovery {
     /// Guide files, sorted, each once.
     pub files: Vec<PathBuf>,
+    /// What the walk's own `stat` of each file said, beside `files` (`None` where it failed,
+    /// or off Unix): a cache can trust an unchanged file by it without reading the file.
+    pub stats: Vec<Option<FileStat>>,
     /// Paths that could not be walked.
     pub problems: Vec<WalkProblem>,
+}
+
+/// What `stat` says of a file, as git's index keeps it: a file whose size, times, inode and
+/// device are all as they were has not been written since (its change time moves with every
+/// write, and with every change of the modification time, which only the kernel can set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileStat {
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time, in nanoseconds since 1970.
+    pub modified: i64,
+    /// Its status change time, in nanoseconds since 1970.
+    pub changed: i64,
+    /// Its inode.
+    pub inode: u64,
+    /// Its device.
+    pub device: u64,
+}
+
+impl FileStat {
+    /// The stat of `metadata` (of a regular file); `None` off Unix, where there is no change
+    /// time to tell a modification time set back.
+    #[cfg(unix)]
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let nanos =
+            |seconds: i64, nanos: i64| seconds.checked_mul(1_000_000_000)?.checked_add(nanos);
+        Some(Self {
+            size: metadata.len(),
+            modified: nanos(metadata.mtime(), metadata.mtime_nsec())?,
+            changed: nanos(metadata.ctime(), metadata.ctime_nsec())?,
+            inode: metadata.ino(),
+            device: metadata.dev(),
+        })
+    }
+
+    /// See the Unix version.
+    #[cfg(not(unix))]
+    pub fn of(_metadata: &std::fs::Metadata) -> Option<Self> {
+        None
+    }
 }
 
 /// Whether a path names a guide file by its extension.
@@ -92,7 +136,12 @@ pub fn discover_within(paths: &[PathBuf], root: Option<&Path>) -> Result<Discove
         walk.folder(path, &boundary);
     }
     let mut discovery = walk.discovery;
-    discovery.files.sort();
+    let mut found: Vec<(PathBuf, Option<FileStat>)> = std::mem::take(&mut discovery.files)
+        .into_iter()
+        .zip(std::mem::take(&mut discovery.stats))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    (discovery.files, discovery.stats) = found.into_iter().unzip();
     // The same broken link met through a loop is one problem, named by its shortest path.
     let mut problems: HashMap<PathBuf, WalkProblem> = HashMap::new();
     for problem in std::mem::take(&mut discovery.problems) {
@@ -133,10 +182,15 @@ struct Walk {
 impl Walk {
     fn add(&mut self, path: PathBuf) {
         let files = &mut self.discovery.files;
-        match self.files.entry(file_key(&path)) {
+        // One `stat` a file: its identity here, and what a cache compares with later.
+        let metadata = std::fs::metadata(&path).ok();
+        match self.files.entry(key_of(&path, metadata.as_ref())) {
             Entry::Vacant(slot) => {
                 slot.insert(files.len());
                 files.push(path);
+                self.discovery
+                    .stats
+                    .push(metadata.as_ref().and_then(FileStat::of));
             }
             Entry::Occupied(slot) => {
                 let kept = &mut files[*slot.get()];
@@ -264,17 +318,22 @@ enum FileKey {
     Path(PathBuf),
 }
 
-#[cfg(unix)]
 fn file_key(path: &Path) -> FileKey {
+    key_of(path, std::fs::metadata(path).ok().as_ref())
+}
+
+/// [`file_key`] from the metadata of `path` already read.
+#[cfg(unix)]
+fn key_of(path: &Path, metadata: Option<&std::fs::Metadata>) -> FileKey {
     use std::os::unix::fs::MetadataExt;
-    match std::fs::metadata(path) {
-        Ok(metadata) => FileKey::Inode(metadata.dev(), metadata.ino()),
-        Err(_) => FileKey::Path(identity(path)),
+    match metadata {
+        Some(metadata) => FileKey::Inode(metadata.dev(), metadata.ino()),
+        None => FileKey::Path(identity(path)),
     }
 }
 
 #[cfg(not(unix))]
-fn file_key(path: &Path) -> FileKey {
+fn key_of(path: &Path, _metadata: Option<&std::fs::Metadata>) -> FileKey {
     FileKey::Path(identity(path))
 }
 

@@ -100,7 +100,11 @@ impl SourceText {
             return Err(io_error(not_a_regular_file(&metadata)));
         }
         let file = File::open(path).map_err(io_error)?;
-        let mut bytes = Vec::new();
+        // Room for the size `stat` just gave (a `Take` hides it from `read_to_end`, which then
+        // starts at 32 bytes and doubles: a dozen reads for a 24 KB guide), and one byte to
+        // see the end or a file grown past the limit.
+        let hint = metadata.len().min(limit).saturating_add(1);
+        let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         file.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(io_error)?;

@@ -2,17 +2,26 @@
 //! index on the last run (its guide id, ids and title), so that a run that lints a few files
 //! does not parse the rest of the content root again.
 //!
-//! An entry is found by a BLAKE3 hash of the file's name (its stem is the id a file without one
-//! is known by) and text, so a changed, renamed or moved file is never answered from the cache;
-//! the whole cache is for one remedy version, cache format and platform, and is ignored for any
-//! other. A cache file that is corrupt, truncated, too large, foreign or reached through a
-//! symbolic link is ignored as if it were not there: the run loads every file, and writes a new
-//! cache. Writing is atomic (a temporary file renamed over the old one) and never fails a run.
+//! An entry is for one file (its path) and holds a BLAKE3 hash of the file's name (its stem is
+//! the id a file without one is known by) and text, so a changed, renamed or moved file is
+//! never answered from the cache; and the file's stat when it was read, by which an unchanged
+//! file is trusted without being read again, as git trusts its index (see [`settled`] for the
+//! files that were too young to be trusted so). The whole cache is for one remedy version,
+//! cache format and platform, and is ignored for any other. A cache file that is corrupt,
+//! truncated, too large, foreign or reached through a symbolic link is ignored as if it were
+//! not there: the run loads every file, and writes a new cache.
+//!
+//! A cache file is a seal line, a header line, then one entry a line in the order the run
+//! linted the files: the next run reads it as a stream in the same order ([`EntryReader`],
+//! after checking the seal over the whole file), so that it holds a round's entries, never
+//! the whole cache, and writes the new file as it goes ([`EntryWriter`]). Writing is atomic (a
+//! temporary file renamed over the old one, only when something differs) and never fails a
+//! run.
 
-use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use remedy_core::corpus::FileStat;
 use remedy_core::{GuideIds, IdKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -27,8 +36,8 @@ const INDEX_FILE: &str = "index.json";
 /// so that a run on a few files does not pay for reading every file's findings.
 const FINDINGS_FILE: &str = "findings.json";
 
-/// Bumped when what an entry means changes.
-const FORMAT: u32 = 3;
+/// Bumped when what an entry means changes (4: a line an entry, in lint order, with stats).
+const FORMAT: u32 = 4;
 
 /// The largest cache file read: far above what 100,000 guides need, far below what could hurt.
 const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
@@ -54,15 +63,66 @@ impl Stamp {
     }
 }
 
+/// The line after the seal: what the entries below it are for.
 #[derive(Debug, Serialize, Deserialize)]
-struct CacheFile {
+pub(crate) struct Header {
     stamp: Stamp,
-    entries: Vec<IndexEntry>,
+    /// For the findings file: [`crate::engine`]'s digest of everything the findings depend on
+    /// besides the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    settings: Option<String>,
+}
+
+impl Header {
+    /// The header of this remedy, for findings found under `settings` (none for the index).
+    pub fn current(settings: Option<String>) -> Self {
+        Self {
+            stamp: Stamp::current(),
+            settings,
+        }
+    }
+}
+
+/// A file's stat as an entry keeps it: size, modification and change times (nanoseconds),
+/// inode, device.
+pub(crate) type KeptStat = (u64, i64, i64, u64, u64);
+
+fn kept_stat(stat: &FileStat) -> KeptStat {
+    (
+        stat.size,
+        stat.modified,
+        stat.changed,
+        stat.inode,
+        stat.device,
+    )
+}
+
+/// The stat an entry keeps for a file whose stat (taken before it was read) is `stat`: only
+/// when its modification and change times are both strictly older than `clock`, a timestamp of
+/// the cache's file system taken before any file of the run was looked at. A file written in
+/// the tick the run began could be written again within that tick after it was read, and then
+/// show the same size, times, inode and device with other bytes (git's "racy" entries): such a
+/// file keeps no stat, so the next run reads and hashes it (and keeps its stat then).
+pub(crate) fn settled(stat: Option<FileStat>, clock: Option<i64>) -> Option<KeptStat> {
+    let (stat, clock) = (stat?, clock?);
+    (stat.modified < clock && stat.changed < clock).then(|| kept_stat(&stat))
+}
+
+/// Whether `stat`, taken by this run, is the one `entry` was made with: then the file has not
+/// been written since, and the entry stands without reading it.
+pub(crate) fn unchanged(entry: &IndexEntry, stat: Option<FileStat>) -> bool {
+    entry.stat.is_some() && entry.stat == stat.as_ref().map(kept_stat)
 }
 
 /// What one file contributes to the cross-guide index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct IndexEntry {
+    /// The file, as the engine read it (empty until the engine sets it).
+    #[serde(default)]
+    pub path: String,
+    /// Its stat when it was read, if [`settled`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<KeptStat>,
     /// [`key`] of the file.
     pub key: String,
     /// The guide id; `None` when the file has none (it is then known by its stem).
@@ -96,6 +156,8 @@ impl IndexEntry {
             text.push_str(id);
         }
         Some(Self {
+            path: String::new(),
+            stat: None,
             key,
             guide: guide.map(str::to_owned),
             ids: text,
@@ -165,62 +227,151 @@ pub fn key(stem: Option<&str>, bytes: &[u8]) -> String {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// The entries of the last run, by key.
-#[derive(Debug, Default)]
-///
-/// An entry is taken out when it is used, so that the cache shrinks as the run's own index
-/// grows and a warm run holds each file's ids about once; writing the cache again reads the
-/// kept entries back from the file.
-pub(crate) struct IndexCache {
-    entries: std::sync::Mutex<HashMap<String, IndexEntry>>,
-    /// How many entries were read.
-    read: usize,
+/// An entry of a cache file as it was read, with its line (written again as it is when the
+/// entry still holds).
+#[derive(Debug)]
+pub(crate) struct Cached<T> {
+    pub entry: T,
+    pub line: String,
 }
 
-impl IndexCache {
-    /// Reads the cache of folder `dir`; an empty cache when there is none or it cannot be
-    /// trusted.
-    pub fn read(dir: &Path) -> Self {
-        let entries: HashMap<String, IndexEntry> = read_entries(dir)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(IndexEntry::is_plausible)
-            .map(|entry| (entry.key.clone(), entry))
-            .collect();
-        Self {
-            read: entries.len(),
-            entries: std::sync::Mutex::new(entries),
+/// What a file's entry in the file this run writes is.
+#[derive(Debug)]
+pub(crate) enum Fresh<T> {
+    /// The entry read, still true: its line again.
+    Same(String),
+    /// A new or changed entry.
+    New(T),
+}
+
+/// What every entry of a cache file is held to.
+pub(crate) trait Entry: serde::de::DeserializeOwned {
+    /// Whether remedy could have written it: bounded texts, known kinds.
+    fn plausible(&self) -> bool;
+}
+
+impl Entry for IndexEntry {
+    fn plausible(&self) -> bool {
+        !self.path.is_empty() && self.is_plausible()
+    }
+}
+
+impl Entry for FindingsEntry {
+    fn plausible(&self) -> bool {
+        self.key.len() == 64 && self.days[0] <= self.days[1]
+    }
+}
+
+/// An entry's line, not parsed yet: the reader only reads its path, so that the entries of a
+/// round are parsed by the workers that use them, and a round holds each entry once.
+#[derive(Debug)]
+pub(crate) struct Line(String);
+
+impl Line {
+    /// The entry, when it is one remedy could have written.
+    pub fn parse<T: Entry>(self) -> Option<Cached<T>> {
+        let entry: T = serde_json::from_str(&self.0).ok()?;
+        entry.plausible().then_some(Cached {
+            entry,
+            line: self.0,
+        })
+    }
+}
+
+/// What the reader reads of each line.
+#[derive(Deserialize)]
+struct PathOnly<'a> {
+    #[serde(borrow)]
+    path: std::borrow::Cow<'a, str>,
+}
+
+/// A cache file read as a stream, an entry at a time, in the order it was written (the order
+/// the last run linted its files): [`EntryReader::take`] is asked for the files of this run in
+/// the same order, so only the entry looked at is held. Asked in another order (another working
+/// directory can order display names otherwise), it answers less often, never wrongly: an
+/// entry is only ever given for its own path.
+pub(crate) struct EntryReader {
+    lines: Option<BufReader<std::io::Take<std::fs::File>>>,
+    /// The next entry's path and line.
+    peeked: Option<(PathBuf, Line)>,
+    /// Entries read that no file took (their files are gone, or came in another order).
+    skipped: usize,
+    buffer: Vec<u8>,
+}
+
+impl EntryReader {
+    /// Reads cache file `name` of folder `dir` when its seal holds and its header is `header`'s
+    /// (this remedy's stamp and settings); `None` when there is none or it cannot be trusted.
+    pub fn open(dir: &Path, name: &str, header: &Header) -> Option<Self> {
+        let mut lines = open_sealed(dir, name)?;
+        let mut first = String::new();
+        lines.read_line(&mut first).ok()?;
+        let read: Header = serde_json::from_str(first.trim_end_matches('\n')).ok()?;
+        (read.stamp == header.stamp && read.settings == header.settings).then_some(Self {
+            lines: Some(lines),
+            peeked: None,
+            skipped: 0,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// The entry of the file at `path`, if the last run wrote one and it comes next; entries
+    /// for paths before it (in path order) are passed by.
+    pub fn take(&mut self, path: &Path) -> Option<Line> {
+        loop {
+            if self.peeked.is_none() {
+                self.peeked = self.next_entry();
+            }
+            let (next, _) = self.peeked.as_ref()?;
+            match next.as_path().cmp(path) {
+                std::cmp::Ordering::Equal => return self.peeked.take().map(|(_, line)| line),
+                std::cmp::Ordering::Less => {
+                    self.peeked = None;
+                    self.skipped += 1;
+                }
+                std::cmp::Ordering::Greater => return None,
+            }
         }
     }
 
-    /// The entry of a file with this key, if the last run wrote one; taken out of the cache.
-    pub fn take(&self, key: &str) -> Option<IndexEntry> {
-        self.entries.lock().ok()?.remove(key)
+    fn next_entry(&mut self) -> Option<(PathBuf, Line)> {
+        loop {
+            let lines = self.lines.as_mut()?;
+            self.buffer.clear();
+            if !matches!(lines.read_until(b'\n', &mut self.buffer), Ok(read) if read > 0) {
+                self.lines = None;
+                return None;
+            }
+            if self.buffer.last() == Some(&b'\n') {
+                self.buffer.pop();
+            }
+            let path = serde_json::from_slice::<PathOnly<'_>>(&self.buffer)
+                .ok()
+                .map(|entry| PathBuf::from(entry.path.into_owned()));
+            match (path, std::str::from_utf8(&self.buffer)) {
+                // A copy of its own length: a line read grows its buffer by doubling.
+                (Some(path), Ok(line)) => return Some((path, Line(line.to_owned()))),
+                _ => self.skipped += 1,
+            }
+        }
     }
 
-    /// Whether the cache holds exactly this entry.
-    pub fn holds(&self, entry: &IndexEntry) -> bool {
-        self.entries
-            .lock()
-            .is_ok_and(|entries| entries.get(&entry.key) == Some(entry))
-    }
-
-    /// How many entries were read.
-    pub fn len(&self) -> usize {
-        self.read
+    /// Whether the file holds entries no file of this run took: its files are gone.
+    pub fn left_over(&mut self) -> bool {
+        if self.peeked.is_none() {
+            self.peeked = self.next_entry();
+        }
+        self.skipped > 0 || self.peeked.is_some()
     }
 }
 
-fn read_entries(dir: &Path) -> Option<Vec<IndexEntry>> {
-    let text = read_sealed(dir, INDEX_FILE)?;
-    let cache: CacheFile = serde_json::from_str(&text).ok()?;
-    (cache.stamp == Stamp::current()).then_some(cache.entries)
-}
-
-/// The text of cache file `name` in folder `dir`, when it is a regular file (never reached
-/// through a link), not too large, and sealed with this user's key: a cache file that came with
-/// a repository, or was edited, is never trusted.
-fn read_sealed(dir: &Path, name: &str) -> Option<String> {
+/// The rest of cache file `name` in folder `dir` after its seal line, when it is a regular file
+/// (never reached through a link), not too large, and sealed with this user's key: a cache file
+/// that came with a repository, or was edited, is never trusted. The seal is checked over the
+/// whole file, read as a stream, before the reader returned reads any of it again from the
+/// same open file (remedy replaces a cache file by renaming a new one over it, never writes
+/// into one).
+fn open_sealed(dir: &Path, name: &str) -> Option<BufReader<std::io::Take<std::fs::File>>> {
     if !is_real_folder(dir) {
         return None;
     }
@@ -229,23 +380,40 @@ fn read_sealed(dir: &Path, name: &str) -> Option<String> {
     if !before.file_type().is_file() || before.len() > MAX_CACHE_BYTES {
         return None;
     }
-    let file = std::fs::File::open(&path).ok()?;
+    let mut file = std::fs::File::open(&path).ok()?;
     // The file opened is the one looked at, not a link put in its place meanwhile.
     if !same_file(&before, &file.metadata().ok()?) {
         return None;
     }
-    let mut text = String::new();
-    file.take(MAX_CACHE_BYTES).read_to_string(&mut text).ok()?;
-    let (seal, body) = text.split_once('\n')?;
+    let mut seal = [0u8; SEAL_LINE];
+    file.read_exact(&mut seal).ok()?;
+    let (seal, newline) = seal.split_at(SEAL_LINE - 1);
+    if newline != b"\n" {
+        return None;
+    }
+    let seal = hex_bytes(std::str::from_utf8(seal).ok()?)?;
+    let mut mac = keyed_mac(name, b"")?;
+    let mut body = (&mut file).take(MAX_CACHE_BYTES);
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match body.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => hmac::Mac::update(&mut mac, buffer.get(..read)?),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
     // Compared in constant time, so that a seal cannot be found a byte at a time.
-    use hmac::Mac;
-    keyed_mac(name, body.as_bytes())?
-        .verify_slice(&hex_bytes(seal)?)
-        .ok()?;
-    let start = text.len() - body.len();
-    text.drain(..start);
-    Some(text)
+    hmac::Mac::verify_slice(mac, &seal).ok()?;
+    file.seek(SeekFrom::Start(SEAL_LINE as u64)).ok()?;
+    Some(BufReader::with_capacity(
+        64 * 1024,
+        file.take(MAX_CACHE_BYTES),
+    ))
 }
+
+/// The seal line: 64 hex digits and a line feed.
+const SEAL_LINE: usize = 65;
 
 type HmacSha256 = hmac::Hmac<Sha256>;
 
@@ -393,71 +561,225 @@ pub struct WriteError {
     pub problem: String,
 }
 
-/// Writes the entries of this run as the cache of folder `dir`, creating it (with a
-/// `.gitignore` that ignores the whole folder) when it does not exist. A failure never fails
-/// the run (the cache only saves time); the caller reports it as a warning.
-pub(crate) fn write(dir: &Path, mut entries: Vec<IndexEntry>) -> Result<(), WriteError> {
-    // Sorted, so that the same corpus writes the same bytes.
-    entries.sort_by(|a, b| a.key.cmp(&b.key));
-    entries.dedup_by(|a, b| a.key == b.key);
-    let cache = CacheFile {
-        stamp: Stamp::current(),
-        entries,
-    };
-    write_file(dir, INDEX_FILE, &cache)
+/// The cache file this run writes, an entry at a time in the order files are linted: a
+/// temporary file in the cache folder (opened before the run looks at any file, so that its
+/// time is the run's [`settled`] clock), sealed and renamed into place at the end only when an
+/// entry differs from the file read, else removed. A failure is kept for the end: it is a
+/// warning only when there was something to write.
+pub(crate) struct EntryWriter {
+    dir: PathBuf,
+    name: &'static str,
+    temporary: Option<PathBuf>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    mac: Option<HmacSha256>,
+    /// The folder did not exist: this run made it (and its `.gitignore`).
+    created: bool,
+    problem: Option<WriteError>,
+    /// The file system's time when the temporary file was made, in nanoseconds since 1970.
+    pub clock: Option<i64>,
 }
 
-fn write_file(dir: &Path, name: &str, cache: &impl Serialize) -> Result<(), WriteError> {
-    let failed = |problem: String| WriteError {
-        dir: dir.to_path_buf(),
-        problem,
+impl EntryWriter {
+    /// Starts cache file `name` (index.json or findings.json) in folder `dir`, creating the
+    /// folder (with a `.gitignore` that ignores all of it) when it does not exist.
+    pub fn open(dir: &Path, name: &'static str, header: &Header) -> Self {
+        let mut writer = Self {
+            dir: dir.to_path_buf(),
+            name,
+            temporary: None,
+            file: None,
+            mac: None,
+            created: false,
+            problem: None,
+            clock: None,
+        };
+        if let Err(problem) = writer.start(header) {
+            writer.problem = Some(problem);
+            writer.file = None;
+        }
+        writer
+    }
+
+    fn failed(&self, problem: String) -> WriteError {
+        WriteError {
+            dir: self.dir.clone(),
+            problem,
+        }
+    }
+
+    fn io(&self, error: &std::io::Error) -> WriteError {
+        self.failed(remedy_core::source::describe_io(error))
+    }
+
+    fn start(&mut self, header: &Header) -> Result<(), WriteError> {
+        let dir = self.dir.clone();
+        self.created = std::fs::symlink_metadata(&dir).is_err();
+        if self.created {
+            std::fs::create_dir_all(&dir).map_err(|e| self.io(&e))?;
+        }
+        if !is_real_folder(&dir) {
+            return Err(
+                self.failed("it is not a folder (a symbolic link is never followed)".into())
+            );
+        }
+        // Only a folder remedy makes gets its `.gitignore`: in a folder that was there before
+        // (any `[cache] dir`), a `*` would hide the owner's own files from git.
+        if self.created {
+            match write_new(&dir.join(".gitignore"), CACHE_GITIGNORE) {
+                Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(self.io(&error));
+                }
+                _ => {}
+            }
+        }
+        let mac = keyed_mac(self.name, b"").ok_or_else(|| {
+            self.failed(match secret_dir() {
+                Some(keys) => format!(
+                    "its key cannot be read or made in {} (set XDG_CACHE_HOME to a folder you can write)",
+                    keys.display()
+                ),
+                None => "there is no folder for its key (set HOME or XDG_CACHE_HOME)".into(),
+            })
+        })?;
+        remove_stale(&dir, self.name);
+        // A name no other run (another process, or another thread of this one) uses: the file
+        // renamed into place is always one run's whole file.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!("{}.{}-{serial}.tmp", self.name, std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .map_err(|e| self.io(&e))?;
+        self.temporary = Some(temporary);
+        if let Ok(made) = file.metadata()
+            && let Some(stat) = FileStat::of(&made)
+        {
+            self.clock = Some(stat.modified.min(stat.changed));
+        }
+        self.file = Some(std::io::BufWriter::with_capacity(64 * 1024, file));
+        self.mac = Some(mac);
+        // The seal's place, filled in at the end.
+        self.write_raw(&[b'0'; SEAL_LINE - 1], false);
+        self.write_raw(b"\n", false);
+        let header = serde_json::to_string(header).map_err(|e| self.failed(e.to_string()))?;
+        self.push_line(&header);
+        self.problem.take().map_or(Ok(()), Err)
+    }
+
+    fn write_raw(&mut self, bytes: &[u8], sealed: bool) {
+        let Some(file) = self.file.as_mut() else {
+            return;
+        };
+        if let Err(error) = file.write_all(bytes) {
+            self.problem = Some(self.io(&error));
+            self.file = None;
+            return;
+        }
+        if sealed && let Some(mac) = self.mac.as_mut() {
+            hmac::Mac::update(mac, bytes);
+        }
+    }
+
+    /// Appends an entry's line as it was read.
+    pub fn push_line(&mut self, line: &str) {
+        self.write_raw(line.as_bytes(), true);
+        self.write_raw(b"\n", true);
+    }
+
+    /// Appends a new entry.
+    pub fn push(&mut self, entry: &impl Serialize) {
+        if self.file.is_none() {
+            return;
+        }
+        match serde_json::to_string(entry) {
+            Ok(line) => self.push_line(&line),
+            Err(error) => {
+                self.problem = Some(self.failed(error.to_string()));
+                self.file = None;
+            }
+        }
+    }
+
+    /// Seals the file and puts it in place when `changed` (an entry differs from the file
+    /// read, or that file could not be read), else throws it away.
+    pub fn finish(mut self, changed: bool) -> Result<(), WriteError> {
+        if !changed {
+            return Ok(());
+        }
+        if let Some(problem) = self.problem.take() {
+            return Err(problem);
+        }
+        let (Some(file), Some(mac), Some(temporary)) =
+            (self.file.take(), self.mac.take(), self.temporary.clone())
+        else {
+            return Err(self.failed("it was not started".into()));
+        };
+        let seal: [u8; 32] = hmac::Mac::finalize(mac).into_bytes().into();
+        let mut file = file.into_inner().map_err(|error| self.io(error.error()))?;
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.write_all(hex(&seal).as_bytes()))
+            .map_err(|e| self.io(&e))?;
+        drop(file);
+        let target = self.dir.join(self.name);
+        let ignore = self.dir.join(".gitignore");
+        if !self.created && !is_cache_folder(&ignore) && !replaceable(&target) {
+            return Err(self.failed(format!(
+                "{} there is not a remedy cache file, and remedy never replaces a file it did not write; set another [cache] dir",
+                self.name
+            )));
+        }
+        std::fs::rename(&temporary, &target).map_err(|e| self.io(&e))?;
+        self.temporary = None;
+        self.created = false;
+        Ok(())
+    }
+}
+
+/// Removes the temporary cache files of runs that died before their end (a run killed keeps
+/// its temporary file, which lives as long as the run): a file of the name a run gives its
+/// temporary file (`index.json.PID-N.tmp`) whose process is gone. Only where the process table
+/// can be asked (Linux); elsewhere they stay until the folder is deleted.
+fn remove_stale(dir: &Path, name: &str) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
-    let io = |error: std::io::Error| failed(remedy_core::source::describe_io(&error));
-    let created = std::fs::symlink_metadata(dir).is_err();
-    if created {
-        std::fs::create_dir_all(dir).map_err(io)?;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|file| file.strip_prefix(name))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('-'))
+            .filter(|(_, serial)| serial.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
-    if !is_real_folder(dir) {
-        return Err(failed(
-            "it is not a folder (a symbolic link is never followed)".into(),
-        ));
+}
+
+impl Drop for EntryWriter {
+    fn drop(&mut self) {
+        self.file = None;
+        if let Some(temporary) = self.temporary.take() {
+            let _ = std::fs::remove_file(temporary);
+        }
+        // A folder this run made and wrote nothing into is taken away again.
+        if self.created {
+            let _ = std::fs::remove_file(self.dir.join(".gitignore"));
+            let _ = std::fs::remove_dir(&self.dir);
+        }
     }
-    // Only a folder remedy makes gets its `.gitignore`: in a folder that was there before (any
-    // `[cache] dir`), a `*` would hide the owner's own files from git.
-    let ignore = dir.join(".gitignore");
-    if created {
-        write_new(&ignore, CACHE_GITIGNORE).map_err(io)?;
-    }
-    let body = serde_json::to_vec(cache).map_err(|error| failed(error.to_string()))?;
-    let seal = seal_of(name, &body).ok_or_else(|| {
-        failed(match secret_dir() {
-            Some(keys) => format!(
-                "its key cannot be read or made in {} (set XDG_CACHE_HOME to a folder you can write)",
-                keys.display()
-            ),
-            None => "there is no folder for its key (set HOME or XDG_CACHE_HOME)".into(),
-        })
-    })?;
-    let mut text = Vec::with_capacity(65 + body.len());
-    text.extend_from_slice(hex(&seal).as_bytes());
-    text.push(b'\n');
-    text.extend_from_slice(&body);
-    // A name no other run (another process, or another thread of this one) uses: the file
-    // renamed into place is always one run's whole file.
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let serial = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let target = dir.join(name);
-    if !created && !is_cache_folder(&ignore) && !replaceable(&target) {
-        return Err(failed(format!(
-            "{name} there is not a remedy cache file, and remedy never replaces a file it did not write; set another [cache] dir"
-        )));
-    }
-    let temporary = dir.join(format!("{name}.{}-{serial}.tmp", std::process::id()));
-    let written = write_new(&temporary, &text).and_then(|()| std::fs::rename(&temporary, &target));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written.map_err(io)
 }
 
 /// The `.gitignore` remedy writes into a cache folder it makes: it marks the folder as remedy's.
@@ -569,69 +891,10 @@ pub(crate) struct FindingsEntry {
     pub images: Vec<CachedImage>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct FindingsFile {
-    stamp: Stamp,
-    /// [`FindingsCache::read`]'s `settings`: a digest of everything the findings depend on
-    /// besides the file.
-    settings: String,
-    entries: Vec<FindingsEntry>,
-}
-
-/// The findings entries of the last whole-root lint, by key; like [`IndexCache`], an entry is
-/// taken out when it is used.
-#[derive(Debug, Default)]
-pub(crate) struct FindingsCache {
-    entries: std::sync::Mutex<HashMap<String, FindingsEntry>>,
-    read: usize,
-}
-
-impl FindingsCache {
-    /// Reads the findings of folder `dir`; none when there are none, they cannot be trusted,
-    /// or they were found under other `settings`.
-    pub fn read(dir: &Path, settings: &str) -> Self {
-        let entries = read_sealed(dir, FINDINGS_FILE)
-            .and_then(|text| serde_json::from_str::<FindingsFile>(&text).ok())
-            .filter(|file| file.stamp == Stamp::current() && file.settings == settings)
-            .map(|file| file.entries)
-            .unwrap_or_default();
-        let entries: HashMap<String, FindingsEntry> = entries
-            .into_iter()
-            .filter(|entry| entry.key.len() == 64 && entry.days[0] <= entry.days[1])
-            .map(|entry| (entry.key.clone(), entry))
-            .collect();
-        Self {
-            read: entries.len(),
-            entries: std::sync::Mutex::new(entries),
-        }
-    }
-
-    /// The entry of this key, taken out of the cache.
-    pub fn take(&self, key: &str) -> Option<FindingsEntry> {
-        self.entries.lock().ok()?.remove(key)
-    }
-
-    /// How many entries were read.
-    pub fn len(&self) -> usize {
-        self.read
-    }
-}
-
-/// Writes the findings of this run, found under `settings`, into folder `dir`.
-pub(crate) fn write_findings(
-    dir: &Path,
-    settings: String,
-    mut entries: Vec<FindingsEntry>,
-) -> Result<(), WriteError> {
-    entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.path.cmp(&b.path)));
-    entries.dedup_by(|a, b| a.key == b.key);
-    let file = FindingsFile {
-        stamp: Stamp::current(),
-        settings,
-        entries,
-    };
-    write_file(dir, FINDINGS_FILE, &file)
-}
+/// The index entries' file's name.
+pub(crate) const INDEX: &str = INDEX_FILE;
+/// The findings entries' file's name.
+pub(crate) const FINDINGS: &str = FINDINGS_FILE;
 
 /// The cache folder of a configuration: `[cache] dir`, else `.remedy-cache` beside its
 /// `remedy.toml`, else in the working directory.
@@ -659,6 +922,56 @@ mod tests {
         assert_ne!(a, key(Some("b"), b"id: a\n"));
         assert_ne!(a, key(Some("a"), b"id: a \n"));
         assert_ne!(key(Some("ab"), b"c"), key(Some("a"), b"bc"));
+    }
+
+    #[test]
+    fn a_file_as_young_as_the_run_keeps_no_stat() {
+        let stat = FileStat {
+            size: 10,
+            modified: 1_000,
+            changed: 2_000,
+            inode: 7,
+            device: 8,
+        };
+        assert_eq!(
+            settled(Some(stat), Some(2_001)),
+            Some((10, 1_000, 2_000, 7, 8))
+        );
+        // Written in the tick the run's clock was taken, or after: it could be written again
+        // within that tick with every field of its stat the same.
+        assert_eq!(settled(Some(stat), Some(2_000)), None);
+        let touched = FileStat {
+            modified: 3_000,
+            ..stat
+        };
+        assert_eq!(settled(Some(touched), Some(2_500)), None);
+        assert_eq!(settled(Some(stat), None), None);
+        assert_eq!(settled(None, Some(5_000)), None);
+
+        let ids = GuideIds::new([("fix", IdKind::Method)]);
+        let Some(mut entry) = IndexEntry::new(key(Some("g"), b"x"), Some("g"), &ids, None) else {
+            panic!("no entry");
+        };
+        // An entry without a stat is never trusted by one.
+        assert!(!unchanged(&entry, Some(stat)));
+        entry.stat = settled(Some(stat), Some(2_001));
+        assert!(unchanged(&entry, Some(stat)));
+        for other in [
+            FileStat { size: 11, ..stat },
+            FileStat {
+                modified: 999,
+                ..stat
+            },
+            FileStat {
+                changed: 2_001,
+                ..stat
+            },
+            FileStat { inode: 9, ..stat },
+            FileStat { device: 1, ..stat },
+        ] {
+            assert!(!unchanged(&entry, Some(other)), "{other:?}");
+        }
+        assert!(!unchanged(&entry, None));
     }
 
     #[test]

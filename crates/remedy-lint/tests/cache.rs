@@ -116,6 +116,26 @@ fn ignored(root: &Scratch, text: &[u8]) {
     );
 }
 
+/// Applies `edit` to every entry of a cache file's text (after its seal: a header line, then
+/// one entry a line) and gives the text back.
+fn each_entry(body: &str, mut edit: impl FnMut(&mut serde_json::Value)) -> String {
+    let mut lines = body.lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(header.starts_with("{\"stamp\""), "no header in {body}");
+    let mut text = format!("{header}\n");
+    let mut entries = 0;
+    for line in lines {
+        let mut entry: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+        assert!(entry.is_object(), "not an entry: {line}");
+        edit(&mut entry);
+        text.push_str(&entry.to_string());
+        text.push('\n');
+        entries += 1;
+    }
+    assert!(entries > 0, "no entries in {body}");
+    text
+}
+
 /// Replaces the text of cache file `path` by `edit` of it, sealed again with this user's key:
 /// a cache that lies as only this user's own runs could have written it.
 fn forge(path: &Path, edit: impl FnOnce(&str) -> String) {
@@ -162,7 +182,7 @@ fn a_corrupt_truncated_or_foreign_cache_is_ignored() {
     // Sealed, but for another format, remedy version or platform, or with an entry remedy
     // could not have written (a kind that does not exist).
     let edits: [&dyn Fn(&str) -> String; 4] = [
-        &|text| text.replacen("\"format\":3", "\"format\":999", 1),
+        &|text| text.replacen("\"format\":4", "\"format\":999", 1),
         &|text| text.replacen("\"remedy\":\"", "\"remedy\":\"0.0.0-", 1),
         &|text| text.replacen("\"platform\":\"", "\"platform\":\"plan9-", 1),
         &|text| text.replace("\\nssecond", "\\n?second"),
@@ -358,18 +378,12 @@ fn trusting(root: &Scratch, config: &Config) -> String {
 /// as this user's: a cache that lies, which the next run trusts only where nothing changed.
 fn silence(root: &Scratch) {
     forge(&root.0.join("cache/findings.json"), |text| {
-        let mut file: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-        let entries = file
-            .get_mut("entries")
-            .and_then(serde_json::Value::as_array_mut);
-        assert!(entries.is_some(), "no entries in {text}");
-        for entry in entries.into_iter().flatten() {
+        each_entry(text, |entry| {
             if let Some(entry) = entry.as_object_mut() {
                 entry.remove("findings");
                 entry.remove("images");
             }
-        }
-        file.to_string()
+        })
     });
 }
 
@@ -472,17 +486,10 @@ fn findings_are_not_taken_on_a_day_the_date_rules_would_say_otherwise() {
     // What a run yesterday would have left: no finding, and true until yesterday.
     let written_on = |last_day: i64| {
         move |text: &str| {
-            let mut file: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-            for entry in file
-                .get_mut("entries")
-                .and_then(serde_json::Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
+            each_entry(text, |entry| {
                 entry["findings"] = serde_json::json!([]);
                 entry["days"] = serde_json::json!([today - 367, last_day]);
-            }
-            file.to_string()
+            })
         }
     };
     let findings = root.0.join("cache/findings.json");
@@ -552,7 +559,10 @@ fn runs_at_the_same_time_never_leave_a_half_written_cache() {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let (_, body) = text.split_once('\n').unwrap_or_default();
         assert!(
-            serde_json::from_str::<serde_json::Value>(body).is_ok(),
+            body.ends_with('\n')
+                && body
+                    .lines()
+                    .all(|line| serde_json::from_str::<serde_json::Value>(line).is_ok()),
             "{name} is not whole: {text}"
         );
         // Sealed as written: sealing it again changes nothing.
@@ -597,4 +607,23 @@ fn a_cache_folder_holding_files_of_its_own_name_keeps_them() {
     // Nor is a `.gitignore` of `*` put in a folder remedy did not make: it would hide the
     // site's own files from git.
     assert!(!root.0.join("site/.gitignore").exists());
+}
+
+#[test]
+fn a_run_killed_before_its_end_leaves_no_temporary_file_behind_the_next_one() {
+    let root = corpus("cache-stale-temporary");
+    let dir = root.0.join("cache");
+    // What a run killed mid-way leaves: its temporary file, named by a process that is gone
+    // (no process has the largest PID), and one of a run still going (this one).
+    let dead = dir.join("index.json.4194304999-0.tmp");
+    let live = dir.join(format!("index.json.{}-999.tmp", std::process::id()));
+    let other = dir.join("notes.4194304999-0.tmp");
+    for path in [&dead, &live, &other] {
+        std::fs::write(path, "half a cache\n").unwrap_or_default();
+    }
+    assert_eq!(lines(&root, &[LINTED]), "");
+    if cfg!(target_os = "linux") {
+        assert!(!dead.exists(), "{} left", dead.display());
+    }
+    assert!(live.exists() && other.exists());
 }

@@ -88,17 +88,18 @@ pub(super) struct Shared<'a> {
     pub(super) load: LoadOptions,
     pub(super) keep_guides: bool,
     pub(super) content_root: &'a Path,
-    /// The last run's index entries, when the cache is on.
-    pub(super) cache: Option<&'a IndexCache>,
-    /// The last whole-root lint's findings entries, when this run lints the whole root with
-    /// the cache on.
-    pub(super) findings: Option<&'a FindingsCache>,
+    /// Whether the cache is on (each job brings its entries, [`reuse::FromCache`]).
+    pub(super) cache: bool,
+    /// Whether this run lints the whole root with the cache on, and keeps files' findings.
+    pub(super) findings: bool,
+    /// The run's clock, by which a file's stat is [`cache::settled`].
+    pub(super) clock: Option<i64>,
 }
 
 /// A whole-root lint's findings entry for one file.
 pub(super) enum Lint {
-    /// The cache's entry was used (the file is unchanged).
-    Kept,
+    /// The cache's entry was used (the file is unchanged): its line.
+    Kept(String),
     /// Made by this run (boxed: most results carry none, or the small `Kept`).
     New(Box<crate::cache::FindingsEntry>),
 }
@@ -140,9 +141,7 @@ pub(super) struct Analysed<R> {
     /// Its guide title, normalized as `duplicate-title` compares titles.
     pub(super) title: Option<Box<str>>,
     /// What it contributes to the index, for the cache to keep.
-    pub(super) entry: Option<IndexEntry>,
-    /// Whether that came from the cache (the file was not parsed).
-    pub(super) cached: bool,
+    pub(super) index: Option<Fresh<IndexEntry>>,
     /// Its own findings, for a whole-root lint's cache.
     pub(super) lint: Option<Lint>,
 }
@@ -158,7 +157,10 @@ pub(super) fn analyse<R>(
         display,
         reported,
         stdin,
+        stat,
+        cache: from_cache,
     } = job;
+    let mut from_cache = from_cache.map(|cached| cached.parse()).unwrap_or_default();
     let mut result = FileResult {
         display,
         reported,
@@ -173,15 +175,19 @@ pub(super) fn analyse<R>(
         ids,
         rendered: None,
         title: None,
-        entry: None,
-        cached: false,
+        index: None,
         lint: None,
     };
     let from_stdin = stdin.is_some();
     let stem: Option<Box<str>> = file_stem(&path).map(Into::into);
+    // Standard input is not a file of the content root as it is on disk: never cached.
+    let cache_path = (shared.cache && !from_stdin).then(|| path.to_string_lossy().into_owned());
+    let index_out = |entry: Option<IndexEntry>, read: Option<cache::Cached<IndexEntry>>| {
+        let path = cache_path.as_deref()?;
+        Some(reuse::index_out(entry?, path, stat, shared.clock, read))
+    };
     // The file's own findings are kept, and looked up, by a whole-root lint only.
-    let lint_path = (reported && !from_stdin && shared.findings.is_some())
-        .then(|| path.to_string_lossy().into_owned());
+    let lint_path = cache_path.clone().filter(|_| reported && shared.findings);
     let config = shared.config;
     let push = |result: &mut FileResult, rule: RuleFinding, source: Option<&SourceText>| {
         if let Some(severity) = config.severity(rule.rule) {
@@ -210,29 +216,35 @@ pub(super) fn analyse<R>(
         }
         done(result, None)
     };
+    // A file only the index needs whose stat is the one its entry was made with: what it gave
+    // the index last time, without reading it (git trusts its index so).
+    let stat_holds = from_cache
+        .index
+        .as_ref()
+        .is_some_and(|read| cache_path.is_some() && cache::unchanged(&read.entry, stat));
+    if !reported
+        && stat_holds
+        && let Some(read) = from_cache.index.take()
+    {
+        return reuse::index_hit(read, stat, shared.clock, result, stem);
+    }
     let bytes = match read_bytes(&path, stdin, &shared.load) {
         Ok(bytes) => bytes,
         Err(error) => return read_failed(result, error),
     };
 
-    // Standard input is not a file of the content root as it is on disk: never cached.
-    let key = (shared.cache.is_some() && !from_stdin).then(|| cache::key(stem.as_deref(), &bytes));
+    // The key of a file trusted by its stat is its entry's: it is not hashed again.
+    let key = cache_path.as_ref().map(|_| match &from_cache.index {
+        Some(read) if stat_holds => read.entry.key.clone(),
+        _ => cache::key(stem.as_deref(), &bytes),
+    });
     if !reported
-        && let (Some(cache), Some(key)) = (shared.cache, &key)
-        && let Some(entry) = cache.take(key)
-        && let Some(ids) = entry.guide_ids()
+        && let Some(key) = &key
+        && let Some(read) = from_cache.index.take_if(|read| read.entry.key == *key)
     {
         // The same bytes under the same name as last time: what they gave the index then,
         // without decoding them.
-        match &entry.guide {
-            Some(id) => result.identity = Identity::Guide(id.as_str().into()),
-            None => result.set_unknown(stem.clone()),
-        }
-        let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
-        analysed.title = entry.title.as_deref().map(Into::into);
-        analysed.entry = Some(entry);
-        analysed.cached = true;
-        return analysed;
+        return reuse::index_hit(read, stat, shared.clock, result, stem);
     }
     // A file only the index needs: its ids from the parser's events, when they say for
     // certain what the full load would.
@@ -241,6 +253,7 @@ pub(super) fn analyse<R>(
         && let Some(scanned) = scan::scan(text.strip_prefix('\u{feff}').unwrap_or(text))
     {
         let mut analysed = done(result, None);
+        let read = from_cache.index.take();
         let (guide_id, title, ids) = match scanned {
             scan::Scanned::Broken => (None, None, Vec::new()),
             scan::Scanned::Parsed {
@@ -259,8 +272,10 @@ pub(super) fn analyse<R>(
                 GuideIds::default()
             }
         };
-        analysed.entry =
-            key.and_then(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
+        analysed.index = index_out(
+            key.and_then(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref())),
+            read,
+        );
         analysed.ids = guide_id.map(|_| local);
         analysed.title = title.map(Into::into);
         return analysed;
@@ -269,34 +284,29 @@ pub(super) fn analyse<R>(
         Ok(source) => source,
         Err(error) => return read_failed(result, error),
     };
-    if let (Some(findings), Some(index), Some(key), Some(lint_path)) =
-        (shared.findings, shared.cache, &key, &lint_path)
-        && let Some(lint) = findings.take(key)
+    if let (Some(key), Some(lint_path)) = (&key, &lint_path)
+        && let Some(cache::Cached {
+            entry: lint,
+            line: lint_line,
+        }) = from_cache.findings.take()
+        && lint.key == *key
         && lint.path == *lint_path
         && shared
             .options
             .today
             .is_none_or(|today| lint.days[0] <= today && today <= lint.days[1])
-        && let Some(entry) = index.take(key)
-        && let Some(ids) = entry.guide_ids()
+        && let Some(read) = from_cache.index.take_if(|read| read.entry.key == *key)
         && let Some((extra, loaded)) =
             reuse::extra_of(lint, &source, &path, &result.display, shared)
     {
         // The same bytes at the same place, under the same settings, on a day the date rules
         // say the same: the findings of last time, neither parsed nor checked.
-        match &entry.guide {
-            Some(id) => result.identity = Identity::Guide(id.as_str().into()),
-            None => result.set_unknown(stem.clone()),
-        }
         result.loaded = loaded;
         if !extra.is_empty() {
             result.extra = Some(Box::new(extra));
         }
-        let mut analysed = done(result, entry.guide.as_ref().map(|_| ids));
-        analysed.title = entry.title.as_deref().map(Into::into);
-        analysed.entry = Some(entry);
-        analysed.cached = true;
-        analysed.lint = Some(Lint::Kept);
+        let mut analysed = reuse::index_hit(read, stat, shared.clock, result, stem);
+        analysed.lint = Some(Lint::Kept(lint_line));
         return analysed;
     }
 
@@ -323,7 +333,7 @@ pub(super) fn analyse<R>(
                 )
                 .map(|entry| Lint::New(Box::new(entry)))
             });
-            analysed.entry = entry;
+            analysed.index = index_out(entry, from_cache.index.take());
             return analysed;
         }
     };
@@ -397,15 +407,10 @@ pub(super) fn analyse<R>(
     };
     let entry =
         key.and_then(|key| IndexEntry::new(key, guide_id.as_deref(), &local, title.as_deref()));
-    // A linted file is always analysed; its entry is new only when the cache lacks it.
-    let unchanged = shared
-        .cache
-        .zip(entry.as_ref())
-        .is_some_and(|(cache, entry)| cache.holds(entry));
     if !reported {
         let mut analysed = done(result, guide_id.map(|_| local));
         analysed.title = title;
-        analysed.entry = entry;
+        analysed.index = index_out(entry, from_cache.index.take());
         return analysed;
     }
 
@@ -533,13 +538,14 @@ pub(super) fn analyse<R>(
             reuse::entry_of(entry.key.clone(), path, &result, days, images)
         })
         .map(|entry| Lint::New(Box::new(entry)));
+    // A linted file is always analysed; its entry is new only when the cache's differs.
+    let index = index_out(entry, from_cache.index.take());
     Analysed {
         result,
         ids: guide_id.map(|_| local),
         rendered,
         title,
-        entry,
-        cached: unchanged,
+        index,
         lint,
     }
 }

@@ -100,15 +100,14 @@ pub(super) struct Collector {
     pub(super) titles: Option<HashMap<TitleKey, FirstTitle>>,
     pub(super) results: Vec<FileResult>,
     pub(super) dangling_on: bool,
-    /// The index entries this run made (a file new or changed), for the cache.
-    pub(super) entries: Vec<IndexEntry>,
-    /// The keys of the cache's entries that still hold: only their keys are kept, so that the
-    /// cache is not held twice until it is written.
-    pub(super) index_kept: Vec<String>,
-    /// A whole-root lint's findings entries made this run.
-    pub(super) lint_new: Vec<crate::cache::FindingsEntry>,
-    /// The keys of the findings entries this run took from the cache.
-    pub(super) lint_kept: Vec<String>,
+    /// The index cache this run writes, an entry at a time as files are collected.
+    pub(super) index_out: Option<cache::EntryWriter>,
+    /// A whole-root lint's findings cache, written likewise.
+    pub(super) findings_out: Option<cache::EntryWriter>,
+    /// Whether an index entry differs from the cache read (the file must be written again).
+    pub(super) index_changed: bool,
+    /// Whether a findings entry does.
+    pub(super) findings_changed: bool,
     /// Each linted file's `/id` and title places, kept compactly until the end.
     pub(super) kept: Kept,
     /// Whether every file is linted (none only feeds the index).
@@ -127,20 +126,29 @@ impl Collector {
             ids,
             rendered,
             title,
-            entry,
-            cached,
+            index,
             lint,
         } in done
         {
-            match (lint, &entry) {
-                (Some(Lint::New(lint)), _) => self.lint_new.push(*lint),
-                (Some(Lint::Kept), Some(entry)) => self.lint_kept.push(entry.key.clone()),
-                _ => {}
+            if let Some(out) = &mut self.findings_out {
+                match lint {
+                    Some(Lint::New(lint)) => {
+                        out.push(&lint);
+                        self.findings_changed = true;
+                    }
+                    Some(Lint::Kept(line)) => out.push_line(&line),
+                    None => {}
+                }
             }
-            match entry {
-                Some(entry) if cached => self.index_kept.push(entry.key),
-                Some(entry) => self.entries.push(entry),
-                None => {}
+            if let Some(out) = &mut self.index_out {
+                match index {
+                    Some(Fresh::New(entry)) => {
+                        out.push(&entry);
+                        self.index_changed = true;
+                    }
+                    Some(Fresh::Same(line)) => out.push_line(&line),
+                    None => {}
+                }
             }
             if let Some(rendered) = rendered {
                 sink(rendered);

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use remedy_core::corpus::{MissingPath, WalkProblem, discover_within, is_system_folder};
+use remedy_core::corpus::{FileStat, MissingPath, WalkProblem, discover_within, is_system_folder};
 use remedy_core::load::file_stem;
 use remedy_core::source::{ReadError, describe_io};
 use remedy_core::yaml::YamlError;
@@ -24,7 +24,7 @@ use remedy_core::{
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::cache::{self, FindingsCache, IndexCache, IndexEntry};
+use crate::cache::{self, Fresh, IndexEntry};
 use crate::config::{Config, ConfigError, FailOn};
 use crate::finding::{Finding, Severity, Suppressed};
 use crate::rules::{
@@ -201,13 +201,27 @@ fn run<R: Send>(
         let _ = remedy_core::schema::prepare();
     });
     let config = &request.config;
+    let index_header = cache::Header::current(None);
+    // Made before any file is looked at: its temporary file's time is the clock by which this
+    // run's stats of files are trusted on the next run (`cache::settled`).
+    let index_out = config
+        .cache_dir
+        .as_deref()
+        .map(|dir| cache::EntryWriter::open(dir, cache::INDEX, &index_header));
+    let clock = index_out.as_ref().and_then(|out| out.clock);
     let Plan {
         content_root,
         jobs,
         walk_problems,
         displayer,
     } = plan(request)?;
-    let cache = config.cache_dir.as_deref().map(IndexCache::read);
+    let mut cache_in = reuse::CacheIn {
+        index: config
+            .cache_dir
+            .as_deref()
+            .and_then(|dir| cache::EntryReader::open(dir, cache::INDEX, &index_header)),
+        findings: None,
+    };
     let mut options = config.rule_options();
     options.extra_fonts = config.read_fonts()?;
     // A lint of the whole root (every file reported, nothing rendered or kept) takes each
@@ -216,54 +230,60 @@ fn run<R: Send>(
         && !request.keep_guides
         && std::mem::size_of::<R>() == 0
         && jobs.iter().all(|job| job.reported);
-    let settings = (whole_root && cache.is_some())
-        .then(|| reuse::settings_digest(config, &options, &content_root));
-    let findings = match (&config.cache_dir, &settings) {
-        (Some(dir), Some(settings)) => Some(FindingsCache::read(dir, settings)),
-        _ => None,
-    };
+    let findings_header = (whole_root && index_out.is_some()).then(|| {
+        cache::Header::current(Some(reuse::settings_digest(
+            config,
+            &options,
+            &content_root,
+        )))
+    });
+    let mut findings_out = None;
+    if let (Some(dir), Some(header)) = (config.cache_dir.as_deref(), &findings_header) {
+        cache_in.findings = cache::EntryReader::open(dir, cache::FINDINGS, header);
+        findings_out = Some(cache::EntryWriter::open(dir, cache::FINDINGS, header));
+    }
     let shared = Shared {
         config,
         options,
         load: LoadOptions::default(),
         keep_guides: request.keep_guides,
         content_root: &content_root,
-        cache: cache.as_ref(),
-        findings: findings.as_ref(),
+        cache: index_out.is_some(),
+        findings: findings_out.is_some(),
+        clock,
     };
-    let mut collector = schedule(jobs, &shared, render, sink)?;
+    let mut collector = schedule(
+        jobs,
+        &shared,
+        &mut cache_in,
+        (index_out, findings_out),
+        render,
+        sink,
+    )?;
     let mut cache_errors = Vec::new();
-    let index_new = std::mem::take(&mut collector.entries);
-    let index_kept = std::mem::take(&mut collector.index_kept);
-    let fresh = std::mem::take(&mut collector.lint_new);
-    let kept = std::mem::take(&mut collector.lint_kept);
-    let (results, cross_findings) = cross_guide_findings(collector, &shared);
-    // Written when anything differs from what was read: a file new, changed or gone. The
-    // entries that still hold were taken out as they were used: read back from the file.
-    if let (Some(dir), Some(cache)) = (&config.cache_dir, cache)
-        && (!index_new.is_empty() || index_kept.len() != cache.len())
-    {
-        drop(cache);
-        let again = IndexCache::read(dir);
-        let mut entries = index_new;
-        entries.extend(index_kept.iter().filter_map(|key| again.take(key)));
-        drop(again);
-        cache_errors.extend(crate::cache::write(dir, entries).err());
+    // Written when anything differs from what was read: a file new, changed or gone.
+    let index_changed = collector.index_changed
+        || cache_in
+            .index
+            .as_mut()
+            .is_some_and(cache::EntryReader::left_over);
+    let findings_changed = collector.findings_changed
+        || cache_in
+            .findings
+            .as_mut()
+            .is_some_and(cache::EntryReader::left_over);
+    drop(cache_in);
+    if let Some(out) = collector.index_out.take() {
+        cache_errors.extend(out.finish(index_changed).err());
     }
-    if let (Some(dir), Some(settings), Some(findings)) = (&config.cache_dir, settings, findings)
-        && (!fresh.is_empty() || kept.len() != findings.len())
-    {
-        drop(findings);
-        let again = FindingsCache::read(dir, &settings);
-        let mut entries = fresh;
-        entries.extend(kept.iter().filter_map(|key| again.take(key)));
-        drop(again);
-        let written = crate::cache::write_findings(dir, settings, entries);
+    if let Some(out) = collector.findings_out.take() {
+        let written = out.finish(findings_changed);
         // One warning for one folder.
         if cache_errors.is_empty() {
             cache_errors.extend(written.err());
         }
     }
+    let (results, cross_findings) = cross_guide_findings(collector, &shared);
     let mut report = finish(results, cross_findings, &walk_problems, &displayer, config);
     report.cache_errors = cache_errors;
     Ok(report)
@@ -301,14 +321,17 @@ pub(crate) fn lint_one(file: OneFile<'_>) -> Result<Vec<Finding>, LintError> {
         load: LoadOptions::default(),
         keep_guides: false,
         content_root: file.content_root,
-        cache: None,
-        findings: None,
+        cache: false,
+        findings: false,
+        clock: None,
     };
     let job = Job {
         path: file.path,
         display: file.display,
         reported: true,
         stdin: Some(file.bytes),
+        stat: None,
+        cache: None,
     };
     let Analysed { result, title, .. } = analyse(job, &shared, &|_: &LintedGuide| ());
     let own = result.guide_id();

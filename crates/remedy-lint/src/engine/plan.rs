@@ -11,6 +11,10 @@ pub(super) struct Job {
     pub(super) reported: bool,
     /// The bytes, for standard input.
     pub(super) stdin: Option<Vec<u8>>,
+    /// What the walk's `stat` said of it.
+    pub(super) stat: Option<FileStat>,
+    /// Its entries in the last run's cache, given to it just before its round.
+    pub(super) cache: Option<Box<reuse::FromCache>>,
 }
 
 /// How findings name a file: relative to `cwd` (normalized) when below it, else under the named path it was
@@ -106,6 +110,22 @@ pub(super) fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
+/// What makes two paths of a run the same file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum SameFile {
+    /// Device and inode, from the walk's `stat`.
+    Inode(u64, u64),
+    /// The path with every link resolved, where there is no `stat`.
+    Path(PathBuf),
+}
+
+fn same_file_key(path: &Path, stat: Option<&FileStat>) -> SameFile {
+    match stat {
+        Some(stat) => SameFile::Inode(stat.device, stat.inode),
+        None => SameFile::Path(identity(path)),
+    }
+}
+
 /// The files of one run, in report order, and how findings name them.
 pub(super) struct Plan {
     /// The content root, normalized.
@@ -183,32 +203,45 @@ pub(super) fn plan(request: &LintRequest) -> Result<Plan, LintError> {
         .stdin
         .as_ref()
         .map(|stdin| resolve_stdin_name(&stdin.name, cwd, &content_root, &root.files));
-    let stdin_key = stdin_path.as_deref().map(identity);
+    let stdin_key = stdin_path.as_deref().map(|path| {
+        let stat = std::fs::metadata(path).ok().and_then(|m| FileStat::of(&m));
+        same_file_key(path, stat.as_ref())
+    });
     let mut jobs: Vec<Job> = Vec::new();
     {
-        let mut seen: HashSet<PathBuf> = stdin_key.iter().cloned().collect();
+        let mut seen: HashSet<SameFile> = stdin_key.iter().cloned().collect();
         if let (Some(stdin), Some(path)) = (&request.stdin, stdin_path.clone()) {
             jobs.push(Job {
                 display: displayer_fn(&path),
                 path,
                 reported: true,
                 stdin: Some(stdin.bytes.clone()),
+                stat: None,
+                cache: None,
             });
         }
         // A file reached twice (a link, or named and under the content root) is read once.
-        // Only resolving links costs a system call per file; without a second walk or a
-        // standard input to compare with, the walk's own paths are already unique.
-        let must_resolve = !root.files.is_empty() || stdin_key.is_some() || named.len() > 1;
-        for (files, reported) in [(found.files, true), (root.files, false)] {
+        // The walk stays inside the content root by itself (it follows no link out of it), so
+        // a file is known by the device and inode its walk already read, never by resolving
+        // every link of its path (a `readlink` a folder on the way, for every file).
+        let must_compare = !root.files.is_empty() || stdin_key.is_some() || named.len() > 1;
+        for (files, stats, reported) in [
+            (found.files, found.stats, true),
+            (root.files, root.stats, false),
+        ] {
+            let mut stats = stats.into_iter();
             for path in files {
+                let stat = stats.next().flatten();
                 // One walk gives each file once already.
-                let fresh = !must_resolve || seen.insert(identity(&path));
+                let fresh = !must_compare || seen.insert(same_file_key(&path, stat.as_ref()));
                 if fresh {
                     jobs.push(Job {
                         display: displayer_fn(&path),
                         path,
                         reported,
                         stdin: None,
+                        stat,
+                        cache: None,
                     });
                 }
             }

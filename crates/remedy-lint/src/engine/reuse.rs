@@ -6,10 +6,112 @@ use sha2::{Digest, Sha256};
 
 use super::*;
 use crate::cache::{
-    CachedDirective, CachedFinding, CachedImage, CachedReference, CachedSpan, FindingsEntry,
+    Cached, CachedDirective, CachedFinding, CachedImage, CachedReference, CachedSpan, EntryReader,
+    FindingsEntry, Line,
 };
 use crate::rules::MissingImage;
 use crate::suppression::SuppressedRule;
+
+/// A file's lines in the last run's cache files, given to it before its round.
+#[derive(Debug, Default)]
+pub(super) struct FromCache {
+    pub(super) index: Option<Line>,
+    pub(super) findings: Option<Line>,
+}
+
+impl FromCache {
+    /// The entries, parsed on the worker that analyses the file; an entry remedy could not have
+    /// written is none.
+    pub(super) fn parse(self) -> Entries {
+        Entries {
+            index: self.index.and_then(Line::parse),
+            findings: self.findings.and_then(Line::parse),
+        }
+    }
+}
+
+/// A file's entries in the last run's cache files.
+#[derive(Debug, Default)]
+pub(super) struct Entries {
+    pub(super) index: Option<Cached<IndexEntry>>,
+    pub(super) findings: Option<Cached<FindingsEntry>>,
+}
+
+/// The last run's cache files, read as the run goes.
+#[derive(Default)]
+pub(super) struct CacheIn {
+    pub(super) index: Option<EntryReader>,
+    pub(super) findings: Option<EntryReader>,
+}
+
+impl CacheIn {
+    /// Gives each file of a round its entries, read in the order of the files (the order the
+    /// last run wrote them in), so that only a round's entries are held at a time.
+    pub(super) fn give(&mut self, jobs: &mut [Job]) {
+        for job in jobs.iter_mut().filter(|job| job.stdin.is_none()) {
+            let index = self.index.as_mut().and_then(|read| read.take(&job.path));
+            let findings = self.findings.as_mut().and_then(|read| read.take(&job.path));
+            if index.is_some() || findings.is_some() {
+                job.cache = Some(Box::new(FromCache { index, findings }));
+            }
+        }
+    }
+}
+
+/// The index entry this run writes for the file at `path` from `entry` (made by this run, or
+/// the cache's): with the stat the file was read with when it is [`cache::settled`]; the line
+/// `read` when nothing of it changed.
+pub(super) fn index_out(
+    mut entry: IndexEntry,
+    path: &str,
+    stat: Option<FileStat>,
+    clock: Option<i64>,
+    read: Option<Cached<IndexEntry>>,
+) -> Fresh<IndexEntry> {
+    path.clone_into(&mut entry.path);
+    entry.stat = cache::settled(stat, clock);
+    match read {
+        Some(read) if read.entry == entry => Fresh::Same(read.line),
+        _ => Fresh::New(entry),
+    }
+}
+
+/// What a file whose index entry `read` still holds (same stat, or same key) gives the run:
+/// its guide id, ids and title, without parsing it.
+pub(super) fn index_hit<R>(
+    read: Cached<IndexEntry>,
+    stat: Option<FileStat>,
+    clock: Option<i64>,
+    mut result: FileResult,
+    stem: Option<Box<str>>,
+) -> Analysed<R> {
+    // Every kind of id is known: the reader keeps only plausible entries.
+    let ids = read.entry.guide_ids().unwrap_or_default();
+    match &read.entry.guide {
+        Some(id) => result.identity = Identity::Guide(id.as_str().into()),
+        None => result.set_unknown(stem),
+    }
+    let ids = read.entry.guide.as_ref().map(|_| ids);
+    let title = read.entry.title.as_deref().map(Into::into);
+    // The same entry at the same path: only its stat may differ (a file touched, or one too
+    // young to be trusted by it last time).
+    let settled = cache::settled(stat, clock);
+    let index = if settled == read.entry.stat {
+        Fresh::Same(read.line)
+    } else {
+        let mut entry = read.entry;
+        entry.stat = settled;
+        Fresh::New(entry)
+    };
+    Analysed {
+        result,
+        ids,
+        rendered: None,
+        title,
+        index: Some(index),
+        lint: None,
+    }
+}
 
 /// A digest of everything a file's own findings depend on besides the file itself: every
 /// setting of `remedy.toml` the rules read (levels, phrases, ages, platform names), the bytes

@@ -15,6 +15,8 @@ pub(super) const FILES_PER_THREAD_AND_ROUND_UNRENDERED: usize = 512;
 pub(super) fn schedule<R: Send>(
     jobs: Vec<Job>,
     shared: &Shared<'_>,
+    cache_in: &mut reuse::CacheIn,
+    (index_out, findings_out): (Option<cache::EntryWriter>, Option<cache::EntryWriter>),
     render: &(dyn Fn(&LintedGuide) -> R + Sync),
     sink: &mut (dyn FnMut(R) + Send),
 ) -> Result<Collector, LintError> {
@@ -36,10 +38,10 @@ pub(super) fn schedule<R: Send>(
         titles: config
             .severity(rules::DuplicateTitle::ID)
             .map(|_| HashMap::new()),
-        entries: Vec::new(),
-        index_kept: Vec::new(),
-        lint_new: Vec::new(),
-        lint_kept: Vec::new(),
+        index_out,
+        findings_out,
+        index_changed: false,
+        findings_changed: false,
         kept: Kept::default(),
         all_reported: jobs.iter().all(|job| job.reported),
     };
@@ -49,10 +51,11 @@ pub(super) fn schedule<R: Send>(
         // The files still to come move into a vector of their own size, so that the room of
         // the files done is given back as the run goes (10,000 jobs took 1.3 MB to the end).
         let rest = jobs.split_off(round.min(jobs.len()));
-        let batch = std::mem::replace(&mut jobs, rest);
+        let mut batch = std::mem::replace(&mut jobs, rest);
         if batch.is_empty() {
             break;
         }
+        cache_in.give(&mut batch);
         // The previous round is collected (and its export written) while this one is
         // analysed, so that no core waits for the sequential part.
         let (done, collected) = rayon::join(
