@@ -201,8 +201,8 @@ fn validator() -> Result<&'static Validator, SchemaBuildError> {
     VALIDATOR
         .get_or_init(|| {
             // The `regex` engine, not fancy-regex: the schema's patterns (ids, references,
-            // dates, language tags) need no look-around or back-reference, and fancy-regex's
-            // wrapper around the same matcher cost every guide's ids a second walk.
+            // dates, language tags) need no look-around or back-reference, and fancy-regex
+            // only wraps the regex crate for such patterns, at a cost to every check.
             jsonschema::options()
                 .with_draft(Draft::Draft202012)
                 .should_validate_formats(true)
