@@ -200,9 +200,13 @@ fn validator() -> Result<&'static Validator, SchemaBuildError> {
     static VALIDATOR: OnceLock<Result<Validator, String>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| {
+            // The `regex` engine, not fancy-regex: the schema's patterns (ids, references,
+            // dates, language tags) need no look-around or back-reference, and fancy-regex
+            // only wraps the regex crate for such patterns, at a cost to every check.
             jsonschema::options()
                 .with_draft(Draft::Draft202012)
                 .should_validate_formats(true)
+                .with_pattern_options(jsonschema::PatternOptions::regex())
                 .build(guide_schema())
                 .map_err(|error| error.to_string())
         })
