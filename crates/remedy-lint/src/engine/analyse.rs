@@ -100,7 +100,7 @@ pub(super) struct Shared<'a> {
 pub(super) enum Lint {
     /// The cache's entry was used (the file is unchanged): its line.
     Kept(String),
-    /// Made by this run (boxed: most results carry none, or the small `Kept`).
+    /// Made by this run (boxed: most results carry none, or a line).
     New(Box<crate::cache::FindingsEntry>),
 }
 
