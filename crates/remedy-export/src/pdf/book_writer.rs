@@ -30,6 +30,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use super::compact::{LEVEL, PAGE_LEVEL, PER_STREAM, deflate_at, object_stream};
 use super::render::OutlineItem;
 use crate::ExportError;
+use crate::output::ScratchFile;
 
 /// The book's own objects, written at the end.
 const CATALOG: u32 = 1;
@@ -70,6 +71,18 @@ fn fault(what: impl std::fmt::Display) -> ExportError {
 const IN_STREAM: u32 = 1 << 31;
 const _: () = assert!(PER_STREAM <= 256);
 
+/// A place as a cross-reference row's three fields.
+fn field(place: u32) -> (u8, u32, u16) {
+    if place == 0 {
+        (0, 0, 0xffff)
+    } else if place & IN_STREAM != 0 {
+        let place = place & !IN_STREAM;
+        (2, place >> 8, (place & 0xff) as u16)
+    } else {
+        (1, place - 1, 0)
+    }
+}
+
 /// What the front part gives the whole book.
 struct Front {
     /// The catalog's entries but its page tree, structure tree and outline (renumbered).
@@ -84,7 +97,19 @@ struct Front {
 pub(crate) struct BookWriter<'o> {
     out: &'o mut dyn Write,
     written: u64,
+    /// The places of the book's own objects and its pages (numbers below `first_free`), then
+    /// of the objects numbered since the last spill.
     places: Vec<u32>,
+    /// The first number after the pages: the objects the parts bring start here.
+    first_free: u32,
+    /// Where the places of the parts' objects go once a part is merged, in number order, so
+    /// that they are not held to the end (four bytes for each of about 80 objects a page);
+    /// `None`: held (a book made in memory).
+    spill: Option<ScratchFile>,
+    /// How many places were spilled.
+    spilled: u32,
+    /// The widest offset or stream number among the spilled places.
+    spilled_widest: u32,
     next_object: u32,
     total_pages: usize,
     pages_done: usize,
@@ -310,6 +335,10 @@ impl<'o> BookWriter<'o> {
             out,
             written: 0,
             places: vec![0; first_free as usize],
+            first_free,
+            spill: None,
+            spilled: 0,
+            spilled_widest: 0,
             next_object: first_free,
             total_pages,
             pages_done: 0,
@@ -333,12 +362,49 @@ impl<'o> BookWriter<'o> {
         Ok(())
     }
 
-    fn place(&mut self, number: u32, place: u32) {
-        let index = number as usize;
+    /// Spills the places of the parts' objects to `scratch` as each part is merged.
+    pub(crate) fn spill_places_to(&mut self, scratch: ScratchFile) {
+        self.spill = Some(scratch);
+    }
+
+    fn place(&mut self, number: u32, place: u32) -> Result<(), ExportError> {
+        let index = if number < self.first_free {
+            number as usize
+        } else {
+            number
+                .checked_sub(self.spilled)
+                .ok_or_else(|| fault("an object placed twice"))? as usize
+        };
         if self.places.len() <= index {
             self.places.resize(index + 1, 0);
         }
         self.places[index] = place;
+        Ok(())
+    }
+
+    /// Writes the places of every object numbered so far past the pages to the scratch file.
+    fn spill_places(&mut self) -> Result<(), ExportError> {
+        let Some(scratch) = self.spill.as_mut() else {
+            return Ok(());
+        };
+        let tail = self
+            .places
+            .get(self.first_free as usize..)
+            .unwrap_or_default();
+        if tail.contains(&0) {
+            return Err(fault("an object that was never written"));
+        }
+        let mut bytes = Vec::with_capacity(tail.len() * 4);
+        for place in tail {
+            self.spilled_widest = self.spilled_widest.max(field(*place).1);
+            bytes.extend_from_slice(&place.to_le_bytes());
+        }
+        scratch
+            .write_all(&bytes)
+            .map_err(|e| fault(format!("its scratch file cannot be written: {e}")))?;
+        self.spilled += tail.len() as u32;
+        self.places.truncate(self.first_free as usize);
+        Ok(())
     }
 
     /// Where the next byte goes, as a place.
@@ -525,7 +591,8 @@ impl<'o> BookWriter<'o> {
             });
         }
         self.pages_done += pages.len();
-        self.flush_packed()
+        self.flush_packed()?;
+        self.spill_places()
     }
 
     /// What an object of a part becomes in the book: structure parent keys offset, placeholder
@@ -600,7 +667,7 @@ impl<'o> BookWriter<'o> {
         write_dictionary(&mut head, &stream.dict);
         head.extend_from_slice(b"\nstream\n");
         let here = self.here()?;
-        self.place(number, here);
+        self.place(number, here)?;
         self.emit(&head)?;
         self.emit(&stream.content)?;
         self.emit(b"\nendstream\nendobj\n")
@@ -626,14 +693,51 @@ impl<'o> BookWriter<'o> {
         }
         let mut members = Vec::with_capacity(group.len());
         for (position, (number, body)) in group.iter().enumerate() {
-            self.place(*number, IN_STREAM | (stream_number << 8) | position as u32);
+            self.place(*number, IN_STREAM | (stream_number << 8) | position as u32)?;
             members.push((*number, body.as_slice()));
         }
         let written = object_stream(stream_number, &members).map_err(fault)?;
         drop(group);
         let here = self.here()?;
-        self.place(stream_number, here);
+        self.place(stream_number, here)?;
         self.emit(&written)
+    }
+
+    /// Writes object `number` alone in an object stream, its body written by `body` and
+    /// deflated as it is written: a body as long as the book (the page tree's kids, the parent
+    /// tree, the Document's kids) is never held, only its deflated bytes.
+    fn write_alone(
+        &mut self,
+        number: u32,
+        body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), ExportError> {
+        let index = format!("{number} 0 ");
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL.unsigned_abs()));
+        {
+            let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut encoder);
+            buffered.write_all(index.as_bytes()).map_err(fault)?;
+            body(&mut buffered).map_err(fault)?;
+            buffered.write_all(b"\n").map_err(fault)?;
+            buffered.flush().map_err(fault)?;
+        }
+        let packed = encoder.finish().map_err(fault)?;
+        let stream_number = self.new_object();
+        if stream_number >= 1 << 23 {
+            return Err(fault("more objects than a PDF may have"));
+        }
+        self.place(number, IN_STREAM | (stream_number << 8))?;
+        let here = self.here()?;
+        self.place(stream_number, here)?;
+        self.emit(
+            format!(
+                "{stream_number} 0 obj\n<</Type/ObjStm/N 1/First {}/Length {}/Filter/FlateDecode>>\nstream\n",
+                index.len(),
+                packed.len()
+            )
+            .as_bytes(),
+        )?;
+        self.emit(&packed)?;
+        self.emit(b"\nendstream\nendobj\n")
     }
 
     fn pack_dict(&mut self, number: u32, dict: &Dictionary) -> Result<(), ExportError> {
@@ -660,52 +764,67 @@ impl<'o> BookWriter<'o> {
         self.write_outline(outline, anchors)?;
 
         // The page tree, the structure tree root and the Document element hold an entry a page
-        // or an element: written as text directly, never as a tree of objects in memory.
-        let mut pages = format!("<</Type/Pages/Count {}/Kids[", self.total_pages).into_bytes();
-        for page in 0..self.total_pages {
-            pages.extend_from_slice(format!("{} 0 R ", FIRST_PAGE as usize + page).as_bytes());
-        }
-        pages.extend_from_slice(b"]>>");
-        self.pack(PAGES, pages)?;
+        // or an element: written as text as they are deflated, never held.
+        let total_pages = self.total_pages;
+        self.write_alone(PAGES, |out| {
+            write!(out, "<</Type/Pages/Count {total_pages}/Kids[")?;
+            for page in 0..total_pages {
+                write!(out, "{} 0 R ", FIRST_PAGE as usize + page)?;
+            }
+            out.write_all(b"]>>")
+        })?;
 
-        let mut root = format!("<</Type/StructTreeRoot/K[{DOCUMENT} 0 R]").into_bytes();
-        if !self.role_map.is_empty() {
-            root.extend_from_slice(b"/RoleMap");
-            write_dictionary(&mut root, &self.role_map);
-        }
-        if !self.parent_tree.is_empty() {
-            root.extend_from_slice(b"/ParentTree<</Nums[");
-            for (key, number) in self.parent_tree.iter().enumerate() {
-                if *number != 0 {
-                    root.extend_from_slice(format!("{key} {number} 0 R ").as_bytes());
+        let role_map = std::mem::take(&mut self.role_map);
+        let parent_tree = std::mem::take(&mut self.parent_tree);
+        let ids = std::mem::take(&mut self.ids);
+        let next_key = self.next_key;
+        self.write_alone(STRUCT_ROOT, |out| {
+            write!(out, "<</Type/StructTreeRoot/K[{DOCUMENT} 0 R]")?;
+            if !role_map.is_empty() {
+                let mut written = b"/RoleMap".to_vec();
+                write_dictionary(&mut written, &role_map);
+                out.write_all(&written)?;
+            }
+            if !parent_tree.is_empty() {
+                out.write_all(b"/ParentTree<</Nums[")?;
+                for (key, number) in parent_tree.iter().enumerate() {
+                    if *number != 0 {
+                        write!(out, "{key} {number} 0 R ")?;
+                    }
                 }
+                write!(out, "]>>/ParentTreeNextKey {next_key}")?;
             }
-            root.extend_from_slice(format!("]>>/ParentTreeNextKey {}", self.next_key).as_bytes());
-        }
-        if !self.ids.is_empty() {
-            root.extend_from_slice(b"/IDTree<</Names[");
-            for (name, number) in std::mem::take(&mut self.ids) {
-                write_literal(&mut root, &name);
-                root.extend_from_slice(format!(" {number} 0 R ").as_bytes());
+            if !ids.is_empty() {
+                out.write_all(b"/IDTree<</Names[")?;
+                for (name, number) in &ids {
+                    let mut written = Vec::new();
+                    write_literal(&mut written, name);
+                    out.write_all(&written)?;
+                    write!(out, " {number} 0 R ")?;
+                }
+                out.write_all(b"]>>")?;
             }
-            root.extend_from_slice(b"]>>");
-        }
-        root.extend_from_slice(b">>");
-        self.pack(STRUCT_ROOT, root)?;
+            out.write_all(b">>")
+        })?;
+        drop((role_map, parent_tree, ids));
 
-        let mut document =
-            format!("<</Type/StructElem/S/Document/P {STRUCT_ROOT} 0 R").into_bytes();
-        for (key, value) in front.document.iter() {
-            write_name(&mut document, key);
-            document.push(b' ');
-            write_object(&mut document, value);
-        }
-        document.extend_from_slice(b"/K[");
-        for kid in std::mem::take(&mut self.document_kids) {
-            document.extend_from_slice(format!("{kid} 0 R ").as_bytes());
-        }
-        document.extend_from_slice(b"]>>");
-        self.pack(DOCUMENT, document)?;
+        let document_kids = std::mem::take(&mut self.document_kids);
+        self.write_alone(DOCUMENT, |out| {
+            let mut head =
+                format!("<</Type/StructElem/S/Document/P {STRUCT_ROOT} 0 R").into_bytes();
+            for (key, value) in front.document.iter() {
+                write_name(&mut head, key);
+                head.push(b' ');
+                write_object(&mut head, value);
+            }
+            head.extend_from_slice(b"/K[");
+            out.write_all(&head)?;
+            for kid in &document_kids {
+                write!(out, "{kid} 0 R ")?;
+            }
+            out.write_all(b"]>>")
+        })?;
+        drop(document_kids);
 
         let mut catalog = Dictionary::new();
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
@@ -827,46 +946,63 @@ impl<'o> BookWriter<'o> {
         let xref_number = self.new_object();
         let xref_at = self.written;
         let here = self.here()?;
-        self.place(xref_number, here);
+        self.place(xref_number, here)?;
         if self.places.iter().skip(1).any(|place| *place == 0) {
             return Err(fault("an object that was never written"));
         }
-        let field = |place: u32| -> (u8, u32, u16) {
-            if place == 0 {
-                (0, 0, 0xffff)
-            } else if place & IN_STREAM != 0 {
-                let place = place & !IN_STREAM;
-                (2, place >> 8, (place & 0xff) as u16)
-            } else {
-                (1, place - 1, 0)
-            }
-        };
         let widest = self
             .places
             .iter()
             .map(|place| field(*place).1)
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .max(self.spilled_widest);
         let width = (u32::BITS - widest.leading_zeros()).div_ceil(8).max(1) as usize;
-        // Deflated a batch of rows at a time: the rows themselves are never held whole.
+        let size = self.places.len() + self.spilled as usize;
+        // Deflated a batch of rows at a time: the rows themselves are never held whole. The
+        // places of the pages come first, then those spilled, then those held since.
         let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL.unsigned_abs()));
         let mut batch = Vec::with_capacity(4096 * (width + 3));
-        for rows in self.places.chunks(4096) {
-            batch.clear();
-            for place in rows {
-                let (kind, offset, third) = field(*place);
-                batch.push(kind);
-                batch.extend_from_slice(&offset.to_be_bytes()[4 - width..]);
-                batch.extend_from_slice(&third.to_be_bytes());
+        let mut rows_of = |places: &[u32]| -> Result<(), ExportError> {
+            for rows in places.chunks(4096) {
+                batch.clear();
+                for place in rows {
+                    let (kind, offset, third) = field(*place);
+                    batch.push(kind);
+                    batch.extend_from_slice(&offset.to_be_bytes()[4 - width..]);
+                    batch.extend_from_slice(&third.to_be_bytes());
+                }
+                encoder.write_all(&batch).map_err(fault)?;
             }
-            encoder.write_all(&batch).map_err(fault)?;
+            Ok(())
+        };
+        let first_free = (self.first_free as usize).min(self.places.len());
+        rows_of(&self.places[..first_free])?;
+        if let Some(scratch) = self.spill.as_mut() {
+            use std::io::{Read, Seek};
+            let file = scratch.file();
+            file.flush().map_err(fault)?;
+            file.seek(std::io::SeekFrom::Start(0)).map_err(fault)?;
+            let mut left = self.spilled as usize;
+            let mut bytes = vec![0; 4096 * 4];
+            let mut places = Vec::with_capacity(4096);
+            while left > 0 {
+                let count = left.min(4096);
+                file.read_exact(&mut bytes[..count * 4]).map_err(fault)?;
+                places.clear();
+                places.extend(
+                    bytes[..count * 4]
+                        .chunks_exact(4)
+                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                );
+                rows_of(&places)?;
+                left -= count;
+            }
         }
+        rows_of(&self.places[first_free..])?;
         let rows = encoder.finish().map_err(fault)?;
-        let mut head = format!(
-            "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 {width} 2]",
-            self.places.len()
-        )
-        .into_bytes();
+        let mut head =
+            format!("{xref_number} 0 obj\n<</Type/XRef/Size {size}/W[1 {width} 2]").into_bytes();
         head.extend_from_slice(trailer);
         head.extend_from_slice(
             format!("/Length {}/Filter/FlateDecode>>\nstream\n", rows.len()).as_bytes(),

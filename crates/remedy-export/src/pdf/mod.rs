@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use remedy_core::Guide;
 
 use crate::handout::{Handout, Library, library};
-use crate::output::{StagedFile, StagedSet, ensure_dir};
+use crate::output::{ScratchFile, StagedFile, StagedSet, ensure_dir};
 use crate::{ExportError, ExportGuide};
 
 pub use font::PdfFonts;
@@ -322,7 +322,7 @@ pub fn write_book(
             .map(|export| Loaded::Kept(*export))
             .ok_or_else(|| ExportError::Content("a guide the book does not have".to_owned()))
     };
-    write_planned_book(plans, &load, &library, options, out)
+    write_planned_book(plans, &load, &library, options, out, None)
 }
 
 /// The book's second pass, from the first pass's `plans` (one a guide, in the export's order):
@@ -337,6 +337,7 @@ fn write_planned_book(
     library: &Library,
     options: &PdfOptions,
     out: &mut dyn std::io::Write,
+    spill: Option<ScratchFile>,
 ) -> Result<(), ExportError> {
     let fonts = Fonts::with(&options.fonts)?;
     let front_matter = &options.book;
@@ -476,6 +477,9 @@ fn write_planned_book(
         ..meta.clone()
     };
     let mut book = book_writer::BookWriter::new(out, total, frame.page_height, frame.left)?;
+    if let Some(spill) = spill {
+        book.spill_places_to(spill);
+    }
     // The title page and contents in parts of their own, at most `FRONT_PART_PAGES` pages
     // each: a page of contents holds far more structure and links than a guide's, and the
     // contents grow with the guides.
@@ -831,7 +835,17 @@ fn stage_loaded(
         let plans: Vec<ChapterPlan> = plans.into_iter().map(|(_, plan)| plan).collect();
         // Written to its staged file as it is laid out, never held whole.
         let mut staged = StagedFile::create(book).map_err(untouched)?;
-        write_planned_book(plans, load, library, options, &mut staged).map_err(untouched)?;
+        let folder = book
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty());
+        let name = book
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let spill =
+            ScratchFile::create(folder.unwrap_or(Path::new(".")), &name).map_err(untouched)?;
+        write_planned_book(plans, load, library, options, &mut staged, Some(spill))
+            .map_err(untouched)?;
         staged.finish().map_err(untouched)?;
         set.push(staged);
         progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
