@@ -271,6 +271,11 @@ pub struct PhraseMatcher {
     first_by_length: Vec<Vec<String>>,
     /// Whether every first word is ASCII.
     ascii_first_words: bool,
+    /// Whether every ASCII first word is a run of ASCII letters and digits, as the pre-check
+    /// compares runs: a first word with an apostrophe (an extra phrase's `can't`) is split
+    /// there in the text's runs and would never be found by them. (A first word that is not
+    /// ASCII can only be in a text that is not ASCII, which the pre-check does not rule out.)
+    ascii_first_words_are_runs: bool,
     /// The shapes ([`word_shape`]) of the first words, one bit each: a word of a text whose
     /// shape no first word has is ruled out by one look-up. Comparing each word that merely
     /// began with a first word's letter with every first word of its length cost 2,000
@@ -331,6 +336,9 @@ impl PhraseMatcher {
     /// `facts` are the text's ([`Facts::of`]): whether it is ASCII, and whether the Kelvin sign
     /// may be in it, without reading it again.
     pub fn may_match_either(first: &Self, second: &Self, text: &str, facts: Facts) -> bool {
+        if !first.ascii_first_words_are_runs || !second.ascii_first_words_are_runs {
+            return true;
+        }
         if !facts.is_ascii()
             && (!first.ascii_first_words
                 || !second.ascii_first_words
@@ -418,6 +426,10 @@ impl PhraseMatcher {
             first_by_length[word.len()].push(word.clone());
         }
         let ascii_first_words = first_words.iter().all(|word| word.is_ascii());
+        let ascii_first_words_are_runs = first_words
+            .iter()
+            .filter(|word| word.is_ascii())
+            .all(|word| word.bytes().all(|b| WORD_BYTE[usize::from(b)]));
         let mut shapes = Box::new([0u64; SHAPE_WORDS]);
         for word in &first_words {
             let shape = word_shape(word.as_bytes());
@@ -427,6 +439,7 @@ impl PhraseMatcher {
             patterns,
             first_by_length,
             ascii_first_words,
+            ascii_first_words_are_runs,
             shapes,
         }
     }
@@ -512,6 +525,25 @@ mod tests {
 
     fn found(text: &str) -> Option<String> {
         PhraseMatcher::default().find(text).map(str::to_owned)
+    }
+
+    #[test]
+    fn an_extra_phrase_whose_first_word_has_an_apostrophe_is_found() {
+        // The pre-check compares runs of letters and digits, which split `can't` in two.
+        let matcher = PhraseMatcher::new(&["can't undo it".into()]);
+        assert_eq!(
+            matcher.find("Choose this only if you know you can't undo it."),
+            Some("can't undo it")
+        );
+        let mixed = PhraseMatcher::new(&["can't undo it".into(), "löschen".into()]);
+        assert_eq!(
+            mixed.find("Choose this only if you know you can't undo it."),
+            Some("can't undo it")
+        );
+        // The built-in lists start with runs only, so the pre-check keeps ruling texts out.
+        assert!(PhraseMatcher::default().ascii_first_words_are_runs);
+        assert!(PhraseMatcher::resets(&[]).ascii_first_words_are_runs);
+        assert_eq!(PhraseMatcher::default().find("Read the label on the box."), None);
     }
 
     #[test]
