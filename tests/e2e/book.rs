@@ -612,3 +612,40 @@ fn the_export_that_reads_its_guides_again_writes_what_a_build_writes_from_guides
         ["Contents", "Guide three", "Guide one", "Guide two"]
     );
 }
+
+#[test]
+fn a_pdf_export_at_a_terminal_counts_its_handouts_and_the_book_then_clears_the_line() {
+    // `remedy export pdf` makes its handouts once the lint is done, reading each guide again:
+    // a writer at a terminal is shown how far they have come, and the bar's line is cleared
+    // before the summary. `script` (util-linux) gives the run a terminal.
+    let scratch = Scratch::new("pdf-progress");
+    for i in 1..=9 {
+        let id = format!("guide-{i}");
+        scratch.write(&format!("content/{id}.yaml"), &clean_guide(&id));
+    }
+    let command = format!(
+        "{} --color never export pdf -o out --book out/book.pdf",
+        env!("CARGO_BIN_EXE_remedy")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&scratch.root)
+        .env_remove("CI")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run script (util-linux): {e}"));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    // Nine handouts and the book: ten items, each counted once, in order.
+    let counts: Vec<&str> = shown
+        .split('\r')
+        .filter_map(|draw| draw.strip_prefix("handouts ["))
+        .filter_map(|draw| draw.rsplit_once("] ").map(|(_, count)| count))
+        .collect();
+    let wanted: Vec<String> = (1..10).map(|done| format!("{done}/10")).collect();
+    assert_eq!(counts, wanted, "{shown:?}");
+    assert!(
+        shown.contains("\r\x1b[2Kwrote 9 handouts"),
+        "the bar's line is not cleared before the summary: {shown:?}"
+    );
+}

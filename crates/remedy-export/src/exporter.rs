@@ -366,9 +366,16 @@ pub struct PdfExporter {
     pub read_again: Option<ReadAgain>,
 }
 
-/// Reads a guide's file again as the export sees it (see [`ReadGuide`]).
+/// Reads a guide's file again as the export sees it (see [`ReadGuide`]), and tells how far the
+/// handouts have come: a streamed export is staged at its end, where no caller of
+/// [`Exporter::stage_all`] is there to be given progress.
 #[derive(Clone)]
-pub struct ReadAgain(pub Arc<ReadGuide<'static>>);
+pub struct ReadAgain {
+    /// Reads the guide of a file.
+    pub read: Arc<ReadGuide<'static>>,
+    /// Called as each handout (and then the book) is done, with how many and out of how many.
+    pub progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
+}
 
 impl std::fmt::Debug for ReadAgain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -389,7 +396,7 @@ impl PdfExporter {
 /// A PDF export as it streams: what it keeps of each guide, in order.
 struct PdfStaging<'e> {
     exporter: &'e PdfExporter,
-    read: Arc<ReadGuide<'static>>,
+    read: ReadAgain,
     kept: Vec<KeptGuide>,
 }
 
@@ -416,7 +423,7 @@ impl Exporter for PdfExporter {
         let read = self.read_again.as_ref().ok_or_else(whole_set_only)?;
         Ok(Box::new(PdfStaging {
             exporter: self,
-            read: Arc::clone(&read.0),
+            read: read.clone(),
             kept: Vec::new(),
         }))
     }
@@ -451,14 +458,21 @@ impl Staging for PdfStaging<'_> {
         } = *self;
         let count = kept.len();
         let book = exporter.book.as_deref();
-        let (files, written) = stage_pdf_again(
+        let progress = &*read.progress;
+        let staged = stage_pdf_again(
             kept,
-            &*read,
+            &*read.read,
             &exporter.dir,
             book,
             &exporter.options,
-            &|_, _| {},
-        )?;
+            progress,
+        );
+        if staged.is_err() {
+            // The count is done with: a progress bar can give its line to the error.
+            let total = count + usize::from(book.is_some());
+            progress(total, total);
+        }
+        let (files, written) = staged?;
         Ok(Staged {
             files,
             written,

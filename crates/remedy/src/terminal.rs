@@ -37,18 +37,36 @@ pub fn use_color(choice: ColorChoice) -> bool {
 pub struct Progress {
     enabled: bool,
     label: &'static str,
+    /// The fewest items worth a bar.
+    min: usize,
 }
 
 impl Progress {
     /// A bar for `total` items, shown when a person is watching and there are at least `min`.
     pub fn new(label: &'static str, total: usize, min: usize, quiet: bool) -> Self {
-        let enabled = !quiet && total >= min && std::io::stderr().is_terminal() && !in_ci();
-        Self { enabled, label }
+        let mut progress = Self::of_unknown_total(label, min, quiet);
+        progress.enabled &= total >= min;
+        progress
     }
 
-    /// Redraws the bar.
+    /// A bar whose total is known only when the items come (a streamed export's handouts):
+    /// shown when a person is watching and [`Progress::update`] is given at least `min`.
+    pub fn of_unknown_total(label: &'static str, min: usize, quiet: bool) -> Self {
+        let enabled = !quiet && std::io::stderr().is_terminal() && !in_ci();
+        Self {
+            enabled,
+            label,
+            min,
+        }
+    }
+
+    /// Redraws the bar; clears its line once every item is done.
     pub fn update(&self, done: usize, total: usize) {
-        if !self.enabled || total == 0 {
+        if !self.enabled || total == 0 || total < self.min {
+            return;
+        }
+        if done >= total {
+            self.finish();
             return;
         }
         const WIDTH: usize = 30;

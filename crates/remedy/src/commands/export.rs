@@ -200,7 +200,10 @@ fn pdf_exporter(session: &Session, args: &PdfArgs) -> PdfExporter {
 /// export's `--platform`), for an export that does not keep its guides.
 fn read_again(session: &Session, platform: Option<String>) -> ReadAgain {
     let cwd = session.cwd.clone();
-    ReadAgain(Arc::new(move |path: &Path| {
+    // The handouts are made when the lint is done, one by one: a writer watching 1,000 of them
+    // is shown how far they have come, as `stage_all` shows it for a build.
+    let bar = Progress::of_unknown_total("handouts", 8, session.quiet);
+    let read = Arc::new(move |path: &Path| {
         let options = remedy_core::LoadOptions::default();
         let text =
             remedy_core::read_text(&cwd.join(path), None, &options).map_err(|e| e.to_string())?;
@@ -216,7 +219,11 @@ fn read_again(session: &Session, platform: Option<String>) -> ReadAgain {
             Some(platform) => guide.for_platform(platform),
             None => guide,
         })
-    }))
+    });
+    ReadAgain {
+        read,
+        progress: Arc::new(move |done, total| bar.update(done, total)),
+    }
 }
 
 fn html_exporter(session: &Session, args: &HtmlArgs) -> HtmlExporter {
