@@ -1050,21 +1050,7 @@ mod tests {
             "<</Type/StructTreeRoot/K[5 0 R]>>".to_owned(),
             "<</Type/StructElem/S/P/P 4 0 R>>".to_owned(),
         ];
-        let mut pdf = b"%PDF-1.7\n%\x80\x80\x80\x80\n".to_vec();
-        let mut offsets = Vec::new();
-        for (index, body) in objects.iter().enumerate() {
-            offsets.push(pdf.len());
-            pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
-        }
-        let xref = pdf.len();
-        pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f\r\n");
-        for offset in offsets {
-            pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
-        }
-        pdf.extend_from_slice(
-            format!("trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-        );
-        pdf
+        crate::pdf::compact::hand_written_pdf(&objects, "")
     }
 
     #[test]

@@ -524,6 +524,29 @@ fn value_key<'a>(dict: &'a [u8], keys: &[(usize, usize)], index: usize) -> &'a [
     &dict[start..end]
 }
 
+/// A PDF written by hand: `objects` numbered from 1, a classic cross-reference table, object
+/// 1 as the root and `trailer` as the trailer's other entries. Input for the readers' tests.
+#[cfg(test)]
+pub(crate) fn hand_written_pdf(objects: &[String], trailer: &str) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n%\x80\x80\x80\x80\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    let size = objects.len() + 1;
+    pdf.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<</Size {size}/Root 1 0 R{trailer}>>\nstartxref\n{xref}\n%%EOF\n")
+            .as_bytes(),
+    );
+    pdf
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,21 +601,7 @@ mod tests {
                 String::from_utf8_lossy(content)
             ),
         ];
-        let mut pdf = b"%PDF-1.7\n%\x80\x80\n".to_vec();
-        let mut offsets = Vec::new();
-        for (index, body) in objects.iter().enumerate() {
-            offsets.push(pdf.len());
-            pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
-        }
-        let xref = pdf.len();
-        pdf.extend_from_slice(b"xref\n0 5\n0000000000 65535 f\r\n");
-        for offset in offsets {
-            pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
-        }
-        pdf.extend_from_slice(
-            format!("trailer\n<</Size 5/Root 1 0 R/ID[<00ff><00ff>]>>\nstartxref\n{xref}\n%%EOF\n")
-                .as_bytes(),
-        );
+        let pdf = hand_written_pdf(&objects, "/ID[<00ff><00ff>]");
         let packed = compact(&pdf)?;
         assert_eq!(
             compact(&pdf)?,
