@@ -773,9 +773,12 @@ fn stage_loaded(
                         .map(|(index, path, bytes)| (index, Ok((path, bytes))));
                     write_and_sync(scope, received, &synced)
                 });
+                // One handout a task: rayon's default leaves of several handouts each let one
+                // core sit idle at the end while the other finishes its leaf.
                 let rendered: Vec<(usize, Result<Option<ChapterPlan>, ExportError>)> = (0..named
                     .len())
                     .into_par_iter()
+                    .with_max_len(1)
                     .map_with(sender, |sender, index| {
                         let sent = render(index).and_then(|(bytes, plan)| {
                             sender
