@@ -1,6 +1,6 @@
 //! Printable PDF handouts (SPEC §4): our own layout, written as tagged PDF/UA-1 by krilla.
 //!
-//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate) and `[pdf] fonts`, parsed once
+//! - [`font`]: the DejaVu Sans faces (the `dejavu` crate's without hinting) and `[pdf] fonts`, parsed once
 //!   per process: advance widths (the fonts' own, so glyphs need no adjustment), coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages,
