@@ -9,10 +9,13 @@
 //!   and the exports on a generated corpus; writes `target/bench/report.md` (see `bench/mod.rs`).
 //! - `cargo xtask screenshots`: build the project's guides and render the README's pictures
 //!   (`docs/images/`: a handout page with pdftoppm, the site with headless Chromium).
+//! - `cargo xtask fonts [--check]`: make (or check) the dehinted DejaVu faces the handouts embed
+//!   (`crates/remedy-export/assets/fonts/`), with fontTools (see `fonts.rs`).
 
 mod bench;
 mod check_csv;
 mod check_pdf;
+mod fonts;
 mod screenshots;
 
 use std::path::{Path, PathBuf};
@@ -82,12 +85,14 @@ fn main() -> ExitCode {
         ["check-pdf", dir, content] => check_pdf::check_pdf(Path::new(dir), Path::new(content)),
         ["bench", rest @ ..] => bench::run(rest),
         ["screenshots"] => screenshots::screenshots(&project_root()),
+        ["fonts"] => fonts::fonts(&project_root(), false),
+        ["fonts", "--check"] => fonts::fonts(&project_root(), true),
         ["check-csv", dir] => check_csv::check_csv(Path::new(dir), false),
         ["check-csv", dir, "--print-sql"] | ["check-csv", "--print-sql", dir] => {
             check_csv::check_csv(Path::new(dir), true)
         }
         _ => Err(
-            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick] [--server] | screenshots"
+            "usage: cargo xtask schema [--check] | check-csv DIR [--print-sql] | check-pdf DIR CONTENT | bench [--guides N] [--runs R] [--quick] [--server] | screenshots | fonts [--check]"
                 .to_owned(),
         ),
     };

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
 use crate::json::{JsonWriter, render_json_guide};
 use crate::output::{StagedFile, StagedSet};
-use crate::pdf::{KeptGuide, PdfOptions, ReadGuide, stage_pdf, stage_pdf_again};
+use crate::pdf::{KEPT_WHOLE, KeptGuide, PdfOptions, ReadGuide, stage_pdf, stage_pdf_again};
 use crate::sqlite::{LeftOut, SqliteRecords, SqliteWriter, render_sqlite_guide};
 use crate::{ExportError, ExportGuide};
 
@@ -416,7 +416,9 @@ impl Exporter for PdfExporter {
     }
 
     fn render_read(&self, guide: &ExportGuide<'_>, path: &Path) -> Result<Rendered, ExportError> {
-        Ok(Box::new(KeptGuide::of(guide, path)))
+        // Whole, until `push` knows whether it is among the first `KEPT_WHOLE` (a copy of the
+        // guide costs far less than reading it again).
+        Ok(Box::new(KeptGuide::whole(guide, path)))
     }
 
     fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
@@ -446,7 +448,11 @@ impl Exporter for PdfExporter {
 
 impl Staging for PdfStaging<'_> {
     fn push(&mut self, rendered: Rendered) -> Result<(), ExportError> {
-        self.kept.push(take::<KeptGuide>(rendered)?);
+        let mut kept = take::<KeptGuide>(rendered)?;
+        if self.kept.len() >= KEPT_WHOLE {
+            kept.forget_guide();
+        }
+        self.kept.push(kept);
         Ok(())
     }
 

@@ -218,3 +218,88 @@ fn a_guide_changed_after_its_handout_stops_the_book_naming_its_file() -> TestRes
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
+
+/// The export as `remedy export pdf` streams it: the first `KEPT_WHOLE` guides are kept whole
+/// and never read again (so a file changed after the lint prints as the lint read it, in its
+/// handout and the book alike); only the guides after them are read again, once a pass.
+#[test]
+fn the_first_guides_are_kept_whole_and_only_the_rest_are_read_again() -> TestResult {
+    use std::sync::{Arc, Mutex};
+
+    use remedy_export::exporter::{Exporter, PdfExporter, ReadAgain, commit};
+    use remedy_export::pdf::KEPT_WHOLE;
+
+    let dir = std::env::temp_dir().join(format!("remedy-pdf-kept-whole-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("content"))?;
+    let fixture = std::fs::read_to_string(root().join("tests/fixtures/pdf/pdf-basic.yaml"))?;
+    let count = KEPT_WHOLE + 2;
+    let paths: Vec<PathBuf> = (0..count)
+        .map(|n| dir.join(format!("content/g{n:03}.yaml")))
+        .collect();
+    for (n, path) in paths.iter().enumerate() {
+        std::fs::write(
+            path,
+            fixture.replacen("id: pdf-basic", &format!("id: g{n:03}"), 1),
+        )?;
+    }
+    let guides = paths
+        .iter()
+        .map(|path| load_guide(path))
+        .collect::<Res<Vec<Guide>>>()?;
+    // After the lint, the first guide's title changes on disk.
+    std::fs::write(
+        &paths[0],
+        std::fs::read_to_string(&paths[0])?.replacen(
+            "title: Fix a printer",
+            "title: Mend a printer",
+            1,
+        ),
+    )?;
+    let read_paths = Arc::new(Mutex::new(Vec::new()));
+    let read_log = Arc::clone(&read_paths);
+    let read = move |path: &Path| {
+        if let Ok(mut log) = read_log.lock() {
+            log.push(path.to_path_buf());
+        }
+        read_guide(path)
+    };
+    let out = dir.join("pdf");
+    let book = dir.join("book.pdf");
+    let exporter = PdfExporter {
+        dir: out.clone(),
+        book: Some(book.clone()),
+        options: PdfOptions::default(),
+        read_again: Some(ReadAgain {
+            read: Arc::new(read),
+            progress: Arc::new(|_, _| {}),
+        }),
+    };
+    let mut staging = exporter.open()?;
+    for (n, (guide, path)) in guides.iter().zip(&paths).enumerate() {
+        let source = format!("g{n:03}.yaml");
+        staging.push(exporter.render_read(
+            &ExportGuide {
+                guide,
+                source: &source,
+            },
+            path,
+        )?)?;
+    }
+    commit(vec![staging.stage()?])?;
+    let mut read: Vec<PathBuf> = read_paths.lock().map(|log| log.clone()).unwrap_or_default();
+    // The handouts' pass (on any thread, in any order) and the book's each read only the
+    // last two guides.
+    read.sort();
+    let last_two = &paths[KEPT_WHOLE..];
+    let mut expected = [last_two, last_two].concat();
+    expected.sort();
+    assert_eq!(read, expected);
+    let first = Pdf::parse(&std::fs::read(out.join("g000.pdf"))?)?.text()?;
+    assert!(first.contains("Fix a printer"), "{first}");
+    assert!(!first.contains("Mend a printer"), "{first}");
+    assert_eq!(files_in(&out).len(), count);
+    assert!(book.exists());
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

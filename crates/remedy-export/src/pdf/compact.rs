@@ -19,8 +19,11 @@ pub(super) const LEVEL: i32 = 5;
 /// The zlib level for page contents krilla left unfiltered (a handout's; the book's are
 /// deflated by krilla at 6 as each page is added). zlib-rs on 20 bench handouts (178 pages),
 /// instructions for the whole export and KiB a page: level 3, 2,291 M, 10.9; 4, 2,304 M,
-/// 10.5; 5, 2,367 M, 10.0; 6, 2,402 M, 9.9 (miniz_oxide at 3 before: 2,501 M, 10.4).
-pub(super) const PAGE_LEVEL: i32 = 4;
+/// 10.5; 5, 2,367 M, 10.0; 6, 2,402 M, 9.9 (miniz_oxide at 3 before: 2,501 M, 10.4). Since
+/// the faces lost their hinting (session 27, bytes of the 20 handouts): 4, 2,143 M, 1,528,904;
+/// 3, 2,129 M, 1,613,896; 2, 2,038 M, 1,721,748 (9.45 KiB a page); 1, 1,930 M, 2,019,432
+/// (11.35 KB a page, over the bench's limit of 11 KB).
+pub(super) const PAGE_LEVEL: i32 = 2;
 
 /// How many objects one object stream holds: a reader inflates a whole stream to read one of
 /// its objects, so a few hundred, not the whole document.

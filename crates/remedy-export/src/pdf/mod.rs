@@ -1,6 +1,6 @@
 //! Printable PDF handouts (SPEC §4): our own layout, written as tagged PDF/UA-1 by krilla.
 //!
-//! - [`font`]: the DejaVu Sans faces (from the `dejavu` crate) and `[pdf] fonts`, parsed once
+//! - [`font`]: the DejaVu Sans faces (the `dejavu` crate's without hinting) and `[pdf] fonts`, parsed once
 //!   per process: advance widths (the fonts' own, so glyphs need no adjustment), coverage.
 //! - [`layout`]: spans → lines (greedy breaking with real metrics, long words broken) → units
 //!   (never split) → blocks (keep-together, keep-with-next, repeated table headers) → pages,
@@ -587,7 +587,7 @@ pub fn stage_pdf(
 /// between the lint that read it and its passes: where to read it, its name in messages and
 /// exports, what references into it read as, and a digest of the guide as exported, so that
 /// a file changed in between is refused instead of making a book that disagrees with its
-/// handout. Small, whatever the guide.
+/// handout. Small, whatever the guide, unless it keeps the guide itself ([`KeptGuide::whole`]).
 #[derive(Debug, Clone)]
 pub struct KeptGuide {
     id: String,
@@ -595,7 +595,15 @@ pub struct KeptGuide {
     source: String,
     digest: [u8; 32],
     shelf: Library,
+    /// The guide itself, when the export keeps it: its passes then read nothing again.
+    guide: Option<Box<Guide>>,
 }
+
+/// How many guides an export that reads its guides again keeps whole, in its order, the rest
+/// being read again: reading a guide again (parse, check, digest) cost about 5% of a
+/// handout's instructions, and a few dozen guides held are a few MiB, the same at any size of
+/// export.
+pub const KEPT_WHOLE: usize = 64;
 
 impl KeptGuide {
     /// What is kept of `export`, read from `path`.
@@ -608,7 +616,21 @@ impl KeptGuide {
             source: export.source.to_owned(),
             digest: digest(export.guide),
             shelf,
+            guide: None,
         }
+    }
+
+    /// [`KeptGuide::of`], keeping the guide itself too, so that no pass reads it again.
+    pub fn whole(export: &ExportGuide<'_>, path: &Path) -> KeptGuide {
+        KeptGuide {
+            guide: Some(Box::new(export.guide.clone())),
+            ..KeptGuide::of(export, path)
+        }
+    }
+
+    /// Drops the guide itself, if it was kept: its passes will read it again.
+    pub fn forget_guide(&mut self) {
+        self.guide = None;
     }
 
     /// The guide's id.
@@ -642,7 +664,7 @@ fn digest(guide: &Guide) -> [u8; 32] {
 
 /// [`stage_pdf`] for guides that are not kept: `kept` (in the export's order) says what each
 /// was, and `read` reads each again for the handouts' pass and again for the book's, so that
-/// the export holds one guide a thread, not every guide. A guide that reads differently from
+/// the export holds one guide a thread, not every guide (but those kept whole). A guide that reads differently from
 /// what the lint read (its file changed meanwhile) stops the export, naming the file.
 pub fn stage_pdf_again(
     kept: Vec<KeptGuide>,
@@ -665,6 +687,12 @@ pub fn stage_pdf_again(
         let kept = kept
             .get(index)
             .ok_or_else(|| ExportError::Content("a guide the export does not have".to_owned()))?;
+        if let Some(guide) = &kept.guide {
+            return Ok(Loaded::Kept(ExportGuide {
+                guide,
+                source: &kept.source,
+            }));
+        }
         let shown = kept.path.display();
         let guide =
             read(&kept.path).map_err(|error| ExportError::Content(format!("{shown}: {error}")))?;
@@ -773,9 +801,12 @@ fn stage_loaded(
                         .map(|(index, path, bytes)| (index, Ok((path, bytes))));
                     write_and_sync(scope, received, &synced)
                 });
+                // One handout a task: rayon's default leaves of several handouts each let one
+                // core sit idle at the end while the other finishes its leaf.
                 let rendered: Vec<(usize, Result<Option<ChapterPlan>, ExportError>)> = (0..named
                     .len())
                     .into_par_iter()
+                    .with_max_len(1)
                     .map_with(sender, |sender, index| {
                         let sent = render(index).and_then(|(bytes, plan)| {
                             sender
