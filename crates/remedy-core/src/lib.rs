@@ -29,7 +29,7 @@ pub use load::{
 };
 pub use model::{
     Cause, Code, CodeBlock, ComparisonRow, ExternalLink, Faq, Guide, Image, Method, Related,
-    RichField, Risk, Scenario, See, Step, StepVisit, TimeRange,
+    RichField, Risk, Scenario, See, Step, StepPath, StepVisit, TimeRange,
 };
 pub use position::{NodeSpan, Position, SourceMap, Span};
 pub use references::{Expected, GuideIds, IdIndex, IdKind, Lookup, ReferenceSite, Resolution};

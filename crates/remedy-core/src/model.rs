@@ -481,7 +481,59 @@ pub struct StepVisit<'g> {
     /// The step.
     pub step: &'g Step,
     /// Positions from the top of the method, 1-based.
-    pub path: Vec<usize>,
+    pub path: StepPath,
+}
+
+/// The positions of a step from the top of its method, 1-based (`[2, 1, 3]` for step 2.1.3).
+/// Held inline to four levels, which is deeper than guides nest their steps, so that a walk
+/// of a method's steps makes no allocation a step (a lint walks every step of every guide);
+/// deeper paths go on the heap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepPath(PathStore);
+
+/// Positions held inline.
+const INLINE_DEPTH: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PathStore {
+    Inline {
+        depth: u8,
+        positions: [usize; INLINE_DEPTH],
+    },
+    Heap(Vec<usize>),
+}
+
+impl StepPath {
+    /// The path of these positions.
+    pub fn new(positions: &[usize]) -> Self {
+        match u8::try_from(positions.len()) {
+            Ok(depth) if positions.len() <= INLINE_DEPTH => {
+                let mut inline = [0; INLINE_DEPTH];
+                inline[..positions.len()].copy_from_slice(positions);
+                StepPath(PathStore::Inline {
+                    depth,
+                    positions: inline,
+                })
+            }
+            _ => StepPath(PathStore::Heap(positions.to_vec())),
+        }
+    }
+
+    /// The positions, outermost first.
+    pub fn as_slice(&self) -> &[usize] {
+        match &self.0 {
+            PathStore::Inline { depth, positions } => &positions[..usize::from(*depth)],
+            PathStore::Heap(positions) => positions,
+        }
+    }
+}
+
+impl std::ops::Deref for StepPath {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        self.as_slice()
+    }
 }
 
 impl StepVisit<'_> {
@@ -529,7 +581,7 @@ impl Method {
         self.for_each_step(|step, path| {
             visits.push(StepVisit {
                 step,
-                path: path.to_vec(),
+                path: StepPath::new(path),
             });
         });
         visits
@@ -762,6 +814,49 @@ mod tests {
             method.walk_steps()[4].pointer(1),
             "/methods/1/steps/1/steps/1/steps/0"
         );
+    }
+
+    #[test]
+    fn steps_nested_deeper_than_a_path_holds_inline_keep_every_position() {
+        // Six levels: past the four a `StepPath` holds inline.
+        let mut nested = step("f", vec![]);
+        for text in ["e", "d", "c", "b", "a"] {
+            nested = step(text, vec![step("x", vec![]), nested]);
+        }
+        let method = Method {
+            id: Id::from("m"),
+            title: "M".into(),
+            summary: None,
+            addresses: vec![],
+            best_for: None,
+            ease: None,
+            effectiveness: None,
+            time: None,
+            risk: Risk::Low,
+            platforms: vec![],
+            before: vec![],
+            warning: None,
+            image: None,
+            steps: vec![step("first", vec![]), nested],
+            pros: vec![],
+            cons: vec![],
+        };
+        let walk = method.walk_steps();
+        let deepest = walk
+            .last()
+            .map(|v| (v.step.text.as_str(), v.number(), v.depth()));
+        assert_eq!(deepest, Some(("f", "2.2.2.2.2.2".to_owned(), 6)));
+        let fourth = walk
+            .iter()
+            .find(|v| v.step.text == "d")
+            .map(|v| v.path.to_vec());
+        assert_eq!(fourth, Some(vec![2, 2, 2, 2]));
+        assert_eq!(
+            walk.last().map(|v| v.pointer(0)),
+            Some("/methods/0/steps/1/steps/1/steps/1/steps/1/steps/1/steps/1".to_owned())
+        );
+        assert_eq!(StepPath::new(&[3, 1]).as_slice(), &[3, 1]);
+        assert_eq!(StepPath::new(&[1; 9]).len(), 9);
     }
 
     #[test]

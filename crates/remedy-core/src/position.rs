@@ -1,7 +1,9 @@
 //! Source positions and the map from JSON Pointer to the YAML node it came from.
 
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
@@ -88,6 +90,56 @@ pub(crate) enum Token {
     Key(Box<str>),
 }
 
+/// A [`Token`] borrowed: what a look-up hashes and compares, so that following a pointer needs
+/// no copy of each of its keys. It hashes as its `Token` does (the same variants in the same
+/// order, `&str` as `Box<str>`), which `HashMap::get` through [`ChildKey`] requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum TokenRef<'a> {
+    Index(u32),
+    Key(&'a str),
+}
+
+/// A child's key in [`SourceMap`]'s index, owned or borrowed.
+trait ChildKey {
+    fn parts(&self) -> (NodeId, TokenRef<'_>);
+}
+
+impl ChildKey for (NodeId, Token) {
+    fn parts(&self) -> (NodeId, TokenRef<'_>) {
+        let token = match &self.1 {
+            Token::Index(index) => TokenRef::Index(*index),
+            Token::Key(key) => TokenRef::Key(key),
+        };
+        (self.0, token)
+    }
+}
+
+impl ChildKey for (NodeId, TokenRef<'_>) {
+    fn parts(&self) -> (NodeId, TokenRef<'_>) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> Borrow<dyn ChildKey + 'a> for (NodeId, Token) {
+    fn borrow(&self) -> &(dyn ChildKey + 'a) {
+        self
+    }
+}
+
+impl Hash for dyn ChildKey + '_ {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialEq for dyn ChildKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn ChildKey + '_ {}
+
 #[derive(Debug, Clone)]
 struct Node {
     parent: NodeId,
@@ -131,6 +183,12 @@ impl SourceMap {
         self.children.get(&(parent, token)).copied()
     }
 
+    /// [`SourceMap::child`] by a borrowed token.
+    fn child_ref(&self, parent: NodeId, token: TokenRef<'_>) -> Option<NodeId> {
+        let key: &dyn ChildKey = &(parent, token);
+        self.children.get(key).copied()
+    }
+
     /// The span of a node.
     pub(crate) fn span_of(&self, id: NodeId) -> Option<&NodeSpan> {
         self.nodes.get(id.0 as usize).map(|node| &node.span)
@@ -152,8 +210,8 @@ impl SourceMap {
             let key = unescape_token(raw);
             let index = canonical_index(&key);
             let next = self
-                .child(node, Token::Key(key.into_boxed_str()))
-                .or_else(|| index.and_then(|index| self.child(node, Token::Index(index))));
+                .child_ref(node, TokenRef::Key(&key))
+                .or_else(|| index.and_then(|index| self.child_ref(node, TokenRef::Index(index))));
             match next {
                 Some(next) => node = next,
                 None => return Some((node, false)),
@@ -242,11 +300,11 @@ impl SourceMap {
 }
 
 /// A reference token as written in a pointer, `~1` and `~0` decoded.
-fn unescape_token(raw: &str) -> String {
+fn unescape_token(raw: &str) -> Cow<'_, str> {
     if !raw.contains('~') {
-        return raw.to_owned();
+        return Cow::Borrowed(raw);
     }
-    raw.replace("~1", "/").replace("~0", "~")
+    Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
 }
 
 /// A token read as an array index: digits without a leading zero (RFC 6901).
@@ -281,6 +339,33 @@ pub fn child_pointer(pointer: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_borrowed_token_hashes_and_compares_as_its_owned_token() {
+        use std::hash::BuildHasher;
+        let hasher = std::collections::hash_map::RandomState::new();
+        let owned = [
+            (NodeId(3), Token::Key("steps".into())),
+            (NodeId(3), Token::Index(7)),
+            (NodeId(0), Token::Key("".into())),
+        ];
+        let borrowed = [
+            (NodeId(3), TokenRef::Key("steps")),
+            (NodeId(3), TokenRef::Index(7)),
+            (NodeId(0), TokenRef::Key("")),
+        ];
+        for (owned, borrowed) in owned.iter().zip(&borrowed) {
+            let as_key: &dyn ChildKey = owned.borrow();
+            let by_ref: &dyn ChildKey = borrowed;
+            // The map hashes the owned key; a look-up hashes the borrowed one.
+            assert_eq!(hasher.hash_one(owned), hasher.hash_one(by_ref));
+            assert_eq!(hasher.hash_one(as_key), hasher.hash_one(by_ref));
+            assert!(as_key == by_ref);
+        }
+        let index: &dyn ChildKey = &(NodeId(3), TokenRef::Index(7));
+        let key: &dyn ChildKey = &(NodeId(3), TokenRef::Key("7"));
+        assert!(index != key);
+    }
 
     #[test]
     fn pointer_tokens_are_escaped() {

@@ -271,11 +271,16 @@ impl GuideIds {
     }
 
     fn id(&self, i: usize) -> &str {
+        std::str::from_utf8(self.id_bytes(i)).unwrap_or_default()
+    }
+
+    /// The bytes of the `i`th id: what a look-up compares, without checking them as UTF-8 at
+    /// every probe (bytes order as their text does).
+    fn id_bytes(&self, i: usize) -> &[u8] {
         let text = self.kinds_at() + self.len();
         let (start, end) = (self.read_u32(4 + 4 * i), self.read_u32(8 + 4 * i));
         self.packed
             .get(text + start..text + end)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .unwrap_or_default()
     }
 
@@ -288,7 +293,7 @@ impl GuideIds {
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let middle = low + (high - low) / 2;
-            match self.id(middle).cmp(id) {
+            match self.id_bytes(middle).cmp(id.as_bytes()) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
                 std::cmp::Ordering::Equal => return Some(self.kind_of(middle)),

@@ -139,22 +139,24 @@ fn parse_comment(comment: &[char], line: u32, offset: usize) -> Option<Directive
 pub fn directives(text: &str, inside_scalar: impl Fn(Position) -> bool) -> Vec<Directive> {
     let mut out = Vec::new();
     // Most files hold no directive: the text is searched for `#` (a byte search, fast), and
-    // only a line with `remedy:` after a `#` is looked at.
+    // only a line with `remedy:` after a `#` is looked at. The searches are memchr's, which
+    // reads a vector of bytes a round where `str::find` read two words: every file is searched
+    // whole, and that search was 0.5% of a lint's instructions.
+    let bytes = text.as_bytes();
     let mut searched = 0;
     let mut counted = 0;
     let mut index = 0;
-    while let Some(found) = text[searched..].find('#') {
+    while let Some(found) = memchr::memchr(b'#', &bytes[searched..]) {
         let hit = searched + found;
-        let line_end = text[hit..]
-            .find('\n')
-            .map_or(text.len(), |newline| hit + newline);
-        if !text[hit..line_end].contains("remedy:") {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[hit..]).map_or(text.len(), |newline| hit + newline);
+        if memchr::memmem::find(&bytes[hit..line_end], b"remedy:").is_none() {
             // No later `#` of this line can be followed by one either: the next line.
             searched = line_end;
             continue;
         }
-        let line_start = text[..hit].rfind('\n').map_or(0, |newline| newline + 1);
-        index += text[counted..line_start].matches('\n').count();
+        let line_start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |newline| newline + 1);
+        index += memchr::memchr_iter(b'\n', &bytes[counted..line_start]).count();
         counted = line_start;
         searched = line_end;
         let line = &text[line_start..line_end];

@@ -317,7 +317,17 @@ pub struct GuideText<'g> {
 /// steps as [`remedy_core::Method::walk_steps`] gives them.
 pub fn collect<'g>(guide: &'g Guide, steps: &[Vec<StepVisit<'g>>]) -> Vec<GuideText<'g>> {
     use RichField::{Many, One, StepText};
-    let mut texts = Vec::with_capacity(64);
+    // About the guide's count of texts, so that the list is not grown and copied twice (a
+    // bench guide has about 180 texts).
+    let steps_count: usize = steps.iter().map(Vec::len).sum();
+    let per_method: usize = guide
+        .methods
+        .iter()
+        .map(|method| 4 + method.before.len() + method.pros.len() + method.cons.len())
+        .sum();
+    let mut texts = Vec::with_capacity(
+        3 + 2 * guide.causes.len() + per_method + 2 * steps_count + 2 * guide.faq.len(),
+    );
     let mut push = |text: &'g str, place: Place, prose: bool, markup: Markup| {
         texts.push(GuideText {
             text,

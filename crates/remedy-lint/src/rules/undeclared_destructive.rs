@@ -357,9 +357,11 @@ impl PhraseMatcher {
                 .position(|&b| !WORD_BYTE[usize::from(b)])
                 .unwrap_or(rest.len());
             let (word, after) = rest.split_at(length);
-            // Only a word with the shape of a first word is compared.
-            if (first.has_shape(word) && first.starts_a_phrase(word))
-                || (second.has_shape(word) && second.starts_a_phrase(word))
+            // Only a word with the shape of a first word is compared; the shape is worked out
+            // once for both lists.
+            let shape = word_shape(word);
+            if (first.has_shape_of(shape) && first.starts_a_phrase(word))
+                || (second.has_shape_of(shape) && second.starts_a_phrase(word))
             {
                 return true;
             }
@@ -368,9 +370,8 @@ impl PhraseMatcher {
         false
     }
 
-    /// Whether some first word has the shape of `word`.
-    fn has_shape(&self, word: &[u8]) -> bool {
-        let shape = word_shape(word);
+    /// Whether some first word has this [`word_shape`].
+    fn has_shape_of(&self, shape: usize) -> bool {
         self.shapes[shape / 64] & (1 << (shape % 64)) != 0
     }
 
