@@ -480,7 +480,6 @@ pub(super) fn analyse<R>(
                     expected,
                 },
                 place: Place::at(&source, span),
-                file: 0,
             });
         });
         // The document's value went into the typed guide; a link's text is read from it.

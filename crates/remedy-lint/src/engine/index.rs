@@ -27,8 +27,6 @@ impl Place {
 pub(super) struct Pending {
     pub(super) site: ReferenceSite,
     pub(super) place: Place,
-    /// The index of the file in the results (set once the file is done).
-    pub(super) file: u32,
 }
 
 impl Pending {
@@ -46,8 +44,58 @@ impl Pending {
     }
 }
 
+/// The ids references into other guides are resolved against: a run's [`GuideTable`], or the
+/// index the language server keeps.
+pub(super) trait Ids {
+    /// As [`IdIndex::lookup`].
+    fn lookup(&self, guide: &str, id: Option<&str>, expected: Expected) -> Lookup;
+    /// The message for a reference written in guide `from` that does not resolve, or `None`
+    /// ([`resolve_across`]).
+    fn message(
+        &self,
+        from: Option<&str>,
+        site: &ReferenceSite,
+        unknown: &HashSet<Box<str>>,
+    ) -> Option<String>;
+}
+
+impl Ids for IdIndex {
+    fn lookup(&self, guide: &str, id: Option<&str>, expected: Expected) -> Lookup {
+        IdIndex::lookup(self, guide, id, expected)
+    }
+
+    fn message(
+        &self,
+        from: Option<&str>,
+        site: &ReferenceSite,
+        unknown: &HashSet<Box<str>>,
+    ) -> Option<String> {
+        resolve_across(self, from, site, unknown)
+    }
+}
+
+impl Ids for GuideTable {
+    fn lookup(&self, guide: &str, id: Option<&str>, expected: Expected) -> Lookup {
+        GuideTable::lookup(self, guide, id, expected)
+    }
+
+    fn message(
+        &self,
+        from: Option<&str>,
+        site: &ReferenceSite,
+        unknown: &HashSet<Box<str>>,
+    ) -> Option<String> {
+        // Only the guide it points into is asked: its ids alone word the message.
+        let target = match site.reference.guide() {
+            None if site.expected == Expected::Guide => site.reference.as_str(),
+            other => other.unwrap_or_default(),
+        };
+        resolve_across(&self.index_of(target), from, site, unknown)
+    }
+}
+
 /// Whether a reference into another guide resolves.
-pub(super) fn resolves(index: &IdIndex, reference: &Pending) -> bool {
+pub(super) fn resolves(index: &dyn Ids, reference: &Pending) -> bool {
     index.lookup(reference.guide(), reference.id(), reference.site.expected) == Lookup::Found
 }
 
@@ -88,7 +136,7 @@ pub(super) fn title_key(title: &str) -> TitleKey {
 /// What the rounds of files add up to, collected in file order.
 pub(super) struct Collector {
     /// The index of every guide's ids, filled as files are done.
-    pub(super) index: IdIndex,
+    pub(super) index: GuideTable,
     /// References into guides not indexed when their file was collected.
     pub(super) pending: Vec<Waiting>,
     /// Guide ids that a second file has too.
@@ -116,48 +164,58 @@ pub(super) struct Collector {
 
 impl Collector {
     /// Takes one round's files: their exports go to `sink`, their ids into the index.
+    ///
+    /// What the run keeps of a file is copied here, and the round's own blocks are handed back
+    /// (the round, emptied of what was kept) for a worker to free. A block a worker allocated
+    /// and this thread freed went into this thread's cache of free blocks (glibc's tcache),
+    /// from which this thread's next allocation of that size came: an index entry or guide id
+    /// kept to the end then sat in the worker's heap, among the blocks of every file it had
+    /// analysed, and held its pages (2–3 MB more resident memory a worker at 10,000 guides).
     pub(super) fn collect<R>(
         &mut self,
-        done: Vec<Analysed<R>>,
+        mut done: Vec<Analysed<R>>,
         sink: &mut (dyn FnMut(R) + Send),
-    ) -> Result<(), LintError> {
-        for Analysed {
-            mut result,
-            ids,
-            rendered,
-            title,
-            index,
-            lint,
-        } in done
-        {
+    ) -> Result<Vec<Analysed<R>>, LintError> {
+        for analysed in &mut done {
             if let Some(out) = &mut self.findings_out {
-                match lint {
+                match &analysed.lint {
                     Some(Lint::New(lint)) => {
-                        out.push(&lint);
+                        out.push(&**lint);
                         self.findings_changed = true;
                     }
-                    Some(Lint::Kept(line)) => out.push_line(&line),
+                    Some(Lint::Kept(line)) => out.push_line(line),
                     None => {}
                 }
             }
             if let Some(out) = &mut self.index_out {
-                match index {
+                match &analysed.index {
                     Some(Fresh::New(entry)) => {
-                        out.push(&entry);
+                        out.push(entry);
                         self.index_changed = true;
                     }
-                    Some(Fresh::Same(line)) => out.push_line(&line),
+                    Some(Fresh::Same(line)) => out.push_line(line),
                     None => {}
                 }
             }
-            if let Some(rendered) = rendered {
+            if let Some(rendered) = analysed.rendered.take() {
                 sink(rendered);
             }
+            let found = &mut analysed.result;
+            let mut result = FileResult {
+                // Made by the plan, on this thread.
+                display: std::mem::take(&mut found.display),
+                reported: found.reported,
+                identity: found.identity.clone(),
+                extra: None,
+                guide: found.guide.take(),
+                loaded: found.loaded,
+                kept: None,
+            };
             // Whether this file's title or guide id is an earlier file's too: its finding then
             // needs its place at the end.
             let mut title_taken = false;
             let mut id_taken = false;
-            if let (Some(titles), Some(title)) = (&mut self.titles, title) {
+            if let (Some(titles), Some(title)) = (&mut self.titles, analysed.title.as_deref()) {
                 let at = self.results.len();
                 let guide = result.guide_id();
                 let guide_of = |first: &FirstTitle| {
@@ -165,7 +223,7 @@ impl Collector {
                         .get(first.at as usize)
                         .and_then(FileResult::guide_id)
                 };
-                let key = title_key(&title);
+                let key = title_key(title);
                 match titles.get_mut(&key) {
                     // Two files of one guide id are `duplicate-id` already.
                     Some(first) if guide.is_some() && guide == guide_of(first) => {}
@@ -198,46 +256,50 @@ impl Collector {
                     }
                 }
             }
-            if let (Some(guide), Some(ids)) = (result.guide_id(), ids)
-                && !self.index.insert(guide, ids)
+            if let (Some(guide), Some(ids)) = (result.guide_id(), &analysed.ids)
+                && let Some(Err(_)) = self.index.insert(guide, ids)
             {
                 // A second file with this guide id: reported at the end.
                 self.repeated.insert(guide.into());
                 id_taken = true;
             }
-            // Kept compactly, so that a clean file's box of extras is freed below. When every
-            // file is linted, only a later file of a guide id or title names an earlier one,
-            // and only when it comes: the places of the others are never asked for.
-            if let Some(extra) = &mut result.extra {
-                let (mut id_place, mut title) = (extra.id_place.take(), extra.title.take());
+            if let Some(extra) = &mut found.extra {
+                if let Some(internal) = extra.internal.take() {
+                    return Err(LintError::Internal(internal));
+                }
+                // Kept compactly. When every file is linted, only a later file of a guide id
+                // or title names an earlier one, and only when it comes: the places of the
+                // others are never asked for.
+                let mut id_place = extra.id_place.as_ref();
+                let mut title = extra.title.as_ref();
                 if self.all_reported {
                     id_place = id_place.filter(|_| id_taken);
                     title = title.filter(|_| title_taken);
                 }
                 result.kept = self.kept.keep(result.guide_id(), id_place, title);
-            }
-            if let Some(extra) = &mut result.extra {
-                if let Some(internal) = extra.internal.take() {
-                    return Err(LintError::Internal(internal));
-                }
                 let at = self.results.len();
                 let file = u32::try_from(at).unwrap_or(u32::MAX);
-                // Taken, not drained: a drained vector keeps its room in every file's result.
-                for reference in std::mem::take(&mut extra.references) {
-                    let reference = Pending { file, ..reference };
+                for reference in &extra.references {
                     // Into a guide already indexed: resolved now, so that only references to
                     // guides still to come wait (about half of them, in a linked corpus).
                     if self.index.contains(reference.guide()) {
-                        if !resolves(&self.index, &reference) && self.dangling_on {
-                            self.cross
-                                .push((at, CrossFinding::Dangling(Box::new(reference))));
+                        if !resolves(&self.index, reference) && self.dangling_on {
+                            let reference = Box::new(reference.clone());
+                            self.cross.push((at, CrossFinding::Dangling(reference)));
                         }
                     } else {
-                        self.pending.push(self.kept.wait(reference));
+                        self.pending.push(self.kept.wait(reference, file));
                     }
                 }
-                if extra.is_empty() {
-                    result.extra = None;
+                // What the report needs of the file at the end: its findings and suppression
+                // comments, which only a file with findings has.
+                if !extra.findings.is_empty() || !extra.directives.is_empty() {
+                    result.extra = Some(Box::new(FileExtra {
+                        findings: std::mem::take(&mut extra.findings),
+                        directives: std::mem::take(&mut extra.directives),
+                        directive_lines: std::mem::take(&mut extra.directive_lines),
+                        ..FileExtra::default()
+                    }));
                 }
             }
             self.results.push(result);
@@ -257,7 +319,7 @@ impl Collector {
             }
             self.pending = waiting;
         }
-        Ok(())
+        Ok(done)
     }
 }
 
@@ -313,7 +375,7 @@ pub(super) fn cross_file_findings(
     file: CrossFile<'_>,
     found: Vec<CrossFinding>,
     other_display: impl Fn(usize) -> PathBuf,
-    (index, unknown): (&IdIndex, &HashSet<Box<str>>),
+    (index, unknown): (&dyn Ids, &HashSet<Box<str>>),
     config: &Config,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -328,7 +390,7 @@ pub(super) fn cross_file_findings(
             }
             CrossFinding::Dangling(pending) => {
                 let Pending { site, place, .. } = *pending;
-                let Some(message) = resolve_across(index, file.own, &site, unknown) else {
+                let Some(message) = index.message(file.own, &site, unknown) else {
                     continue;
                 };
                 (DanglingReference::ID, site.pointer, message, place)

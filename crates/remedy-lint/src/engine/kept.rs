@@ -138,7 +138,7 @@ impl Waiting {
     }
 
     /// Whether it resolves in `index`.
-    pub(super) fn resolves(&self, index: &IdIndex) -> bool {
+    pub(super) fn resolves(&self, index: &dyn Ids) -> bool {
         let id = (self.expected != Expected::Guide).then(|| self.reference.target());
         index.lookup(self.guide(), id, self.expected) == Lookup::Found
     }
@@ -165,17 +165,17 @@ impl Kept {
     pub(super) fn keep(
         &mut self,
         guide: Option<&str>,
-        id_place: Option<Place>,
-        title: Option<(Box<str>, Place)>,
+        id_place: Option<&Place>,
+        title: Option<&(Box<str>, Place)>,
     ) -> Option<u32> {
         if id_place.is_none() && title.is_none() {
             return None;
         }
         let id = id_place.map(|place| self.place(place, guide.unwrap_or_default()));
         let title = title.and_then(|(written, place)| {
-            let place = self.place(place, &written);
+            let place = self.place(place, written);
             Some(KeptTitle {
-                written: self.texts.push(&written)?,
+                written: self.texts.push(written)?,
                 place,
             })
         });
@@ -184,8 +184,8 @@ impl Kept {
         Some(number)
     }
 
-    /// Keeps a reference that waits for its guide.
-    pub(super) fn wait(&mut self, pending: Pending) -> Waiting {
+    /// Keeps a reference of file number `file` that waits for its guide.
+    pub(super) fn wait(&mut self, pending: &Pending, file: u32) -> Waiting {
         let Pending {
             site:
                 ReferenceSite {
@@ -194,15 +194,15 @@ impl Kept {
                     expected,
                 },
             place,
-            file,
+            ..
         } = pending;
         // Only past 4 billion distinct pointers, which no memory holds, is there no number.
-        let pointer = self.around.number(&pointer).unwrap_or(u32::MAX);
+        let pointer = self.around.number(pointer).unwrap_or(u32::MAX);
         let place = self.place(place, reference.as_str());
         Waiting {
-            reference,
+            reference: reference.clone(),
+            expected: *expected,
             pointer,
-            expected,
             span: place.span,
             line: place.line,
             file,
@@ -222,14 +222,13 @@ impl Kept {
                 reference: waiting.reference,
                 expected: waiting.expected,
             },
-            file: waiting.file,
         }
     }
 
-    fn place(&mut self, place: Place, about: &str) -> KeptPlace {
-        let line = match place.line {
+    fn place(&mut self, place: &Place, about: &str) -> KeptPlace {
+        let line = match &place.line {
             None => KeptLine::None,
-            Some(line) => self.line(&line, about),
+            Some(line) => self.line(line, about),
         };
         KeptPlace {
             span: place.span,
@@ -316,8 +315,8 @@ mod tests {
             .map(|&(line, about)| {
                 kept.keep(
                     Some(about),
-                    Some(place(line)),
-                    Some((about.into(), place(line))),
+                    Some(&place(line)),
+                    Some(&(about.into(), place(line))),
                 )
             })
             .collect();

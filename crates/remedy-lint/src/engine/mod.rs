@@ -41,6 +41,7 @@ mod plan;
 mod reuse;
 mod scan;
 mod schedule;
+mod table;
 
 use analyse::*;
 use finish::*;
@@ -48,6 +49,7 @@ use index::*;
 use kept::*;
 use plan::*;
 use schedule::*;
+use table::*;
 
 /// Standard input to lint as if it were a file (`remedy lint - --stdin-filename NAME`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,28 +177,31 @@ pub fn lint_streaming<R: Send>(
     render: &(dyn Fn(&LintedGuide) -> R + Sync),
     sink: &mut (dyn FnMut(R) + Send),
 ) -> Result<LintReport, LintError> {
-    match request.jobs {
-        Some(jobs) => {
-            let pool = rayon::ThreadPoolBuilder::new()
+    let pool = match request.jobs {
+        Some(jobs) => Some(
+            rayon::ThreadPoolBuilder::new()
                 .num_threads(jobs.max(1))
                 .build()
                 .map_err(|error| LintError::Threads {
                     jobs,
                     message: error.to_string(),
-                })?;
-            pool.install(|| run(request, render, sink))
-        }
-        None => run(request, render, sink),
-    }
+                })?,
+        ),
+        None => None,
+    };
+    // The run itself stays on the calling thread, which collects the rounds the pool's
+    // workers analyse (`schedule`).
+    run(request, Workers(pool.as_ref()), render, sink)
 }
 
 fn run<R: Send>(
     request: &LintRequest,
+    workers: Workers<'_>,
     render: &(dyn Fn(&LintedGuide) -> R + Sync),
     sink: &mut (dyn FnMut(R) + Send),
 ) -> Result<LintReport, LintError> {
     // The schema's validator compiles on another thread while the files are found.
-    rayon::spawn(|| {
+    workers.spawn(|| {
         // A failure is met again, and reported, by the first guide's schema check.
         let _ = remedy_core::schema::prepare();
     });
@@ -254,6 +259,7 @@ fn run<R: Send>(
     };
     let mut collector = schedule(
         jobs,
+        workers,
         &shared,
         &mut cache_in,
         (index_out, findings_out),

@@ -207,7 +207,8 @@ pub(super) fn plan(request: &LintRequest) -> Result<Plan, LintError> {
         let stat = std::fs::metadata(path).ok().and_then(|m| FileStat::of(&m));
         same_file_key(path, stat.as_ref())
     });
-    let mut jobs: Vec<Job> = Vec::new();
+    let mut jobs: Vec<Job> =
+        Vec::with_capacity(found.files.len() + root.files.len() + usize::from(stdin_key.is_some()));
     {
         let mut seen: HashSet<SameFile> = stdin_key.iter().cloned().collect();
         if let (Some(stdin), Some(path)) = (&request.stdin, stdin_path.clone()) {

@@ -343,7 +343,6 @@ pub(super) fn extra_of(
                 expected: expected_of(cached.expected)?,
             },
             place: Place::at(source, span_of(cached.span)),
-            file: 0,
         });
     }
     extra.id_place = entry.id_place.map(|span| Place::at(source, span_of(span)));
