@@ -205,3 +205,65 @@ fn an_empty_image_src_or_alt_is_reported_once() {
         .unwrap_or_default();
     assert_eq!(rules, ["schema", "schema"], "{report}");
 }
+
+/// Without a content root (no remedy.toml, no `content/` folder) only the files named are
+/// indexed: a reference into a sibling guide that was not named cannot be checked, and is not
+/// reported as dangling; the run says once that it was not checked. One into a guide that was
+/// named is checked as ever.
+#[test]
+fn without_a_content_root_references_into_guides_not_linted_are_not_called_dangling() {
+    let scratch = Scratch::new("lint-no-root");
+    let referring = clean_guide("first").replace(
+        "      - text: Hold the side button until the slider appears.\n",
+        "      - text: Hold the side button until the slider appears.\n        see: second#restart\n",
+    );
+    scratch.write("guides/first.yaml", &referring);
+    scratch.write("guides/second.yaml", &clean_guide("second"));
+
+    let alone = scratch.remedy(&["--no-cache", "lint", "guides/first.yaml"]);
+    alone.assert_code(0);
+    assert!(
+        !alone.stdout.contains("dangling-reference"),
+        "{}",
+        alone.stdout
+    );
+    assert_eq!(
+        alone
+            .stderr
+            .lines()
+            .filter(|line| line.starts_with("note: "))
+            .collect::<Vec<_>>(),
+        [
+            "note: 1 reference into guides not linted was not checked: there is no content root (the folder `content` does not exist), so only the files named are known; set `content` in remedy.toml to the folder that holds every guide, or lint that folder"
+        ],
+        "{}",
+        alone.stderr
+    );
+    let quiet = scratch.remedy(&["--no-cache", "-q", "lint", "guides/first.yaml"]);
+    quiet.assert_code(0);
+    assert_eq!(quiet.stderr, "");
+
+    let both = scratch.remedy(&[
+        "--no-cache",
+        "lint",
+        "guides/first.yaml",
+        "guides/second.yaml",
+    ]);
+    both.assert_code(0);
+    assert!(!both.stderr.contains("note: "), "{}", both.stderr);
+
+    scratch.write(
+        "guides/first.yaml",
+        &referring.replace("second#restart", "second#gone"),
+    );
+    let wrong = scratch.remedy(&["--no-cache", "lint", "guides"]);
+    wrong.assert_code(1);
+    assert!(
+        wrong
+            .stdout
+            .contains("guides/first.yaml:15:14: error[dangling-reference]"),
+        "{}",
+        wrong.stdout
+    );
+    assert!(!wrong.stderr.contains("note: "), "{}", wrong.stderr);
+}

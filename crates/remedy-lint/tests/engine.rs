@@ -604,3 +604,21 @@ fn a_reference_that_waited_for_its_guide_shows_its_line_and_pointer_as_written()
     );
     assert_eq!(report.findings[0].rule, "dangling-reference");
 }
+
+/// A guide id far past the schema's 64 characters is still a guide id two files can share:
+/// `duplicate-id`, which cannot be turned off, still names the second file.
+#[test]
+fn two_files_with_one_overlong_guide_id_are_still_a_duplicate() {
+    let root = Scratch::new("overlong-guide-id");
+    let id = "a".repeat(70_000);
+    root.write("content/x.yaml", &format!("id: {id}\ntitle: X\n"));
+    root.write("content/y.yaml", &format!("id: {id}\ntitle: Y\n"));
+    let report = common::run(&request(&root, &[]));
+    let duplicates: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "duplicate-id")
+        .map(|finding| (finding.file.clone(), finding.span.start.line))
+        .collect();
+    assert_eq!(duplicates, [(PathBuf::from("content/y.yaml"), 1)]);
+}

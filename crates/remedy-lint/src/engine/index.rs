@@ -424,12 +424,27 @@ pub(super) fn cross_file_findings(
     out
 }
 
+/// What the end of a run found across guides, with the files' results.
+pub(super) struct CrossGuide {
+    pub(super) results: Vec<FileResult>,
+    /// By file, in file order.
+    pub(super) findings: Vec<(usize, Vec<Finding>)>,
+    /// References into guides that could not be checked (no content root).
+    pub(super) unchecked: usize,
+}
+
 /// The cross-guide findings, by file in file order: a guide id used by several files, and
 /// references into other guides that do not resolve (with those `collect` found on the way).
+///
+/// Without a content root (`root_missing`: the folder does not exist) only the files named
+/// were indexed, so a reference into any other guide cannot be told dangling: it is counted
+/// as not checked (the third value), never reported. One into a guide that was linted is
+/// checked as ever.
 pub(super) fn cross_guide_findings(
     collector: Collector,
     shared: &Shared<'_>,
-) -> (Vec<FileResult>, Vec<(usize, Vec<Finding>)>) {
+    root_missing: bool,
+) -> CrossGuide {
     let config = shared.config;
     let dangling_on = collector.dangling_on;
     let Collector {
@@ -479,11 +494,16 @@ pub(super) fn cross_guide_findings(
         }
     }
     drop(holders);
+    let mut unchecked = 0;
     if dangling_on {
         for item in pending {
             let file = item.file as usize;
             let from = results.get(file).and_then(FileResult::guide_id);
             if Some(item.guide()) != from && unknown.contains(item.guide()) {
+                continue;
+            }
+            if root_missing && !index.contains(item.guide()) {
+                unchecked += 1;
                 continue;
             }
             if !item.resolves(&index) {
@@ -515,5 +535,9 @@ pub(super) fn cross_guide_findings(
         );
         cross_findings.push((file, findings));
     }
-    (results, cross_findings)
+    CrossGuide {
+        results,
+        findings: cross_findings,
+        unchecked,
+    }
 }

@@ -109,6 +109,10 @@ pub struct LintReport {
     /// Why the cache could not be written, if it could not: the findings stand, the next run
     /// is slower; the binary shows it as a warning.
     pub cache_errors: Vec<cache::WriteError>,
+    /// How many references into other guides were not checked, because there is no content
+    /// root to find those guides in (its folder does not exist) and they were not linted: the
+    /// binary says so once, with how to set `content`.
+    pub unchecked_references: usize,
 }
 
 impl LintReport {
@@ -289,9 +293,17 @@ fn run<R: Send>(
             cache_errors.extend(written.err());
         }
     }
-    let (results, cross_findings) = cross_guide_findings(collector, &shared);
-    let mut report = finish(results, cross_findings, &walk_problems, &displayer, config);
+    let root_missing = !content_root.is_dir();
+    let cross = cross_guide_findings(collector, &shared, root_missing);
+    let mut report = finish(
+        cross.results,
+        cross.findings,
+        &walk_problems,
+        &displayer,
+        config,
+    );
     report.cache_errors = cache_errors;
+    report.unchecked_references = cross.unchecked;
     Ok(report)
 }
 

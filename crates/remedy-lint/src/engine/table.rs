@@ -42,7 +42,7 @@ pub(super) struct GuideTable {
     hasher: std::collections::hash_map::RandomState,
 }
 
-/// A guide's record: `[guide id's length: u16][guide id][format: u8][count: u32]`, then the
+/// A guide's record: `[guide id's length: u32][guide id][format: u8][count: u32]`, then the
 /// ids' starts (`u16`, or `u32` in the wide format, count + 1 of them), their kinds (one byte
 /// each) and their texts, sorted by id as [`GuideIds`] sorts them.
 #[derive(Debug, Clone, Copy)]
@@ -67,8 +67,8 @@ impl GuideTable {
     }
 
     /// Adds a guide and its ids, and returns its slot; when the guide id is taken, keeps the
-    /// first and returns its slot as the error. `None` for a guide id too long to be one
-    /// (over 65,535 bytes), which is not indexed.
+    /// first and returns its slot as the error. `None` only past 4 GiB of ids or 4 billion
+    /// guides, which no memory holds.
     pub(super) fn insert(&mut self, guide: &str, ids: &GuideIds) -> Option<Result<Slot, Slot>> {
         let hash = self.hash(guide);
         if let Some(taken) = self.find_hashed(hash, guide) {
@@ -166,15 +166,16 @@ impl GuideTable {
     }
 }
 
-/// The record of `guide` and its ids; `None` for a guide id longer than 65,535 bytes.
+/// The record of `guide` and its ids (a guide id of any length: one too long for the schema
+/// is still a guide id that two files can share).
 fn encode(guide: &str, ids: &GuideIds) -> Option<Vec<u8>> {
-    let guide_len = u16::try_from(guide.len()).ok()?;
+    let guide_len = u32::try_from(guide.len()).ok()?;
     let count = u32::try_from(ids.len()).ok()?;
     let text: usize = ids.iter().map(|(id, _)| id.len()).sum();
     let narrow = u16::try_from(text).is_ok();
     let width = if narrow { 2 } else { 4 };
     let mut record =
-        Vec::with_capacity(2 + guide.len() + 5 + width * (ids.len() + 1) + ids.len() + text);
+        Vec::with_capacity(4 + guide.len() + 5 + width * (ids.len() + 1) + ids.len() + text);
     record.extend_from_slice(&guide_len.to_le_bytes());
     record.extend_from_slice(guide.as_bytes());
     record.push(if narrow { NARROW } else { WIDE });
@@ -221,22 +222,22 @@ fn byte_kind(byte: u8) -> IdKind {
 impl<'t> GuideRecord<'t> {
     fn guide_len(self) -> usize {
         self.bytes
-            .get(..2)
-            .and_then(|bytes| <[u8; 2]>::try_from(bytes).ok())
-            .map_or(0, |bytes| u16::from_le_bytes(bytes) as usize)
+            .get(..4)
+            .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
+            .map_or(0, |bytes| u32::from_le_bytes(bytes) as usize)
     }
 
     /// The guide id.
     pub(super) fn guide(self) -> &'t str {
         self.bytes
-            .get(2..2 + self.guide_len())
+            .get(4..4 + self.guide_len())
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .unwrap_or_default()
     }
 
     /// The ids' part: format, count, starts, kinds, texts.
     fn ids_part(self) -> &'t [u8] {
-        self.bytes.get(2 + self.guide_len()..).unwrap_or_default()
+        self.bytes.get(4 + self.guide_len()..).unwrap_or_default()
     }
 
     fn width(self) -> usize {
@@ -381,6 +382,15 @@ mod tests {
             table.lookup("after", Some("b"), Expected::Method),
             Lookup::Found
         );
-        assert_eq!(table.insert(&"g".repeat(70_000), &many), None);
+        let long_guide = "g".repeat(70_000);
+        assert_eq!(table.insert(&long_guide, &many), Some(Ok(3)));
+        assert_eq!(
+            table.insert(&long_guide, &GuideIds::default()),
+            Some(Err(3))
+        );
+        assert_eq!(
+            table.lookup(&long_guide, Some(&long[7]), Expected::Method),
+            Lookup::WrongKind(IdKind::Step)
+        );
     }
 }

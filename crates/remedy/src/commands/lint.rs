@@ -89,6 +89,7 @@ pub fn run(session: &Session, args: LintArgs) -> Result<Outcome, String> {
             crate::terminal::printable(&problem.to_string())
         );
     }
+    note_unchecked(session, &config, &report);
     let mut stdout = std::io::stdout().lock();
     print_report(
         session,
@@ -177,11 +178,30 @@ pub(super) fn lint_streaming_for_export<R: Send>(
     judge_for_export(session, report, force)
 }
 
+/// Says once that references into guides that were not linted went unchecked, when there is no
+/// content root to find those guides in: they are neither errors nor known to be right.
+fn note_unchecked(session: &Session, config: &Config, report: &LintReport) {
+    let count = report.unchecked_references;
+    if count == 0 || session.quiet {
+        return;
+    }
+    let root = shown(session, &session.cwd.join(&config.content));
+    let (references, were) = if count == 1 {
+        ("reference", "was")
+    } else {
+        ("references", "were")
+    };
+    eprintln!(
+        "note: {count} {references} into guides not linted {were} not checked: there is no content root (the folder `{root}` does not exist), so only the files named are known; set `content` in remedy.toml to the folder that holds every guide, or lint that folder"
+    );
+}
+
 fn judge_for_export(
     session: &Session,
     report: LintReport,
     force: bool,
 ) -> Result<Result<LintReport, Outcome>, String> {
+    note_unchecked(session, &session.config, &report);
     if !report.findings.is_empty() {
         let mut stderr = std::io::stderr().lock();
         print_report(
