@@ -899,3 +899,19 @@ fn broken_messages_are_answered_or_end_the_server_without_a_panic() {
     let _ = stdin.flush();
     assert_eq!(client.exit_code(), 2);
 }
+
+#[test]
+fn with_a_content_root_that_does_not_exist_references_into_other_guides_are_not_dangling() {
+    // remedy.toml names a folder that is not there: the index holds only the open document,
+    // as `remedy lint` of one file without a content root, which says the references were
+    // not checked rather than calling them dangling.
+    let scratch = Scratch::new("server-missing-root");
+    scratch.write("remedy.toml", "content = \"guides\"\n");
+    let b = scratch.write("printers/guide-b.yaml", GUIDE_B);
+    let mut client = Client::start(&scratch, json!({}));
+    assert_eq!(client.open(&b), Vec::<Value>::new());
+    // A reference into the open guide itself is still checked.
+    let own = GUIDE_B.replace("see: guide-a#renew-lease", "see: guide-b#nope");
+    assert_eq!(codes(&client.change(&b, 2, &own)), ["dangling-reference"]);
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
