@@ -11,6 +11,7 @@
 use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::csv::{CsvOptions, CsvRecords, CsvWriter, render_csv_guide};
 use crate::json::{JsonWriter, render_json_guide};
@@ -375,6 +376,24 @@ pub struct ReadAgain {
     pub read: Arc<ReadGuide<'static>>,
     /// Called as each handout (and then the book) is done, with how many and out of how many.
     pub progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
+    /// How many guides have been kept whole so far: at most [`KEPT_WHOLE`], whichever the
+    /// lint hands over first (a copy of a guide costs far less than reading it again, and no
+    /// more copies are made than are kept).
+    kept_whole: Arc<AtomicUsize>,
+}
+
+impl ReadAgain {
+    /// Reads guides again with `read`, telling `progress` how far the handouts have come.
+    pub fn new(
+        read: Arc<ReadGuide<'static>>,
+        progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
+    ) -> ReadAgain {
+        ReadAgain {
+            read,
+            progress,
+            kept_whole: Arc::new(AtomicUsize::new(0)),
+        }
+    }
 }
 
 impl std::fmt::Debug for ReadAgain {
@@ -416,9 +435,19 @@ impl Exporter for PdfExporter {
     }
 
     fn render_read(&self, guide: &ExportGuide<'_>, path: &Path) -> Result<Rendered, ExportError> {
-        // Whole, until `push` knows whether it is among the first `KEPT_WHOLE` (a copy of the
-        // guide costs far less than reading it again).
-        Ok(Box::new(KeptGuide::whole(guide, path)))
+        let whole = self.read_again.as_ref().is_some_and(|again| {
+            again
+                .kept_whole
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |kept| {
+                    (kept < KEPT_WHOLE).then_some(kept + 1)
+                })
+                .is_ok()
+        });
+        Ok(Box::new(if whole {
+            KeptGuide::whole(guide, path)
+        } else {
+            KeptGuide::of(guide, path)
+        }))
     }
 
     fn open(&self) -> Result<Box<dyn Staging + '_>, ExportError> {
@@ -448,11 +477,7 @@ impl Exporter for PdfExporter {
 
 impl Staging for PdfStaging<'_> {
     fn push(&mut self, rendered: Rendered) -> Result<(), ExportError> {
-        let mut kept = take::<KeptGuide>(rendered)?;
-        if self.kept.len() >= KEPT_WHOLE {
-            kept.forget_guide();
-        }
-        self.kept.push(kept);
+        self.kept.push(take::<KeptGuide>(rendered)?);
         Ok(())
     }
 

@@ -219,9 +219,10 @@ fn a_guide_changed_after_its_handout_stops_the_book_naming_its_file() -> TestRes
     Ok(())
 }
 
-/// The export as `remedy export pdf` streams it: the first `KEPT_WHOLE` guides are kept whole
-/// and never read again (so a file changed after the lint prints as the lint read it, in its
-/// handout and the book alike); only the guides after them are read again, once a pass.
+/// The export as `remedy export pdf` streams it: the first `KEPT_WHOLE` guides handed over are
+/// kept whole and never read again (so a file changed after the lint prints as the lint read
+/// it, in its handout and the book alike); only the guides after them are read again, once a
+/// pass.
 #[test]
 fn the_first_guides_are_kept_whole_and_only_the_rest_are_read_again() -> TestResult {
     use std::sync::{Arc, Mutex};
@@ -270,10 +271,7 @@ fn the_first_guides_are_kept_whole_and_only_the_rest_are_read_again() -> TestRes
         dir: out.clone(),
         book: Some(book.clone()),
         options: PdfOptions::default(),
-        read_again: Some(ReadAgain {
-            read: Arc::new(read),
-            progress: Arc::new(|_, _| {}),
-        }),
+        read_again: Some(ReadAgain::new(Arc::new(read), Arc::new(|_, _| {}))),
     };
     let mut staging = exporter.open()?;
     for (n, (guide, path)) in guides.iter().zip(&paths).enumerate() {

@@ -696,7 +696,7 @@ impl<'o> BookWriter<'o> {
             self.place(*number, IN_STREAM | (stream_number << 8) | position as u32)?;
             members.push((*number, body.as_slice()));
         }
-        let written = object_stream(stream_number, &members).map_err(fault)?;
+        let written = object_stream(stream_number, &members, LEVEL).map_err(fault)?;
         drop(group);
         let here = self.here()?;
         self.place(stream_number, here)?;

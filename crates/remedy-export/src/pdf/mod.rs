@@ -599,11 +599,11 @@ pub struct KeptGuide {
     guide: Option<Box<Guide>>,
 }
 
-/// How many guides an export that reads its guides again keeps whole, in its order, the rest
-/// being read again: reading a guide again (parse, check, digest) cost about 5% of a
-/// handout's instructions, and a few dozen guides held are a few MiB, the same at any size of
+/// How many guides an export that reads its guides again keeps whole (the first the lint hands
+/// over), the rest being read again: reading a guide again (parse, check, digest) cost about
+/// 5% of a handout's instructions, and a few dozen guides held are the same at any size of
 /// export.
-pub const KEPT_WHOLE: usize = 64;
+pub const KEPT_WHOLE: usize = 32;
 
 impl KeptGuide {
     /// What is kept of `export`, read from `path`.
@@ -626,11 +626,6 @@ impl KeptGuide {
             guide: Some(Box::new(export.guide.clone())),
             ..KeptGuide::of(export, path)
         }
-    }
-
-    /// Drops the guide itself, if it was kept: its passes will read it again.
-    pub fn forget_guide(&mut self) {
-        self.guide = None;
     }
 
     /// The guide's id.

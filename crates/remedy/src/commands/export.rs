@@ -220,10 +220,7 @@ fn read_again(session: &Session, platform: Option<String>) -> ReadAgain {
             None => guide,
         })
     });
-    ReadAgain {
-        read,
-        progress: Arc::new(move |done, total| bar.update(done, total)),
-    }
+    ReadAgain::new(read, Arc::new(move |done, total| bar.update(done, total)))
 }
 
 fn html_exporter(session: &Session, args: &HtmlArgs) -> HtmlExporter {
