@@ -760,9 +760,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn steps_are_numbered_in_document_order() {
-        let method = Method {
+    /// A method with nothing but these steps.
+    fn method_of(steps: Vec<Step>) -> Method {
+        Method {
             id: Id::from("m"),
             title: "M".into(),
             summary: None,
@@ -776,17 +776,22 @@ mod tests {
             before: vec![],
             warning: None,
             image: None,
-            steps: vec![
-                step("a", vec![]),
-                step(
-                    "b",
-                    vec![step("b1", vec![]), step("b2", vec![step("b2x", vec![])])],
-                ),
-                step("c", vec![]),
-            ],
+            steps,
             pros: vec![],
             cons: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn steps_are_numbered_in_document_order() {
+        let method = method_of(vec![
+            step("a", vec![]),
+            step(
+                "b",
+                vec![step("b1", vec![]), step("b2", vec![step("b2x", vec![])])],
+            ),
+            step("c", vec![]),
+        ]);
         let walked: Vec<(String, String, Option<String>, usize)> = method
             .walk_steps()
             .iter()
@@ -823,24 +828,7 @@ mod tests {
         for text in ["e", "d", "c", "b", "a"] {
             nested = step(text, vec![step("x", vec![]), nested]);
         }
-        let method = Method {
-            id: Id::from("m"),
-            title: "M".into(),
-            summary: None,
-            addresses: vec![],
-            best_for: None,
-            ease: None,
-            effectiveness: None,
-            time: None,
-            risk: Risk::Low,
-            platforms: vec![],
-            before: vec![],
-            warning: None,
-            image: None,
-            steps: vec![step("first", vec![]), nested],
-            pros: vec![],
-            cons: vec![],
-        };
+        let method = method_of(vec![step("first", vec![]), nested]);
         let walk = method.walk_steps();
         let deepest = walk
             .last()

@@ -21,6 +21,27 @@ pub enum IdKind {
     Step,
 }
 
+impl IdKind {
+    /// The kind as one byte, for tables that pack ids with their kinds ([`GuideIds`], the lint
+    /// engine's guide table).
+    pub fn as_byte(self) -> u8 {
+        match self {
+            IdKind::Cause => 0,
+            IdKind::Method => 1,
+            IdKind::Step => 2,
+        }
+    }
+
+    /// The kind [`IdKind::as_byte`] gave this byte (any other byte reads as a step).
+    pub fn from_byte(byte: u8) -> Self {
+        match byte {
+            0 => IdKind::Cause,
+            1 => IdKind::Method,
+            _ => IdKind::Step,
+        }
+    }
+}
+
 impl fmt::Display for IdKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -202,22 +223,6 @@ pub struct GuideIds {
     packed: Box<[u8]>,
 }
 
-fn kind_byte(kind: IdKind) -> u8 {
-    match kind {
-        IdKind::Cause => 0,
-        IdKind::Method => 1,
-        IdKind::Step => 2,
-    }
-}
-
-fn byte_kind(byte: u8) -> IdKind {
-    match byte {
-        0 => IdKind::Cause,
-        1 => IdKind::Method,
-        _ => IdKind::Step,
-    }
-}
-
 impl GuideIds {
     /// The ids as declared, in file order: the first declaration of an id wins. Ids are at most
     /// 64 characters by the schema; one longer than 65,535 bytes, or a guide whose ids exceed
@@ -250,7 +255,7 @@ impl GuideIds {
             start += id.len() as u32;
         }
         packed.extend_from_slice(&start.to_le_bytes());
-        packed.extend(ids.iter().map(|(_, kind)| kind_byte(*kind)));
+        packed.extend(ids.iter().map(|(_, kind)| kind.as_byte()));
         for (id, _) in &ids {
             packed.extend_from_slice(id.as_bytes());
         }
@@ -285,7 +290,7 @@ impl GuideIds {
     }
 
     fn kind_of(&self, i: usize) -> IdKind {
-        byte_kind(self.packed.get(self.kinds_at() + i).copied().unwrap_or(2))
+        IdKind::from_byte(self.packed.get(self.kinds_at() + i).copied().unwrap_or(2))
     }
 
     /// What the id names in this guide, if it is declared.

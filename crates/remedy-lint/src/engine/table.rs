@@ -196,27 +196,11 @@ fn encode(guide: &str, ids: &GuideIds) -> Option<Vec<u8>> {
             record.extend_from_slice(&u32::try_from(end).ok()?.to_le_bytes());
         }
     }
-    record.extend(ids.iter().map(|(_, kind)| kind_byte(kind)));
+    record.extend(ids.iter().map(|(_, kind)| kind.as_byte()));
     for (id, _) in ids.iter() {
         record.extend_from_slice(id.as_bytes());
     }
     Some(record)
-}
-
-fn kind_byte(kind: IdKind) -> u8 {
-    match kind {
-        IdKind::Cause => 0,
-        IdKind::Method => 1,
-        IdKind::Step => 2,
-    }
-}
-
-fn byte_kind(byte: u8) -> IdKind {
-    match byte {
-        0 => IdKind::Cause,
-        1 => IdKind::Method,
-        _ => IdKind::Step,
-    }
 }
 
 impl<'t> GuideRecord<'t> {
@@ -284,7 +268,7 @@ impl<'t> GuideRecord<'t> {
     }
 
     fn kind_of(self, i: usize) -> IdKind {
-        byte_kind(
+        IdKind::from_byte(
             self.ids_part()
                 .get(self.kinds_at() + i)
                 .copied()
