@@ -15,7 +15,7 @@ use remedy_core::{Guide, LoadOptions, Related, Step, load_file};
 use remedy_export::csv::{CsvOptions, export_csv};
 use serde_json::Value;
 
-use export_support::{exports, load_guides, temp_dir};
+use export_support::{TestDir, exports, load_guides, temp_dir};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -64,7 +64,7 @@ const COLUMNS: [(&str, &str); 10] = [
 fn export_fixtures(
     name: &str,
     options: &CsvOptions,
-) -> Result<PathBuf, Box<dyn std::error::Error>> {
+) -> Result<TestDir, Box<dyn std::error::Error>> {
     let guides = load_guides()?;
     let dir = temp_dir("csv", name)?;
     let written = export_csv(&exports(&guides), &dir, options)?;
@@ -765,7 +765,7 @@ fn an_existing_folder_is_updated_not_wiped() -> TestResult {
 #[test]
 fn a_missing_folder_is_created() -> TestResult {
     let guides = load_guides()?;
-    let dir = temp_dir("csv", "create")?.join("out/csv");
+    let dir = temp_dir("csv", "create")?.within("out/csv");
     export_csv(&exports(&guides), &dir, &CsvOptions::default())?;
     assert!(dir.join("datapackage.json").is_file());
     fs::remove_dir_all(dir.join("../.."))?;
@@ -856,18 +856,21 @@ fn the_project_content_exports_cleanly() -> TestResult {
         guides.push((guide, source));
     }
     assert!(!guides.is_empty(), "no guides under {}", content.display());
+    // REMEDY_CSV_OUT keeps the tables for a look; otherwise they go with the test's folder.
     let keep = std::env::var_os("REMEDY_CSV_OUT").map(PathBuf::from);
-    let dir = match &keep {
-        Some(dir) => dir.clone(),
-        None => temp_dir("csv", "content")?,
+    let scratch = match &keep {
+        Some(_) => None,
+        None => Some(temp_dir("csv", "content")?),
     };
-    export_csv(&exports(&guides), &dir, &CsvOptions::default())?;
-    check_against_package(&dir)?;
+    let dir: &Path = match (&keep, &scratch) {
+        (Some(kept), _) => kept,
+        (None, Some(scratch)) => scratch,
+        (None, None) => return Err("no folder for the tables".into()),
+    };
+    export_csv(&exports(&guides), dir, &CsvOptions::default())?;
+    check_against_package(dir)?;
     let (_, rows) = read_csv(&dir.join("guides.csv"))?;
     assert_eq!(rows.len(), guides.len());
-    if keep.is_none() {
-        fs::remove_dir_all(&dir)?;
-    }
     Ok(())
 }
 

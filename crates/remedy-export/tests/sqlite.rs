@@ -6,7 +6,7 @@
 mod export_support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use remedy_core::{Guide, LoadOptions, load_file};
 use remedy_export::ExportGuide;
@@ -14,7 +14,7 @@ use remedy_export::sqlite::export_sqlite;
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use export_support::{exports, load_guides, temp_dir};
+use export_support::{TestDir, exports, load_guides, temp_dir};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -67,9 +67,9 @@ fn sql_type(table: &str, column: &str) -> &'static str {
     }
 }
 
-fn export_fixtures(name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
+fn export_fixtures(name: &str) -> Result<TestDir, Box<dyn std::error::Error>> {
     let guides = load_guides()?;
-    let path = temp_dir("sqlite", name)?.join("guides.db");
+    let path = temp_dir("sqlite", name)?.within("guides.db");
     assert_eq!(export_sqlite(&exports(&guides), &path)?, []);
     Ok(path)
 }
@@ -569,7 +569,7 @@ fn a_guide_the_database_refuses_is_left_out_whole_and_named() -> TestResult {
     let mut export = exports(&guides);
     // And the first guide again: its id breaks the primary key.
     export.push(export[0]);
-    let path = temp_dir("sqlite", "left-out")?.join("guides.db");
+    let path = temp_dir("sqlite", "left-out")?.within("guides.db");
     let left_out = export_sqlite(&export, &path)?;
     let named: Vec<(&str, bool)> = left_out
         .iter()
@@ -647,7 +647,7 @@ fn a_failed_export_keeps_the_old_database_and_leaves_no_temporary() -> TestResul
 
 #[test]
 fn no_guides_gives_every_table_empty() -> TestResult {
-    let path = temp_dir("sqlite", "empty")?.join("guides.db");
+    let path = temp_dir("sqlite", "empty")?.within("guides.db");
     export_sqlite(&[], &path)?;
     let db = Connection::open(&path)?;
     for (table, _) in COLUMNS {

@@ -865,9 +865,12 @@ fn junit_failures_agree_with_the_exit_code_at_every_fail_on() {
 
 /// The Ant JUnit report format CI servers read, as our own schema beside the goldens (JUnit.xsd).
 fn xmllint_against_the_junit_schema(text: &str) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("remedy-junit-xsd-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let report = dir.join(format!("report-{}.xml", text.len()));
+    // A file of its own in the temporary folder, removed below: a folder shared by the tests
+    // running at once could not be removed safely, and one named by the pid stays for good.
+    static REPORTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = REPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let report =
+        std::env::temp_dir().join(format!("remedy-junit-xsd-{}-{n}.xml", std::process::id()));
     std::fs::write(&report, text).map_err(|e| e.to_string())?;
     let output = std::process::Command::new("xmllint")
         .arg("--noout")

@@ -50,14 +50,56 @@ pub fn exports(guides: &[(Guide, String)]) -> Vec<ExportGuide<'_>> {
         .collect()
 }
 
-/// A fresh, empty folder for one test: `remedy-{prefix}-{name}-{pid}` in the temporary folder.
-pub fn temp_dir(prefix: &str, name: &str) -> Result<PathBuf, std::io::Error> {
+/// A fresh, empty folder for one test: `remedy-{prefix}-{name}-{pid}` in the temporary folder,
+/// removed with everything in it when the value is dropped (each run has its own pid, so a
+/// folder left behind would stay for good).
+pub fn temp_dir(prefix: &str, name: &str) -> Result<TestDir, std::io::Error> {
     let dir = std::env::temp_dir().join(format!("remedy-{prefix}-{name}-{}", std::process::id()));
     if dir.exists() {
         fs::remove_dir_all(&dir)?;
     }
     fs::create_dir_all(&dir)?;
-    Ok(dir)
+    Ok(TestDir {
+        path: dir.clone(),
+        root: dir,
+    })
+}
+
+/// A test's folder from [`temp_dir`], standing for a path inside it ([`TestDir::within`]) or
+/// the folder itself.
+#[derive(Debug)]
+pub struct TestDir {
+    root: PathBuf,
+    path: PathBuf,
+}
+
+impl TestDir {
+    /// The same folder, standing for `relative` inside it (still removed as a whole).
+    pub fn within(mut self, relative: &str) -> TestDir {
+        self.path = self.root.join(relative);
+        self
+    }
+}
+
+impl std::ops::Deref for TestDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TestDir {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        // Only the test that made it uses it; nothing to report if it is already gone.
+        let _ = fs::remove_dir_all(&self.root);
+    }
 }
 
 /// Asserts `actual` byte for byte against the golden file `file_name` (`csv/guides.csv`) under
