@@ -266,4 +266,17 @@ fn without_a_content_root_references_into_guides_not_linted_are_not_called_dangl
         wrong.stdout
     );
     assert!(!wrong.stderr.contains("note: "), "{}", wrong.stderr);
+
+    // `content` naming a file is no content root either, and the note says what it is.
+    scratch.write("guides/first.yaml", &referring);
+    scratch.write("remedy.toml", "content = \"guides/second.yaml\"\n");
+    let file_root = scratch.remedy(&["--no-cache", "lint", "guides/first.yaml"]);
+    file_root.assert_code(0);
+    assert!(
+        file_root.stderr.contains(
+            "not checked: there is no content root (`guides/second.yaml` is not a folder)"
+        ),
+        "{}",
+        file_root.stderr
+    );
 }

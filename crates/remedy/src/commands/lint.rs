@@ -185,14 +185,21 @@ fn note_unchecked(session: &Session, config: &Config, report: &LintReport) {
     if count == 0 || session.quiet {
         return;
     }
-    let root = shown(session, &session.cwd.join(&config.content));
+    let path = session.cwd.join(&config.content);
+    let root = shown(session, &path);
+    // `content` naming a file is as much no content root as a folder that is not there.
+    let why = if path.exists() {
+        format!("`{root}` is not a folder")
+    } else {
+        format!("the folder `{root}` does not exist")
+    };
     let (references, were) = if count == 1 {
         ("reference", "was")
     } else {
         ("references", "were")
     };
     eprintln!(
-        "note: {count} {references} into guides not linted {were} not checked: there is no content root (the folder `{root}` does not exist), so only the files named are known; set `content` in remedy.toml to the folder that holds every guide, or lint that folder"
+        "note: {count} {references} into guides not linted {were} not checked: there is no content root ({why}), so only the files named are known; set `content` in remedy.toml to the folder that holds every guide, or lint that folder"
     );
 }
 
